@@ -1,0 +1,25 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: "Crux — live debate for scalable oversight",
+  description: "Judge AI debaters arguing about a story only they can read.",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <header className="site-header">
+          <Link href="/" className="brand">
+            Crux
+          </Link>
+          <span className="tagline">live debate for scalable-oversight research</span>
+        </header>
+        <main className="site-main">{children}</main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,27 @@
+import { startGameAction } from "./actions";
+
+export default function HomePage() {
+  return (
+    <section className="hero">
+      <h1>Can you find the truth without reading the evidence?</h1>
+      <p>
+        Two AI debaters have read a long story that you cannot see. Each argues for a different answer to a hard
+        question about it, quoting the story as evidence. Quotes that really occur in the story are marked{" "}
+        <span className="quote verified">verified</span>; the rest are <span className="quote unverified">unverified</span>.
+      </p>
+      <p>
+        After each round, say how likely each answer is, then ask for another round or decide. You are scored by the
+        log of the probability you gave the correct answer.
+      </p>
+      <form action={startGameAction}>
+        <button type="submit" className="button primary large">
+          Play
+        </button>
+      </form>
+      <p className="fine-print">
+        No account needed: you play as a guest. Stories and questions come from QuALITY (CC BY 4.0) via the NYU debate
+        experiments.
+      </p>
+    </section>
+  );
+}

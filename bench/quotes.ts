@@ -1,0 +1,195 @@
+/**
+ * Quote-verification benchmark: `npx tsx bench/quotes.ts`.
+ *
+ * Builds a ~30k-character and a ~300k-character passage from real articles (data/quality/articles.jsonl.gz,
+ * else the shared QuALITY JSONL, else deterministic generated text), makes 1,000 quotes per passage (~70% real
+ * spans of 5–30 words with case/whitespace/quote-style perturbations, ~30% fabricated), and times building the
+ * verifier and checking all 1,000 quotes. Target: < 20 ms for the 30k passage, build included; roughly linear
+ * growth with passage size.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+import { createQuoteVerifier } from "../lib/debate/quotes";
+
+const SOURCES = ["data/quality/articles.jsonl.gz", "/work/shared/data/quality/articles.jsonl"];
+const QUOTES = 1000;
+const REPEATS = 25;
+const TARGET_MS = 20;
+
+/** Small deterministic PRNG (mulberry32), so every run times the same quotes. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function loadArticles(): { source: string; texts: string[] } {
+  for (const path of SOURCES) {
+    if (!existsSync(path)) continue;
+    const raw = path.endsWith(".gz") ? gunzipSync(readFileSync(path)).toString("utf8") : readFileSync(path, "utf8");
+    const texts: string[] = [];
+    for (const line of raw.split("\n")) {
+      if (!line.trim()) continue;
+      const parsed: unknown = JSON.parse(line);
+      if (parsed && typeof parsed === "object" && "text" in parsed && typeof parsed.text === "string") {
+        texts.push(parsed.text);
+      }
+    }
+    if (texts.length > 0) return { source: path, texts };
+  }
+  return { source: "generated text", texts: [generatedText(400_000)] };
+}
+
+function generatedText(chars: number): string {
+  const next = rng(1);
+  const vocab = "the a of and to in was he she it that said they had for with on his her at but not be all".split(" ");
+  for (let i = 0; i < 2000; i++) {
+    let w = "";
+    const len = 3 + Math.floor(next() * 8);
+    for (let j = 0; j < len; j++) w += String.fromCharCode(97 + Math.floor(next() * 26));
+    vocab.push(w);
+  }
+  const parts: string[] = [];
+  let size = 0;
+  while (size < chars) {
+    const w = vocab[Math.floor(next() * vocab.length)] as string;
+    const sep = next() < 0.08 ? ". " : next() < 0.05 ? ",\n" : " ";
+    parts.push(w + sep);
+    size += w.length + sep.length;
+  }
+  return parts.join("");
+}
+
+/** Concatenates articles (repeating if needed) until the passage reaches `chars`. */
+function passageOf(texts: string[], chars: number): string {
+  let out = "";
+  for (let i = 0; out.length < chars; i++) out += `${texts[i % texts.length]}\n\n`;
+  return out.slice(0, chars);
+}
+
+function perturb(span: string, next: () => number): string {
+  let s = span;
+  const r = next();
+  if (r < 0.25) s = s.toLowerCase();
+  else if (r < 0.4) s = s.toUpperCase();
+  s = s.replace(/\s+/g, () => (next() < 0.1 ? "  " : next() < 0.05 ? "\n" : " "));
+  s = s.replace(/"/g, () => (next() < 0.5 ? "\u201c" : "\u201d")).replace(/'/g, "\u2019");
+  s = s.replace(/ - /g, " \u2014 ").replace(/\.\.\./g, "\u2026");
+  return s;
+}
+
+function makeQuotes(passage: string, seed: number): { text: string; real: boolean }[] {
+  const next = rng(seed);
+  const words = [...passage.matchAll(/\S+/g)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+  const vocab = words.map((w) => passage.slice(w.start, w.end));
+  const quotes: { text: string; real: boolean }[] = [];
+  for (let i = 0; i < QUOTES; i++) {
+    const length = 5 + Math.floor(next() * 26);
+    if (next() < 0.7) {
+      const first = Math.floor(next() * (words.length - length));
+      const from = words[first]?.start ?? 0;
+      const to = words[first + length - 1]?.end ?? passage.length;
+      quotes.push({ text: perturb(passage.slice(from, to), next), real: true });
+    } else {
+      const made: string[] = [];
+      for (let j = 0; j < length; j++) made.push(vocab[Math.floor(next() * vocab.length)] as string);
+      quotes.push({ text: made.join(" "), real: false });
+    }
+  }
+  return quotes;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+interface Row {
+  label: string;
+  chars: number;
+  buildMs: number;
+  verifyMs: number;
+  totalMs: number;
+  realFound: string;
+  fakeFound: string;
+}
+
+function bench(label: string, passage: string): Row {
+  const quotes = makeQuotes(passage, passage.length);
+  const builds: number[] = [];
+  const verifies: number[] = [];
+  const totals: number[] = [];
+  let realOk = 0;
+  let fakeOk = 0;
+  // The first run warms up the JIT and is not counted.
+  for (let rep = 0; rep <= REPEATS; rep++) {
+    const t0 = performance.now();
+    const verify = createQuoteVerifier(passage);
+    const t1 = performance.now();
+    realOk = 0;
+    fakeOk = 0;
+    for (const q of quotes) {
+      if (verify(q.text).verified) {
+        if (q.real) realOk++;
+        else fakeOk++;
+      }
+    }
+    const t2 = performance.now();
+    if (rep === 0) continue;
+    builds.push(t1 - t0);
+    verifies.push(t2 - t1);
+    totals.push(t2 - t0);
+  }
+  const real = quotes.filter((q) => q.real).length;
+  return {
+    label,
+    chars: passage.length,
+    buildMs: median(builds),
+    verifyMs: median(verifies),
+    totalMs: median(totals),
+    realFound: `${realOk}/${real}`,
+    fakeFound: `${fakeOk}/${quotes.length - real}`,
+  };
+}
+
+const { source, texts } = loadArticles();
+const small = bench("30k", passageOf(texts, 30_000));
+const large = bench("300k", passageOf(texts, 300_000));
+
+console.log(`Quote verification, ${QUOTES} quotes, median of ${REPEATS} runs; passages from ${source}\n`);
+const header = ["passage", "chars", "build ms", "verify ms", "total ms", "real verified", "fake verified"];
+const rows = [small, large].map((r) => [
+  r.label,
+  String(r.chars),
+  r.buildMs.toFixed(2),
+  r.verifyMs.toFixed(2),
+  r.totalMs.toFixed(2),
+  r.realFound,
+  r.fakeFound,
+]);
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
+const line = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i] as number)).join("  ");
+console.log(line(header));
+for (const row of rows) console.log(line(row));
+
+const sizeRatio = large.chars / small.chars;
+const buildRatio = large.buildMs / small.buildMs;
+const verifyRatio = large.verifyMs / small.verifyMs;
+const totalRatio = large.totalMs / small.totalMs;
+console.log(
+  `\n300k/30k ratios for ${sizeRatio.toFixed(0)}x the text: build ${buildRatio.toFixed(1)}x, ` +
+    `verify ${verifyRatio.toFixed(1)}x, total ${totalRatio.toFixed(1)}x`,
+);
+console.log(
+  `30k target (< ${TARGET_MS} ms for ${QUOTES} quotes incl. build): ` +
+    `${small.totalMs < TARGET_MS ? "met" : "MISSED"} (${small.totalMs.toFixed(2)} ms)`,
+);
+// Building is one pass over the text (linear); each lookup depends on the quote and its few candidates, not on
+// the passage length, so the total should grow no faster than the text.
+console.log(`growth: ${totalRatio <= sizeRatio * 1.5 ? "linear or better" : "SUPERLINEAR"}`);

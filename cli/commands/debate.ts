@@ -1,0 +1,115 @@
+import type { Command } from "commander";
+import { z } from "zod";
+import type { MatchSnapshot } from "../../lib/debate/view";
+import { getDb } from "../../lib/db/client";
+import { createDebateMatch } from "../../lib/matches/create";
+import { MatchRunner } from "../../lib/matches/runner";
+import { createModelResolver, DEFAULT_DEBATER, DEFAULT_JUDGE } from "../../lib/models/resolver";
+import { prepareDatabase } from "../prepare";
+
+const optionsSchema = z.object({
+  question: z.string().min(1).default("random"),
+  source: z.string().min(1).default("quality"),
+  rounds: z.coerce.number().int().min(1).max(10).default(3),
+  wordLimit: z.coerce.number().int().min(20).max(1000).default(150),
+  seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).optional(),
+  debaters: z.string().min(1).default(DEFAULT_DEBATER),
+  judge: z.string().min(1).default(DEFAULT_JUDGE),
+  json: z.boolean().default(false),
+});
+
+/** The stable JSON shape printed by `crux debate --json` (documented in docs/cli.md; keep fields stable). */
+export function debateResultJson(snapshot: MatchSnapshot, judge: string) {
+  const { question, verdict } = snapshot;
+  return {
+    matchId: snapshot.id,
+    status: snapshot.status,
+    seed: snapshot.config.seed,
+    config: snapshot.config,
+    question: { id: question.id, text: question.text, options: question.options },
+    gold: question.gold,
+    debaters: snapshot.debaters.map(({ seat, option, model }) => ({ seat, option, model })),
+    judge,
+    turns: snapshot.turns.map((t) => ({
+      round: t.round,
+      speaker: t.speaker,
+      option: t.option,
+      text: t.text,
+      quotes: t.quotes.map((q) => ({ text: q.text, verified: q.verified })),
+    })),
+    judgeSteps: snapshot.judgeSteps.map((s) => ({
+      round: s.round,
+      probabilities: s.probabilities,
+      action: s.action,
+    })),
+    verdict: verdict && {
+      probabilities: verdict.probabilities,
+      chosen: verdict.chosen,
+      correct: verdict.correct,
+      score: verdict.score,
+      rounds: verdict.rounds,
+    },
+    error: snapshot.error,
+  };
+}
+
+export function registerDebateCommand(program: Command): void {
+  program
+    .command("debate")
+    .description("Run a whole debate headlessly with AI debaters and an AI judge, store it, and print it")
+    .option("--question <id>", 'question id, or "random"', "random")
+    .option("--source <set>", "question set for a random question (quality, truthfulqa, or an imported set)")
+    .option("--rounds <n>", "maximum rounds", "3")
+    .option("--word-limit <n>", "maximum words per turn", "150")
+    .option("--seed <n>", "seed for question choice, seat assignment and offline models")
+    .option("--debaters <spec>", "model spec for both debaters", DEFAULT_DEBATER)
+    .option("--judge <spec>", "model spec for the judge", DEFAULT_JUDGE)
+    .option("--json", "print one JSON object instead of a readable transcript")
+    .action(async (raw: Record<string, unknown>) => {
+      const parsed = optionsSchema.safeParse(raw);
+      if (!parsed.success) {
+        throw new Error(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join("; "));
+      }
+      const opts = parsed.data;
+      await prepareDatabase();
+      const db = getDb();
+      const models = createModelResolver({ offlineWordDelayMs: 0 });
+      // Resolve the specs up front so a typo fails before anything is stored.
+      models.debater(opts.debaters);
+      models.judge(opts.judge);
+      const { id } = await createDebateMatch(db, {
+        ...(opts.question === "random" ? { source: opts.source } : { questionId: opts.question }),
+        judgeModel: opts.judge,
+        debaterModels: [opts.debaters, opts.debaters],
+        seed: opts.seed,
+        config: { rounds: opts.rounds, wordLimit: opts.wordLimit },
+      });
+      const runner = new MatchRunner({ db, models });
+      const snapshot = await runner.runToEnd(id);
+      await db.$disconnect();
+      const result = debateResultJson(snapshot, opts.judge);
+      process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : formatTranscript(result));
+      if (snapshot.status === "errored") process.exitCode = 1;
+    });
+}
+
+function formatTranscript(result: ReturnType<typeof debateResultJson>): string {
+  const lines = [`Match ${result.matchId} (seed ${result.seed})`, `Q: ${result.question.text}`];
+  result.question.options.forEach((o, i) => {
+    lines.push(`  ${i}. ${o}${i === result.gold ? "  [correct]" : ""}`);
+  });
+  for (const turn of result.turns) {
+    const verified = turn.quotes.filter((q) => q.verified).length;
+    lines.push("", `Round ${turn.round}, debater ${turn.speaker} (for ${turn.option}; ${verified}/${turn.quotes.length} quotes verified):`);
+    lines.push(turn.text);
+  }
+  for (const step of result.judgeSteps) {
+    lines.push("", `Judge after round ${step.round}: ${step.probabilities.map((p) => p.toFixed(2)).join(" / ")} → ${step.action}`);
+  }
+  if (result.verdict) {
+    const v = result.verdict;
+    lines.push("", `Verdict: option ${v.chosen} (${v.correct ? "correct" : "wrong"}), log score ${v.score.toFixed(3)}`);
+  }
+  if (result.error) lines.push("", `Error: ${result.error}`);
+  return `${lines.join("\n")}\n`;
+}

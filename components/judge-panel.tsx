@@ -1,0 +1,113 @@
+"use client";
+
+import { useId, useState } from "react";
+import type { MatchView } from "@/lib/debate/view";
+import type { ErrorPayload } from "@/lib/errors";
+import type { Ack } from "@/lib/realtime/protocol";
+import type { MatchConnection } from "./use-match";
+
+/**
+ * The judge's controls after a round: one slider sets how likely each answer is (two options, so one number),
+ * then "Next round" or "Decide now". Deciding asks for an optional explanation before the verdict is sent.
+ */
+export function JudgePanel({
+  view,
+  round,
+  final,
+  submitStep,
+}: {
+  view: MatchView;
+  round: number;
+  final: boolean;
+  submitStep: MatchConnection["submitStep"];
+}) {
+  const last = view.judgeSteps.at(-1)?.probabilities[0];
+  const [percent, setPercent] = useState(last === undefined ? 50 : Math.round(last * 100));
+  const [deciding, setDeciding] = useState(final);
+  const [explanation, setExplanation] = useState("");
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<ErrorPayload | null>(null);
+  const sliderId = useId();
+  const [first, second] = view.question.options;
+
+  async function send(action: "continue" | "end") {
+    setPending(true);
+    setError(null);
+    const p = percent / 100;
+    const response: Ack<MatchView> = await submitStep({
+      round,
+      probabilities: [p, 1 - p],
+      action,
+      ...(explanation.trim() ? { explanation: explanation.trim() } : {}),
+    });
+    setPending(false);
+    if (!response.ok) setError(response.error);
+  }
+
+  const tie = percent === 50;
+  return (
+    <section className="judge-panel" aria-label="Your judgement">
+      <h2>
+        Round {round} of {view.rounds}: how likely is each answer?
+      </h2>
+      <div className="slider-row">
+        <span className="option-label seat-left">
+          {first} <strong data-testid="p-option-0">{percent}%</strong>
+        </span>
+        <input
+          id={sliderId}
+          type="range"
+          min={1}
+          max={99}
+          step={1}
+          value={percent}
+          aria-label={`Probability that the answer is “${first}”`}
+          aria-valuetext={`${percent}% “${first}”, ${100 - percent}% “${second}”`}
+          onChange={(e) => setPercent(Number(e.target.value))}
+        />
+        <span className="option-label seat-right">
+          <strong data-testid="p-option-1">{100 - percent}%</strong> {second}
+        </span>
+      </div>
+      {deciding ? (
+        <form
+          className="decide"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void send("end");
+          }}
+        >
+          <label>
+            Why? (optional)
+            <textarea value={explanation} maxLength={4000} rows={3} onChange={(e) => setExplanation(e.target.value)} />
+          </label>
+          {tie && <p className="hint">Move the slider off 50% to choose an answer.</p>}
+          <div className="actions">
+            <button type="submit" className="button primary" disabled={pending || tie}>
+              Submit verdict
+            </button>
+            {!final && (
+              <button type="button" className="button" onClick={() => setDeciding(false)} disabled={pending}>
+                Back
+              </button>
+            )}
+          </div>
+        </form>
+      ) : (
+        <div className="actions">
+          <button type="button" className="button" onClick={() => void send("continue")} disabled={pending}>
+            Next round
+          </button>
+          <button type="button" className="button primary" onClick={() => setDeciding(true)} disabled={pending}>
+            Decide now
+          </button>
+        </div>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {error.message}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,105 @@
+"use client";
+
+import { useCallback, useEffect, useRef, useState } from "react";
+import { io, type Socket } from "socket.io-client";
+import type { LiveTurn, MatchView } from "@/lib/debate/view";
+import type { ErrorPayload } from "@/lib/errors";
+import {
+  type Ack,
+  type ClientToServerEvents,
+  type JudgeStepIntent,
+  PROTOCOL_VERSION,
+  type ServerToClientEvents,
+  type TurnDelta,
+} from "@/lib/realtime/protocol";
+
+type CruxSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface MatchConnection {
+  view: MatchView | null;
+  connected: boolean;
+  error: ErrorPayload | null;
+  submitStep(intent: Omit<JudgeStepIntent, "matchId">): Promise<Ack<MatchView>>;
+}
+
+/** Applies a streamed chunk to the live turns; returns null when a chunk is missing and a resync is needed. */
+export function applyDelta(live: LiveTurn[], delta: TurnDelta): LiveTurn[] | null {
+  const index = live.findIndex((l) => l.round === delta.round && l.speaker === delta.speaker);
+  const current = index >= 0 ? live[index] : { round: delta.round, speaker: delta.speaker, text: "", seq: -1 };
+  if (!current || delta.seq <= current.seq) return live; // already have it (e.g. included in a fresh view)
+  if (delta.seq !== current.seq + 1) return null;
+  const next = { ...current, text: current.text + delta.text, seq: delta.seq };
+  return index >= 0 ? live.map((l, i) => (i === index ? next : l)) : [...live, next];
+}
+
+/**
+ * Connects to the match room: joins on every (re)connect and receives the full view, then applies views and
+ * streamed chunks as they come. A gap in chunk sequence numbers triggers a resync, so nothing is lost or doubled.
+ */
+export function useMatch(matchId: string): MatchConnection {
+  const [view, setViewState] = useState<MatchView | null>(null);
+  const [connected, setConnected] = useState(false);
+  const [error, setError] = useState<ErrorPayload | null>(null);
+  const socketRef = useRef<CruxSocket | null>(null);
+  // Chunks are applied against the latest view synchronously, so the ref mirrors the state.
+  const viewRef = useRef<MatchView | null>(null);
+  const setView = useCallback((next: MatchView) => {
+    viewRef.current = next;
+    setViewState(next);
+  }, []);
+
+  useEffect(() => {
+    const socket: CruxSocket = io({ auth: { v: PROTOCOL_VERSION } });
+    socketRef.current = socket;
+    const join = () =>
+      socket.emit("match:join", { matchId }, (response) => {
+        if (response.ok) {
+          setView(response.data);
+          setError(null);
+        } else setError(response.error);
+      });
+    socket.on("connect", () => {
+      setConnected(true);
+      join();
+    });
+    socket.on("disconnect", () => setConnected(false));
+    socket.on("connect_error", (err) => {
+      const [code, ...rest] = err.message.split(": ");
+      setError({ code: (code ?? "INTERNAL") as ErrorPayload["code"], message: rest.join(": ") || err.message });
+    });
+    socket.on("match:view", (next) => {
+      if (next.id === matchId) setView(next);
+    });
+    socket.on("turn:delta", (delta) => {
+      if (delta.matchId !== matchId) return;
+      const current = viewRef.current;
+      if (!current) return;
+      if (current.turns.some((t) => t.round === delta.round && t.speaker === delta.speaker)) return;
+      const live = applyDelta(current.live, delta);
+      if (live === null) join();
+      else if (live !== current.live) setView({ ...current, live });
+    });
+    return () => {
+      socket.disconnect();
+      socketRef.current = null;
+    };
+  }, [matchId, setView]);
+
+  const submitStep = useCallback(
+    (intent: Omit<JudgeStepIntent, "matchId">) =>
+      new Promise<Ack<MatchView>>((resolve) => {
+        const socket = socketRef.current;
+        if (!socket?.connected) {
+          resolve({ ok: false, error: { code: "INTERNAL", message: "Not connected: waiting to reconnect…" } });
+          return;
+        }
+        socket.emit("judge:step", { ...intent, matchId }, (response) => {
+          if (response.ok) setView(response.data);
+          resolve(response);
+        });
+      }),
+    [matchId, setView],
+  );
+
+  return { view, connected, error, submitStep };
+}

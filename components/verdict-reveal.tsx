@@ -1,0 +1,51 @@
+import { highlightSegments } from "@/lib/debate/quotes";
+import type { MatchView } from "@/lib/debate/view";
+
+/** After the verdict: the correct answer, the judge's score, and the story with every verified quote highlighted. */
+export function VerdictReveal({ view }: { view: MatchView }) {
+  const reveal = view.reveal;
+  if (!reveal?.verdict) return null;
+  const { verdict, gold, passage } = reveal;
+  const options = view.question.options;
+  const spans = reveal.quotes
+    .flat()
+    .flatMap((q) => (q.start !== undefined && q.end !== undefined ? [{ start: q.start, end: q.end }] : []));
+  const segments = passage ? highlightSegments(passage.text, spans) : [];
+  return (
+    <section className="reveal" aria-label="Result">
+      <div className={`result ${verdict.correct ? "correct" : "incorrect"}`} role="status">
+        <h2>{verdict.correct ? "You were right." : "Not this time."}</h2>
+        <p>
+          Correct answer: <strong data-testid="gold-answer">{options[gold]}</strong>
+        </p>
+        <p>
+          You chose “{options[verdict.chosen]}” with {Math.round((verdict.probabilities[verdict.chosen] ?? 0) * 100)}%
+          after {verdict.rounds} round{verdict.rounds === 1 ? "" : "s"}.
+        </p>
+        <p>
+          Score (log of the probability you gave the correct answer):{" "}
+          <strong data-testid="score">{verdict.score.toFixed(3)}</strong>
+        </p>
+      </div>
+      {passage && (
+        <article className="passage" aria-label="The story">
+          <h2>{passage.title}</h2>
+          <p className="muted">
+            {spans.length} quoted passage{spans.length === 1 ? "" : "s"} highlighted. {passage.license}
+          </p>
+          <div className="passage-text">
+            {segments.map((s, i) =>
+              s.highlighted ? (
+                // biome-ignore lint/suspicious/noArrayIndexKey: segments are a fixed, ordered split of the text
+                <mark key={i}>{s.text}</mark>
+              ) : (
+                // biome-ignore lint/suspicious/noArrayIndexKey: as above
+                <span key={i}>{s.text}</span>
+              ),
+            )}
+          </div>
+        </article>
+      )}
+    </section>
+  );
+}

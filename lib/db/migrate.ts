@@ -1,0 +1,227 @@
+import { createHash, randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { env, projectRoot, sqlitePath } from "../env";
+
+// Applies prisma/migrations at every server start without Prisma's native schema engine (which cannot be
+// downloaded offline). It keeps Prisma's own bookkeeping table, `_prisma_migrations`, in Prisma's format, so where
+// the native engine is installed `prisma migrate status/deploy` see these migrations as applied. See
+// docs/database.md.
+
+/** Prisma's DDL for the table, verbatim from the SQLite schema engine, so both tools share one history. */
+const MIGRATIONS_TABLE_DDL = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    "id"                    TEXT PRIMARY KEY NOT NULL,
+    "checksum"              TEXT NOT NULL,
+    "finished_at"           DATETIME,
+    "migration_name"        TEXT NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        DATETIME,
+    "started_at"            DATETIME NOT NULL DEFAULT current_timestamp,
+    "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
+);`;
+
+/** Wait this long for another process's migration transaction before giving up (SQLITE_BUSY). */
+const BUSY_TIMEOUT_MS = 60_000;
+
+export const defaultMigrationsDir = path.join(projectRoot, "prisma", "migrations");
+
+export interface MigrateOptions {
+  /** SQLite `file:` URL; default `DATABASE_URL`. Relative paths resolve against the project root. */
+  url?: string;
+  /** Folder of `<name>/migration.sql` directories; default `prisma/migrations`. */
+  migrationsDir?: string;
+  log?: (line: string) => void;
+}
+
+interface MigrationFile {
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+interface MigrationRow {
+  id: string;
+  checksum: string;
+  finished_at: number | string | null;
+  migration_name: string;
+  logs: string | null;
+  rolled_back_at: number | string | null;
+}
+
+/** Thrown when the database's migration history does not allow applying the folder (nothing was changed). */
+export class MigrationError extends Error {
+  override name = "MigrationError";
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+/**
+ * Prisma's checksum is the sha256 of the file's bytes. Like Prisma, accept a file whose line endings were changed
+ * by git (CRLF/LF) as unchanged, so a Windows checkout does not look like an edited history.
+ */
+function checksumMatches(file: MigrationFile, recorded: string): boolean {
+  if (file.checksum === recorded) return true;
+  const lf = file.sql.replaceAll("\r\n", "\n");
+  return sha256(lf) === recorded || sha256(lf.replaceAll("\n", "\r\n")) === recorded;
+}
+
+/** Reads `<dir>/*\/migration.sql` in name order, as Prisma does (the timestamp prefix makes name order = time). */
+function readMigrations(dir: string): MigrationFile[] {
+  if (!fs.existsSync(dir)) throw new MigrationError(`Migrations folder ${dir} does not exist.`);
+  const lockFile = path.join(dir, "migration_lock.toml");
+  if (fs.existsSync(lockFile)) {
+    const provider = /^\s*provider\s*=\s*"([^"]*)"/m.exec(fs.readFileSync(lockFile, "utf8"))?.[1];
+    if (provider !== undefined && provider !== "sqlite") {
+      throw new MigrationError(`${lockFile} is for provider "${provider}", but this migrator only handles SQLite.`);
+    }
+  }
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort()
+    .map((name) => {
+      const file = path.join(dir, name, "migration.sql");
+      if (!fs.existsSync(file)) throw new MigrationError(`Migration ${name} has no migration.sql (${file}).`);
+      const sql = fs.readFileSync(file, "utf8");
+      return { name, sql, checksum: sha256(sql) };
+    });
+}
+
+/**
+ * Checks the recorded history against the folder and returns the first migration still to apply (or undefined).
+ * Mirrors Prisma: rows with `rolled_back_at` set are ignored; a row that never finished is a failed migration
+ * (Prisma's P3009) and blocks everything; an applied migration whose file changed is refused.
+ */
+function nextPending(
+  files: MigrationFile[],
+  rows: MigrationRow[],
+  log: (line: string) => void,
+): MigrationFile | undefined {
+  const live = rows.filter((row) => row.rolled_back_at === null);
+  const failed = live.find((row) => row.finished_at === null);
+  if (failed) {
+    throw new MigrationError(
+      `Migration ${failed.migration_name} failed earlier and is recorded as failed in _prisma_migrations, so no ` +
+        "migrations will be applied (Prisma's P3009).\n" +
+        (failed.logs ? `Its error was: ${failed.logs}\n` : "") +
+        resolveHint(failed.id, failed.migration_name),
+    );
+  }
+  const applied = new Map(live.map((row) => [row.migration_name, row]));
+  for (const file of files) {
+    const row = applied.get(file.name);
+    if (row && !checksumMatches(file, row.checksum)) {
+      throw new MigrationError(
+        `Migration ${file.name} was already applied to this database but its migration.sql has changed since ` +
+          `(checksum ${row.checksum} applied, ${file.checksum} on disk). Applied migrations must not be edited: ` +
+          "restore the file and put the change in a new migration (npm run db:diff -- <name>).",
+      );
+    }
+  }
+  const known = new Set(files.map((file) => file.name));
+  for (const name of applied.keys()) {
+    if (!known.has(name)) log(`warning: migration ${name} is applied to the database but missing from the folder`);
+  }
+  return files.find((file) => !applied.has(file.name));
+}
+
+/**
+ * Brings the SQLite database up to date with the migrations folder and returns the names it applied (oldest
+ * first; empty when already up to date). Each migration runs in its own `BEGIN IMMEDIATE` transaction that also
+ * re-reads the history, so concurrent starts on one file serialize on SQLite's write lock and never apply a
+ * migration twice. A migration that fails is rolled back (SQLite DDL is transactional), recorded as failed the
+ * way Prisma records it, and rethrown; later runs refuse until it is resolved.
+ */
+export async function migrateDatabase(options: MigrateOptions = {}): Promise<{ applied: string[] }> {
+  const log = options.log ?? (() => {});
+  const files = readMigrations(options.migrationsDir ?? defaultMigrationsDir);
+  const file = sqlitePath(options.url ?? env.DATABASE_URL);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+
+  const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  const applied: string[] = [];
+  try {
+    // WAL lets the app read while a writer (or this migrator) works; it is a property of the file and persists.
+    db.pragma("journal_mode = WAL");
+    // Prisma's table-redefinition migrations rely on `PRAGMA foreign_keys=OFF`, which is a no-op inside a
+    // transaction; with enforcement on, their `DROP TABLE` would fire ON DELETE CASCADE on child rows. So apply
+    // with enforcement off (SQLite's documented recipe for schema changes) and verify with foreign_key_check
+    // before each commit instead.
+    db.pragma("foreign_keys = OFF");
+    // Created outside the per-migration transactions so that it survives a failed migration's rollback (the
+    // failure is recorded in it); IF NOT EXISTS makes concurrent starts harmless.
+    db.exec(MIGRATIONS_TABLE_DDL);
+
+    const selectRows = db.prepare<[], MigrationRow>(
+      `SELECT "id", "checksum", "finished_at", "migration_name", "logs", "rolled_back_at"
+         FROM "_prisma_migrations" ORDER BY "started_at" ASC`,
+    );
+    for (;;) {
+      db.exec("BEGIN IMMEDIATE");
+      let migration: MigrationFile | undefined;
+      const startedAt = Date.now();
+      try {
+        migration = nextPending(files, selectRows.all(), applied.length === 0 ? log : () => {});
+        if (!migration) {
+          db.exec("COMMIT");
+          break;
+        }
+        db.exec(migration.sql);
+        const violations = db.pragma("foreign_key_check") as unknown[];
+        if (violations.length > 0) {
+          throw new Error(`foreign key check failed after the migration: ${JSON.stringify(violations.slice(0, 5))}`);
+        }
+        // Native Prisma stores these DATETIMEs as Unix milliseconds (and reads ms or ISO text), so use ms too.
+        db.prepare(
+          `INSERT INTO "_prisma_migrations"
+             ("id", "checksum", "finished_at", "migration_name", "logs", "rolled_back_at", "started_at", "applied_steps_count")
+           VALUES (?, ?, ?, ?, NULL, NULL, ?, 1)`,
+        ).run(randomUUID(), migration.checksum, Date.now(), migration.name, startedAt);
+        db.exec("COMMIT");
+      } catch (error) {
+        if (db.inTransaction) db.exec("ROLLBACK");
+        if (migration && !(error instanceof MigrationError)) {
+          const id = recordFailure(db, migration, startedAt, error);
+          throw new MigrationError(
+            `Migration ${migration.name} failed and was rolled back: ${errorMessage(error)}\n` +
+              `It is recorded as failed in _prisma_migrations. ${resolveHint(id, migration.name)}`,
+          );
+        }
+        throw error;
+      }
+      applied.push(migration.name);
+      log(`applied migration ${migration.name} (${Date.now() - startedAt} ms)`);
+    }
+  } finally {
+    db.close();
+  }
+  return { applied };
+}
+
+/** How to clear a failed attempt; SQLite rolled it back, so marking it rolled back is always correct. */
+function resolveHint(id: string, name: string): string {
+  return (
+    "SQLite rolled the failed migration back, so after fixing it mark the attempt rolled back and start again:\n" +
+    `  sqlite3 <database file> "UPDATE _prisma_migrations SET rolled_back_at = ${Date.now()} WHERE id = '${id}';"\n` +
+    `(or, with Prisma's native engine: npx prisma migrate resolve --rolled-back ${name})`
+  );
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Records a failed attempt as Prisma does (unfinished row with the error in `logs`), so later starts refuse. */
+function recordFailure(db: Database.Database, migration: MigrationFile, startedAt: number, error: unknown): string {
+  const id = randomUUID();
+  db.prepare(
+    `INSERT INTO "_prisma_migrations"
+       ("id", "checksum", "finished_at", "migration_name", "logs", "rolled_back_at", "started_at", "applied_steps_count")
+     VALUES (?, ?, NULL, ?, ?, NULL, ?, 0)`,
+  ).run(id, migration.checksum, migration.name, errorMessage(error), startedAt);
+  return id;
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { defaultMatchConfig, matchConfigSchema } from "./config";
+
+describe("matchConfigSchema", () => {
+  it("fills defaults", () => {
+    expect(defaultMatchConfig(42)).toEqual({
+      protocol: "debate",
+      rounds: 3,
+      wordLimit: 150,
+      firstRound: "simultaneous",
+      laterRounds: "sequential",
+      firstSpeaker: "A",
+      seed: 42,
+      scoring: { rule: "log", roundCost: 0 },
+    });
+    expect(matchConfigSchema.parse({ seed: 1, scoring: { roundCost: 0.1 } }).scoring).toEqual({
+      rule: "log",
+      roundCost: 0.1,
+    });
+  });
+
+  it("rejects out-of-range values, unknown keys and a missing seed", () => {
+    expect(matchConfigSchema.safeParse({ seed: 1, rounds: 0 }).success).toBe(false);
+    expect(matchConfigSchema.safeParse({ seed: 1, rounds: 11 }).success).toBe(false);
+    expect(matchConfigSchema.safeParse({ seed: 1, wordLimit: 19 }).success).toBe(false);
+    expect(matchConfigSchema.safeParse({ seed: 1, wordLimit: 1001 }).success).toBe(false);
+    expect(matchConfigSchema.safeParse({ seed: 1.5 }).success).toBe(false);
+    expect(matchConfigSchema.safeParse({ seed: 1, firstRound: "sequential" }).success).toBe(false);
+    expect(matchConfigSchema.safeParse({ seed: 1, round: 3 }).success).toBe(false);
+    expect(matchConfigSchema.safeParse({}).success).toBe(false);
+  });
+});

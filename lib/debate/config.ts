@@ -1,0 +1,42 @@
+import { z } from "zod";
+
+/**
+ * A match's configuration. Parsed once when the match is created and stored with it, so a match always replays
+ * under the rules it started with. Unknown keys are rejected so a misspelt option fails loudly instead of
+ * silently falling back to a default.
+ */
+
+const seatSchema = z.enum(["A", "B"]);
+
+export const scoringConfigSchema = z.strictObject({
+  /** Log scoring of the judge's probability on the correct answer (see ./scoring.ts). */
+  rule: z.literal("log").default("log"),
+  /** Subtracted from the score for every round after the first, to reward ending early when confident. */
+  roundCost: z.number().min(0).max(1).default(0),
+});
+
+export const matchConfigSchema = z.strictObject({
+  protocol: z.literal("debate").default("debate"),
+  /** Maximum number of rounds; the judge may end earlier. */
+  rounds: z.int().min(1).max(10).default(3),
+  /** Maximum words per turn, quoted words included. */
+  wordLimit: z.int().min(20).max(1000).default(150),
+  /** Opening statements are always given blind of each other. */
+  firstRound: z.literal("simultaneous").default("simultaneous"),
+  laterRounds: z.enum(["sequential", "simultaneous"]).default("sequential"),
+  /** Seat that speaks first in sequential rounds, every round (seats are assigned to options at random). */
+  firstSpeaker: seatSchema.default("A"),
+  /** Drives every random choice of the match (seat assignment, offline models), so matches are reproducible. */
+  seed: z.int(),
+  scoring: scoringConfigSchema.prefault({}),
+});
+
+/** A parsed, complete match configuration. */
+export type MatchConfig = z.output<typeof matchConfigSchema>;
+/** What callers may pass in: everything but `seed` is optional. */
+export type MatchConfigInput = z.input<typeof matchConfigSchema>;
+
+/** The default configuration with the given seed. */
+export function defaultMatchConfig(seed: number): MatchConfig {
+  return matchConfigSchema.parse({ seed });
+}

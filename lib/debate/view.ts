@@ -1,0 +1,119 @@
+import type { MatchConfig } from "./config";
+import type { DebaterSeat, JudgeStepRecord, MatchStatus, Quote, Seat, TurnRecord, VerdictRecord } from "./types";
+
+/**
+ * `viewFor` is the one place that decides what each role may see of a match. Everything sent to a browser goes
+ * through it; the judge's view never holds the passage, quote positions or the correct answer before the verdict.
+ */
+
+export type ViewerRole = "judge" | "observer";
+
+/** Everything the server knows about a match (secret parts included). Built by lib/matches from the database. */
+export interface MatchSnapshot {
+  id: string;
+  status: MatchStatus;
+  error: string | null;
+  config: MatchConfig;
+  question: {
+    id: string;
+    text: string;
+    options: string[];
+    gold: number;
+    passage: { title: string; text: string; license: string } | null;
+  };
+  debaters: (DebaterSeat & { label: string; isLanguageModel: boolean })[];
+  turns: TurnRecord[];
+  judgeSteps: JudgeStepRecord[];
+  verdict: VerdictRecord | null;
+  /** Turns being streamed right now: text so far and the sequence number of its last chunk. */
+  live: LiveTurn[];
+  /** What happens next (derived from turns and steps by the rules). */
+  phase: MatchPhase;
+}
+
+export interface LiveTurn {
+  round: number;
+  speaker: Seat;
+  text: string;
+  /** Sequence number of the last chunk included in `text` (-1 before the first chunk). */
+  seq: number;
+}
+
+export type MatchPhase =
+  | { kind: "waiting" }
+  | { kind: "turns"; round: number; seats: Seat[] }
+  | { kind: "judge"; round: number; final: boolean }
+  | { kind: "complete" }
+  | { kind: "errored" };
+
+/** A quote as the judge sees it before the verdict: no passage offsets. */
+export type PublicQuote = Pick<Quote, "text" | "verified">;
+
+export interface PublicTurn extends Omit<TurnRecord, "quotes"> {
+  quotes: PublicQuote[];
+}
+
+/** The data a browser receives. `reveal` is present only once the verdict is in (or for observers). */
+export interface MatchView {
+  id: string;
+  role: ViewerRole;
+  status: MatchStatus;
+  error: string | null;
+  phase: MatchPhase;
+  rounds: number;
+  wordLimit: number;
+  question: { text: string; options: string[]; passageTitle: string | null; hasPassage: boolean };
+  debaters: { seat: Seat; option: number; label: string; isLanguageModel: boolean }[];
+  turns: PublicTurn[];
+  live: LiveTurn[];
+  judgeSteps: JudgeStepRecord[];
+  reveal: MatchReveal | null;
+}
+
+export interface MatchReveal {
+  gold: number;
+  verdict: VerdictRecord | null;
+  passage: { title: string; text: string; license: string } | null;
+  /** Quotes with their positions in the passage, turn by turn (same order as `turns`). */
+  quotes: Quote[][];
+}
+
+/** Shapes a snapshot for a viewer. Observers (researchers) see everything; judges see secrets after the verdict. */
+export function viewFor(match: MatchSnapshot, role: ViewerRole): MatchView {
+  const revealed = role === "observer" || match.verdict !== null;
+  return {
+    id: match.id,
+    role,
+    status: match.status,
+    error: match.error,
+    phase: match.phase,
+    rounds: match.config.rounds,
+    wordLimit: match.config.wordLimit,
+    question: {
+      text: match.question.text,
+      options: match.question.options,
+      passageTitle: match.question.passage?.title ?? null,
+      hasPassage: match.question.passage !== null,
+    },
+    debaters: match.debaters.map(({ seat, option, label, isLanguageModel }) => ({
+      seat,
+      option,
+      label,
+      isLanguageModel,
+    })),
+    turns: match.turns.map((turn) => ({
+      ...turn,
+      quotes: turn.quotes.map(({ text, verified }) => ({ text, verified })),
+    })),
+    live: match.live,
+    judgeSteps: match.judgeSteps,
+    reveal: revealed
+      ? {
+          gold: match.question.gold,
+          verdict: match.verdict,
+          passage: match.question.passage,
+          quotes: match.turns.map((turn) => turn.quotes),
+        }
+      : null,
+  };
+}

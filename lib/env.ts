@@ -1,0 +1,52 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * Every environment variable Crux reads, parsed once. Bad values fail at start with a message naming the
+ * variable; nothing else in the code reads `process.env` directly.
+ */
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  /** SQLite file URL (`file:./path.db`); relative paths are resolved against the project root. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^file:/, "only SQLite `file:` URLs are supported in this version (PostgreSQL is planned)")
+    .default("file:./.data/crux.db"),
+  /** Milliseconds between words when the offline debater streams (0 = as fast as possible). */
+  CRUX_OFFLINE_WORD_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(40),
+  /** Seed the question bank on start when it is empty (default on). */
+  CRUX_SEED_ON_START: z
+    .enum(["0", "1", "true", "false"])
+    .default("1")
+    .transform((v) => v === "1" || v === "true"),
+  /** Log level for the server's own messages. */
+  CRUX_LOG: z.enum(["silent", "error", "info", "debug"]).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Parses an environment (default `process.env`), throwing one readable error that lists every bad variable. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment configuration:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+export const env: Env = parseEnv();
+
+/**
+ * Project root: where package.json lives. Under tsx this file's own location tells (lib/env.ts); inside Next's
+ * bundle `import.meta.dirname` is not defined, and the server always runs from the project root.
+ */
+export const projectRoot: string = import.meta.dirname ? path.resolve(import.meta.dirname, "..") : process.cwd();
+
+/** Absolute path of the SQLite database file named by a `file:` URL. */
+export function sqlitePath(url: string = env.DATABASE_URL): string {
+  const file = url.replace(/^file:/, "").replace(/\?.*$/, "");
+  return path.isAbsolute(file) ? file : path.resolve(projectRoot, file);
+}

@@ -1,0 +1,210 @@
+import { z } from "zod";
+import { type MatchConfig, matchConfigSchema } from "../debate/config";
+import type { DebaterSeat, JudgeStepRecord, MatchStatus, Quote, TurnRecord, VerdictRecord } from "../debate/types";
+import type { Db } from "../db/client";
+import { asJson } from "../db/json";
+import type { CallMeta } from "../models/types";
+
+/**
+ * Data access for matches: verb-noun functions over Prisma that return plain domain data. JSON columns are
+ * parsed with zod on the way out, so a corrupt row fails loudly here instead of deep in the UI.
+ */
+
+const seatSchema = z.enum(["A", "B"]);
+const debatersSchema = z.array(z.object({ seat: seatSchema, option: z.number().int().min(0), model: z.string() }));
+const quotesSchema = z.array(
+  z.object({ text: z.string(), verified: z.boolean(), start: z.number().optional(), end: z.number().optional() }),
+);
+const numbersSchema = z.array(z.number());
+const stringsSchema = z.array(z.string());
+
+export interface StoredMatch {
+  id: string;
+  status: MatchStatus;
+  error: string | null;
+  protocol: string;
+  config: MatchConfig;
+  debaters: DebaterSeat[];
+  judgeId: string | null;
+  judgeModel: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  question: {
+    id: string;
+    source: string;
+    text: string;
+    options: string[];
+    gold: number;
+    passage: { title: string; text: string; license: string } | null;
+  };
+  turns: TurnRecord[];
+  judgeSteps: JudgeStepRecord[];
+  verdict: VerdictRecord | null;
+}
+
+export interface CreateMatchInput {
+  questionId: string;
+  config: MatchConfig;
+  debaters: DebaterSeat[];
+  judgeId?: string | null;
+  judgeModel?: string | null;
+}
+
+/** Creates a match in status `waiting`. */
+export async function createMatch(db: Db, input: CreateMatchInput): Promise<{ id: string }> {
+  return db.match.create({
+    data: {
+      questionId: input.questionId,
+      protocol: input.config.protocol,
+      config: input.config,
+      debaters: asJson(input.debaters),
+      judgeId: input.judgeId ?? null,
+      judgeModel: input.judgeModel ?? null,
+      events: { create: { type: "match.created", payload: asJson({ config: input.config, debaters: input.debaters }) } },
+    },
+    select: { id: true },
+  });
+}
+
+/** Loads a match with its question, passage, turns, judge steps and verdict; null when it does not exist. */
+export async function getStoredMatch(db: Db, id: string): Promise<StoredMatch | null> {
+  const row = await db.match.findUnique({
+    where: { id },
+    include: {
+      question: { include: { passage: true } },
+      turns: { orderBy: [{ round: "asc" }, { createdAt: "asc" }] },
+      judgeSteps: { orderBy: { round: "asc" } },
+      verdict: true,
+    },
+  });
+  if (!row) return null;
+  const { question } = row;
+  return {
+    id: row.id,
+    status: row.status as MatchStatus,
+    error: row.error,
+    protocol: row.protocol,
+    config: matchConfigSchema.parse(row.config),
+    debaters: debatersSchema.parse(row.debaters),
+    judgeId: row.judgeId,
+    judgeModel: row.judgeModel,
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    question: {
+      id: question.id,
+      source: question.source,
+      text: question.text,
+      options: stringsSchema.parse(question.options),
+      gold: question.gold,
+      passage: question.passage
+        ? { title: question.passage.title, text: question.passage.text, license: question.passage.license }
+        : null,
+    },
+    turns: row.turns.map((t) => ({
+      round: t.round,
+      speaker: seatSchema.parse(t.speaker),
+      option: t.option,
+      text: t.text,
+      quotes: quotesSchema.parse(t.quotes) as Quote[],
+      model: t.model,
+    })),
+    judgeSteps: row.judgeSteps.map((s) => ({
+      round: s.round,
+      probabilities: numbersSchema.parse(s.probabilities),
+      action: z.enum(["continue", "end", "timeout"]).parse(s.action),
+      message: s.message,
+    })),
+    verdict: row.verdict
+      ? {
+          probabilities: numbersSchema.parse(row.verdict.probabilities),
+          chosen: row.verdict.chosen,
+          correct: row.verdict.correct,
+          score: row.verdict.score,
+          explanation: row.verdict.explanation,
+          rounds: row.verdict.rounds,
+        }
+      : null,
+  };
+}
+
+/** Persists a finished turn. A turn already stored for the same seat and round is kept (idempotent). */
+export async function saveTurn(db: Db, matchId: string, turn: TurnRecord, meta: CallMeta, extra: object = {}) {
+  await db.turn.upsert({
+    where: { matchId_round_speaker: { matchId, round: turn.round, speaker: turn.speaker } },
+    update: {},
+    create: {
+      matchId,
+      round: turn.round,
+      speaker: turn.speaker,
+      option: turn.option,
+      text: turn.text,
+      quotes: asJson(turn.quotes),
+      model: meta.model,
+      promptVersion: meta.promptVersion,
+      promptHash: meta.promptHash ?? null,
+      tokensIn: meta.tokensIn ?? null,
+      tokensOut: meta.tokensOut ?? null,
+      latencyMs: Math.round(meta.latencyMs),
+      meta: asJson(extra),
+    },
+  });
+}
+
+/** Records a judge step and, when it ends the match, the verdict — in one transaction. */
+export async function saveJudgeStep(
+  db: Db,
+  matchId: string,
+  step: JudgeStepRecord,
+  verdict: (VerdictRecord & { timeTakenMs: number }) | null,
+): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await tx.judgeStep.create({
+      data: {
+        matchId,
+        round: step.round,
+        probabilities: step.probabilities,
+        action: step.action,
+        message: step.message ?? null,
+      },
+    });
+    if (verdict) {
+      await tx.verdict.create({
+        data: {
+          matchId,
+          probabilities: verdict.probabilities,
+          chosen: verdict.chosen,
+          correct: verdict.correct,
+          score: verdict.score,
+          explanation: verdict.explanation ?? null,
+          rounds: verdict.rounds,
+          timeTakenMs: verdict.timeTakenMs,
+        },
+      });
+      await tx.match.update({ where: { id: matchId }, data: { status: "complete", endedAt: new Date() } });
+    }
+    await tx.event.create({
+      data: { matchId, type: verdict ? "match.verdict" : "judge.step", payload: asJson({ step, verdict }) },
+    });
+  });
+}
+
+/** Moves a match to a new status (recording start/end times and an error message where relevant). */
+export async function setMatchStatus(db: Db, matchId: string, status: MatchStatus, error?: string): Promise<void> {
+  const now = new Date();
+  await db.match.update({
+    where: { id: matchId },
+    data: {
+      status,
+      error: error ?? null,
+      ...(status === "running" ? { startedAt: now } : {}),
+      ...(status === "errored" || status === "abandoned" ? { endedAt: now } : {}),
+      events: { create: { type: `match.${status}`, payload: error ? { error } : {} } },
+    },
+  });
+}
+
+/** Matches that were being played when the process stopped: resumed at start. */
+export async function listInFlightMatchIds(db: Db): Promise<string[]> {
+  const rows = await db.match.findMany({ where: { status: "running" }, select: { id: true } });
+  return rows.map((r) => r.id);
+}

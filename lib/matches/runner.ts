@@ -1,0 +1,284 @@
+import { enforceWordLimit } from "../debate/limits";
+import { createQuoteVerifier, verifyTurnQuotes } from "../debate/quotes";
+import { nextStep, visibleTranscript } from "../debate/rounds";
+import type { Seat, TurnRecord } from "../debate/types";
+import type { LiveTurn, MatchPhase, MatchSnapshot } from "../debate/view";
+import type { Db } from "../db/client";
+import { CruxError } from "../errors";
+import type { ModelResolver } from "../models/resolver";
+import { decideJudgeStep, type JudgeStepInput } from "./judge-step";
+import { getStoredMatch, listInFlightMatchIds, type StoredMatch, saveJudgeStep, saveTurn, setMatchStatus } from "./repository";
+
+/**
+ * The match runner drives matches through their protocol: asks the debaters for turns (streaming), verifies
+ * quotes, persists each turn, waits for the judge (or asks an AI judge), and records the verdict. It knows
+ * nothing about sockets: it reports through a `MatchListener`. Everything it needs to continue lives in the
+ * database, so after a restart `resumeInFlight` picks matches up where they were (an interrupted turn is redone).
+ */
+
+export interface MatchListener {
+  /** The match's state changed (turn finished, judge step, verdict, status). */
+  onChange(snapshot: MatchSnapshot): void;
+  /** A chunk of a turn being streamed. */
+  onDelta(delta: { matchId: string; round: number; speaker: Seat; seq: number; text: string }): void;
+}
+
+export interface MatchRunnerOptions {
+  db: Db;
+  models: ModelResolver;
+  listener?: MatchListener;
+  log?: (line: string) => void;
+}
+
+interface ActiveMatch {
+  stored: StoredMatch;
+  live: Map<Seat, LiveTurn>;
+  abort: AbortController;
+  /** Serialises everything that changes this match (driving, judge intents). */
+  queue: Promise<unknown>;
+  /** The drive loop in progress, if any. */
+  driving: Promise<void> | null;
+}
+
+export class MatchRunner {
+  private readonly active = new Map<string, ActiveMatch>();
+  private readonly verifiers = new Map<string, ReturnType<typeof createQuoteVerifier>>();
+  private stopped = false;
+
+  constructor(private readonly options: MatchRunnerOptions) {}
+
+  /** The current snapshot (stored state plus live streams). Throws NOT_FOUND for an unknown match. */
+  async snapshot(matchId: string): Promise<MatchSnapshot> {
+    return this.toSnapshot(await this.load(matchId));
+  }
+
+  /** Starts (or keeps) the match moving: called when the judge joins, and by headless runs. */
+  async start(matchId: string): Promise<MatchSnapshot> {
+    const match = await this.load(matchId);
+    await this.enqueue(match, async () => {
+      if (match.stored.status === "waiting") {
+        await setMatchStatus(this.options.db, matchId, "running");
+        match.stored.status = "running";
+        match.stored.startedAt = new Date();
+      }
+    });
+    this.drive(match);
+    return this.toSnapshot(match);
+  }
+
+  /** Applies a human judge's intent after it was validated against the rules; returns the new snapshot. */
+  async submitJudgeStep(matchId: string, judgeId: string, input: JudgeStepInput): Promise<MatchSnapshot> {
+    const match = await this.load(matchId);
+    if (match.stored.judgeId !== judgeId) throw new CruxError("FORBIDDEN", "You are not the judge of this match.");
+    await this.enqueue(match, () => this.recordJudgeStep(match, input));
+    this.drive(match);
+    return this.toSnapshot(match);
+  }
+
+  /** Runs a match with an AI judge to its end (headless). Resolves with the final snapshot. */
+  async runToEnd(matchId: string): Promise<MatchSnapshot> {
+    await this.start(matchId);
+    const match = await this.load(matchId);
+    while (match.driving) await match.driving;
+    return this.toSnapshot(match);
+  }
+
+  /** Resumes every match that was running when the process last stopped. */
+  async resumeInFlight(): Promise<number> {
+    const ids = await listInFlightMatchIds(this.options.db);
+    for (const id of ids) this.drive(await this.load(id));
+    return ids.length;
+  }
+
+  /** Aborts all model calls and waits for drive loops to settle (used on shutdown and in tests). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const match of this.active.values()) match.abort.abort();
+    await Promise.allSettled([...this.active.values()].map((m) => m.driving));
+  }
+
+  private async load(matchId: string): Promise<ActiveMatch> {
+    const existing = this.active.get(matchId);
+    if (existing) return existing;
+    const stored = await getStoredMatch(this.options.db, matchId);
+    if (!stored) throw new CruxError("NOT_FOUND", "No such match.");
+    // Another caller may have loaded it while we awaited: keep the first.
+    const again = this.active.get(matchId);
+    if (again) return again;
+    const match: ActiveMatch = {
+      stored,
+      live: new Map(),
+      abort: new AbortController(),
+      queue: Promise.resolve(),
+      driving: null,
+    };
+    this.active.set(matchId, match);
+    return match;
+  }
+
+  private enqueue<T>(match: ActiveMatch, task: () => Promise<T>): Promise<T> {
+    const run = match.queue.then(task, task);
+    match.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private drive(match: ActiveMatch): void {
+    if (match.driving || this.stopped || match.stored.status !== "running") return;
+    match.driving = this.driveLoop(match)
+      .catch(async (error: unknown) => {
+        if (this.stopped) return;
+        const message = error instanceof Error ? error.message : String(error);
+        this.options.log?.(`match ${match.stored.id} errored: ${message}`);
+        await setMatchStatus(this.options.db, match.stored.id, "errored", message).catch(() => undefined);
+        match.stored.status = "errored";
+        match.stored.error = message;
+        match.live.clear();
+        this.publish(match);
+      })
+      .finally(() => {
+        match.driving = null;
+      });
+  }
+
+  private async driveLoop(match: ActiveMatch): Promise<void> {
+    const { stored } = match;
+    while (!this.stopped && stored.status === "running") {
+      const step = nextStep(stored.config, stored.turns, stored.judgeSteps, stored.verdict);
+      if (step.kind === "turns") {
+        await Promise.all(step.seats.map((seat) => this.runTurn(match, step.round, seat)));
+        this.publish(match);
+      } else if (step.kind === "judge" && stored.judgeModel) {
+        await this.enqueue(match, () => this.runAiJudge(match, step.round));
+        this.publish(match);
+      } else {
+        // A human judge's turn (the runner waits for an intent), or the match is over.
+        this.publish(match);
+        return;
+      }
+    }
+  }
+
+  private async runTurn(match: ActiveMatch, round: number, seat: Seat): Promise<void> {
+    const { stored } = match;
+    const seatInfo = stored.debaters.find((d) => d.seat === seat);
+    if (!seatInfo) throw new Error(`Match has no debater in seat ${seat}.`);
+    const live: LiveTurn = { round, speaker: seat, text: "", seq: -1 };
+    match.live.set(seat, live);
+    this.publish(match);
+    const passage = stored.question.passage?.text ?? "";
+    const reply = await this.options.models.debater(seatInfo.model).argue(
+      {
+        question: stored.question.text,
+        options: stored.question.options,
+        passage,
+        seat,
+        option: seatInfo.option,
+        round,
+        totalRounds: stored.config.rounds,
+        transcript: visibleTranscript(stored.turns, seat, round, stored.config),
+        wordLimit: stored.config.wordLimit,
+        seed: stored.config.seed,
+      },
+      {
+        signal: match.abort.signal,
+        onDelta: (text) => {
+          live.text += text;
+          live.seq += 1;
+          this.options.listener?.onDelta({ matchId: stored.id, round, speaker: seat, seq: live.seq, text });
+        },
+      },
+    );
+    // The limit is enforced here, whatever the model did: the stored and shown turn never exceeds it.
+    const limited = enforceWordLimit(reply.text, stored.config.wordLimit);
+    const turn: TurnRecord = {
+      round,
+      speaker: seat,
+      option: seatInfo.option,
+      text: limited.text,
+      quotes: verifyTurnQuotes(limited.text, this.verifierFor(stored.id, passage)),
+      model: reply.meta.model,
+    };
+    await saveTurn(this.options.db, stored.id, turn, reply.meta, limited.truncated ? { truncatedFrom: reply.text } : {});
+    stored.turns.push(turn);
+    match.live.delete(seat);
+  }
+
+  private async runAiJudge(match: ActiveMatch, round: number): Promise<void> {
+    const { stored } = match;
+    const judge = this.options.models.judge(stored.judgeModel ?? "");
+    const reply = await judge.judge(
+      {
+        question: stored.question.text,
+        options: stored.question.options,
+        transcript: stored.turns,
+        round,
+        totalRounds: stored.config.rounds,
+        seed: stored.config.seed,
+      },
+      { signal: match.abort.signal },
+    );
+    await this.recordJudgeStep(match, {
+      round,
+      probabilities: reply.probabilities,
+      action: reply.action,
+      explanation: reply.reasoning,
+    });
+  }
+
+  private async recordJudgeStep(match: ActiveMatch, input: JudgeStepInput): Promise<void> {
+    const { stored } = match;
+    const decision = decideJudgeStep(stored, input, Date.now());
+    await saveJudgeStep(this.options.db, stored.id, decision.step, decision.verdict);
+    stored.judgeSteps.push(decision.step);
+    if (decision.verdict) {
+      stored.verdict = decision.verdict;
+      stored.status = "complete";
+      this.verifiers.delete(stored.id);
+    }
+    this.publish(match);
+  }
+
+  private verifierFor(matchId: string, passage: string) {
+    let verifier = this.verifiers.get(matchId);
+    if (!verifier) {
+      verifier = createQuoteVerifier(passage);
+      this.verifiers.set(matchId, verifier);
+    }
+    return verifier;
+  }
+
+  private publish(match: ActiveMatch): void {
+    this.options.listener?.onChange(this.toSnapshot(match));
+  }
+
+  private toSnapshot(match: ActiveMatch): MatchSnapshot {
+    const { stored } = match;
+    const models = this.options.models;
+    return {
+      id: stored.id,
+      status: stored.status,
+      error: stored.error,
+      config: stored.config,
+      question: stored.question,
+      debaters: stored.debaters.map((d) => {
+        const info = models.info(d.model);
+        return { ...d, label: info.label, isLanguageModel: info.isLanguageModel };
+      }),
+      turns: [...stored.turns],
+      judgeSteps: [...stored.judgeSteps],
+      verdict: stored.verdict,
+      live: [...match.live.values()].map((l) => ({ ...l })),
+      phase: phaseOf(stored),
+    };
+  }
+}
+
+function phaseOf(stored: StoredMatch): MatchPhase {
+  if (stored.status === "waiting") return { kind: "waiting" };
+  if (stored.status === "errored" || stored.status === "abandoned") return { kind: "errored" };
+  if (stored.verdict) return { kind: "complete" };
+  const step = nextStep(stored.config, stored.turns, stored.judgeSteps, stored.verdict);
+  if (step.kind === "turns") return { kind: "turns", round: step.round, seats: step.seats };
+  if (step.kind === "judge") return { kind: "judge", round: step.round, final: step.round >= stored.config.rounds };
+  return { kind: "complete" };
+}

@@ -1,0 +1,137 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createDb, type Db } from "../db/client";
+import { migrateDatabase } from "../db/migrate";
+import { projectRoot } from "../env";
+import { countQuestions, getQuestionWithPassage, pickRandomQuestion } from "./queries";
+import { loadQuestionBank, QUALITY_PASSAGE_LICENSE, seedQuestionBank, TRUTHFULQA_LICENSE } from "./seed";
+
+// The full research data the bank is built from; only present next to a development checkout, not in a clone.
+const sharedData = path.join(projectRoot, "..", "shared", "data");
+const sourceQuestion = z.object({ id: z.string(), options: z.array(z.string()), gold: z.number() });
+
+function readSource(file: string): Map<string, z.infer<typeof sourceQuestion>> {
+  const lines = fs.readFileSync(path.join(sharedData, file), "utf8").split("\n").filter(Boolean);
+  return new Map(lines.map((line) => sourceQuestion.parse(JSON.parse(line))).map((q) => [q.id, q]));
+}
+
+describe("the shipped question bank", () => {
+  it("has the expected records", () => {
+    const bank = loadQuestionBank();
+    expect([bank.articles.length, bank.quality.length, bank.truthfulqa.length]).toEqual([96, 1315, 790]);
+    const articleIds = new Set(bank.articles.map((a) => a.article_id));
+    expect(bank.quality.every((q) => articleIds.has(q.article_id))).toBe(true);
+  });
+
+  it("stays small", () => {
+    const files = ["quality/articles.jsonl.gz", "quality/questions.jsonl.gz", "truthfulqa/questions.jsonl.gz"];
+    const bytes = files.reduce((sum, f) => sum + fs.statSync(path.join(projectRoot, "data", f)).size, 0);
+    expect(bytes).toBeLessThan(3_000_000);
+  });
+
+  it.skipIf(!fs.existsSync(sharedData))("agrees with the source data on options and gold", () => {
+    const bank = loadQuestionBank();
+    const sources = { quality: readSource("quality/questions.jsonl"), truthfulqa: readSource("truthfulqa/questions.jsonl") };
+    // Every 13th question of each set: a spread over the files without comparing everything twice.
+    for (const [name, questions] of [
+      ["quality", bank.quality],
+      ["truthfulqa", bank.truthfulqa],
+    ] as const) {
+      const sample = questions.filter((_, i) => i % 13 === 0);
+      expect(sample.length).toBeGreaterThan(50);
+      for (const q of sample) {
+        const source = sources[name].get(q.id);
+        expect(source, q.id).toBeDefined();
+        expect([q.id, q.options, q.gold]).toEqual([q.id, source?.options, source?.gold]);
+      }
+    }
+  });
+});
+
+describe("seedQuestionBank", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crux-seed-"));
+  const url = `file:${path.join(dir, "test.db")}`;
+  let db: Db;
+  const log: string[] = [];
+
+  beforeAll(async () => {
+    await migrateDatabase({ url });
+    db = createDb(url);
+  });
+
+  afterAll(async () => {
+    await db.$disconnect();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("seeds 96 passages, 1,315 QuALITY and 790 TruthfulQA questions", async () => {
+    const started = performance.now();
+    const result = await seedQuestionBank(db, { log: (line) => log.push(line) });
+    const ms = performance.now() - started;
+    expect(result).toEqual({ passages: 96, questions: 2105 });
+    expect(await countQuestions(db)).toEqual({ quality: 1315, truthfulqa: 790 });
+    expect(await db.passage.count()).toBe(96);
+    expect(log.at(-1)).toMatch(/^seeded 96 passages and 2105 questions \(\d+ ms\)$/);
+    // The target is well under 3 s; the bound is loose so that a busy CI machine does not fail the build.
+    expect(ms).toBeLessThan(15_000);
+  });
+
+  it("links every QuALITY question to its passage and records licences", async () => {
+    expect(await db.question.count({ where: { source: "quality", passageId: null } })).toBe(0);
+    expect(await db.question.count({ where: { source: "truthfulqa", passageId: { not: null } } })).toBe(0);
+    expect(await db.passage.count({ where: { license: { not: QUALITY_PASSAGE_LICENSE } } })).toBe(0);
+    expect(await db.question.count({ where: { source: "truthfulqa", license: { not: TRUTHFULQA_LICENSE } } })).toBe(0);
+    const debated = await db.question.findUniqueOrThrow({
+      where: { source_externalId: { source: "quality", externalId: "nyu23-51461-0001" } },
+    });
+    expect(debated.license).toMatch(/^CC BY 4\.0 — QuALITY \(Pang et al\. 2022\); NYU debate \(Michael et al\. 2023\)/);
+  });
+
+  it("inserts nothing the second time, quickly", async () => {
+    const started = performance.now();
+    expect(await seedQuestionBank(db)).toEqual({ passages: 0, questions: 0 });
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(await countQuestions(db)).toEqual({ quality: 1315, truthfulqa: 790 });
+  });
+
+  it("fills in rows that are missing", async () => {
+    await db.question.deleteMany({ where: { source: "truthfulqa", externalId: { in: ["tqa-0000", "tqa-0789"] } } });
+    expect(await seedQuestionBank(db)).toEqual({ passages: 0, questions: 2 });
+  });
+
+  it("picks a QuALITY question with its passage by default", async () => {
+    const picked = await pickRandomQuestion(db, { random: () => 0.5 });
+    expect(picked).not.toBeNull();
+    const question = await getQuestionWithPassage(db, picked?.id ?? "");
+    expect(question?.source).toBe("quality");
+    expect(question?.options).toHaveLength(2);
+    expect([0, 1]).toContain(question?.gold);
+    expect(question?.passage?.text.length).toBeGreaterThan(1000);
+    expect(question?.passage?.license).toBe(QUALITY_PASSAGE_LICENSE);
+  });
+
+  it("picks from the named set, covers both ends, and returns null for an empty set", async () => {
+    const first = await pickRandomQuestion(db, { source: "truthfulqa", random: () => 0 });
+    const last = await pickRandomQuestion(db, { source: "truthfulqa", random: () => 0.999_999 });
+    expect(first?.id).not.toBe(last?.id);
+    const question = await getQuestionWithPassage(db, last?.id ?? "");
+    expect(question).toMatchObject({ source: "truthfulqa", passage: null });
+    expect(question?.tags.some((t) => t.startsWith("category:"))).toBe(true);
+    expect(await pickRandomQuestion(db, { source: "no-such-set" })).toBeNull();
+    expect(await getQuestionWithPassage(db, "no-such-id")).toBeNull();
+  });
+
+  it("stores gold indexes that match the source data", async () => {
+    const bank = loadQuestionBank();
+    for (const q of bank.quality.filter((_, i) => i % 97 === 0)) {
+      const row = await db.question.findUniqueOrThrow({
+        where: { source_externalId: { source: "quality", externalId: q.id } },
+        include: { passage: { select: { externalId: true } } },
+      });
+      expect([row.options, row.gold, row.passage?.externalId]).toEqual([q.options, q.gold, q.article_id]);
+    }
+  });
+});

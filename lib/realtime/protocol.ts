@@ -1,0 +1,58 @@
+import { z } from "zod";
+import type { MatchView } from "../debate/view";
+import type { ErrorPayload } from "../errors";
+
+/**
+ * The socket.io event protocol, shared by the browser and the server (see docs/realtime-protocol.md).
+ * Clients send intents with an acknowledgement callback; the server validates every payload with the schemas
+ * below, applies the rules, persists, then broadcasts. Bump PROTOCOL_VERSION on any breaking change.
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** Sent in the handshake (`io(url, { auth })`). */
+export const handshakeAuthSchema = z.object({ v: z.literal(PROTOCOL_VERSION) });
+
+const matchId = z.string().min(1).max(64);
+
+export const joinMatchSchema = z.object({ matchId });
+export type JoinMatch = z.infer<typeof joinMatchSchema>;
+
+/** The judge's decision after a round: probabilities, then another round or the verdict. */
+export const judgeStepSchema = z.object({
+  matchId,
+  /** The round the judge has just read; guards against stale or duplicated intents. */
+  round: z.number().int().min(1).max(100),
+  probabilities: z.array(z.number().min(0).max(1)).min(2).max(10),
+  action: z.enum(["continue", "end"]),
+  explanation: z.string().trim().max(4000).optional(),
+});
+export type JudgeStepIntent = z.infer<typeof judgeStepSchema>;
+
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorPayload };
+
+/** A chunk of a turn being streamed. `seq` starts at 0 for each turn and increases by one per chunk. */
+export interface TurnDelta {
+  matchId: string;
+  round: number;
+  speaker: "A" | "B";
+  seq: number;
+  text: string;
+}
+
+export interface ClientToServerEvents {
+  /** Join a match's room; the ack carries the full current view (also used to resync after a gap). */
+  "match:join": (payload: JoinMatch, ack: (response: Ack<MatchView>) => void) => void;
+  /** Judge intent after a round. */
+  "judge:step": (payload: JudgeStepIntent, ack: (response: Ack<MatchView>) => void) => void;
+}
+
+export interface ServerToClientEvents {
+  /** The whole view, sent whenever the match's state changes (turn finished, judge step, verdict, error). */
+  "match:view": (view: MatchView) => void;
+  /** Live text of a turn being produced. */
+  "turn:delta": (delta: TurnDelta) => void;
+}
+
+/** Room names: views differ by role, so each role listens in its own room. */
+export const roomFor = (matchId: string, role: "judge" | "observer") => `match:${matchId}:${role}`;
+export const streamRoomFor = (matchId: string) => `match:${matchId}:stream`;

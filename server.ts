@@ -1,0 +1,77 @@
+import { createServer } from "node:http";
+import next from "next";
+import { Server } from "socket.io";
+import { getDb } from "./lib/db/client";
+import { migrateDatabase } from "./lib/db/migrate";
+import { env } from "./lib/env";
+import { createLogger } from "./lib/log";
+import { MatchRunner } from "./lib/matches/runner";
+import { createModelResolver } from "./lib/models/resolver";
+import { seedQuestionBank } from "./lib/questions/seed";
+import { PROTOCOL_VERSION } from "./lib/realtime/protocol";
+import { attachRealtime, type CruxServer, createSocketListener } from "./lib/realtime/server";
+
+/**
+ * One process, one port: Next's request handler and socket.io share an HTTP server. Before listening, the
+ * database is migrated and (when empty) seeded; after, matches that were running when the process last stopped
+ * are resumed.
+ */
+async function main() {
+  const log = createLogger(env.CRUX_LOG);
+  const dev = env.NODE_ENV !== "production";
+
+  const migration = await migrateDatabase({ log: log.debug });
+  if (migration.applied.length) log.info(`database: applied ${migration.applied.join(", ")}`);
+  const db = getDb();
+  if (env.CRUX_SEED_ON_START) {
+    const seeded = await seedQuestionBank(db, { log: log.debug });
+    if (seeded.questions) log.info(`question bank: added ${seeded.passages} passages, ${seeded.questions} questions`);
+  }
+
+  const app = next({ dev, hostname: "localhost", port: env.PORT });
+  await app.prepare();
+  const handleRequest = app.getRequestHandler();
+  const httpServer = createServer((req, res) => {
+    handleRequest(req, res).catch((error: unknown) => {
+      log.error(`request ${req.url} failed: ${String(error)}`);
+      if (!res.headersSent) res.writeHead(500).end("Internal server error");
+    });
+  });
+
+  const io: CruxServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
+  const runner = new MatchRunner({
+    db,
+    models: createModelResolver({ offlineWordDelayMs: env.CRUX_OFFLINE_WORD_DELAY_MS }),
+    listener: createSocketListener(io),
+    log: log.error,
+  });
+  attachRealtime(io, { db, runner, log: log.error });
+
+  await new Promise<void>((resolve) => httpServer.listen(env.PORT, env.HOST, resolve));
+  const address = httpServer.address();
+  const port = typeof address === "object" && address ? address.port : env.PORT;
+  // Tests and scripts wait for this exact line.
+  log.always(`Crux ready on http://localhost:${port} (protocol v${PROTOCOL_VERSION}, ${dev ? "dev" : "production"})`);
+
+  const resumed = await runner.resumeInFlight();
+  if (resumed) log.info(`resumed ${resumed} match(es) that were in flight`);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log.info(`${signal}: shutting down`);
+    await runner.stop();
+    io.close();
+    httpServer.close();
+    await db.$disconnect();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Crux failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

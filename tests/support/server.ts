@@ -1,0 +1,87 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..", "..");
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  databaseUrl: string;
+  dir: string;
+  child: ChildProcess;
+  /** Everything the server printed, for assertions and for debugging a failure. */
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Reuse a data directory (e.g. to restart on the same database). */
+  dir?: string;
+  env?: Record<string, string>;
+  port?: number;
+}
+
+/**
+ * Starts the real Crux server (server.ts through tsx, production build of Next) on a free port with its own
+ * SQLite database, and resolves once it prints its ready line. Needs `npm run build` to have run.
+ */
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
+    throw new Error("No production build found: run `npm run build` before the integration tests.");
+  }
+  const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "crux-test-"));
+  const databaseUrl = `file:${path.join(dir, "crux.db")}`;
+  const child = spawn(process.execPath, [createRequire(import.meta.url).resolve("tsx/cli"), path.join(root, "server.ts")], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(options.port ?? 0),
+      HOST: "127.0.0.1",
+      DATABASE_URL: databaseUrl,
+      CRUX_OFFLINE_WORD_DELAY_MS: "1",
+      CRUX_LOG: "error",
+      ...options.env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk) => {
+    output += String(chunk);
+  });
+  child.stderr?.on("data", (chunk) => {
+    output += String(chunk);
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), 60_000);
+    const onData = () => {
+      const match = /Crux ready on http:\/\/localhost:(\d+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with code ${code}:\n${output}`));
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    databaseUrl,
+    dir,
+    child,
+    output: () => output,
+    stop: (signal = "SIGTERM") =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill(signal);
+      }),
+  };
+}
