@@ -7,11 +7,12 @@ export default function HomePage() {
       <p>
         Two AI debaters have read a long story that you cannot see. Each argues for a different answer to a hard
         question about it, quoting the story as evidence. Quotes that really occur in the story are marked{" "}
-        <span className="quote verified">verified</span>; the rest are <span className="quote unverified">unverified</span>.
+        <span className="quote verified">verified</span>; the rest are{" "}
+        <span className="quote unverified">unverified</span>.
       </p>
       <p>
-        After each round, say how likely each answer is, then ask for another round or decide. You are scored by the
-        log of the probability you gave the correct answer.
+        After each round, say how likely each answer is, then ask for another round or decide. You are scored by the log
+        of the probability you gave the correct answer.
       </p>
       <form action={startGameAction}>
         <button type="submit" className="button primary large">

@@ -21,7 +21,9 @@ export function JudgePanel({
   final: boolean;
   submitStep: MatchConnection["submitStep"];
 }) {
-  const last = view.judgeSteps.at(-1)?.probabilities[0];
+  // The slider's value is the probability of the option on its right (the second), so moving it towards an
+  // answer makes that answer more likely; it starts where the judge left it after the previous round.
+  const last = view.judgeSteps.at(-1)?.probabilities[1];
   const [percent, setPercent] = useState(last === undefined ? 50 : Math.round(last * 100));
   const [deciding, setDeciding] = useState(final);
   const [explanation, setExplanation] = useState("");
@@ -36,7 +38,7 @@ export function JudgePanel({
     const p = percent / 100;
     const response: Ack<MatchView> = await submitStep({
       round,
-      probabilities: [p, 1 - p],
+      probabilities: [1 - p, p],
       action,
       ...(explanation.trim() ? { explanation: explanation.trim() } : {}),
     });
@@ -52,7 +54,7 @@ export function JudgePanel({
       </h2>
       <div className="slider-row">
         <span className="option-label seat-left">
-          {first} <strong data-testid="p-option-0">{percent}%</strong>
+          {first} <strong data-testid="p-option-0">{100 - percent}%</strong>
         </span>
         <input
           id={sliderId}
@@ -61,12 +63,12 @@ export function JudgePanel({
           max={99}
           step={1}
           value={percent}
-          aria-label={`Probability that the answer is “${first}”`}
-          aria-valuetext={`${percent}% “${first}”, ${100 - percent}% “${second}”`}
+          aria-label={`Probability that the answer is “${second}” rather than “${first}”`}
+          aria-valuetext={`${100 - percent}% “${first}”, ${percent}% “${second}”`}
           onChange={(e) => setPercent(Number(e.target.value))}
         />
         <span className="option-label seat-right">
-          <strong data-testid="p-option-1">{100 - percent}%</strong> {second}
+          <strong data-testid="p-option-1">{percent}%</strong> {second}
         </span>
       </div>
       {deciding ? (

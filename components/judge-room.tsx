@@ -53,13 +53,7 @@ export function JudgeRoom({ matchId }: { matchId: string }) {
       <Transcript view={view} />
 
       {phase.kind === "judge" && (
-        <JudgePanel
-          key={phase.round}
-          view={view}
-          round={phase.round}
-          final={phase.final}
-          submitStep={submitStep}
-        />
+        <JudgePanel key={phase.round} view={view} round={phase.round} final={phase.final} submitStep={submitStep} />
       )}
       <VerdictReveal view={view} />
       {phase.kind === "complete" && (

@@ -10,12 +10,15 @@ export function TurnText({ text, quotes }: { text: string; quotes?: PublicQuote[
   const spans = findQuoteSpans(text);
   const parts: React.ReactNode[] = [];
   let cursor = 0;
+  // Keys are offsets in the text: stable while a turn streams in, unlike array indexes.
   spans.forEach((span, i) => {
-    if (span.outerStart > cursor) parts.push(<Fragment key={`t${i}`}>{text.slice(cursor, span.outerStart)}</Fragment>);
+    if (span.outerStart > cursor) {
+      parts.push(<Fragment key={`t${cursor}`}>{text.slice(cursor, span.outerStart)}</Fragment>);
+    }
     const quote = quotes?.[i];
     const state = quote ? (quote.verified ? "verified" : "unverified") : "pending";
     parts.push(
-      <q key={`q${i}`} className={`quote ${state}`} data-quote-state={state}>
+      <q key={`q${span.outerStart}`} className={`quote ${state}`} data-quote-state={state}>
         {span.text}
         <span className="quote-badge">
           {state === "verified" ? "✓ verified" : state === "unverified" ? "✗ unverified" : "checking…"}

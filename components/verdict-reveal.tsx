@@ -34,18 +34,22 @@ export function VerdictReveal({ view }: { view: MatchView }) {
             {spans.length} quoted passage{spans.length === 1 ? "" : "s"} highlighted. {passage.license}
           </p>
           <div className="passage-text">
-            {segments.map((s, i) =>
-              s.highlighted ? (
-                // biome-ignore lint/suspicious/noArrayIndexKey: segments are a fixed, ordered split of the text
-                <mark key={i}>{s.text}</mark>
-              ) : (
-                // biome-ignore lint/suspicious/noArrayIndexKey: as above
-                <span key={i}>{s.text}</span>
-              ),
+            {withOffsets(segments).map(({ segment, offset }) =>
+              segment.highlighted ? <mark key={offset}>{segment.text}</mark> : <span key={offset}>{segment.text}</span>,
             )}
           </div>
         </article>
       )}
     </section>
   );
+}
+
+/** Pairs each segment with its offset in the passage, which makes a stable key. */
+function withOffsets<T extends { text: string }>(segments: T[]): { segment: T; offset: number }[] {
+  let offset = 0;
+  return segments.map((segment) => {
+    const item = { segment, offset };
+    offset += segment.text.length;
+    return item;
+  });
 }

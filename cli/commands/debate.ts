@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
-import type { MatchSnapshot } from "../../lib/debate/view";
 import { getDb } from "../../lib/db/client";
+import type { MatchSnapshot } from "../../lib/debate/view";
 import { createDebateMatch } from "../../lib/matches/create";
 import { MatchRunner } from "../../lib/matches/runner";
 import { createModelResolver, DEFAULT_DEBATER, DEFAULT_JUDGE } from "../../lib/models/resolver";
@@ -12,7 +12,12 @@ const optionsSchema = z.object({
   source: z.string().min(1).default("quality"),
   rounds: z.coerce.number().int().min(1).max(10).default(3),
   wordLimit: z.coerce.number().int().min(20).max(1000).default(150),
-  seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).optional(),
+  seed: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .optional(),
   debaters: z.string().min(1).default(DEFAULT_DEBATER),
   judge: z.string().min(1).default(DEFAULT_JUDGE),
   json: z.boolean().default(false),
@@ -100,11 +105,17 @@ function formatTranscript(result: ReturnType<typeof debateResultJson>): string {
   });
   for (const turn of result.turns) {
     const verified = turn.quotes.filter((q) => q.verified).length;
-    lines.push("", `Round ${turn.round}, debater ${turn.speaker} (for ${turn.option}; ${verified}/${turn.quotes.length} quotes verified):`);
+    lines.push(
+      "",
+      `Round ${turn.round}, debater ${turn.speaker} (for ${turn.option}; ${verified}/${turn.quotes.length} quotes verified):`,
+    );
     lines.push(turn.text);
   }
   for (const step of result.judgeSteps) {
-    lines.push("", `Judge after round ${step.round}: ${step.probabilities.map((p) => p.toFixed(2)).join(" / ")} → ${step.action}`);
+    lines.push(
+      "",
+      `Judge after round ${step.round}: ${step.probabilities.map((p) => p.toFixed(2)).join(" / ")} → ${step.action}`,
+    );
   }
   if (result.verdict) {
     const v = result.verdict;

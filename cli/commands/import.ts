@@ -3,7 +3,12 @@ import path from "node:path";
 import { type Command, Option } from "commander";
 import { getDb } from "../../lib/db/client";
 import { migrateDatabase } from "../../lib/db/migrate";
-import { DEFAULT_IMPORT_LICENSE, type ImportResult, importQuestions, type QuestionFileFormat } from "../../lib/questions/import";
+import {
+  DEFAULT_IMPORT_LICENSE,
+  type ImportResult,
+  importQuestions,
+  type QuestionFileFormat,
+} from "../../lib/questions/import";
 import { setNameSchema } from "../../lib/questions/schema";
 
 interface ImportQuestionsOptions {

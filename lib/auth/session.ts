@@ -1,7 +1,13 @@
 import "server-only";
 import { cookies } from "next/headers";
 import { getDb } from "../db/client";
-import { createGuestSession, getUserBySessionToken, SESSION_COOKIE, type SessionUser, sessionCookieOptions } from "./guest";
+import {
+  createGuestSession,
+  getUserBySessionToken,
+  SESSION_COOKIE,
+  type SessionUser,
+  sessionCookieOptions,
+} from "./guest";
 
 /** The signed-in user (guest or account) for the current request, or null. For server components and actions. */
 export async function getCurrentUser(): Promise<SessionUser | null> {

@@ -27,6 +27,7 @@ const TAG_PATTERN = /<(\/?)quote>/gi;
 const REPLACEMENT_CHAR = "\uFFFD";
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 const MARK = /\p{M}/u;
+const WHITESPACE = /\s/u;
 /** Marks a separator inside a cached normalisation of a non-ASCII character (never a letter itself). */
 const SEP = " ";
 /** Index key lengths, in normalised characters: long keys for typical quotes, short ones for 2–3 word quotes. */
@@ -71,7 +72,10 @@ export function extractQuotes(text: string): { text: string; start: number; end:
   return findQuoteSpans(text).map(({ text: inner, start, end }) => ({ text: inner, start, end }));
 }
 
-/** Result of checking one quote; offsets are in the original passage and present only when verified. */
+/**
+ * Result of checking one quote. Offsets are in the original passage, present only when verified, and run from the
+ * first to the last matched letter or digit (punctuation around the match is not included).
+ */
 export interface QuoteCheck {
   verified: boolean;
   start?: number;
@@ -94,7 +98,9 @@ interface Normalised {
 }
 
 // Non-ASCII characters are rare in the passages but normalize() is slow, so each distinct one is worked out once.
+// Capped so a long-running server fed arbitrary quotes cannot grow it without bound.
 const nonAsciiCache = new Map<string, string>();
+const NON_ASCII_CACHE_LIMIT = 20_000;
 
 function normaliseNonAscii(ch: string): string {
   let out = nonAsciiCache.get(ch);
@@ -104,6 +110,7 @@ function normaliseNonAscii(ch: string): string {
     if (MARK.test(c)) continue; // accents vanish without splitting the word
     out += WORD_CHAR.test(c) ? c : SEP;
   }
+  if (nonAsciiCache.size >= NON_ASCII_CACHE_LIMIT) nonAsciiCache.clear();
   nonAsciiCache.set(ch, out);
   return out;
 }
@@ -134,9 +141,9 @@ let quoteBuffers = allocate(1024);
  */
 function normalise(text: string, wildcards: boolean, shared = false): Normalised {
   // Sized for the common case (at most one output unit per input unit), grown if NFKD expands a character.
-  let buffers = shared && quoteBuffers.codes.length > text.length ? quoteBuffers : allocate(text.length + 1);
-  if (shared) quoteBuffers = buffers;
-  let { codes, starts, ends, boundary } = buffers;
+  const initial = shared && quoteBuffers.codes.length > text.length ? quoteBuffers : allocate(text.length + 1);
+  if (shared) quoteBuffers = initial;
+  let { codes, starts, ends, boundary } = initial;
   let capacity = codes.length;
   let n = 0;
   let pendingBoundary = true;
@@ -148,7 +155,6 @@ function normalise(text: string, wildcards: boolean, shared = false): Normalised
     next.starts.set(starts);
     next.ends.set(ends);
     next.boundary.set(boundary);
-    buffers = next;
     if (shared) quoteBuffers = next;
     ({ codes, starts, ends, boundary } = next);
     capacity = codes.length;
@@ -215,11 +221,31 @@ function normalise(text: string, wildcards: boolean, shared = false): Normalised
   };
 }
 
-/** Number of whitespace-separated chunks that contain a letter or digit. */
-function wordCount(text: string): number {
+/** Whether text has at least `min` whitespace-separated chunks containing a letter or digit (a hot path). */
+function hasWords(text: string, min: number): boolean {
   let n = 0;
-  for (const chunk of text.matchAll(/\S+/g)) if (WORD_CHAR.test(chunk[0])) n += 1;
-  return n;
+  let counted = false; // the current chunk already counted
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    let space: boolean;
+    let word: boolean;
+    if (code < 128) {
+      space = code === 32 || (code >= 9 && code <= 13);
+      word = (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+    } else {
+      const ch = String.fromCodePoint(text.codePointAt(i) as number);
+      if (ch.length === 2) i += 1;
+      space = WHITESPACE.test(ch);
+      word = WORD_CHAR.test(ch);
+    }
+    if (space) counted = false;
+    else if (word && !counted) {
+      counted = true;
+      n += 1;
+      if (n >= min) return true;
+    }
+  }
+  return n >= min;
 }
 
 /** A hash of up to `length` normalised characters from `from`, kept within V8's small-integer range. */
@@ -317,7 +343,7 @@ export function createQuoteVerifier(passage: string): QuoteVerifier {
   };
 
   return (quote: string): QuoteCheck => {
-    if (wordCount(quote) < MIN_QUOTE_WORDS) return { verified: false };
+    if (!hasWords(quote, MIN_QUOTE_WORDS)) return { verified: false };
     const q = normalise(quote, false, true).chars;
     if (q.length === 0) return { verified: false };
 

@@ -1,11 +1,11 @@
 import { randomInt } from "node:crypto";
+import type { Db } from "../db/client";
 import { type MatchConfigInput, matchConfigSchema } from "../debate/config";
 import type { DebaterSeat } from "../debate/types";
-import type { Db } from "../db/client";
 import { CruxError } from "../errors";
-import { mulberry32 as seeded } from "../models/offline/prng";
 import { DEFAULT_DEBATER } from "../models/resolver";
 import { pickRandomQuestion } from "../questions/queries";
+import { mulberry32 as seeded } from "../random";
 import { createMatch } from "./repository";
 
 export interface NewMatchOptions {
@@ -26,7 +26,8 @@ export interface NewMatchOptions {
 export async function createDebateMatch(db: Db, options: NewMatchOptions): Promise<{ id: string; seed: number }> {
   const seed = options.seed ?? randomInt(0, 2 ** 31 - 1);
   const questionId =
-    options.questionId ?? (await pickRandomQuestion(db, { source: options.source ?? "quality", random: seeded(seed) }))?.id;
+    options.questionId ??
+    (await pickRandomQuestion(db, { source: options.source ?? "quality", random: seeded(seed) }))?.id;
   if (!questionId) throw new CruxError("NOT_FOUND", "No questions found: seed the question bank first.");
   const question = await db.question.findUnique({ where: { id: questionId }, select: { id: true } });
   if (!question) throw new CruxError("NOT_FOUND", `No question with id ${questionId}.`);

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { type MatchConfig, matchConfigSchema } from "../debate/config";
-import type { DebaterSeat, JudgeStepRecord, MatchStatus, Quote, TurnRecord, VerdictRecord } from "../debate/types";
 import type { Db } from "../db/client";
 import { asJson } from "../db/json";
+import { type MatchConfig, matchConfigSchema } from "../debate/config";
+import type { DebaterSeat, JudgeStepRecord, MatchStatus, Quote, TurnRecord, VerdictRecord } from "../debate/types";
 import type { CallMeta } from "../models/types";
 
 /**
@@ -60,7 +60,9 @@ export async function createMatch(db: Db, input: CreateMatchInput): Promise<{ id
       debaters: asJson(input.debaters),
       judgeId: input.judgeId ?? null,
       judgeModel: input.judgeModel ?? null,
-      events: { create: { type: "match.created", payload: asJson({ config: input.config, debaters: input.debaters }) } },
+      events: {
+        create: { type: "match.created", payload: asJson({ config: input.config, debaters: input.debaters }) },
+      },
     },
     select: { id: true },
   });

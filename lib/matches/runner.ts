@@ -1,13 +1,20 @@
+import type { Db } from "../db/client";
 import { enforceWordLimit } from "../debate/limits";
 import { createQuoteVerifier, verifyTurnQuotes } from "../debate/quotes";
-import { nextStep, visibleTranscript } from "../debate/rounds";
+import { nextStep, orderTurns, visibleTranscript } from "../debate/rounds";
 import type { Seat, TurnRecord } from "../debate/types";
 import type { LiveTurn, MatchPhase, MatchSnapshot } from "../debate/view";
-import type { Db } from "../db/client";
 import { CruxError } from "../errors";
 import type { ModelResolver } from "../models/resolver";
 import { decideJudgeStep, type JudgeStepInput } from "./judge-step";
-import { getStoredMatch, listInFlightMatchIds, type StoredMatch, saveJudgeStep, saveTurn, setMatchStatus } from "./repository";
+import {
+  getStoredMatch,
+  listInFlightMatchIds,
+  type StoredMatch,
+  saveJudgeStep,
+  saveTurn,
+  setMatchStatus,
+} from "./repository";
 
 /**
  * The match runner drives matches through their protocol: asks the debaters for turns (streaming), verifies
@@ -198,7 +205,13 @@ export class MatchRunner {
       quotes: verifyTurnQuotes(limited.text, this.verifierFor(stored.id, passage)),
       model: reply.meta.model,
     };
-    await saveTurn(this.options.db, stored.id, turn, reply.meta, limited.truncated ? { truncatedFrom: reply.text } : {});
+    await saveTurn(
+      this.options.db,
+      stored.id,
+      turn,
+      reply.meta,
+      limited.truncated ? { truncatedFrom: reply.text } : {},
+    );
     stored.turns.push(turn);
     match.live.delete(seat);
   }
@@ -264,7 +277,7 @@ export class MatchRunner {
         const info = models.info(d.model);
         return { ...d, label: info.label, isLanguageModel: info.isLanguageModel };
       }),
-      turns: [...stored.turns],
+      turns: orderTurns(stored.turns, stored.config),
       judgeSteps: [...stored.judgeSteps],
       verdict: stored.verdict,
       live: [...match.live.values()].map((l) => ({ ...l })),

@@ -82,7 +82,10 @@ describe("parseQuestionFile: CSV", () => {
     );
     expect(rows[0]).toMatchObject({ title: "The Lighthouse", tags: ["fiction", "demo"] });
     expect(rows[1]?.tags).toBeUndefined();
-    expect(rows[2]).toMatchObject({ question: "Which planet is closest to the Sun, on average?", tags: ["astronomy", "demo"] });
+    expect(rows[2]).toMatchObject({
+      question: "Which planet is closest to the Sun, on average?",
+      tags: ["astronomy", "demo"],
+    });
   });
 
   it("counts lines the same with CRLF line endings and a byte-order mark", () => {
@@ -131,7 +134,11 @@ describe("parseQuestionFile: CSV", () => {
     const { rows, errors } = parseQuestionFile(content, "csv");
     expect(rows.map((r) => r.line)).toEqual([2]);
     expect(errors).toEqual([
-      { line: 3, message: "CSV syntax error: a quoted field starting on this row is never closed; the rest of the file was not read" },
+      {
+        line: 3,
+        message:
+          "CSV syntax error: a quoted field starting on this row is never closed; the rest of the file was not read",
+      },
     ]);
     expect(errorList('question,option_a,option_b,gold\nQ1?,"A"B,B,0\n', "csv")[0]?.[0]).toBe(2);
   });
@@ -188,7 +195,9 @@ describe("importQuestions", () => {
     expect(await questionsIn("moon")).toBe(3);
     expect(await db.passage.count({ where: { source: "moon" } })).toBe(1);
 
-    const row = await db.question.findUniqueOrThrow({ where: { source_externalId: { source: "moon", externalId: "moon-1" } } });
+    const row = await db.question.findUniqueOrThrow({
+      where: { source_externalId: { source: "moon", externalId: "moon-1" } },
+    });
     const question = await getQuestionWithPassage(db, row.id);
     expect(question).toMatchObject({
       source: "moon",
@@ -214,7 +223,10 @@ describe("importQuestions", () => {
     })}\n`;
     const result = await importQuestions(db, { content: grown, format: "jsonl", set: "moon" });
     expect(result).toMatchObject({ imported: 1, skipped: 3, passages: 0 });
-    const passageIds = await db.question.findMany({ where: { source: "moon", passageId: { not: null } }, distinct: ["passageId"] });
+    const passageIds = await db.question.findMany({
+      where: { source: "moon", passageId: { not: null } },
+      distinct: ["passageId"],
+    });
     expect(passageIds).toHaveLength(1);
   });
 
@@ -226,7 +238,11 @@ describe("importQuestions", () => {
       license: "CC BY 4.0 — Example Lab",
     });
     expect(result).toMatchObject({ imported: 3, passages: 1 });
-    const licences = await db.question.findMany({ where: { source: "lighthouse" }, select: { license: true }, distinct: ["license"] });
+    const licences = await db.question.findMany({
+      where: { source: "lighthouse" },
+      select: { license: true },
+      distinct: ["license"],
+    });
     expect(licences).toEqual([{ license: "CC BY 4.0 — Example Lab" }]);
     const other = await importQuestions(db, { content: fixture("good.csv"), format: "csv", set: "lighthouse-2" });
     expect(other).toMatchObject({ imported: 3, skipped: 0 });

@@ -127,7 +127,8 @@ function extractJsonl(text: string): Extracted {
     candidates,
     errors,
     schema: jsonImportRowSchema,
-    fieldName: (path) => path.map((key, i) => (typeof key === "number" ? `[${key}]` : `${i ? "." : ""}${String(key)}`)).join(""),
+    fieldName: (path) =>
+      path.map((key, i) => (typeof key === "number" ? `[${key}]` : `${i ? "." : ""}${String(key)}`)).join(""),
   };
 }
 
@@ -171,7 +172,11 @@ function csvSyntaxMessage(error: CsvError): string {
   return `CSV syntax error: ${detail}; the rest of the file was not read`;
 }
 
-const csvFieldNames: Record<string, string> = { options: "option_a/option_b", "options.0": "option_a", "options.1": "option_b" };
+const csvFieldNames: Record<string, string> = {
+  options: "option_a/option_b",
+  "options.0": "option_a",
+  "options.1": "option_b",
+};
 
 function extractCsv(text: string): Extracted {
   const { records, error } = readCsvRecords(text);

@@ -44,7 +44,8 @@ export async function getQuestionWithPassage(db: Db, id: string): Promise<Questi
   const options = storedStringsSchema.safeParse(row.options);
   const tags = storedStringsSchema.safeParse(row.tags);
   // Rows are written only through the importer and the seed, so a bad shape is a bug worth stopping on.
-  if (!options.success || !tags.success) throw new Error(`question ${id} has malformed options or tags in the database`);
+  if (!options.success || !tags.success)
+    throw new Error(`question ${id} has malformed options or tags in the database`);
   return {
     id: row.id,
     source: row.source,

@@ -72,7 +72,10 @@ export async function seedQuestionBank(
 
   const counts = await db.$transaction(
     async (tx) => {
-      const passages = await tx.passage.findMany({ where: { source: "quality" }, select: { id: true, externalId: true } });
+      const passages = await tx.passage.findMany({
+        where: { source: "quality" },
+        select: { id: true, externalId: true },
+      });
       const passageIds = new Map(passages.map((p) => [p.externalId, p.id]));
       const created = await tx.passage.createManyAndReturn({
         data: bank.articles
@@ -100,7 +103,16 @@ export async function seedQuestionBank(
             const passageId = passageIds.get(q.article_id);
             if (passageId === undefined) throw new Error(`QuALITY question ${q.id}: no article ${q.article_id}`);
             const { id, question, options, gold, tags } = q;
-            return { source: "quality", externalId: id, passageId, text: question, options, gold, tags, license: qualityQuestionLicense(tags) };
+            return {
+              source: "quality",
+              externalId: id,
+              passageId,
+              text: question,
+              options,
+              gold,
+              tags,
+              license: qualityQuestionLicense(tags),
+            };
           }),
         ...bank.truthfulqa
           .filter((q) => !presentKeys.has(`truthfulqa/${q.id}`))

@@ -2,8 +2,8 @@ import { parse as parseCookie } from "cookie";
 import type { Server, Socket } from "socket.io";
 import type { z } from "zod";
 import { getUserBySessionToken, SESSION_COOKIE, type SessionUser } from "../auth/guest";
-import { viewFor } from "../debate/view";
 import type { Db } from "../db/client";
+import { viewFor } from "../debate/view";
 import { CruxError, toErrorPayload } from "../errors";
 import type { MatchListener, MatchRunner } from "../matches/runner";
 import {
@@ -66,7 +66,8 @@ export function attachRealtime(io: CruxServer, deps: { db: Db; runner: MatchRunn
     handle(socket, "match:join", joinMatchSchema, async ({ matchId }) => {
       const match = await db.match.findUnique({ where: { id: matchId }, select: { judgeId: true } });
       if (!match) throw new CruxError("NOT_FOUND", "No such match.");
-      if (match.judgeId !== socket.data.user.id) throw new CruxError("FORBIDDEN", "This match belongs to another judge.");
+      if (match.judgeId !== socket.data.user.id)
+        throw new CruxError("FORBIDDEN", "This match belongs to another judge.");
       await socket.join([roomFor(matchId, "judge"), streamRoomFor(matchId)]);
       // Joining starts a waiting match and is idempotent otherwise, so a reconnecting judge simply resyncs.
       return viewFor(await runner.start(matchId), "judge");
@@ -94,7 +95,10 @@ export function attachRealtime(io: CruxServer, deps: { db: Db; runner: MatchRunn
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const where = issue?.path.length ? ` (${issue.path.join(".")})` : "";
-        reply({ ok: false, error: { code: "BAD_REQUEST", message: `Invalid ${event} payload${where}: ${issue?.message}` } });
+        reply({
+          ok: false,
+          error: { code: "BAD_REQUEST", message: `Invalid ${event} payload${where}: ${issue?.message}` },
+        });
         return;
       }
       try {

@@ -46,11 +46,21 @@ describe("bad input over socket.io and HTTP", () => {
 
   it("refuses intents out of turn and with bad probabilities, and carries on", async () => {
     // Before round 1 is over the judge cannot act, and can never act on a later round.
-    const early = await request(judge, "judge:step", { matchId, round: 2, probabilities: [0.5, 0.5], action: "continue" });
+    const early = await request(judge, "judge:step", {
+      matchId,
+      round: 2,
+      probabilities: [0.5, 0.5],
+      action: "continue",
+    });
     expect(early).toMatchObject({ ok: false, error: { code: "OUT_OF_TURN" } });
 
     await waitForView(judge, (v) => v.phase.kind === "judge" && v.phase.round === 1);
-    const notSumming = await request(judge, "judge:step", { matchId, round: 1, probabilities: [0.5, 0.6], action: "continue" });
+    const notSumming = await request(judge, "judge:step", {
+      matchId,
+      round: 1,
+      probabilities: [0.5, 0.6],
+      action: "continue",
+    });
     expect(notSumming).toMatchObject({ ok: false, error: { code: "BAD_REQUEST" } });
     const tie = await request(judge, "judge:step", { matchId, round: 1, probabilities: [0.5, 0.5], action: "end" });
     expect(tie).toMatchObject({ ok: false, error: { code: "BAD_REQUEST" } });
@@ -62,10 +72,20 @@ describe("bad input over socket.io and HTTP", () => {
     });
     expect(threeOptions).toMatchObject({ ok: false, error: { code: "BAD_REQUEST" } });
 
-    const good = await request(judge, "judge:step", { matchId, round: 1, probabilities: [0.3, 0.7], action: "continue" });
+    const good = await request(judge, "judge:step", {
+      matchId,
+      round: 1,
+      probabilities: [0.3, 0.7],
+      action: "continue",
+    });
     expect(good.ok).toBe(true);
     // The same intent again is now out of turn: nothing is recorded twice.
-    const again = await request(judge, "judge:step", { matchId, round: 1, probabilities: [0.3, 0.7], action: "continue" });
+    const again = await request(judge, "judge:step", {
+      matchId,
+      round: 1,
+      probabilities: [0.3, 0.7],
+      action: "continue",
+    });
     expect(again).toMatchObject({ ok: false, error: { code: "OUT_OF_TURN" } });
     await waitForView(judge, (v) => v.phase.kind === "judge" && v.phase.round === 2);
   });

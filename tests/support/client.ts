@@ -19,7 +19,7 @@ export async function createGuestMatch(baseUrl: string, cookie?: string): Promis
   if (response.status !== 201) throw new Error(`POST /api/matches: ${response.status} ${await response.text()}`);
   const { matchId } = (await response.json()) as { matchId: string };
   const setCookie = response.headers.get("set-cookie");
-  return { matchId, cookie: cookie ?? (setCookie?.split(";")[0] ?? "") };
+  return { matchId, cookie: cookie ?? setCookie?.split(";")[0] ?? "" };
 }
 
 export interface RecordingSocket {

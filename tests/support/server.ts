@@ -34,20 +34,24 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "crux-test-"));
   const databaseUrl = `file:${path.join(dir, "crux.db")}`;
-  const child = spawn(process.execPath, [createRequire(import.meta.url).resolve("tsx/cli"), path.join(root, "server.ts")], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(options.port ?? 0),
-      HOST: "127.0.0.1",
-      DATABASE_URL: databaseUrl,
-      CRUX_OFFLINE_WORD_DELAY_MS: "1",
-      CRUX_LOG: "error",
-      ...options.env,
+  const child = spawn(
+    process.execPath,
+    [createRequire(import.meta.url).resolve("tsx/cli"), path.join(root, "server.ts")],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        PORT: String(options.port ?? 0),
+        HOST: "127.0.0.1",
+        DATABASE_URL: databaseUrl,
+        CRUX_OFFLINE_WORD_DELAY_MS: "1",
+        CRUX_LOG: "error",
+        ...options.env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  );
   let output = "";
   child.stdout?.on("data", (chunk) => {
     output += String(chunk);

@@ -55,12 +55,20 @@ export function sideTerms(
 
 /** Letters and digits only, so repeated passages ("Your name is David Corbin.") are recognised as the same. */
 function textKey(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
 }
 
 /** Whether a sentence overlaps a quote already made: by offsets, or by text (the passage may repeat itself). */
 function overlaps(sentence: Sentence, key: string, quote: Quote & { key: string }): boolean {
-  if (quote.start !== undefined && quote.end !== undefined && quote.start < sentence.end && sentence.start < quote.end) {
+  if (
+    quote.start !== undefined &&
+    quote.end !== undefined &&
+    quote.start < sentence.end &&
+    sentence.start < quote.end
+  ) {
     return true;
   }
   return quote.key.length > 0 && (key.includes(quote.key) || quote.key.includes(key));

@@ -4,11 +4,11 @@
  */
 
 import { countWords, enforceWordLimit } from "../../debate/limits";
+import { hashSeed, mulberry32, pick, type Rng } from "../../random";
 import type { DebaterTurnInput } from "../types";
 import { indexPassage } from "./bm25";
 import { clipSpan, rankEvidence, sideTerms, surfaceWord } from "./evidence";
 import * as say from "./phrasing";
-import { hashSeed, mulberry32, pick, type Rng } from "./prng";
 import { termSet } from "./tokenize";
 
 /** At most this many new quotes per turn: a few strong ones read better than a wall of text. */
@@ -73,7 +73,10 @@ function extractiveTurn(input: DebaterTurnInput, rng: Rng): string {
   }
 
   if (quoted.length === 0) {
-    const none = say.noNewEvidence(rng, transcript.some((t) => t.speaker === seat && t.quotes.length > 0));
+    const none = say.noNewEvidence(
+      rng,
+      transcript.some((t) => t.speaker === seat && t.quotes.length > 0),
+    );
     if (fits(none, end)) parts.push(none);
   }
   const note = say.gloss(quoted, ours, ownOption);

@@ -4,8 +4,8 @@
  */
 
 import type { Quote } from "../../debate/types";
-import { surfaceWord, type SideTerms } from "./evidence";
-import { pick, type Rng } from "./prng";
+import { pick, type Rng } from "../../random";
+import { type SideTerms, surfaceWord } from "./evidence";
 import { termSet } from "./tokenize";
 
 /** Options longer than this many words are shortened with "…" when named in prose. */

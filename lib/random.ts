@@ -1,5 +1,5 @@
 /**
- * Seeded randomness for the offline models. Phrasing choices must be reproducible from `input.seed` (replays and
+ * Seeded randomness (match set-up, offline models, benchmarks). Phrasing choices must be reproducible from `input.seed` (replays and
  * tests depend on it), so nothing here touches Math.random or the clock.
  */
 

@@ -1,0 +1,65 @@
+import { execSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { defineConfig } from "@playwright/test";
+
+/**
+ * Browser tests run Debian's Chromium (browsers cannot be downloaded here): CHROMIUM_PATH, or `chromium` on PATH.
+ * The web server is the real Crux server (production build) on its own port and its own fresh SQLite database.
+ */
+function chromiumPath(): string | undefined {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  try {
+    return execSync("command -v chromium || command -v chromium-browser", { encoding: "utf8" }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const port = Number(process.env.E2E_PORT ?? 3107);
+// The config is evaluated again in each worker: the first evaluation picks the data directory, workers inherit it.
+process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "crux-e2e-"));
+const e2eDatabaseUrl = `file:${path.join(process.env.E2E_DATA_DIR, "crux.db")}`;
+process.env.E2E_DATABASE_URL = e2eDatabaseUrl;
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 120_000,
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: chromiumPath(),
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
+    },
+  },
+  webServer: {
+    command: "npx tsx server.ts",
+    url: `http://127.0.0.1:${port}`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    env: {
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATABASE_URL: e2eDatabaseUrl,
+      CRUX_OFFLINE_WORD_DELAY_MS: "5",
+      CRUX_LOG: "error",
+    },
+  },
+});
