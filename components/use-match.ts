@@ -2,15 +2,15 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
-import type { LiveTurn, MatchView } from "@/lib/debate/view";
+import type { MatchView } from "@/lib/debate/view";
 import type { ErrorPayload } from "@/lib/errors";
+import { applyDelta } from "@/lib/realtime/deltas";
 import {
   type Ack,
   type ClientToServerEvents,
   type JudgeStepIntent,
   PROTOCOL_VERSION,
   type ServerToClientEvents,
-  type TurnDelta,
 } from "@/lib/realtime/protocol";
 
 type CruxSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -20,16 +20,6 @@ export interface MatchConnection {
   connected: boolean;
   error: ErrorPayload | null;
   submitStep(intent: Omit<JudgeStepIntent, "matchId">): Promise<Ack<MatchView>>;
-}
-
-/** Applies a streamed chunk to the live turns; returns null when a chunk is missing and a resync is needed. */
-export function applyDelta(live: LiveTurn[], delta: TurnDelta): LiveTurn[] | null {
-  const index = live.findIndex((l) => l.round === delta.round && l.speaker === delta.speaker);
-  const current = index >= 0 ? live[index] : { round: delta.round, speaker: delta.speaker, text: "", seq: -1 };
-  if (!current || delta.seq <= current.seq) return live; // already have it (e.g. included in a fresh view)
-  if (delta.seq !== current.seq + 1) return null;
-  const next = { ...current, text: current.text + delta.text, seq: delta.seq };
-  return index >= 0 ? live.map((l, i) => (i === index ? next : l)) : [...live, next];
 }
 
 /**
@@ -74,10 +64,9 @@ export function useMatch(matchId: string): MatchConnection {
       if (delta.matchId !== matchId) return;
       const current = viewRef.current;
       if (!current) return;
-      if (current.turns.some((t) => t.round === delta.round && t.speaker === delta.speaker)) return;
-      const live = applyDelta(current.live, delta);
-      if (live === null) join();
-      else if (live !== current.live) setView({ ...current, live });
+      const next = applyDelta(current, delta);
+      if (next === null) join();
+      else if (next !== current) setView(next);
     });
     return () => {
       socket.disconnect();

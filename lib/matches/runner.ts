@@ -2,10 +2,12 @@ import type { Db } from "../db/client";
 import { enforceWordLimit } from "../debate/limits";
 import { createQuoteVerifier, verifyTurnQuotes } from "../debate/quotes";
 import { nextStep, orderTurns, visibleTranscript } from "../debate/rounds";
+import { chosenOption } from "../debate/scoring";
 import type { Seat, TurnRecord } from "../debate/types";
 import type { LiveTurn, MatchPhase, MatchSnapshot } from "../debate/view";
 import { CruxError } from "../errors";
 import type { ModelResolver } from "../models/resolver";
+import { mulberry32 } from "../random";
 import { decideJudgeStep, type JudgeStepInput } from "./judge-step";
 import {
   getStoredMatch,
@@ -230,11 +232,14 @@ export class MatchRunner {
       },
       { signal: match.abort.signal },
     );
+    // A judge model may ask for another round after the last one; the protocol ends the debate there.
+    const action = round >= stored.config.rounds ? "end" : reply.action;
+    const tieBreak = action === "end" ? breakTie(reply.probabilities, stored.config.seed + round) : null;
     await this.recordJudgeStep(match, {
       round,
-      probabilities: reply.probabilities,
-      action: reply.action,
-      explanation: reply.reasoning,
+      probabilities: tieBreak?.probabilities ?? reply.probabilities,
+      action,
+      explanation: tieBreak ? `${reply.reasoning} ${tieBreak.note}` : reply.reasoning,
     });
   }
 
@@ -284,6 +289,22 @@ export class MatchRunner {
       phase: phaseOf(stored),
     };
   }
+}
+
+/**
+ * A verdict needs a side. When an AI judge ends on an exact tie, the tie is broken by the smallest step towards an
+ * option drawn from the match seed (reproducible), and the step's message says so. People cannot tie: the UI
+ * and the server refuse it.
+ */
+function breakTie(probabilities: number[], seed: number): { probabilities: number[]; note: string } | null {
+  if (chosenOption(probabilities) !== null) return null;
+  const top = Math.max(...probabilities);
+  const tied = probabilities.flatMap((p, i) => (p === top ? [i] : []));
+  const pick = tied[Math.floor(mulberry32(seed)() * tied.length)] ?? 0;
+  const nudge = 0.001;
+  const others = probabilities.length - 1;
+  const adjusted = probabilities.map((p, i) => (i === pick ? p + nudge : p - nudge / others));
+  return { probabilities: adjusted, note: `(Tie broken at random towards option ${pick}.)` };
 }
 
 function phaseOf(stored: StoredMatch): MatchPhase {

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { defaultMatchConfig } from "./config";
+import type { MatchSnapshot } from "./view";
+import { viewFor } from "./view";
+
+const PASSAGE = "The lighthouse keeper counted the ships every night. Nobody ever came to relieve him.";
+
+function snapshot(overrides: Partial<MatchSnapshot> = {}): MatchSnapshot {
+  return {
+    id: "m1",
+    status: "running",
+    error: null,
+    config: defaultMatchConfig(42),
+    question: {
+      id: "q1",
+      text: "Why did the keeper stay?",
+      options: ["Duty", "Money"],
+      gold: 1,
+      passage: { title: "The Keeper", text: PASSAGE, license: "CC BY 4.0" },
+    },
+    debaters: [
+      { seat: "A", option: 1, model: "offline:extractive", label: "Offline", isLanguageModel: false },
+      { seat: "B", option: 0, model: "offline:extractive", label: "Offline", isLanguageModel: false },
+    ],
+    turns: [
+      {
+        round: 1,
+        speaker: "A",
+        option: 1,
+        text: "See <quote>counted the ships every night</quote>.",
+        quotes: [{ text: "counted the ships every night", verified: true, start: 21, end: 50 }],
+        model: "offline:extractive",
+      },
+    ],
+    judgeSteps: [],
+    verdict: null,
+    live: [{ round: 1, speaker: "B", text: "I argue", seq: 1 }],
+    phase: { kind: "turns", round: 1, seats: ["B"] },
+    ...overrides,
+  };
+}
+
+describe("viewFor", () => {
+  it("gives the judge no passage, no quote positions, no seed and no answer before the verdict", () => {
+    const view = viewFor(snapshot(), "judge");
+    const wire = JSON.stringify(view);
+    expect(view.reveal).toBeNull();
+    expect(wire).not.toContain("Nobody ever came");
+    expect(wire).not.toMatch(/"(gold|correct|start|end|seed|license)"/);
+    expect(view.turns[0]?.quotes).toEqual([{ text: "counted the ships every night", verified: true }]);
+    expect(view.question).toEqual({
+      text: "Why did the keeper stay?",
+      options: ["Duty", "Money"],
+      passageTitle: "The Keeper",
+      hasPassage: true,
+    });
+    expect(view.live).toEqual([{ round: 1, speaker: "B", text: "I argue", seq: 1 }]);
+  });
+
+  it("reveals the answer, the passage and quote positions to the judge once the verdict is in", () => {
+    const verdict = { probabilities: [0.2, 0.8], chosen: 1, correct: true, score: Math.log(0.8), rounds: 1 };
+    const view = viewFor(snapshot({ verdict, status: "complete", phase: { kind: "complete" } }), "judge");
+    expect(view.reveal?.gold).toBe(1);
+    expect(view.reveal?.verdict).toEqual(verdict);
+    expect(view.reveal?.passage?.text).toBe(PASSAGE);
+    expect(view.reveal?.quotes[0]?.[0]).toMatchObject({ start: 21, end: 50 });
+  });
+
+  it("shows observers everything during the match", () => {
+    const view = viewFor(snapshot(), "observer");
+    expect(view.role).toBe("observer");
+    expect(view.reveal?.gold).toBe(1);
+    expect(view.reveal?.passage?.text).toBe(PASSAGE);
+  });
+});
