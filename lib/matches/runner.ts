@@ -72,7 +72,9 @@ export class MatchRunner {
       }
     });
     this.drive(match);
-    return this.toSnapshot(match);
+    const snapshot = this.toSnapshot(match);
+    this.evictIfSettled(match);
+    return snapshot;
   }
 
   /** Applies a human judge's intent after it was validated against the rules; returns the new snapshot. */
@@ -81,7 +83,9 @@ export class MatchRunner {
     if (match.stored.judgeId !== judgeId) throw new CruxError("FORBIDDEN", "You are not the judge of this match.");
     await this.enqueue(match, () => this.recordJudgeStep(match, input));
     this.drive(match);
-    return this.toSnapshot(match);
+    const snapshot = this.toSnapshot(match);
+    this.evictIfSettled(match);
+    return snapshot;
   }
 
   /** Runs a match with an AI judge to its end (headless). Resolves with the final snapshot. */
@@ -146,6 +150,7 @@ export class MatchRunner {
       })
       .finally(() => {
         match.driving = null;
+        this.evictIfSettled(match);
       });
   }
 
@@ -251,9 +256,15 @@ export class MatchRunner {
     if (decision.verdict) {
       stored.verdict = decision.verdict;
       stored.status = "complete";
-      this.verifiers.delete(stored.id);
     }
     this.publish(match);
+  }
+
+  /** Finished matches leave memory; the database has everything, and `load` brings one back on demand. */
+  private evictIfSettled(match: ActiveMatch): void {
+    if (match.driving || match.stored.status === "running" || match.stored.status === "waiting") return;
+    if (this.active.get(match.stored.id) === match) this.active.delete(match.stored.id);
+    this.verifiers.delete(match.stored.id);
   }
 
   private verifierFor(matchId: string, passage: string) {
