@@ -5,8 +5,8 @@ import { getDb } from "./lib/db/client";
 import { migrateDatabase } from "./lib/db/migrate";
 import { env } from "./lib/env";
 import { createLogger } from "./lib/log";
+import { createModels } from "./lib/matches/models";
 import { MatchRunner } from "./lib/matches/runner";
-import { createModelResolver } from "./lib/models/resolver";
 import { seedQuestionBank } from "./lib/questions/seed";
 import { PROTOCOL_VERSION } from "./lib/realtime/protocol";
 import { attachRealtime, type CruxServer, createSocketListener } from "./lib/realtime/server";
@@ -41,7 +41,7 @@ async function main() {
   const io: CruxServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
   const runner = new MatchRunner({
     db,
-    models: createModelResolver({ offlineWordDelayMs: env.CRUX_OFFLINE_WORD_DELAY_MS }),
+    models: createModels(db),
     listener: createSocketListener(io),
     log: log.error,
   });

@@ -1,13 +1,24 @@
 "use server";
 
 import { redirect } from "next/navigation";
+import { z } from "zod";
 import { getOrCreateGuest } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
-import { startJudgeMatch } from "@/lib/matches/start-guest-match";
+import { playableDebaters, startJudgeMatch } from "@/lib/matches/start-guest-match";
+
+const playSchema = z.object({
+  debaters: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .refine((spec) => spec === undefined || playableDebaters().includes(spec), "That debater is not offered."),
+});
 
 /** "Play": a guest (created on first play) judges a new debate on a random QuALITY story. */
-export async function startGameAction(): Promise<void> {
+export async function startGameAction(formData: FormData): Promise<void> {
+  const parsed = playSchema.safeParse({ debaters: formData.get("debaters") });
+  if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? "Invalid choice.");
   const user = await getOrCreateGuest();
-  const match = await startJudgeMatch(getDb(), { judgeId: user.id });
+  const match = await startJudgeMatch(getDb(), { judgeId: user.id, debaters: parsed.data.debaters });
   redirect(`/match/${match.id}`);
 }

@@ -1,6 +1,11 @@
+import { playableDebaters } from "@/lib/matches/start-guest-match";
 import { startGameAction } from "./actions";
 
+// The offered debaters come from the server's configuration, read per request.
+export const dynamic = "force-dynamic";
+
 export default function HomePage() {
+  const debaters = playableDebaters();
   return (
     <section className="hero">
       <h1>Can you find the truth without reading the evidence?</h1>
@@ -14,7 +19,19 @@ export default function HomePage() {
         After each round, say how likely each answer is, then ask for another round or decide. You are scored by the log
         of the probability you gave the correct answer.
       </p>
-      <form action={startGameAction}>
+      <form action={startGameAction} className="play-form">
+        {debaters.length > 1 && (
+          <label className="debater-choice">
+            Debaters
+            <select name="debaters" defaultValue={debaters[0]}>
+              {debaters.map((spec) => (
+                <option key={spec} value={spec}>
+                  {spec === debaters[0] ? "Offline debaters (no language model)" : spec}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <button type="submit" className="button primary large">
           Play
         </button>

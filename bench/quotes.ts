@@ -83,7 +83,11 @@ type VerifierFactory = (passage: string) => (quote: string) => { verified: boole
  * passage for every quote. Timed in the same process so the figures compare as ratios, whatever the machine.
  */
 function naiveVerifier(passage: string): (quote: string) => { verified: boolean } {
-  const normalise = (text: string) => text.normalize("NFKD").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+  const normalise = (text: string) =>
+    text
+      .normalize("NFKD")
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, "");
   const haystack = normalise(passage);
   return (quote) => {
     const needle = normalise(quote);

@@ -21,6 +21,29 @@ const envSchema = z.object({
     .enum(["0", "1", "true", "false"])
     .default("1")
     .transform((v) => v === "1" || v === "true"),
+  /** Reuse stored model responses for identical calls (model, prompt, settings, seed): reproducible and free. */
+  CRUX_MODEL_CACHE: z
+    .enum(["0", "1", "true", "false"])
+    .default("1")
+    .transform((v) => v === "1" || v === "true"),
+  /** A JSON price table replacing data/model-prices.json. */
+  CRUX_MODEL_PRICES: z.string().min(1).optional(),
+  /** Per-attempt timeout of a model call, and how many attempts a call gets before it fails. */
+  CRUX_MODEL_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(120_000),
+  CRUX_MODEL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
+  /**
+   * Debater models a person may choose on the home page besides the offline default (comma-separated specs).
+   * Only these are offered, so guests cannot run up costs on arbitrary models.
+   */
+  CRUX_PLAY_MODELS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
   /** Log level for the server's own messages. */
   CRUX_LOG: z.enum(["silent", "error", "info", "debug"]).default("info"),
 });

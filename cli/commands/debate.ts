@@ -3,8 +3,9 @@ import { z } from "zod";
 import { getDb } from "../../lib/db/client";
 import type { MatchSnapshot } from "../../lib/debate/view";
 import { createDebateMatch } from "../../lib/matches/create";
+import { createModels } from "../../lib/matches/models";
 import { MatchRunner } from "../../lib/matches/runner";
-import { createModelResolver, DEFAULT_DEBATER, DEFAULT_JUDGE } from "../../lib/models/resolver";
+import { DEFAULT_DEBATER, DEFAULT_JUDGE } from "../../lib/models/resolver";
 import { prepareDatabase } from "../prepare";
 
 const optionsSchema = z.object({
@@ -19,7 +20,12 @@ const optionsSchema = z.object({
     .max(2 ** 31 - 1)
     .optional(),
   debaters: z.string().min(1).default(DEFAULT_DEBATER),
+  debaterA: z.string().min(1).optional(),
+  debaterB: z.string().min(1).optional(),
   judge: z.string().min(1).default(DEFAULT_JUDGE),
+  temperature: z.coerce.number().min(0).max(2).optional(),
+  bestOf: z.coerce.number().int().min(1).max(16).optional(),
+  cache: z.boolean().default(true),
   json: z.boolean().default(false),
 });
 
@@ -68,7 +74,12 @@ export function registerDebateCommand(program: Command): void {
     .option("--word-limit <n>", "maximum words per turn", "150")
     .option("--seed <n>", "seed for question choice, seat assignment and offline models")
     .option("--debaters <spec>", "model spec for both debaters", DEFAULT_DEBATER)
+    .option("--debater-a <spec>", "model spec for seat A (overrides --debaters)")
+    .option("--debater-b <spec>", "model spec for seat B (overrides --debaters)")
     .option("--judge <spec>", "model spec for the judge", DEFAULT_JUDGE)
+    .option("--temperature <t>", "sampling temperature for language models (default 0.7)")
+    .option("--best-of <n>", "best-of-N debater sampling, picked by the debater's own model (default 1)")
+    .option("--no-cache", "do not reuse stored model responses")
     .option("--json", "print one JSON object instead of a readable transcript")
     .action(async (raw: Record<string, unknown>) => {
       const parsed = optionsSchema.safeParse(raw);
@@ -78,16 +89,21 @@ export function registerDebateCommand(program: Command): void {
       const opts = parsed.data;
       await prepareDatabase();
       const db = getDb();
-      const models = createModelResolver({ offlineWordDelayMs: 0 });
-      // Resolve the specs up front so a typo fails before anything is stored.
-      models.debater(opts.debaters);
+      const models = createModels(db, { offlineWordDelayMs: 0, cache: opts.cache });
+      const debaterModels: [string, string] = [opts.debaterA ?? opts.debaters, opts.debaterB ?? opts.debaters];
+      // Resolve the specs up front so a typo or a missing key fails before anything is stored.
+      for (const spec of debaterModels) models.debater(spec);
       models.judge(opts.judge);
       const { id } = await createDebateMatch(db, {
         ...(opts.question === "random" ? { source: opts.source } : { questionId: opts.question }),
         judgeModel: opts.judge,
-        debaterModels: [opts.debaters, opts.debaters],
+        debaterModels,
         seed: opts.seed,
-        config: { rounds: opts.rounds, wordLimit: opts.wordLimit },
+        config: {
+          rounds: opts.rounds,
+          wordLimit: opts.wordLimit,
+          sampling: { temperature: opts.temperature, bestOf: opts.bestOf },
+        },
       });
       const runner = new MatchRunner({ db, models });
       const snapshot = await runner.runToEnd(id);

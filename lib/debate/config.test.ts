@@ -12,6 +12,7 @@ describe("matchConfigSchema", () => {
       firstSpeaker: "A",
       seed: 42,
       scoring: { rule: "log", roundCost: 0 },
+      sampling: { temperature: 0.7, maxOutputTokens: 1024, bestOf: 1 },
     });
     expect(matchConfigSchema.parse({ seed: 1, scoring: { roundCost: 0.1 } }).scoring).toEqual({
       rule: "log",

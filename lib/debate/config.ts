@@ -15,6 +15,16 @@ export const scoringConfigSchema = z.strictObject({
   roundCost: z.number().min(0).max(1).default(0),
 });
 
+/** Settings passed to language-model debaters and judges (the offline models ignore them). */
+export const samplingConfigSchema = z.strictObject({
+  temperature: z.number().min(0).max(2).default(0.7),
+  maxOutputTokens: z.int().min(16).max(32_000).default(1024),
+  /** Best-of-N debater sampling: N drafts per turn, the most persuasive picked by `pickerModel` (Khan et al. 2024). */
+  bestOf: z.int().min(1).max(16).default(1),
+  /** Model spec that picks among drafts; defaults to the debater's own model. */
+  pickerModel: z.string().min(3).optional(),
+});
+
 export const matchConfigSchema = z.strictObject({
   protocol: z.literal("debate").default("debate"),
   /** Maximum number of rounds; the judge may end earlier. */
@@ -29,6 +39,7 @@ export const matchConfigSchema = z.strictObject({
   /** Drives every random choice of the match (seat assignment, offline models), so matches are reproducible. */
   seed: z.int(),
   scoring: scoringConfigSchema.prefault({}),
+  sampling: samplingConfigSchema.prefault({}),
 });
 
 /** A parsed, complete match configuration. */

@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import { asJson } from "../db/json";
 import { type MatchConfig, matchConfigSchema } from "../debate/config";
 import type { DebaterSeat, JudgeStepRecord, MatchStatus, Quote, TurnRecord, VerdictRecord } from "../debate/types";
-import type { CallMeta } from "../models/types";
+import type { CallMeta, ModelCallRecord } from "../models/types";
 
 /**
  * Data access for matches: verb-noun functions over Prisma that return plain domain data. JSON columns are
@@ -209,4 +209,33 @@ export async function setMatchStatus(db: Db, matchId: string, status: MatchStatu
 export async function listInFlightMatchIds(db: Db): Promise<string[]> {
   const rows = await db.match.findMany({ where: { status: "running" }, select: { id: true } });
   return rows.map((r) => r.id);
+}
+
+/** Stores one model call (prompt, raw output, usage, cost, latency), failed calls included. */
+export async function recordModelCall(
+  db: Db,
+  context: { matchId: string; round: number; seat?: string },
+  call: ModelCallRecord,
+): Promise<void> {
+  await db.modelCall.create({
+    data: {
+      matchId: context.matchId,
+      round: context.round,
+      seat: context.seat ?? null,
+      role: call.role,
+      model: call.model,
+      promptVersion: call.promptVersion,
+      promptHash: call.promptHash,
+      prompt: asJson(call.prompt),
+      settings: asJson(call.settings),
+      output: call.output,
+      error: call.error ?? null,
+      attempts: call.attempts,
+      cached: call.cached,
+      tokensIn: call.tokensIn ?? null,
+      tokensOut: call.tokensOut ?? null,
+      costUsd: call.costUsd,
+      latencyMs: call.latencyMs,
+    },
+  });
 }

@@ -7,11 +7,13 @@ import type { Seat, TurnRecord } from "../debate/types";
 import type { LiveTurn, MatchPhase, MatchSnapshot } from "../debate/view";
 import { CruxError } from "../errors";
 import type { ModelResolver } from "../models/resolver";
+import type { ModelCallRecord } from "../models/types";
 import { mulberry32 } from "../random";
 import { decideJudgeStep, type JudgeStepInput } from "./judge-step";
 import {
   getStoredMatch,
   listInFlightMatchIds,
+  recordModelCall,
   type StoredMatch,
   saveJudgeStep,
   saveTurn,
@@ -180,28 +182,39 @@ export class MatchRunner {
     match.live.set(seat, live);
     this.publish(match);
     const passage = stored.question.passage?.text ?? "";
-    const reply = await this.options.models.debater(seatInfo.model).argue(
-      {
-        question: stored.question.text,
-        options: stored.question.options,
-        passage,
-        seat,
-        option: seatInfo.option,
-        round,
-        totalRounds: stored.config.rounds,
-        transcript: visibleTranscript(stored.turns, seat, round, stored.config),
-        wordLimit: stored.config.wordLimit,
-        seed: stored.config.seed,
-      },
-      {
-        signal: match.abort.signal,
-        onDelta: (text) => {
-          live.text += text;
-          live.seq += 1;
-          this.options.listener?.onDelta({ matchId: stored.id, round, speaker: seat, seq: live.seq, text });
+    const recorder = this.callRecorder(stored.id, round, seat);
+    const reply = await this.options.models
+      .debater(seatInfo.model)
+      .argue(
+        {
+          question: stored.question.text,
+          options: stored.question.options,
+          passage,
+          seat,
+          option: seatInfo.option,
+          round,
+          totalRounds: stored.config.rounds,
+          transcript: visibleTranscript(stored.turns, seat, round, stored.config),
+          wordLimit: stored.config.wordLimit,
+          seed: stored.config.seed,
+          sampling: stored.config.sampling,
         },
-      },
-    );
+        {
+          signal: match.abort.signal,
+          onDelta: (text) => {
+            live.text += text;
+            live.seq += 1;
+            this.options.listener?.onDelta({ matchId: stored.id, round, speaker: seat, seq: live.seq, text });
+          },
+          // A retried stream starts over: clear the partial text (seq keeps counting, so clients stay in step).
+          onReset: () => {
+            live.text = "";
+            this.publish(match);
+          },
+          onCall: recorder.record,
+        },
+      )
+      .finally(recorder.flush);
     // The limit is enforced here, whatever the model did: the stored and shown turn never exceeds it.
     const limited = enforceWordLimit(reply.text, stored.config.wordLimit);
     const turn: TurnRecord = {
@@ -226,17 +239,21 @@ export class MatchRunner {
   private async runAiJudge(match: ActiveMatch, round: number): Promise<void> {
     const { stored } = match;
     const judge = this.options.models.judge(stored.judgeModel ?? "");
-    const reply = await judge.judge(
-      {
-        question: stored.question.text,
-        options: stored.question.options,
-        transcript: stored.turns,
-        round,
-        totalRounds: stored.config.rounds,
-        seed: stored.config.seed,
-      },
-      { signal: match.abort.signal },
-    );
+    const recorder = this.callRecorder(stored.id, round);
+    const reply = await judge
+      .judge(
+        {
+          question: stored.question.text,
+          options: stored.question.options,
+          transcript: orderTurns(stored.turns, stored.config),
+          round,
+          totalRounds: stored.config.rounds,
+          seed: stored.config.seed,
+          sampling: stored.config.sampling,
+        },
+        { signal: match.abort.signal, onCall: recorder.record },
+      )
+      .finally(recorder.flush);
     // A judge model may ask for another round after the last one; the protocol ends the debate there.
     const action = round >= stored.config.rounds ? "end" : reply.action;
     const tieBreak = action === "end" ? breakTie(reply.probabilities, stored.config.seed + round) : null;
@@ -258,6 +275,23 @@ export class MatchRunner {
       stored.status = "complete";
     }
     this.publish(match);
+  }
+
+  /** Collects model-call records while a call runs and stores them; storage failures are logged, never fatal. */
+  private callRecorder(matchId: string, round: number, seat?: Seat) {
+    const writes: Promise<void>[] = [];
+    return {
+      record: (call: ModelCallRecord) => {
+        writes.push(
+          recordModelCall(this.options.db, { matchId, round, seat }, call).catch((error: unknown) => {
+            this.options.log?.(`could not record a model call for match ${matchId}: ${String(error)}`);
+          }),
+        );
+      },
+      flush: async () => {
+        await Promise.all(writes);
+      },
+    };
   }
 
   /** Finished matches leave memory; the database has everything, and `load` brings one back on demand. */

@@ -1,13 +1,25 @@
 import type { Db } from "../db/client";
+import { env } from "../env";
+import { DEFAULT_DEBATER } from "../models/resolver";
 import { createDebateMatch } from "./create";
 
 /** The question sets a guest may play from the home page or the API. */
 export const PLAYABLE_SOURCES = ["quality", "truthfulqa"] as const;
 
-/** A new debate for a person judging in the browser, with the offline debaters (the default). */
+/** Debater models offered for play: the offline default, then those allowed by CRUX_PLAY_MODELS. */
+export function playableDebaters(): string[] {
+  return [DEFAULT_DEBATER, ...env.CRUX_PLAY_MODELS.filter((spec) => spec !== DEFAULT_DEBATER)];
+}
+
+/** A new debate for a person judging in the browser; both seats use the chosen (allowed) debater model. */
 export async function startJudgeMatch(
   db: Db,
-  options: { judgeId: string; source?: (typeof PLAYABLE_SOURCES)[number] },
+  options: { judgeId: string; source?: (typeof PLAYABLE_SOURCES)[number]; debaters?: string },
 ): Promise<{ id: string }> {
-  return createDebateMatch(db, { judgeId: options.judgeId, source: options.source ?? "quality" });
+  const debaters = options.debaters ?? DEFAULT_DEBATER;
+  return createDebateMatch(db, {
+    judgeId: options.judgeId,
+    source: options.source ?? "quality",
+    debaterModels: [debaters, debaters],
+  });
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { CruxError } from "../errors";
-import { getDebaterModel, getJudgeModel, listModels, modelSpecSchema, UnknownModelSpecError } from "./registry";
+import { createModelRegistry, modelSpecSchema, UnknownModelSpecError } from "./registry";
+
+// Offline-only registries (no language-model runtime): what a process without provider settings has.
+const registry = createModelRegistry();
+const getDebaterModel = (spec: string, options: { wordDelayMs?: number } = {}) =>
+  createModelRegistry(options).debater(spec);
+const getJudgeModel = (spec: string) => registry.judge(spec);
+const listModels = registry.list;
 
 describe("model registry", () => {
   it("returns the offline models for their specs", () => {
@@ -45,6 +52,15 @@ describe("model registry", () => {
       expect((error as Error).message).toContain(`unknown model spec "${spec}"`);
       expect((error as Error).message).toContain(hint);
     }
+  });
+
+  it("reuses one instance per spec", () => {
+    expect(registry.debater("offline:extractive")).toBe(registry.debater("offline:extractive"));
+    expect(registry.info("openai:gpt-4o")).toEqual({
+      spec: "openai:gpt-4o",
+      label: "openai:gpt-4o",
+      isLanguageModel: true,
+    });
   });
 
   it("does not resolve inherited object keys as models", () => {

@@ -1,12 +1,17 @@
 /**
  * The model registry: turns a spec such as "offline:extractive" into a model. Specs are `provider:model`; each
- * provider is one entry in PROVIDERS, so a real provider (e.g. "anthropic", "openai") is added by writing a
- * ModelProvider and registering it here — nothing else in the app changes.
+ * provider is one ModelProvider in the registry's map: the offline models always, and the language-model providers
+ * (openai, anthropic, openai-compatible) when the registry is given an LLM runtime. Adding a provider means adding
+ * an entry here — nothing else in the app changes.
  */
 
 import { z } from "zod";
 import { CruxError } from "../errors";
+import type { LlmRuntime } from "./llm/call";
+import { createLlmDebater } from "./llm/debater";
+import { createLlmJudge } from "./llm/judge";
 import { createExtractiveDebater, createHeuristicJudge } from "./offline";
+import { LLM_PROVIDERS, type LlmProvider } from "./providers/ai-sdk";
 import type { DebaterModel, JudgeModel, ModelInfo } from "./types";
 
 /** Options passed to every debater factory; a provider ignores what it does not use. */
@@ -40,12 +45,30 @@ function tableProvider(
   };
 }
 
-const PROVIDERS: ReadonlyMap<string, ModelProvider> = new Map([
-  [
-    "offline",
-    tableProvider({ extractive: (options) => createExtractiveDebater(options) }, { heuristic: createHeuristicJudge }),
-  ],
-]);
+const OFFLINE = "offline";
+
+function offlineProvider(): ModelProvider {
+  return tableProvider(
+    { extractive: (options) => createExtractiveDebater(options) },
+    { heuristic: createHeuristicJudge },
+  );
+}
+
+/** A language-model provider: any model name is accepted; whether it is configured is checked when resolving. */
+function llmProvider(name: LlmProvider, runtime: LlmRuntime): ModelProvider {
+  const spec = (model: string) => `${name}:${model}`;
+  return {
+    createDebater: (model) => {
+      runtime.resolve(spec(model));
+      return createLlmDebater(spec(model), runtime);
+    },
+    createJudge: (model) => {
+      runtime.resolve(spec(model));
+      return createLlmJudge(spec(model), runtime);
+    },
+    list: () => [],
+  };
+}
 
 /** `provider:model`, provider lowercase; the model name may itself contain colons or slashes. */
 export const modelSpecSchema = z
@@ -75,32 +98,58 @@ export class UnknownModelSpecError extends CruxError {
   }
 }
 
-/** Lists the models on offer; all kinds when `kind` is omitted (debaters first). */
-export function listModels(kind?: ModelKind): ModelInfo[] {
-  const kinds: ModelKind[] = kind ? [kind] : ["debater", "judge"];
-  return kinds.flatMap((k) => [...PROVIDERS.values()].flatMap((p) => p.list(k)));
+export interface ModelRegistryOptions extends DebaterModelOptions {
+  /** Language-model providers (OpenAI, Anthropic, OpenAI-compatible servers); offline models only when absent. */
+  llm?: LlmRuntime | null;
 }
 
-function resolve<T>(spec: string, kind: ModelKind, create: (p: ModelProvider, model: string) => T | undefined): T {
-  const available = listModels(kind).map((m) => m.spec);
-  const parsed = modelSpecSchema.safeParse(spec);
-  if (!parsed.success) {
-    throw new UnknownModelSpecError(spec, kind, available, parsed.error.issues[0]?.message);
-  }
-  const provider = PROVIDERS.get(parsed.data.provider);
-  const model = provider ? create(provider, parsed.data.model) : undefined;
-  if (!model) {
-    throw new UnknownModelSpecError(spec, kind, available, provider ? undefined : "no such provider");
-  }
-  return model;
+/** Resolves specs to models; instances are created once per spec and reused. */
+export interface ModelRegistry {
+  debater(spec: string): DebaterModel;
+  judge(spec: string): JudgeModel;
+  /** Label and kind of a spec for the UI (language models are labelled by their spec). */
+  info(spec: string): ModelInfo;
+  /** The models that can be listed without asking a provider (the offline ones). */
+  list(kind?: ModelKind): ModelInfo[];
 }
 
-/** Returns the debater named by `spec`, e.g. "offline:extractive". Throws UnknownModelSpecError otherwise. */
-export function getDebaterModel(spec: string, options: DebaterModelOptions = {}): DebaterModel {
-  return resolve(spec, "debater", (p, model) => p.createDebater(model, options));
-}
+export function createModelRegistry(options: ModelRegistryOptions = {}): ModelRegistry {
+  const providers = new Map<string, ModelProvider>([[OFFLINE, offlineProvider()]]);
+  if (options.llm) for (const name of LLM_PROVIDERS) providers.set(name, llmProvider(name, options.llm));
+  const debaters = new Map<string, DebaterModel>();
+  const judges = new Map<string, JudgeModel>();
 
-/** Returns the judge named by `spec`, e.g. "offline:heuristic". Throws UnknownModelSpecError otherwise. */
-export function getJudgeModel(spec: string): JudgeModel {
-  return resolve(spec, "judge", (p, model) => p.createJudge(model));
+  const list = (kind?: ModelKind): ModelInfo[] => {
+    const kinds: ModelKind[] = kind ? [kind] : ["debater", "judge"];
+    return kinds.flatMap((k) => [...providers.values()].flatMap((p) => p.list(k)));
+  };
+  const resolve = <T>(spec: string, kind: ModelKind, create: (p: ModelProvider, model: string) => T | undefined) => {
+    const available = [
+      ...list(kind).map((m) => m.spec),
+      ...(options.llm ? LLM_PROVIDERS.map((p) => `${p}:<model>`) : []),
+    ];
+    const parsed = modelSpecSchema.safeParse(spec);
+    if (!parsed.success) throw new UnknownModelSpecError(spec, kind, available, parsed.error.issues[0]?.message);
+    const provider = providers.get(parsed.data.provider);
+    const model = provider ? create(provider, parsed.data.model) : undefined;
+    if (!model) throw new UnknownModelSpecError(spec, kind, available, provider ? undefined : "no such provider");
+    return model;
+  };
+  const cached = <T>(cache: Map<string, T>, spec: string, make: () => T): T => {
+    const key = spec.trim();
+    let value = cache.get(key);
+    if (!value) {
+      value = make();
+      cache.set(key, value);
+    }
+    return value;
+  };
+
+  return {
+    debater: (spec) => cached(debaters, spec, () => resolve(spec, "debater", (p, m) => p.createDebater(m, options))),
+    judge: (spec) => cached(judges, spec, () => resolve(spec, "judge", (p, m) => p.createJudge(m))),
+    info: (spec) =>
+      list().find((m) => m.spec === spec.trim()) ?? { spec: spec.trim(), label: spec.trim(), isLanguageModel: true },
+    list,
+  };
 }

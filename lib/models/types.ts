@@ -22,6 +22,7 @@ export interface DebaterTurnInput {
   wordLimit: number;
   /** Seed for deterministic behaviour. */
   seed: number;
+  sampling?: SamplingSettings;
 }
 
 /** What a judge model is told: never the passage or the answer. */
@@ -32,6 +33,7 @@ export interface JudgeInput {
   round: number;
   totalRounds: number;
   seed: number;
+  sampling?: SamplingSettings;
 }
 
 /** Metadata recorded with every model call. */
@@ -42,14 +44,53 @@ export interface CallMeta {
   promptHash?: string;
   tokensIn?: number;
   tokensOut?: number;
+  /** USD across the calls behind this reply; null when a price is unknown, absent for offline models. */
+  costUsd?: number | null;
   latencyMs: number;
 }
 
 export interface CallOptions {
   /** Aborts the call (e.g. when the match ends or the server stops). */
   signal?: AbortSignal;
-  /** Receives text as it is produced, in order. Concatenated deltas equal the final text. */
+  /**
+   * Receives text as it is produced, in order. Concatenated deltas since the last `onReset` equal the final text.
+   */
   onDelta?: (delta: string) => void;
+  /** The text streamed so far is void (a stream failed midway and is being retried from the start). */
+  onReset?: () => void;
+  /** Receives a record of every model call made, failed ones included, for storage and accounting. */
+  onCall?: (record: ModelCallRecord) => void;
+}
+
+export type ModelCallRole = "debater" | "judge" | "picker" | "check";
+
+/** What is stored about one call to a model (see the ModelCall table). */
+export interface ModelCallRecord {
+  role: ModelCallRole;
+  model: string;
+  promptVersion: string;
+  promptHash: string;
+  prompt: { system: string; messages: { role: "user" | "assistant"; content: string }[] };
+  settings: { temperature?: number; maxOutputTokens?: number; seed?: number };
+  output: string;
+  error?: string;
+  attempts: number;
+  cached: boolean;
+  tokensIn?: number;
+  tokensOut?: number;
+  /** USD; null when the price of the model is unknown. */
+  costUsd: number | null;
+  latencyMs: number;
+}
+
+/** Sampling settings a match passes to language models (ignored by the offline models). */
+export interface SamplingSettings {
+  temperature?: number;
+  maxOutputTokens?: number;
+  /** Best-of-N: the debater drafts N turns and `pickerModel` picks the most persuasive (Khan et al. 2024). */
+  bestOf: number;
+  /** Judge model spec that picks among best-of-N candidates; defaults to the debater's own model. */
+  pickerModel?: string;
 }
 
 export interface DebaterReply {

@@ -3,9 +3,20 @@ import { z } from "zod";
 import { getOrCreateGuest } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { ERROR_STATUS, toErrorPayload } from "@/lib/errors";
-import { PLAYABLE_SOURCES, startJudgeMatch } from "@/lib/matches/start-guest-match";
+import { PLAYABLE_SOURCES, playableDebaters, startJudgeMatch } from "@/lib/matches/start-guest-match";
 
-const bodySchema = z.object({ source: z.enum(PLAYABLE_SOURCES).optional() }).strict();
+const bodySchema = z
+  .object({
+    source: z.enum(PLAYABLE_SOURCES).optional(),
+    debaters: z
+      .string()
+      .refine(
+        (spec) => playableDebaters().includes(spec),
+        "not a debater model offered for play (see CRUX_PLAY_MODELS)",
+      )
+      .optional(),
+  })
+  .strict();
 
 /** POST /api/matches — start a debate for the caller (a guest session is created when there is none). */
 export async function POST(request: Request) {
@@ -26,7 +37,7 @@ export async function POST(request: Request) {
   }
   try {
     const user = await getOrCreateGuest();
-    const match = await startJudgeMatch(getDb(), { judgeId: user.id, source: body.data.source });
+    const match = await startJudgeMatch(getDb(), { judgeId: user.id, ...body.data });
     return NextResponse.json({ matchId: match.id, url: `/match/${match.id}` }, { status: 201 });
   } catch (error) {
     const payload = toErrorPayload(error);

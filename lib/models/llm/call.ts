@@ -1,0 +1,188 @@
+import { createHash } from "node:crypto";
+import type { PriceTable } from "../pricing";
+import { costOf } from "../pricing";
+import { type CompletionRequest, complete, type ResolvedModel } from "../providers/ai-sdk";
+import type { ProvidersConfig } from "../providers/config";
+import type { CallOptions, ModelCallRecord, ModelCallRole } from "../types";
+import { isAbortError, ModelCallError } from "./errors";
+import type { Limiter } from "./limiter";
+import { classifyError, type RetryPolicy, withRetries } from "./retry";
+
+/**
+ * One logical model call: response cache, per-provider concurrency limit, retries with backoff (a stream that
+ * fails midway is restarted from scratch and the listener is told to discard what it had), token and cost
+ * accounting, and a record of the call for storage — emitted for failures too.
+ */
+
+export interface CachedResponse {
+  output: string;
+  tokensIn?: number;
+  tokensOut?: number;
+}
+
+/** Where responses are kept by the hash of (model, prompt, settings, seed). */
+export interface ResponseCache {
+  get(key: string): Promise<CachedResponse | null>;
+  set(key: string, model: string, value: CachedResponse): Promise<void>;
+}
+
+export interface LlmRuntime {
+  providers: ProvidersConfig;
+  resolve(spec: string): ResolvedModel;
+  limiter: Limiter;
+  policy: RetryPolicy;
+  prices: PriceTable;
+  /** Null when caching is turned off. */
+  cache: ResponseCache | null;
+}
+
+export interface LlmCallRequest extends CompletionRequest {
+  spec: string;
+  role: ModelCallRole;
+  promptVersion: string;
+  promptHash: string;
+  /** Stream through options.onDelta (debater turns); otherwise one response (judges, pickers). */
+  stream: boolean;
+}
+
+export interface LlmCallResult {
+  text: string;
+  record: ModelCallRecord;
+}
+
+/** Key of the response cache: everything that determines the answer. */
+export function cacheKey(request: LlmCallRequest): string {
+  const { spec, system, messages, temperature, maxOutputTokens, seed } = request;
+  const identity = JSON.stringify({ spec, system, messages, temperature, maxOutputTokens, seed });
+  return createHash("sha256").update(identity).digest("hex");
+}
+
+/** Makes the call (or answers from the cache). Throws ModelCallError when it finally fails. */
+export async function callLlm(
+  runtime: LlmRuntime,
+  request: LlmCallRequest,
+  options: CallOptions = {},
+): Promise<LlmCallResult> {
+  const started = performance.now();
+  const model = runtime.resolve(request.spec);
+  const base = {
+    role: request.role,
+    model: request.spec,
+    promptVersion: request.promptVersion,
+    promptHash: request.promptHash,
+    prompt: { system: request.system, messages: request.messages },
+    settings: { temperature: request.temperature, maxOutputTokens: request.maxOutputTokens, seed: request.seed },
+  };
+  const key = runtime.cache ? cacheKey(request) : null;
+  const hit = key ? await runtime.cache?.get(key) : null;
+  if (hit) {
+    if (request.stream && options.onDelta)
+      for (const word of hit.output.match(/\S+\s*|\s+/g) ?? []) options.onDelta(word);
+    const record: ModelCallRecord = {
+      ...base,
+      output: hit.output,
+      attempts: 0,
+      cached: true,
+      tokensIn: hit.tokensIn,
+      tokensOut: hit.tokensOut,
+      costUsd: 0,
+      latencyMs: Math.round(performance.now() - started),
+    };
+    options.onCall?.(record);
+    return { text: hit.output, record };
+  }
+
+  try {
+    // The provider slot is held through backoff waits on purpose: a rate-limited provider gets less traffic.
+    const { value, attempts } = await runtime.limiter.run(
+      model.limiterKey,
+      () =>
+        withRetries(
+          async ({ attempt, signal }) => {
+            if (attempt > 1 && request.stream) options.onReset?.();
+            const completion = await complete(model, request, {
+              signal,
+              onDelta: request.stream ? options.onDelta : undefined,
+            });
+            if (completion.text.trim() === "") throw new EmptyAnswerError();
+            return completion;
+          },
+          {
+            policy: runtime.policy,
+            signal: options.signal,
+            label: request.spec,
+            classify: (error) => classifyError(error, { apiKeyVariable: model.apiKeyVariable }),
+          },
+        ),
+      options.signal,
+    );
+    const record: ModelCallRecord = {
+      ...base,
+      output: value.text,
+      attempts,
+      cached: false,
+      tokensIn: value.inputTokens,
+      tokensOut: value.outputTokens,
+      costUsd: costOf(
+        request.spec,
+        { inputTokens: value.inputTokens, outputTokens: value.outputTokens },
+        runtime.prices,
+      ),
+      latencyMs: Math.round(performance.now() - started),
+    };
+    options.onCall?.(record);
+    if (key)
+      await runtime.cache?.set(key, request.spec, {
+        output: value.text,
+        tokensIn: value.inputTokens,
+        tokensOut: value.outputTokens,
+      });
+    return { text: value.text, record };
+  } catch (error) {
+    if (isAbortError(error)) {
+      // Cancelled by the caller (match ended, server stopping): recorded, and passed on unchanged.
+      options.onCall?.({
+        ...base,
+        output: "",
+        error: "aborted",
+        attempts: 1,
+        cached: false,
+        costUsd: null,
+        latencyMs: 0,
+      });
+      throw error;
+    }
+    const failure = ModelCallError.isInstance(error)
+      ? error
+      : new ModelCallError({
+          label: request.spec,
+          reason: messageOf(error),
+          attempts: 1,
+          retryable: false,
+          cause: error,
+        });
+    options.onCall?.({
+      ...base,
+      output: "",
+      error: failure.message,
+      attempts: failure.attempts,
+      cached: false,
+      costUsd: null,
+      latencyMs: Math.round(performance.now() - started),
+    });
+    throw failure;
+  }
+}
+
+/** An answer with no text: a fault like any other (retried, then reported). */
+export class EmptyAnswerError extends Error {
+  readonly retryable = true;
+  constructor() {
+    super("the model returned an empty answer");
+    this.name = "EmptyAnswerError";
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,71 @@
+import { parseJudgeOutput, reaskMessage } from "../judge-output";
+import { judgePrompt } from "../prompts";
+import type { CallOptions, JudgeInput, JudgeModel, JudgeReply, ModelCallRecord } from "../types";
+import { callLlm, type LlmCallRequest, type LlmRuntime } from "./call";
+import { ModelCallError } from "./errors";
+import { summarizeCalls } from "./summary";
+
+/** How many times a judge that answers in an unusable format is asked again before the call fails. */
+export const JUDGE_REASKS = 2;
+
+/**
+ * A judge backed by a language model. It never sees the passage: its prompt holds the question, the options and
+ * the transcript with each quote marked verified or not. The answer must be JSON (probabilities, action,
+ * reasoning), parsed with zod; a malformed answer is fed back with the reason and asked again, a bounded number
+ * of times, after which the call fails with a readable error (the match then ends as errored, turns kept).
+ */
+export function createLlmJudge(spec: string, runtime: LlmRuntime): JudgeModel {
+  return {
+    info: { spec, label: spec, isLanguageModel: true },
+    async judge(input: JudgeInput, options: CallOptions = {}): Promise<JudgeReply> {
+      const started = performance.now();
+      const prompt = judgePrompt(input);
+      const calls: ModelCallRecord[] = [];
+      const onCall = (record: ModelCallRecord) => {
+        calls.push(record);
+        options.onCall?.(record);
+      };
+      const messages: LlmCallRequest["messages"] = [{ role: "user", content: prompt.user }];
+      let lastError = "";
+      for (let attempt = 0; attempt <= JUDGE_REASKS; attempt++) {
+        const { text } = await callLlm(
+          runtime,
+          {
+            spec,
+            role: "judge",
+            system: prompt.system,
+            messages: [...messages],
+            temperature: 0,
+            maxOutputTokens: input.sampling?.maxOutputTokens,
+            seed: input.seed,
+            promptVersion: prompt.version,
+            promptHash: prompt.hash,
+            stream: false,
+          },
+          { signal: options.signal, onCall },
+        );
+        const parsed = parseJudgeOutput(text, input.options.length);
+        if (parsed.ok) {
+          return {
+            ...parsed.value,
+            meta: {
+              model: spec,
+              promptVersion: prompt.version,
+              promptHash: prompt.hash,
+              ...summarizeCalls(calls, started),
+            },
+          };
+        }
+        lastError = parsed.error;
+        messages.push({ role: "assistant", content: text }, { role: "user", content: reaskMessage(parsed.error) });
+      }
+      throw new ModelCallError({
+        label: spec,
+        reason: `the judge's answer was not in the required format (${lastError})`,
+        attempts: JUDGE_REASKS + 1,
+        retryable: false,
+        cause: null,
+      });
+    },
+  };
+}

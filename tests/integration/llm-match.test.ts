@@ -1,0 +1,302 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createDb, type Db } from "../../lib/db/client";
+import { migrateDatabase } from "../../lib/db/migrate";
+import { createDbResponseCache } from "../../lib/db/response-cache";
+import { countWords } from "../../lib/debate/limits";
+import { createDebateMatch } from "../../lib/matches/create";
+import { MatchRunner } from "../../lib/matches/runner";
+import type { RetryPolicy } from "../../lib/models/llm/retry";
+import { providersFromEnv } from "../../lib/models/providers/config";
+import { createModelResolver } from "../../lib/models/resolver";
+import { createLlmRuntime } from "../../lib/models/runtime";
+import { seedQuestionBank } from "../../lib/questions/seed";
+import { faultsThen, promptText, scriptedDebate } from "../support/fake-llm/scripted";
+import { type FakeLlmServer, type RecordedRequest, type Reply, startFakeLlmServer } from "../support/fake-llm/server";
+
+/**
+ * Whole matches through the real model adapter (AI SDK providers, retries, cache, accounting) against a loopback
+ * server that speaks the OpenAI and Anthropic wire protocols and injects faults.
+ */
+describe("matches with language-model debaters and judges", () => {
+  let fake: FakeLlmServer;
+  let db: Db;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crux-llm-"));
+
+  beforeAll(async () => {
+    fake = await startFakeLlmServer();
+    const url = `file:${path.join(dir, "crux.db")}`;
+    await migrateDatabase({ url });
+    db = createDb(url);
+    await seedQuestionBank(db);
+  });
+  afterAll(async () => {
+    await fake?.close();
+    await db?.$disconnect();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    fake.requests.length = 0;
+    fake.setResponder(scriptedDebate);
+  });
+
+  function runtime(options: { cache?: boolean; policy?: Partial<RetryPolicy> } = {}) {
+    const base = `${fake.url}/v1`;
+    return createLlmRuntime({
+      providers: providersFromEnv({
+        OPENAI_API_KEY: "sk-openai-test",
+        OPENAI_BASE_URL: base,
+        ANTHROPIC_API_KEY: "sk-ant-test",
+        ANTHROPIC_BASE_URL: base,
+        CRUX_PROVIDER_LOCAL_BASE_URL: base,
+        CRUX_PROVIDER_LOCAL_CONCURRENCY: "1",
+      }),
+      cache: options.cache ? createDbResponseCache(db) : null,
+      policy: { baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 3_000, ...options.policy },
+    });
+  }
+
+  async function play(options: {
+    debaters: [string, string];
+    judge: string;
+    seed: number;
+    rounds?: number;
+    bestOf?: number;
+    llm?: ReturnType<typeof runtime>;
+  }) {
+    const runner = new MatchRunner({
+      db,
+      models: createModelResolver({ offlineWordDelayMs: 0, llm: options.llm ?? runtime() }),
+    });
+    const { id } = await createDebateMatch(db, {
+      judgeModel: options.judge,
+      debaterModels: options.debaters,
+      seed: options.seed,
+      config: { rounds: options.rounds ?? 2, sampling: { bestOf: options.bestOf ?? 1 } },
+    });
+    const snapshot = await runner.runToEnd(id);
+    const calls = await db.modelCall.findMany({ where: { matchId: id }, orderBy: { createdAt: "asc" } });
+    return { snapshot, calls };
+  }
+
+  it("plays a whole debate with OpenAI-compatible debaters and an Anthropic judge, recording every call", async () => {
+    const { snapshot, calls } = await play({
+      debaters: ["openai-compatible:local/llama-test", "openai:gpt-4o-mini"],
+      judge: "anthropic:claude-3-5-haiku-latest",
+      seed: 1,
+    });
+    expect(snapshot.status).toBe("complete");
+    expect(snapshot.turns).toHaveLength(4);
+    expect(snapshot.verdict?.rounds).toBe(2);
+    // The scripted debaters quote the story they were given, so quotes verify.
+    expect(snapshot.turns.flatMap((t) => t.quotes).some((q) => q.verified)).toBe(true);
+
+    const debaterCalls = calls.filter((c) => c.role === "debater");
+    const judgeCalls = calls.filter((c) => c.role === "judge");
+    expect(debaterCalls).toHaveLength(4);
+    expect(judgeCalls).toHaveLength(2);
+    for (const call of calls) {
+      expect(call.error).toBeNull();
+      expect(call.output.length).toBeGreaterThan(0);
+      expect(call.tokensIn).toBeGreaterThan(0);
+      expect(call.tokensOut).toBeGreaterThan(0);
+      expect(call.promptVersion).toMatch(/^(debater|judge)\.v\d+$/);
+      expect(call.promptHash).toMatch(/^[0-9a-f]{64}$/);
+    }
+    // Prices: gpt-4o-mini and Claude are in the price table; a local server's model costs nothing.
+    expect(debaterCalls.find((c) => c.model === "openai:gpt-4o-mini")?.costUsd).toBeGreaterThan(0);
+    expect(judgeCalls[0]?.costUsd).toBeGreaterThan(0);
+
+    // The judge never received the story; the debaters did, with the right keys in the provider's own headers.
+    const anthropic = fake.requests.filter((r) => r.protocol === "anthropic");
+    expect(anthropic.every((r) => !promptText(r).includes("<story>"))).toBe(true);
+    expect(anthropic[0]?.headers["x-api-key"]).toBe("sk-ant-test");
+    const openai = fake.requests.filter((r) => r.protocol === "openai");
+    expect(openai.every((r) => promptText(r).includes("<story>"))).toBe(true);
+    expect(openai.some((r) => r.headers.authorization === "Bearer sk-openai-test")).toBe(true);
+    expect(openai.every((r) => (r.body as { stream?: boolean }).stream === true)).toBe(true);
+  });
+
+  it.each<[string, Reply[]]>([
+    ["429 with Retry-After", [{ kind: "status", status: 429, retryAfterSeconds: 1 }]],
+    ["429 without Retry-After", [{ kind: "status", status: 429 }]],
+    [
+      "503 and 500",
+      [
+        { kind: "status", status: 503 },
+        { kind: "status", status: 500 },
+      ],
+    ],
+    ["a connection reset mid-stream", [{ kind: "reset", afterChunks: 3, text: "Half of an answer that breaks off" }]],
+    ["a malformed stream", [{ kind: "malformed", afterChunks: 2, text: "Good start then garbage" }]],
+    ["a truncated stream", [{ kind: "truncated", afterChunks: 2, text: "An answer that never finishes" }]],
+    ["an empty answer", [{ kind: "empty" }]],
+    ["a hung request (per-attempt timeout)", [{ kind: "hang" }]],
+  ])("recovers from %s and finishes the match", async (_name, faults) => {
+    const debaterFaults = faultsThen(faults, scriptedDebate);
+    fake.setResponder((request, index) =>
+      isDebater(request) ? debaterFaultOnce(request, index) : scriptedDebate(request),
+    );
+    let seen = 0;
+    function debaterFaultOnce(request: RecordedRequest, _index: number) {
+      return debaterFaults(request, seen++);
+    }
+    const { snapshot, calls } = await play({
+      debaters: ["openai:gpt-4o-mini", "openai:gpt-4o-mini"],
+      judge: "offline:heuristic",
+      seed: 2,
+      rounds: 1,
+      llm: runtime({ policy: { timeoutMs: 1_000 } }),
+    });
+    expect(snapshot.status, snapshot.error ?? "").toBe("complete");
+    expect(snapshot.turns).toHaveLength(2);
+    expect(snapshot.turns.every((t) => !t.text.includes("garbage") && !t.text.includes("breaks off"))).toBe(true);
+    // Every injected fault cost exactly one extra attempt somewhere (both seats speak at once in round 1).
+    const retries = calls.filter((c) => c.role === "debater").reduce((sum, c) => sum + c.attempts - 1, 0);
+    expect(retries).toBe(faults.length);
+  });
+
+  it("ends the match as errored with a readable reason when a provider keeps failing, keeping earlier turns", async () => {
+    let debaterCalls = 0;
+    fake.setResponder((request) => {
+      if (isDebater(request) && ++debaterCalls > 2) return { kind: "status", status: 500, message: "boom" };
+      return scriptedDebate(request);
+    });
+    const { snapshot, calls } = await play({
+      debaters: ["openai:gpt-4o-mini", "openai:gpt-4o-mini"],
+      judge: "offline:heuristic",
+      seed: 3,
+      rounds: 3,
+      llm: runtime({ policy: { maxAttempts: 3 } }),
+    });
+    if (snapshot.status === "complete") throw new Error("expected the match to fail");
+    expect(snapshot.status).toBe("errored");
+    expect(snapshot.error).toMatch(/openai:gpt-4o-mini failed after 3 attempts: server error \(500\)/);
+    expect(snapshot.turns).toHaveLength(2);
+    expect(await db.turn.count({ where: { matchId: snapshot.id } })).toBe(2);
+    expect(calls.some((c) => c.error?.includes("failed after 3 attempts"))).toBe(true);
+  });
+
+  it("does not retry a bad API key, and says which variable to check", async () => {
+    fake.setResponder((request) => (isDebater(request) ? { kind: "status", status: 401 } : scriptedDebate(request)));
+    const { snapshot } = await play({
+      debaters: ["openai:gpt-4o-mini", "openai:gpt-4o-mini"],
+      judge: "offline:heuristic",
+      seed: 4,
+      rounds: 1,
+    });
+    expect(snapshot.status).toBe("errored");
+    expect(snapshot.error).toMatch(/failed after 1 attempt: authentication failed \(401\): check OPENAI_API_KEY/);
+  });
+
+  it("re-asks a judge that answers in a malformed way, then fails cleanly", async () => {
+    fake.setResponder((request) =>
+      isDebater(request) ? scriptedDebate(request) : { kind: "text", text: "I think the second one, probably." },
+    );
+    const { snapshot, calls } = await play({
+      debaters: ["openai:gpt-4o-mini", "openai:gpt-4o-mini"],
+      judge: "anthropic:claude-3-5-haiku-latest",
+      seed: 5,
+      rounds: 2,
+    });
+    expect(snapshot.status).toBe("errored");
+    expect(snapshot.error).toMatch(/not in the required format/);
+    expect(snapshot.turns).toHaveLength(2);
+    const judgeCalls = calls.filter((c) => c.role === "judge");
+    expect(judgeCalls).toHaveLength(3);
+    // Each re-ask carries the bad answer and the reason back to the model.
+    const lastPrompt = judgeCalls[2]?.prompt as { messages: { role: string; content: string }[] };
+    expect(lastPrompt.messages).toHaveLength(5);
+  });
+
+  it("accepts a judge that recovers after one malformed answer", async () => {
+    let judgeCalls = 0;
+    fake.setResponder((request) => {
+      if (isDebater(request)) return scriptedDebate(request);
+      return ++judgeCalls === 1 ? { kind: "text", text: "```json\n{oops}\n```" } : scriptedDebate(request);
+    });
+    const { snapshot } = await play({
+      debaters: ["openai:gpt-4o-mini", "openai:gpt-4o-mini"],
+      judge: "openai:gpt-4o-mini",
+      seed: 6,
+      rounds: 1,
+    });
+    expect(snapshot.status).toBe("complete");
+    expect(snapshot.verdict?.probabilities).toEqual([0.3, 0.7]);
+  });
+
+  it("replays a match from the response cache without calling the provider", async () => {
+    const llm = runtime({ cache: true });
+    const options = {
+      debaters: ["openai:gpt-4o-mini", "anthropic:claude-3-5-haiku-latest"] as [string, string],
+      judge: "openai:gpt-4o-mini",
+      seed: 7,
+      llm,
+    };
+    const first = await play(options);
+    const requestsAfterFirst = fake.requests.length;
+    expect(requestsAfterFirst).toBeGreaterThan(0);
+    const second = await play(options);
+    expect(fake.requests.length).toBe(requestsAfterFirst);
+    expect(second.snapshot.turns.map((t) => t.text)).toEqual(first.snapshot.turns.map((t) => t.text));
+    expect(second.calls.every((c) => c.cached && c.costUsd === 0)).toBe(true);
+  });
+
+  it("asks again when a turn is over the word limit, and never stores an over-long turn", async () => {
+    const long = `${"word ".repeat(400)}end.`;
+    let debaterCalls = 0;
+    fake.setResponder((request) => {
+      if (!isDebater(request)) return scriptedDebate(request);
+      return ++debaterCalls <= 2 ? { kind: "text", text: long } : scriptedDebate(request);
+    });
+    const { snapshot, calls } = await play({
+      debaters: ["openai:gpt-4o-mini", "openai:gpt-4o-mini"],
+      judge: "offline:heuristic",
+      seed: 8,
+      rounds: 1,
+    });
+    expect(snapshot.status).toBe("complete");
+    expect(calls.filter((c) => c.role === "debater")).toHaveLength(4);
+    for (const turn of snapshot.turns) expect(countWords(turn.text)).toBeLessThanOrEqual(150);
+  });
+
+  it("samples best-of-N drafts and has a model pick one", async () => {
+    const { snapshot, calls } = await play({
+      debaters: ["openai:gpt-4o-mini", "openai:gpt-4o-mini"],
+      judge: "offline:heuristic",
+      seed: 9,
+      rounds: 1,
+      bestOf: 3,
+    });
+    expect(snapshot.status).toBe("complete");
+    expect(calls.filter((c) => c.role === "debater")).toHaveLength(6);
+    expect(calls.filter((c) => c.role === "picker")).toHaveLength(2);
+  });
+
+  it("keeps to the concurrency limit of a provider", async () => {
+    let active = 0;
+    let peak = 0;
+    fake.setResponder(async (request) => {
+      active++;
+      peak = Math.max(peak, active);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      active--;
+      return scriptedDebate(request);
+    });
+    const { snapshot } = await play({
+      debaters: ["openai-compatible:local/llama-test", "openai-compatible:local/llama-test"],
+      judge: "offline:heuristic",
+      seed: 10,
+      rounds: 1,
+    });
+    expect(snapshot.status).toBe("complete");
+    expect(peak).toBe(1);
+  });
+});
+
+/** Debater prompts carry the story; judge and picker prompts never do. */
+function isDebater(request: RecordedRequest): boolean {
+  return promptText(request).includes("<story>");
+}

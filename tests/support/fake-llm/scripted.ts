@@ -1,0 +1,134 @@
+import type { RecordedRequest, Reply, Responder } from "./types";
+
+/**
+ * Scripted replies for the fake model provider: deterministic (a hash of the prompt picks every variable part),
+ * shaped like what Crux expects from debaters and judges, so whole matches can run against the fake server.
+ */
+
+/**
+ * All prompt text of a recorded request, system included, in order, parts separated by blank lines. Reads both
+ * protocols: OpenAI `messages[].content` (string or `{ type: "text", text }` parts; system is a message) and
+ * Anthropic `system` (string or text blocks) plus `messages[].content`.
+ */
+export function promptText(request: RecordedRequest): string {
+  const body = request.body;
+  if (typeof body !== "object" || body === null) return typeof body === "string" ? body : "";
+  const parts: string[] = [];
+  if ("system" in body) parts.push(contentText(body.system));
+  if ("messages" in body && Array.isArray(body.messages)) {
+    for (const message of body.messages) {
+      if (typeof message === "object" && message !== null && "content" in message) {
+        parts.push(contentText(message.content));
+      }
+    }
+  }
+  return parts.filter((part) => part !== "").join("\n\n");
+}
+
+function contentText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content
+    .map((part: unknown) =>
+      typeof part === "object" && part !== null && "text" in part && typeof part.text === "string" ? part.text : "",
+    )
+    .filter((text) => text !== "")
+    .join("\n\n");
+}
+
+/**
+ * The default responder. Checked in this order:
+ * 1. The prompt holds a story between `<story>` and `</story>` → a debater's argument (≤ 80 words) quoting one or
+ *    two exact sentences of the story in `<quote>…</quote>`. (Crux judges never see the story, so a prompt with a
+ *    story is always a debater's, even if it mentions probabilities.)
+ * 2. The prompt contains "probabilities" → a judge's JSON verdict
+ *    `{"probabilities":[0.3,0.7],"action":"continue"|"end","reasoning":"…"}`, with action "end" exactly when the
+ *    prompt contains "final round" (case-insensitive). Always two options.
+ * 3. A best-of-N picker prompt (asks for {"best": <index>}) → a draft index from the hash.
+ * 4. Anything else → a short generic sentence.
+ */
+export function scriptedDebate(request: RecordedRequest): Reply {
+  const prompt = promptText(request);
+  const hash = fnv1a(prompt);
+  const story = /<story>([\s\S]*?)<\/story>/i.exec(prompt)?.[1];
+  if (story !== undefined) return { kind: "text", text: debaterArgument(story, hash) };
+  const drafts = /index from 0 to (\d+)/.exec(prompt);
+  if (/\{"best"/.test(prompt) && drafts?.[1]) {
+    // A best-of-N picker: choose a draft deterministically.
+    return { kind: "text", text: JSON.stringify({ best: hash % (Number(drafts[1]) + 1) }) };
+  }
+  if (/probabilities/i.test(prompt)) {
+    const action = /final round/i.test(prompt) ? "end" : "continue";
+    const reasoning = "The second answer is better supported by the verified quotes so far.";
+    return { kind: "text", text: JSON.stringify({ probabilities: [0.3, 0.7], action, reasoning }) };
+  }
+  return { kind: "text", text: "This is a scripted reply from the fake model provider." };
+}
+
+const MAX_WORDS = 80;
+
+function debaterArgument(story: string, hash: number): string {
+  const sentences = quotableSentences(story);
+  const first = sentences[hash % sentences.length] ?? fallbackQuote(story);
+  const opening = `The story supports my answer. <quote>${first}</quote>`;
+  const closing = "The other answer cannot account for this, so the judge should favour mine.";
+  // An odd hash asks for a second quote, if there is another sentence and it fits in the word budget.
+  const second = hash % 2 === 1 ? sentences[(hash >>> 8) % sentences.length] : undefined;
+  if (second !== undefined && second !== first) {
+    const longer = `${opening} It also says: <quote>${second}</quote> ${closing}`;
+    if (wordCount(longer) <= MAX_WORDS) return longer;
+  }
+  return `${opening} ${closing}`;
+}
+
+/**
+ * Sentences of the story as exact substrings (never spanning a line break), 4–25 words long so that two quotes
+ * plus the framing stay within {@link MAX_WORDS}.
+ */
+function quotableSentences(story: string): string[] {
+  const matches = story.match(/[^\s.!?][^.!?\n]*(?:[.!?]+["'”’)\]]*)?/g) ?? [];
+  return matches
+    .map((sentence) => sentence.trim())
+    .filter((sentence) => wordCount(sentence) >= 4 && wordCount(sentence) <= 25);
+}
+
+/** The story's first (up to) twelve words, verbatim, for stories without a usable sentence. */
+function fallbackQuote(story: string): string {
+  return /\S+(?:\s+\S+){0,11}/.exec(story)?.[0] ?? "";
+}
+
+function wordCount(text: string): number {
+  return text.split(/\s+/).filter((word) => word !== "").length;
+}
+
+/** 32-bit FNV-1a: a stable, dependency-free hash for deterministic choices. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/** A responder giving `replies` in order, one per call, then repeating the last one forever. */
+export function sequence(...replies: Reply[]): Responder {
+  if (replies.length === 0) throw new Error("sequence() needs at least one reply");
+  let calls = 0;
+  return () => {
+    const reply = replies[Math.min(calls, replies.length - 1)];
+    calls += 1;
+    if (reply === undefined) throw new Error("unreachable: sequence() index out of range");
+    return reply;
+  };
+}
+
+/** A responder giving each of `faults` once, in order, then delegating every later call to `then`. */
+export function faultsThen(faults: Reply[], then: Responder): Responder {
+  let calls = 0;
+  return (request, index) => {
+    const fault = faults[calls];
+    calls += 1;
+    return fault ?? then(request, index);
+  };
+}
