@@ -4,6 +4,7 @@ import { getDb } from "../../lib/db/client";
 import type { MatchSnapshot } from "../../lib/debate/view";
 import { createDebateMatch } from "../../lib/matches/create";
 import { createModels } from "../../lib/matches/models";
+import { getMatchUsage } from "../../lib/matches/repository";
 import { MatchRunner } from "../../lib/matches/runner";
 import { DEFAULT_DEBATER, DEFAULT_JUDGE } from "../../lib/models/resolver";
 import { prepareDatabase } from "../prepare";
@@ -30,7 +31,11 @@ const optionsSchema = z.object({
 });
 
 /** The stable JSON shape printed by `crux debate --json` (documented in docs/cli.md; keep fields stable). */
-export function debateResultJson(snapshot: MatchSnapshot, judge: string) {
+export function debateResultJson(
+  snapshot: MatchSnapshot,
+  judge: string,
+  usage: Awaited<ReturnType<typeof getMatchUsage>>,
+) {
   const { question, verdict } = snapshot;
   return {
     matchId: snapshot.id,
@@ -60,6 +65,7 @@ export function debateResultJson(snapshot: MatchSnapshot, judge: string) {
       score: verdict.score,
       rounds: verdict.rounds,
     },
+    usage,
     error: snapshot.error,
   };
 }
@@ -107,8 +113,8 @@ export function registerDebateCommand(program: Command): void {
       });
       const runner = new MatchRunner({ db, models });
       const snapshot = await runner.runToEnd(id);
+      const result = debateResultJson(snapshot, opts.judge, await getMatchUsage(db, id));
       await db.$disconnect();
-      const result = debateResultJson(snapshot, opts.judge);
       process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : formatTranscript(result));
       if (snapshot.status === "errored") process.exitCode = 1;
     });
@@ -136,6 +142,14 @@ function formatTranscript(result: ReturnType<typeof debateResultJson>): string {
   if (result.verdict) {
     const v = result.verdict;
     lines.push("", `Verdict: option ${v.chosen} (${v.correct ? "correct" : "wrong"}), log score ${v.score.toFixed(3)}`);
+  }
+  const { usage } = result;
+  if (usage.calls > 0) {
+    const cost = usage.costUsd === null ? "unknown cost" : `$${usage.costUsd.toFixed(4)}`;
+    lines.push(
+      "",
+      `Model calls: ${usage.calls} (${usage.cachedCalls} from cache), ${usage.tokensIn} tokens in, ${usage.tokensOut} out, ${cost}`,
+    );
   }
   if (result.error) lines.push("", `Error: ${result.error}`);
   return `${lines.join("\n")}\n`;

@@ -239,3 +239,26 @@ export async function recordModelCall(
     },
   });
 }
+
+/** Totals of a match's model calls: how many, tokens, cost (null when any call's price is unknown). */
+export async function getMatchUsage(
+  db: Db,
+  matchId: string,
+): Promise<{ calls: number; cachedCalls: number; tokensIn: number; tokensOut: number; costUsd: number | null }> {
+  const [totals, cached, unpriced] = await Promise.all([
+    db.modelCall.aggregate({
+      where: { matchId },
+      _count: { _all: true },
+      _sum: { tokensIn: true, tokensOut: true, costUsd: true },
+    }),
+    db.modelCall.count({ where: { matchId, cached: true } }),
+    db.modelCall.count({ where: { matchId, costUsd: null, error: null } }),
+  ]);
+  return {
+    calls: totals._count._all,
+    cachedCalls: cached,
+    tokensIn: totals._sum.tokensIn ?? 0,
+    tokensOut: totals._sum.tokensOut ?? 0,
+    costUsd: unpriced > 0 ? null : (totals._sum.costUsd ?? 0),
+  };
+}
