@@ -6,7 +6,9 @@ import { defineConfig } from "@playwright/test";
 
 /**
  * Browser tests run Debian's Chromium (browsers cannot be downloaded here): CHROMIUM_PATH, or `chromium` on PATH.
- * The web server is the real Crux server (production build) on its own port and its own fresh SQLite database.
+ * The web servers are a fake language-model provider (tests/support/fake-llm, loopback, scripted answers streamed
+ * with a pause between words so the judge can watch turns being written) and the real Crux server (production
+ * build) on its own port and its own fresh SQLite database, offering the fake provider's model as debaters.
  */
 function chromiumPath(): string | undefined {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
@@ -18,6 +20,11 @@ function chromiumPath(): string | undefined {
 }
 
 const port = Number(process.env.E2E_PORT ?? 3107);
+const llmPort = Number(process.env.E2E_LLM_PORT ?? 3108);
+/** The debater spec served by the fake provider; tests/e2e/llm-debaters.spec.ts chooses it on the home page. */
+export const E2E_LLM_DEBATER = "openai-compatible:local/scripted-llm";
+/** A fake key: the browser tests check that it never reaches the browser. */
+export const E2E_LLM_API_KEY = "sk-e2e-local-not-for-browsers";
 // The config is evaluated again in each worker: the first evaluation picks the data directory, workers inherit it.
 process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "crux-e2e-"));
 const e2eDatabaseUrl = `file:${path.join(process.env.E2E_DATA_DIR, "crux.db")}`;
@@ -48,18 +55,32 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: "npx tsx server.ts",
-    url: `http://127.0.0.1:${port}`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    env: {
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATABASE_URL: e2eDatabaseUrl,
-      CRUX_OFFLINE_WORD_DELAY_MS: "5",
-      CRUX_LOG: "error",
+  webServer: [
+    {
+      // First, so the model provider is up before any debate can call it.
+      command: `npx tsx tests/support/fake-llm/main.ts --port ${llmPort} --chunk-delay-ms 15`,
+      url: `http://127.0.0.1:${llmPort}/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
     },
-  },
+    {
+      command: "npx tsx server.ts",
+      url: `http://127.0.0.1:${port}`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      env: {
+        NODE_ENV: "production",
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        DATABASE_URL: e2eDatabaseUrl,
+        CRUX_OFFLINE_WORD_DELAY_MS: "5",
+        CRUX_LOG: "error",
+        CRUX_PROVIDER_LOCAL_BASE_URL: `http://127.0.0.1:${llmPort}/v1`,
+        CRUX_PROVIDER_LOCAL_API_KEY: E2E_LLM_API_KEY,
+        CRUX_PLAY_MODELS: E2E_LLM_DEBATER,
+        // Every game must reach the provider and stream, never replay a stored answer.
+        CRUX_MODEL_CACHE: "0",
+      },
+    },
+  ],
 });

@@ -4,9 +4,11 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getOrCreateGuest } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
+import { PROTOCOLS } from "@/lib/debate/types";
 import { playableDebaters, startJudgeMatch } from "@/lib/matches/start-guest-match";
 
 const playSchema = z.object({
+  protocol: z.enum(PROTOCOLS).default("debate"),
   debaters: z
     .string()
     .nullish()
@@ -14,11 +16,14 @@ const playSchema = z.object({
     .refine((spec) => spec === undefined || playableDebaters().includes(spec), "That debater is not offered."),
 });
 
-/** "Play": a guest (created on first play) judges a new debate on a random QuALITY story. */
+/** "Play": a guest (created on first play) judges a new match of the chosen format on a random QuALITY story. */
 export async function startGameAction(formData: FormData): Promise<void> {
-  const parsed = playSchema.safeParse({ debaters: formData.get("debaters") });
+  const parsed = playSchema.safeParse({
+    debaters: formData.get("debaters"),
+    protocol: formData.get("protocol") ?? undefined,
+  });
   if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? "Invalid choice.");
   const user = await getOrCreateGuest();
-  const match = await startJudgeMatch(getDb(), { judgeId: user.id, debaters: parsed.data.debaters });
+  const match = await startJudgeMatch(getDb(), { judgeId: user.id, ...parsed.data });
   redirect(`/match/${match.id}`);
 }

@@ -1,3 +1,5 @@
+import { PROTOCOL_LABELS } from "@/lib/debate/protocols";
+import { PROTOCOLS } from "@/lib/debate/types";
 import { playableDebaters } from "@/lib/matches/start-guest-match";
 import { startGameAction } from "./actions";
 
@@ -20,6 +22,16 @@ export default function HomePage() {
         of the probability you gave the correct answer.
       </p>
       <form action={startGameAction} className="play-form">
+        <label className="debater-choice">
+          Format
+          <select name="protocol" defaultValue="debate">
+            {PROTOCOLS.map((protocol) => (
+              <option key={protocol} value={protocol}>
+                {PROTOCOL_LABELS[protocol]}
+              </option>
+            ))}
+          </select>
+        </label>
         {debaters.length > 1 && (
           <label className="debater-choice">
             Debaters
@@ -36,6 +48,11 @@ export default function HomePage() {
           Play
         </button>
       </form>
+      <p className="fine-print">
+        Formats: in an <em>interactive debate</em> you may question the debaters between rounds; in a{" "}
+        <em>consultancy</em> one AI argues one answer, right only half the time; with <em>no help</em> you decide from
+        the question alone; as an <em>expert</em> you may read the story.
+      </p>
       <p className="fine-print">
         No account needed: you play as a guest. Stories and questions come from QuALITY (CC BY 4.0) via the NYU debate
         experiments.

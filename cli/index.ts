@@ -3,6 +3,12 @@ import { registerDebateCommand } from "./commands/debate";
 import { registerImportCommand } from "./commands/import";
 import { registerModelsCommand } from "./commands/models";
 
+// The AI SDK logs provider warnings (e.g. Anthropic ignoring `seed`) with console.info on stdout, which would
+// corrupt `--json` output: send them to stderr.
+globalThis.AI_SDK_LOG_WARNINGS = ({ warnings, provider, model }) => {
+  for (const w of warnings) process.stderr.write(`AI SDK warning (${provider} / ${model}): ${JSON.stringify(w)}\n`);
+};
+
 /** `crux`: the command line for researchers. Each sub-command lives in cli/commands/ and registers itself. */
 const program = new Command()
   .name("crux")

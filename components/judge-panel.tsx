@@ -8,7 +8,8 @@ import type { MatchConnection } from "./use-match";
 
 /**
  * The judge's controls after a round: one slider sets how likely each answer is (two options, so one number),
- * then "Next round" or "Decide now". Deciding asks for an optional explanation before the verdict is sent.
+ * then "Next round" (with an optional question where the protocol allows) or "Decide now". Deciding asks for an
+ * optional explanation before the verdict is sent. Options appear in the match's randomised screen order.
  */
 export function JudgePanel({
   view,
@@ -21,26 +22,34 @@ export function JudgePanel({
   final: boolean;
   submitStep: MatchConnection["submitStep"];
 }) {
-  // The slider's value is the probability of the option on its right (the second), so moving it towards an
-  // answer makes that answer more likely; it starts where the judge left it after the previous round.
-  const last = view.judgeSteps.at(-1)?.probabilities[1];
+  // The slider's value is the probability of the option on its right, so moving it towards an answer makes that
+  // answer more likely; it starts where the judge left it after the previous round.
+  const [left = 0, right = 1] = view.optionOrder;
+  const last = view.judgeSteps.at(-1)?.probabilities[right];
   const [percent, setPercent] = useState(last === undefined ? 50 : Math.round(last * 100));
   const [deciding, setDeciding] = useState(final);
   const [explanation, setExplanation] = useState("");
+  const [question, setQuestion] = useState("");
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const sliderId = useId();
-  const [first, second] = view.question.options;
+  const first = view.question.options[left];
+  const second = view.question.options[right];
 
   async function send(action: "continue" | "end") {
     setPending(true);
     setError(null);
-    const p = percent / 100;
+    const probabilities = view.question.options.map(() => 0);
+    probabilities[left] = 1 - percent / 100;
+    probabilities[right] = percent / 100;
+    const asked = action === "continue" && view.judgeMayAsk ? question.trim() : "";
+    const explained = action === "end" ? explanation.trim() : "";
     const response: Ack<MatchView> = await submitStep({
       round,
-      probabilities: [1 - p, p],
+      probabilities,
       action,
-      ...(explanation.trim() ? { explanation: explanation.trim() } : {}),
+      ...(explained ? { explanation: explained } : {}),
+      ...(asked ? { question: asked } : {}),
     });
     setPending(false);
     if (!response.ok) setError(response.error);
@@ -50,11 +59,13 @@ export function JudgePanel({
   return (
     <section className="judge-panel" aria-label="Your judgement">
       <h2>
-        Round {round} of {view.rounds}: how likely is each answer?
+        {view.debaters.length
+          ? `Round ${round} of ${view.rounds}: how likely is each answer?`
+          : "How likely is each answer?"}
       </h2>
       <div className="slider-row">
         <span className="option-label seat-left">
-          {first} <strong data-testid="p-option-0">{100 - percent}%</strong>
+          {first} <strong data-testid="p-left">{100 - percent}%</strong>
         </span>
         <input
           id={sliderId}
@@ -68,7 +79,7 @@ export function JudgePanel({
           onChange={(e) => setPercent(Number(e.target.value))}
         />
         <span className="option-label seat-right">
-          <strong data-testid="p-option-1">{percent}%</strong> {second}
+          <strong data-testid="p-right">{percent}%</strong> {second}
         </span>
       </div>
       {deciding ? (
@@ -96,13 +107,23 @@ export function JudgePanel({
           </div>
         </form>
       ) : (
-        <div className="actions">
-          <button type="button" className="button" onClick={() => void send("continue")} disabled={pending}>
-            Next round
-          </button>
-          <button type="button" className="button primary" onClick={() => setDeciding(true)} disabled={pending}>
-            Decide now
-          </button>
+        <div className="actions column">
+          {view.judgeMayAsk && (
+            <label className="ask">
+              {view.protocol === "consultancy"
+                ? "Ask the consultant something for the next round (optional)"
+                : "Ask the debaters something for the next round (optional)"}
+              <textarea value={question} maxLength={1000} rows={2} onChange={(e) => setQuestion(e.target.value)} />
+            </label>
+          )}
+          <div className="actions">
+            <button type="button" className="button" onClick={() => void send("continue")} disabled={pending}>
+              Next round
+            </button>
+            <button type="button" className="button primary" onClick={() => setDeciding(true)} disabled={pending}>
+              Decide now
+            </button>
+          </div>
         </div>
       )}
       {error && (

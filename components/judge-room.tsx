@@ -1,15 +1,20 @@
 "use client";
 
 import Link from "next/link";
+import { PROTOCOL_LABELS } from "@/lib/debate/protocols";
 import type { MatchView } from "@/lib/debate/view";
+import { Countdown } from "./countdown";
 import { JudgePanel } from "./judge-panel";
-import { Transcript } from "./transcript";
+import { speakerName, Transcript } from "./transcript";
 import { useMatch } from "./use-match";
 import { VerdictReveal } from "./verdict-reveal";
 
-/** The judge's live room: question, debaters, streaming transcript, controls after each round, then the reveal. */
-export function JudgeRoom({ matchId }: { matchId: string }) {
-  const { view, connected, error, submitStep } = useMatch(matchId);
+/**
+ * The live room: question, who argues what, the streaming transcript, the judge's controls after each round,
+ * then the reveal. Observers (researchers) get the same room read-only, with the answer shown from the start.
+ */
+export function JudgeRoom({ matchId, role = "judge" }: { matchId: string; role?: "judge" | "observer" }) {
+  const { view, connected, error, submitStep } = useMatch(matchId, role);
 
   if (!view) {
     return (
@@ -21,42 +26,50 @@ export function JudgeRoom({ matchId }: { matchId: string }) {
             <Link href="/">Back to the start</Link>
           </>
         ) : (
-          <p>Connecting to the debate…</p>
+          <p>Connecting…</p>
         )}
       </section>
     );
   }
 
   const { phase } = view;
+  const judging = role === "judge";
   return (
     <div className="room">
+      {!judging && view.reveal && (
+        <p className="observer-banner" role="note">
+          Watching read-only. Correct answer (hidden from the judge):{" "}
+          <strong>{view.question.options[view.reveal.gold]}</strong>
+        </p>
+      )}
       <section className="question-card">
         <p className="muted">
+          {PROTOCOL_LABELS[view.protocol]} ·{" "}
           {view.question.hasPassage
-            ? `A question about “${view.question.passageTitle}”, a story only the debaters can read.`
-            : "A question without a story: the debaters argue from what they know."}
+            ? view.passage
+              ? `A question about “${view.question.passageTitle}”.`
+              : `A question about “${view.question.passageTitle}”, a story you cannot see.`
+            : "A question without a story."}
         </p>
         <h1 data-testid="question">{view.question.text}</h1>
-        <ul className="debaters">
-          {view.debaters.map((d) => (
-            <li key={d.seat} className={`seat-${d.seat}`}>
-              <strong>Debater {d.seat}</strong> argues “{view.question.options[d.option]}”
-              <span className="model-label" title={d.isLanguageModel ? "A language model" : "No language model"}>
-                {d.isLanguageModel ? d.label : "offline debater, no language model"}
-              </span>
-            </li>
-          ))}
-        </ul>
+        <Seats view={view} />
       </section>
+
+      {view.passage && !view.reveal?.verdict && (
+        <details className="passage expert-passage" open={judging}>
+          <summary>The story: {view.passage.title}</summary>
+          <div className="passage-text">{view.passage.text}</div>
+        </details>
+      )}
 
       <StatusLine view={view} connected={connected} />
       <Transcript view={view} />
 
-      {phase.kind === "judge" && (
+      {judging && phase.kind === "judge" && (
         <JudgePanel key={phase.round} view={view} round={phase.round} final={phase.final} submitStep={submitStep} />
       )}
       <VerdictReveal view={view} />
-      {phase.kind === "complete" && (
+      {judging && phase.kind === "complete" && (
         <p className="again">
           <Link href="/" className="button primary">
             Play another
@@ -67,20 +80,49 @@ export function JudgeRoom({ matchId }: { matchId: string }) {
   );
 }
 
+function Seats({ view }: { view: MatchView }) {
+  if (view.debaters.length === 0) {
+    return (
+      <p>
+        {view.protocol === "expert"
+          ? "No AI help in this format: read the story below and decide."
+          : "No AI help in this format: decide from the question alone."}{" "}
+        The options: {view.optionOrder.map((i) => `“${view.question.options[i]}”`).join(" or ")}.
+      </p>
+    );
+  }
+  return (
+    <ul className="debaters">
+      {view.debaters.map((d) => (
+        <li key={d.seat} className={`seat-${d.seat}`}>
+          <strong>{speakerName(view, d.seat)}</strong> argues “{view.question.options[d.option]}”
+          <span className="model-label" title={d.isLanguageModel ? "A language model" : "No language model"}>
+            {d.isLanguageModel ? d.label : "offline debater, no language model"}
+          </span>
+        </li>
+      ))}
+      {view.protocol === "consultancy" && (
+        <li className="muted">The consultant is assigned the correct answer only half the time.</li>
+      )}
+    </ul>
+  );
+}
+
 function StatusLine({ view, connected }: { view: MatchView; connected: boolean }) {
   const { phase } = view;
   let text: string;
   if (!connected) text = "Connection lost — reconnecting…";
-  else if (phase.kind === "waiting") text = "Starting the debate…";
+  else if (phase.kind === "waiting") text = "Starting…";
   else if (phase.kind === "turns") {
-    const who = phase.seats.map((s) => `Debater ${s}`).join(" and ");
+    const who = phase.seats.map((s) => speakerName(view, s)).join(" and ");
     text = `Round ${phase.round} of ${view.rounds}: ${who} ${phase.seats.length > 1 ? "are" : "is"} writing…`;
-  } else if (phase.kind === "judge") text = `Round ${phase.round} is over: your judgement.`;
-  else if (phase.kind === "errored") text = `The match stopped: ${view.error ?? "an error occurred"}.`;
+  } else if (phase.kind === "judge") {
+    text = view.debaters.length ? `Round ${phase.round} is over: the judge's turn.` : "The judge's turn.";
+  } else if (phase.kind === "errored") text = `The match stopped: ${view.error ?? "an error occurred"}.`;
   else text = "The verdict is in.";
   return (
     <p className={`status ${connected ? "" : "offline"}`} role="status" aria-live="polite" data-testid="status">
-      {text}
+      {text} {phase.kind === "judge" && view.deadline !== null && <Countdown deadline={view.deadline} />}
     </p>
   );
 }

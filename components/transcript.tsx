@@ -1,11 +1,26 @@
 import type { MatchView } from "@/lib/debate/view";
 import { TurnText } from "./turn-text";
 
-/** The debate so far, round by round, with turns being streamed shown live at the end of their round. */
+/** Who a seat is, in the words the judge sees. */
+export function speakerName(view: MatchView, seat: string): string {
+  return view.protocol === "consultancy" ? "Consultant" : `Debater ${seat}`;
+}
+
+/**
+ * The match so far, round by round: finished turns, turns being streamed (live, at the end of their round), and
+ * the judge's questions after the round they were asked in.
+ */
 export function Transcript({ view }: { view: MatchView }) {
+  if (view.debaters.length === 0) return null;
   const rounds = new Set([...view.turns.map((t) => t.round), ...view.live.map((l) => l.round)]);
   if (rounds.size === 0) {
-    return <p className="empty">The debaters are reading the story. Their opening statements will appear here.</p>;
+    return (
+      <p className="empty">
+        {view.question.hasPassage
+          ? "The story is being read. The opening statements will appear here."
+          : "The opening statements will appear here."}
+      </p>
+    );
   }
   const optionOf = (seat: string) => view.debaters.find((d) => d.seat === seat)?.option ?? 0;
   return (
@@ -20,7 +35,8 @@ export function Transcript({ view }: { view: MatchView }) {
               .map((turn) => (
                 <article key={turn.speaker} className={`turn seat-${turn.speaker}`} data-testid="turn">
                   <header>
-                    Debater {turn.speaker} <span className="muted">for “{view.question.options[turn.option]}”</span>
+                    {speakerName(view, turn.speaker)}{" "}
+                    <span className="muted">for “{view.question.options[turn.option]}”</span>
                   </header>
                   <TurnText text={turn.text} quotes={turn.quotes} />
                 </article>
@@ -35,12 +51,19 @@ export function Transcript({ view }: { view: MatchView }) {
                   aria-busy="true"
                 >
                   <header>
-                    Debater {live.speaker}{" "}
+                    {speakerName(view, live.speaker)}{" "}
                     <span className="muted">for “{view.question.options[optionOf(live.speaker)]}” — writing…</span>
                   </header>
                   <TurnText text={live.text} />
                   <span className="cursor" aria-hidden="true" />
                 </article>
+              ))}
+            {view.judgeQuestions
+              .filter((q) => q.afterRound === round)
+              .map((q) => (
+                <aside key={`q-${q.afterRound}`} className="judge-question" data-testid="judge-question">
+                  <strong>You asked:</strong> {q.text}
+                </aside>
               ))}
           </li>
         ))}

@@ -26,7 +26,7 @@ export interface MatchConnection {
  * Connects to the match room: joins on every (re)connect and receives the full view, then applies views and
  * streamed chunks as they come. A gap in chunk sequence numbers triggers a resync, so nothing is lost or doubled.
  */
-export function useMatch(matchId: string): MatchConnection {
+export function useMatch(matchId: string, role: "judge" | "observer" = "judge"): MatchConnection {
   const [view, setViewState] = useState<MatchView | null>(null);
   const [connected, setConnected] = useState(false);
   const [error, setError] = useState<ErrorPayload | null>(null);
@@ -42,7 +42,7 @@ export function useMatch(matchId: string): MatchConnection {
     const socket: CruxSocket = io({ auth: { v: PROTOCOL_VERSION } });
     socketRef.current = socket;
     const join = () =>
-      socket.emit("match:join", { matchId }, (response) => {
+      socket.emit(role === "observer" ? "match:observe" : "match:join", { matchId }, (response) => {
         if (response.ok) {
           setView(response.data);
           setError(null);
@@ -72,7 +72,7 @@ export function useMatch(matchId: string): MatchConnection {
       socket.disconnect();
       socketRef.current = null;
     };
-  }, [matchId, setView]);
+  }, [matchId, role, setView]);
 
   const submitStep = useCallback(
     (intent: Omit<JudgeStepIntent, "matchId">) =>

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { getDb } from "../../lib/db/client";
+import { PROTOCOLS } from "../../lib/debate/types";
 import type { MatchSnapshot } from "../../lib/debate/view";
 import { createDebateMatch } from "../../lib/matches/create";
 import { createModels } from "../../lib/matches/models";
@@ -10,6 +11,7 @@ import { DEFAULT_DEBATER, DEFAULT_JUDGE } from "../../lib/models/resolver";
 import { prepareDatabase } from "../prepare";
 
 const optionsSchema = z.object({
+  protocol: z.enum(PROTOCOLS).default("debate"),
   question: z.string().min(1).default("random"),
   source: z.string().min(1).default("quality"),
   rounds: z.coerce.number().int().min(1).max(10).default(3),
@@ -39,12 +41,13 @@ export function debateResultJson(
   const { question, verdict } = snapshot;
   return {
     matchId: snapshot.id,
+    protocol: snapshot.config.protocol,
     status: snapshot.status,
     seed: snapshot.config.seed,
     config: snapshot.config,
     question: { id: question.id, text: question.text, options: question.options },
     gold: question.gold,
-    debaters: snapshot.debaters.map(({ seat, option, model }) => ({ seat, option, model })),
+    debaters: snapshot.debaters.map(({ seat, option, model, honest }) => ({ seat, option, model, honest })),
     judge,
     turns: snapshot.turns.map((t) => ({
       round: t.round,
@@ -57,6 +60,7 @@ export function debateResultJson(
       round: s.round,
       probabilities: s.probabilities,
       action: s.action,
+      ...(s.action === "continue" && s.message ? { question: s.message } : {}),
     })),
     verdict: verdict && {
       probabilities: verdict.probabilities,
@@ -73,9 +77,10 @@ export function debateResultJson(
 export function registerDebateCommand(program: Command): void {
   program
     .command("debate")
-    .description("Run a whole debate headlessly with AI debaters and an AI judge, store it, and print it")
+    .description("Run a whole match headlessly (any protocol) with AI debaters and an AI judge, store it, print it")
     .option("--question <id>", 'question id, or "random"', "random")
     .option("--source <set>", "question set for a random question (quality, truthfulqa, or an imported set)")
+    .option("--protocol <name>", `debate | interactive | consultancy | naive | expert`, "debate")
     .option("--rounds <n>", "maximum rounds", "3")
     .option("--word-limit <n>", "maximum words per turn", "150")
     .option("--seed <n>", "seed for question choice, seat assignment and offline models")
@@ -106,6 +111,7 @@ export function registerDebateCommand(program: Command): void {
         debaterModels,
         seed: opts.seed,
         config: {
+          protocol: opts.protocol,
           rounds: opts.rounds,
           wordLimit: opts.wordLimit,
           sampling: { temperature: opts.temperature, bestOf: opts.bestOf },

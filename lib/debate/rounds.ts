@@ -1,5 +1,6 @@
 import type { MatchConfig } from "./config";
-import type { JudgeStepRecord, Seat, TurnRecord, VerdictRecord } from "./types";
+import { seatsOf } from "./protocols";
+import type { JudgeQuestion, JudgeStepRecord, Seat, TurnRecord, VerdictRecord } from "./types";
 
 /**
  * Turn order and the match state machine.
@@ -8,10 +9,12 @@ import type { JudgeStepRecord, Seat, TurnRecord, VerdictRecord } from "./types";
  * default, and then `firstSpeaker` opens every round — a fixed order as in the NYU debate protocol. The second
  * speaker always has the last word, but seats are assigned to options at random per match, so that advantage
  * is not tied to the correct or incorrect answer. With `laterRounds: "simultaneous"` every round is blind.
+ * Consultancy has one speaker per round; the naive and expert protocols have none (the judge decides at once).
  */
 
 /** Only the fields of the config that decide turn order. */
-type OrderConfig = Pick<MatchConfig, "rounds" | "firstRound" | "laterRounds" | "firstSpeaker">;
+type OrderConfig = Pick<MatchConfig, "rounds" | "firstRound" | "laterRounds" | "firstSpeaker"> &
+  Partial<Pick<MatchConfig, "protocol">>;
 
 function otherSeat(seat: Seat): Seat {
   return seat === "A" ? "B" : "A";
@@ -29,6 +32,9 @@ function checkRound(config: Pick<MatchConfig, "rounds">, round: number): void {
  */
 export function roundPlan(config: OrderConfig, round: number): Seat[][] {
   checkRound(config, round);
+  const seats = seatsOf(config.protocol ?? "debate");
+  // One consultant speaks alone; naive and expert judges get no turns at all.
+  if (seats.length < 2) return seats.length ? [seats] : [];
   const mode = round === 1 ? config.firstRound : config.laterRounds;
   if (mode === "simultaneous") return [["A", "B"]];
   return [[config.firstSpeaker], [otherSeat(config.firstSpeaker)]];
@@ -108,4 +114,14 @@ export function nextStep(
   }
   // Unreachable for rounds >= 1; kept so a malformed config cannot loop forever or fall through silently.
   throw new RangeError(`config.rounds must be at least 1, got ${config.rounds}`);
+}
+
+/**
+ * The judge's questions so far: the message of every "continue" step (a verdict's message is its explanation,
+ * not a question). Debaters answer a question in the round after `afterRound`.
+ */
+export function judgeQuestionsOf(steps: readonly JudgeStepRecord[]): JudgeQuestion[] {
+  return steps.flatMap((step) =>
+    step.action === "continue" && step.message ? [{ afterRound: step.round, text: step.message }] : [],
+  );
 }

@@ -55,4 +55,23 @@ export interface DebaterSeat {
   seat: Seat;
   option: number;
   model: string;
+  /** Consultancy only: whether the consultant was assigned the correct option (server-side; never shown to judges). */
+  honest?: boolean;
+}
+
+/**
+ * The protocols a match can run (see lib/debate/protocols.ts): two debaters; two debaters the judge can question
+ * between rounds; one consultant (honest half the time) the judge can question; no help at all; or no help but
+ * the story itself (a calibration ceiling).
+ */
+export const PROTOCOLS = ["debate", "interactive", "consultancy", "naive", "expert"] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+
+/** A question or comment the judge addressed to the debaters after a round (interactive debate, consultancy). */
+export interface JudgeQuestion {
+  /** The round after which it was asked; debaters answer it in the next round. */
+  afterRound: number;
+  text: string;
+  /** The seat it was addressed to, when it was addressed to one. */
+  to?: Seat;
 }

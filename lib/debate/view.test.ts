@@ -36,6 +36,7 @@ function snapshot(overrides: Partial<MatchSnapshot> = {}): MatchSnapshot {
     verdict: null,
     live: [{ round: 1, speaker: "B", text: "I argue", seq: 1 }],
     phase: { kind: "turns", round: 1, seats: ["B"] },
+    deadline: null,
     ...overrides,
   };
 }
@@ -64,6 +65,30 @@ describe("viewFor", () => {
     expect(view.reveal?.verdict).toEqual(verdict);
     expect(view.reveal?.passage?.text).toBe(PASSAGE);
     expect(view.reveal?.quotes[0]?.[0]).toMatchObject({ start: 21, end: 50 });
+  });
+
+  it("lets the expert judge read the story, but not the answer, before the verdict", () => {
+    const config = { ...defaultMatchConfig(42), protocol: "expert" as const, rounds: 1 };
+    const view = viewFor(snapshot({ config, turns: [], live: [] }), "judge");
+    expect(view.passage?.text).toBe(PASSAGE);
+    expect(view.reveal).toBeNull();
+    expect(JSON.stringify(view)).not.toMatch(/"(gold|correct)"/);
+    for (const protocol of ["debate", "interactive", "consultancy", "naive"] as const) {
+      const other = viewFor(snapshot({ config: { ...config, protocol } }), "judge");
+      expect(other.passage, protocol).toBeNull();
+      expect(JSON.stringify(other)).not.toContain("Nobody ever came");
+    }
+  });
+
+  it("lists the judge's questions and whether questions are allowed", () => {
+    const config = { ...defaultMatchConfig(42), protocol: "interactive" as const };
+    const judgeSteps = [
+      { round: 1, probabilities: [0.5, 0.5], action: "continue" as const, message: "Who relieved him?" },
+    ];
+    const view = viewFor(snapshot({ config, judgeSteps }), "judge");
+    expect(view.judgeMayAsk).toBe(true);
+    expect(view.judgeQuestions).toEqual([{ afterRound: 1, text: "Who relieved him?" }]);
+    expect(viewFor(snapshot(), "judge").judgeMayAsk).toBe(false);
   });
 
   it("shows observers everything during the match", () => {

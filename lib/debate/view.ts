@@ -1,5 +1,17 @@
 import type { MatchConfig } from "./config";
-import type { DebaterSeat, JudgeStepRecord, MatchStatus, Quote, Seat, TurnRecord, VerdictRecord } from "./types";
+import { judgeMayAsk, judgeSeesPassage } from "./protocols";
+import { judgeQuestionsOf } from "./rounds";
+import type {
+  DebaterSeat,
+  JudgeQuestion,
+  JudgeStepRecord,
+  MatchStatus,
+  Protocol,
+  Quote,
+  Seat,
+  TurnRecord,
+  VerdictRecord,
+} from "./types";
 
 /**
  * `viewFor` is the one place that decides what each role may see of a match. Everything sent to a browser goes
@@ -29,6 +41,8 @@ export interface MatchSnapshot {
   live: LiveTurn[];
   /** What happens next (derived from turns and steps by the rules). */
   phase: MatchPhase;
+  /** When the judge's current step times out (epoch ms), or null without a time limit. */
+  deadline: number | null;
 }
 
 export interface LiveTurn {
@@ -57,12 +71,22 @@ export interface PublicTurn extends Omit<TurnRecord, "quotes"> {
 export interface MatchView {
   id: string;
   role: ViewerRole;
+  protocol: Protocol;
   status: MatchStatus;
   error: string | null;
   phase: MatchPhase;
   rounds: number;
   wordLimit: number;
   question: { text: string; options: string[]; passageTitle: string | null; hasPassage: boolean };
+  /** Option indexes in the order to show them (randomised per match). */
+  optionOrder: number[];
+  /** Whether the judge may ask a question with "Next round". */
+  judgeMayAsk: boolean;
+  judgeQuestions: JudgeQuestion[];
+  /** When the current judge step times out (epoch ms), or null. */
+  deadline: number | null;
+  /** The story, before the verdict only in the expert protocol (the judge's calibration ceiling). */
+  passage: { title: string; text: string; license: string } | null;
   debaters: { seat: Seat; option: number; label: string; isLanguageModel: boolean }[];
   turns: PublicTurn[];
   live: LiveTurn[];
@@ -81,9 +105,11 @@ export interface MatchReveal {
 /** Shapes a snapshot for a viewer. Observers (researchers) see everything; judges see secrets after the verdict. */
 export function viewFor(match: MatchSnapshot, role: ViewerRole): MatchView {
   const revealed = role === "observer" || match.verdict !== null;
+  const { protocol } = match.config;
   return {
     id: match.id,
     role,
+    protocol,
     status: match.status,
     error: match.error,
     phase: match.phase,
@@ -95,6 +121,11 @@ export function viewFor(match: MatchSnapshot, role: ViewerRole): MatchView {
       passageTitle: match.question.passage?.title ?? null,
       hasPassage: match.question.passage !== null,
     },
+    optionOrder: match.config.optionOrder,
+    judgeMayAsk: judgeMayAsk(protocol),
+    judgeQuestions: judgeQuestionsOf(match.judgeSteps),
+    deadline: match.deadline,
+    passage: revealed || judgeSeesPassage(protocol) ? match.question.passage : null,
     debaters: match.debaters.map(({ seat, option, label, isLanguageModel }) => ({
       seat,
       option,

@@ -1,6 +1,7 @@
 import { randomInt } from "node:crypto";
 import type { Db } from "../db/client";
 import { type MatchConfigInput, matchConfigSchema } from "../debate/config";
+import { seatsOf } from "../debate/protocols";
 import type { DebaterSeat } from "../debate/types";
 import { CruxError } from "../errors";
 import { DEFAULT_DEBATER } from "../models/resolver";
@@ -16,12 +17,13 @@ export interface NewMatchOptions {
   judgeModel?: string | null;
   debaterModels?: [string, string];
   seed?: number;
-  config?: Omit<MatchConfigInput, "seed" | "firstSpeaker">;
+  config?: Omit<MatchConfigInput, "seed" | "firstSpeaker" | "optionOrder">;
 }
 
 /**
- * Sets up a debate: picks the question, draws the seed, and assigns seats to options at random (recorded, so
- * the assignment is reproducible and analysable). Seat A's option and who speaks first both come from the seed.
+ * Sets up a match of any protocol: picks the question, draws the seed, and from it everything that must be
+ * random and recorded — which option each debater argues, whether a consultant is honest (half the time), who
+ * speaks first, and the order the options appear on the judge's screen — so it is reproducible and analysable.
  */
 export async function createDebateMatch(db: Db, options: NewMatchOptions): Promise<{ id: string; seed: number }> {
   const seed = options.seed ?? randomInt(0, 2 ** 31 - 1);
@@ -29,17 +31,24 @@ export async function createDebateMatch(db: Db, options: NewMatchOptions): Promi
     options.questionId ??
     (await pickRandomQuestion(db, { source: options.source ?? "quality", random: seeded(seed) }))?.id;
   if (!questionId) throw new CruxError("NOT_FOUND", "No questions found: seed the question bank first.");
-  const question = await db.question.findUnique({ where: { id: questionId }, select: { id: true } });
+  const question = await db.question.findUnique({ where: { id: questionId }, select: { id: true, gold: true } });
   if (!question) throw new CruxError("NOT_FOUND", `No question with id ${questionId}.`);
 
   const random = seeded(seed ^ 0x5bd1e995);
   const aOption = random() < 0.5 ? 0 : 1;
+  const firstSpeaker = random() < 0.5 ? "A" : "B";
+  const optionOrder = random() < 0.5 ? [0, 1] : [1, 0];
+  const honest = random() < 0.5;
+  const config = matchConfigSchema.parse({ ...options.config, firstSpeaker, optionOrder, seed });
   const [modelA, modelB] = options.debaterModels ?? [DEFAULT_DEBATER, DEFAULT_DEBATER];
-  const debaters: DebaterSeat[] = [
-    { seat: "A", option: aOption, model: modelA },
-    { seat: "B", option: 1 - aOption, model: modelB },
-  ];
-  const config = matchConfigSchema.parse({ ...options.config, firstSpeaker: random() < 0.5 ? "A" : "B", seed });
+  const seats = seatsOf(config.protocol);
+  const debaters: DebaterSeat[] =
+    config.protocol === "consultancy"
+      ? [{ seat: "A", option: honest ? question.gold : 1 - question.gold, model: modelA, honest }]
+      : [
+          { seat: "A" as const, option: aOption, model: modelA },
+          { seat: "B" as const, option: 1 - aOption, model: modelB },
+        ].filter((d) => seats.includes(d.seat));
   const match = await createMatch(db, {
     questionId,
     config,

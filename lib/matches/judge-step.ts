@@ -1,3 +1,4 @@
+import { judgeMayAsk } from "../debate/protocols";
 import { nextStep } from "../debate/rounds";
 import { chosenOption, logScore } from "../debate/scoring";
 import type { JudgeStepRecord, VerdictRecord } from "../debate/types";
@@ -9,8 +10,13 @@ export interface JudgeStepInput {
   round: number;
   probabilities: number[];
   action: "continue" | "end";
+  /** Why, with the verdict. */
   explanation?: string;
+  /** A question or comment for the next round (interactive debate and consultancy). */
+  question?: string;
 }
+
+type Decision = { step: JudgeStepRecord; verdict: (VerdictRecord & { timeTakenMs: number }) | null };
 
 /** Tolerance for probabilities that should sum to one (sliders and JSON round-trips lose a little). */
 const SUM_TOLERANCE = 1e-6;
@@ -20,20 +26,8 @@ const SUM_TOLERANCE = 1e-6;
  * when it ends the match (the judge chose "end", or this was the last round). Throws CruxError for any intent
  * that is out of turn or malformed; nothing is written in that case.
  */
-export function decideJudgeStep(
-  match: StoredMatch,
-  input: JudgeStepInput,
-  now: number,
-): { step: JudgeStepRecord; verdict: (VerdictRecord & { timeTakenMs: number }) | null } {
-  if (match.verdict || match.status === "complete") throw new CruxError("MATCH_OVER", "The verdict is already in.");
-  if (match.status !== "running") throw new CruxError("OUT_OF_TURN", `The match is ${match.status}.`);
-  const expected = nextStep(match.config, match.turns, match.judgeSteps);
-  if (expected.kind !== "judge") {
-    throw new CruxError("OUT_OF_TURN", "The debaters have not finished this round yet.");
-  }
-  if (input.round !== expected.round) {
-    throw new CruxError("OUT_OF_TURN", `Round ${expected.round} is awaiting your judgement, not round ${input.round}.`);
-  }
+export function decideJudgeStep(match: StoredMatch, input: JudgeStepInput, now: number): Decision {
+  expectJudgeStep(match, input.round);
   const options = match.question.options.length;
   if (input.probabilities.length !== options) {
     throw new CruxError("BAD_REQUEST", `Give one probability per option (${options}).`);
@@ -47,33 +41,70 @@ export function decideJudgeStep(
     throw new CruxError("BAD_REQUEST", "That was the last round: submit your verdict.");
   }
   const ends = input.action === "end" || finalRound;
+  if (input.question && (ends || !judgeMayAsk(match.config.protocol))) {
+    throw new CruxError(
+      "BAD_REQUEST",
+      ends ? "A question goes with “Next round”, not with the verdict." : "This protocol does not take questions.",
+    );
+  }
   const step: JudgeStepRecord = {
     round: input.round,
     probabilities: input.probabilities,
     action: ends ? "end" : "continue",
-    message: input.explanation ?? null,
+    message: (ends ? input.explanation : input.question) ?? null,
   };
   if (!ends) return { step, verdict: null };
+  const verdict = verdictFrom(match, input.probabilities, input.round, input.explanation ?? null, now);
+  if (!verdict) throw new CruxError("BAD_REQUEST", "A verdict needs more probability on one option than the other.");
+  return { step, verdict };
+}
 
-  const chosen = chosenOption(input.probabilities);
-  if (chosen === null) {
-    throw new CruxError("BAD_REQUEST", "A verdict needs more probability on one option than the other.");
+/**
+ * The judge's time ran out on `round`: the last probabilities are carried forward (uniform if there were none).
+ * Before the last round the debate goes on; after it they become the verdict — unless they are a tie, in which
+ * case there is no verdict and the match is abandoned (`abandon` is true).
+ */
+export function decideTimeout(match: StoredMatch, round: number, now: number): Decision & { abandon: boolean } {
+  expectJudgeStep(match, round);
+  const options = match.question.options.length;
+  const carried = match.judgeSteps.at(-1)?.probabilities ?? Array.from({ length: options }, () => 1 / options);
+  const step: JudgeStepRecord = { round, probabilities: carried, action: "timeout", message: null };
+  if (round < match.config.rounds) return { step, verdict: null, abandon: false };
+  const verdict = verdictFrom(match, carried, round, "(The judge ran out of time; last probabilities kept.)", now);
+  return { step, verdict, abandon: verdict === null };
+}
+
+function expectJudgeStep(match: StoredMatch, round: number): void {
+  if (match.verdict || match.status === "complete") throw new CruxError("MATCH_OVER", "The verdict is already in.");
+  if (match.status !== "running") throw new CruxError("OUT_OF_TURN", `The match is ${match.status}.`);
+  const expected = nextStep(match.config, match.turns, match.judgeSteps);
+  if (expected.kind !== "judge") {
+    throw new CruxError("OUT_OF_TURN", "The debaters have not finished this round yet.");
   }
+  if (round !== expected.round) {
+    throw new CruxError("OUT_OF_TURN", `Round ${expected.round} is awaiting your judgement, not round ${round}.`);
+  }
+}
+
+/** The verdict for final probabilities, or null on a tie. */
+function verdictFrom(
+  match: StoredMatch,
+  probabilities: number[],
+  round: number,
+  explanation: string | null,
+  now: number,
+): (VerdictRecord & { timeTakenMs: number }) | null {
+  const chosen = chosenOption(probabilities);
+  if (chosen === null) return null;
   const gold = match.question.gold;
   const startedAt = match.startedAt?.getTime() ?? match.createdAt.getTime();
   return {
-    step,
-    verdict: {
-      probabilities: input.probabilities,
-      chosen,
-      correct: chosen === gold,
-      score: logScore(input.probabilities, gold, {
-        roundsUsed: input.round,
-        roundCost: match.config.scoring.roundCost,
-      }),
-      explanation: input.explanation ?? null,
-      rounds: input.round,
-      timeTakenMs: Math.max(0, now - startedAt),
-    },
+    probabilities,
+    chosen,
+    correct: chosen === gold,
+    score: logScore(probabilities, gold, { roundsUsed: round, roundCost: match.config.scoring.roundCost }),
+    explanation,
+    rounds: round,
+    timeTakenMs: Math.max(0, now - startedAt),
   };
 }

@@ -11,7 +11,9 @@ import type { CallMeta, ModelCallRecord } from "../models/types";
  */
 
 const seatSchema = z.enum(["A", "B"]);
-const debatersSchema = z.array(z.object({ seat: seatSchema, option: z.number().int().min(0), model: z.string() }));
+const debatersSchema = z.array(
+  z.object({ seat: seatSchema, option: z.number().int().min(0), model: z.string(), honest: z.boolean().optional() }),
+);
 const quotesSchema = z.array(
   z.object({ text: z.string(), verified: z.boolean(), start: z.number().optional(), end: z.number().optional() }),
 );
@@ -29,6 +31,8 @@ export interface StoredMatch {
   judgeModel: string | null;
   createdAt: Date;
   startedAt: Date | null;
+  /** When the match last moved (start, a turn, a judge step): judge time limits count from here. */
+  lastActivityAt: Date;
   question: {
     id: string;
     source: string;
@@ -92,6 +96,13 @@ export async function getStoredMatch(db: Db, id: string): Promise<StoredMatch | 
     judgeModel: row.judgeModel,
     createdAt: row.createdAt,
     startedAt: row.startedAt,
+    lastActivityAt: new Date(
+      Math.max(
+        (row.startedAt ?? row.createdAt).getTime(),
+        ...row.turns.map((t) => t.createdAt.getTime()),
+        ...row.judgeSteps.map((s) => s.createdAt.getTime()),
+      ),
+    ),
     question: {
       id: question.id,
       source: question.source,

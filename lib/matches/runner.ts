@@ -1,7 +1,8 @@
 import type { Db } from "../db/client";
 import { enforceWordLimit } from "../debate/limits";
+import { judgeMayAsk, judgeSeesPassage } from "../debate/protocols";
 import { createQuoteVerifier, verifyTurnQuotes } from "../debate/quotes";
-import { nextStep, orderTurns, visibleTranscript } from "../debate/rounds";
+import { judgeQuestionsOf, nextStep, orderTurns, visibleTranscript } from "../debate/rounds";
 import { chosenOption } from "../debate/scoring";
 import type { Seat, TurnRecord } from "../debate/types";
 import type { LiveTurn, MatchPhase, MatchSnapshot } from "../debate/view";
@@ -9,7 +10,7 @@ import { CruxError } from "../errors";
 import type { ModelResolver } from "../models/resolver";
 import type { ModelCallRecord } from "../models/types";
 import { mulberry32 } from "../random";
-import { decideJudgeStep, type JudgeStepInput } from "./judge-step";
+import { decideJudgeStep, decideTimeout, type JudgeStepInput } from "./judge-step";
 import {
   getStoredMatch,
   listInFlightMatchIds,
@@ -49,6 +50,8 @@ interface ActiveMatch {
   queue: Promise<unknown>;
   /** The drive loop in progress, if any. */
   driving: Promise<void> | null;
+  /** Fires when the judge's time for the current step runs out (only with a time limit). */
+  timer: NodeJS.Timeout | null;
 }
 
 export class MatchRunner {
@@ -108,7 +111,10 @@ export class MatchRunner {
   /** Aborts all model calls and waits for drive loops to settle (used on shutdown and in tests). */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const match of this.active.values()) match.abort.abort();
+    for (const match of this.active.values()) {
+      match.abort.abort();
+      this.clearTimer(match);
+    }
     await Promise.allSettled([...this.active.values()].map((m) => m.driving));
   }
 
@@ -126,6 +132,7 @@ export class MatchRunner {
       abort: new AbortController(),
       queue: Promise.resolve(),
       driving: null,
+      timer: null,
     };
     this.active.set(matchId, match);
     return match;
@@ -167,7 +174,8 @@ export class MatchRunner {
         await this.enqueue(match, () => this.runAiJudge(match, step.round));
         this.publish(match);
       } else {
-        // A human judge's turn (the runner waits for an intent), or the match is over.
+        // A human judge's turn (the runner waits for an intent, within the time limit if any), or the match is over.
+        if (step.kind === "judge") this.armTimer(match, step.round);
         this.publish(match);
         return;
       }
@@ -250,6 +258,11 @@ export class MatchRunner {
           totalRounds: stored.config.rounds,
           seed: stored.config.seed,
           sampling: stored.config.sampling,
+          protocol: stored.config.protocol,
+          judgeQuestions: judgeQuestionsOf(stored.judgeSteps),
+          ...(judgeSeesPassage(stored.config.protocol) && stored.question.passage
+            ? { passage: stored.question.passage.text }
+            : {}),
         },
         { signal: match.abort.signal, onCall: recorder.record },
       )
@@ -262,19 +275,54 @@ export class MatchRunner {
       probabilities: tieBreak?.probabilities ?? reply.probabilities,
       action,
       explanation: tieBreak ? `${reply.reasoning} ${tieBreak.note}` : reply.reasoning,
+      ...(action === "continue" && reply.question && judgeMayAsk(stored.config.protocol)
+        ? { question: reply.question }
+        : {}),
     });
   }
 
   private async recordJudgeStep(match: ActiveMatch, input: JudgeStepInput): Promise<void> {
+    await this.applyDecision(match, { ...decideJudgeStep(match.stored, input, Date.now()), abandon: false });
+  }
+
+  private async applyDecision(match: ActiveMatch, decision: ReturnType<typeof decideTimeout>): Promise<void> {
     const { stored } = match;
-    const decision = decideJudgeStep(stored, input, Date.now());
+    this.clearTimer(match);
     await saveJudgeStep(this.options.db, stored.id, decision.step, decision.verdict);
     stored.judgeSteps.push(decision.step);
+    stored.lastActivityAt = new Date();
     if (decision.verdict) {
       stored.verdict = decision.verdict;
       stored.status = "complete";
+    } else if (decision.abandon) {
+      const reason = "The judge ran out of time without choosing an answer.";
+      await setMatchStatus(this.options.db, stored.id, "abandoned", reason);
+      stored.status = "abandoned";
+      stored.error = reason;
     }
     this.publish(match);
+  }
+
+  /** Starts the judge's clock for `round` (counted from the match's last activity, so it survives a restart). */
+  private armTimer(match: ActiveMatch, round: number): void {
+    const limit = match.stored.config.judgeTimeLimitMs;
+    if (limit === null || match.timer || this.stopped) return;
+    const delay = Math.max(0, match.stored.lastActivityAt.getTime() + limit - Date.now());
+    match.timer = setTimeout(() => {
+      match.timer = null;
+      this.enqueue(match, () => this.applyDecision(match, decideTimeout(match.stored, round, Date.now())))
+        .then(() => this.drive(match))
+        .catch((error: unknown) => {
+          // The judge acted just before the deadline: nothing to do.
+          if (!(error instanceof CruxError))
+            this.options.log?.(`timeout of match ${match.stored.id}: ${String(error)}`);
+        });
+    }, delay);
+  }
+
+  private clearTimer(match: ActiveMatch): void {
+    if (match.timer) clearTimeout(match.timer);
+    match.timer = null;
   }
 
   /** Collects model-call records while a call runs and stores them; storage failures are logged, never fatal. */
@@ -297,6 +345,7 @@ export class MatchRunner {
   /** Finished matches leave memory; the database has everything, and `load` brings one back on demand. */
   private evictIfSettled(match: ActiveMatch): void {
     if (match.driving || match.stored.status === "running" || match.stored.status === "waiting") return;
+    this.clearTimer(match);
     if (this.active.get(match.stored.id) === match) this.active.delete(match.stored.id);
     this.verifiers.delete(match.stored.id);
   }
@@ -317,6 +366,7 @@ export class MatchRunner {
   private toSnapshot(match: ActiveMatch): MatchSnapshot {
     const { stored } = match;
     const models = this.options.models;
+    const phase = phaseOf(stored);
     return {
       id: stored.id,
       status: stored.status,
@@ -331,7 +381,11 @@ export class MatchRunner {
       judgeSteps: [...stored.judgeSteps],
       verdict: stored.verdict,
       live: [...match.live.values()].map((l) => ({ ...l })),
-      phase: phaseOf(stored),
+      phase,
+      deadline:
+        phase.kind === "judge" && stored.config.judgeTimeLimitMs !== null && !stored.judgeModel
+          ? stored.lastActivityAt.getTime() + stored.config.judgeTimeLimitMs
+          : null,
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import type { Protocol } from "../debate/types";
 import { env } from "../env";
 import { DEFAULT_DEBATER } from "../models/resolver";
 import { createDebateMatch } from "./create";
@@ -11,15 +12,16 @@ export function playableDebaters(): string[] {
   return [DEFAULT_DEBATER, ...env.CRUX_PLAY_MODELS.filter((spec) => spec !== DEFAULT_DEBATER)];
 }
 
-/** A new debate for a person judging in the browser; both seats use the chosen (allowed) debater model. */
+/** A new match for a person judging in the browser; every seat uses the chosen (allowed) debater model. */
 export async function startJudgeMatch(
   db: Db,
-  options: { judgeId: string; source?: (typeof PLAYABLE_SOURCES)[number]; debaters?: string },
+  options: { judgeId: string; source?: (typeof PLAYABLE_SOURCES)[number]; debaters?: string; protocol?: Protocol },
 ): Promise<{ id: string }> {
   const debaters = options.debaters ?? DEFAULT_DEBATER;
   return createDebateMatch(db, {
     judgeId: options.judgeId,
     source: options.source ?? "quality",
     debaterModels: [debaters, debaters],
+    config: { protocol: options.protocol ?? "debate" },
   });
 }

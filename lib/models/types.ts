@@ -1,4 +1,4 @@
-import type { Probabilities, Seat, TurnRecord } from "../debate/types";
+import type { JudgeQuestion, Probabilities, Protocol, Seat, TurnRecord } from "../debate/types";
 
 /**
  * The model adapter's interface. Every debater and judge — the offline ones here, real providers later — is
@@ -23,9 +23,13 @@ export interface DebaterTurnInput {
   /** Seed for deterministic behaviour. */
   seed: number;
   sampling?: SamplingSettings;
+  /** "consultant" in consultancy: one AI arguing its option alone to the judge (it is not told the truth). */
+  role?: "debater" | "consultant";
+  /** Questions the judge asked after earlier rounds; a turn must address those asked after the previous round. */
+  judgeQuestions?: JudgeQuestion[];
 }
 
-/** What a judge model is told: never the passage or the answer. */
+/** What a judge model is told: never the passage or the answer (except the story in the expert protocol). */
 export interface JudgeInput {
   question: string;
   options: string[];
@@ -34,6 +38,12 @@ export interface JudgeInput {
   totalRounds: number;
   seed: number;
   sampling?: SamplingSettings;
+  /** Protocol of the match (default "debate"): decides what the judge is shown and whether it may ask. */
+  protocol?: Protocol;
+  /** Questions the judge asked after earlier rounds. */
+  judgeQuestions?: JudgeQuestion[];
+  /** The story, only in the expert protocol. */
+  passage?: string;
 }
 
 /** Metadata recorded with every model call. */
@@ -103,6 +113,8 @@ export interface JudgeReply {
   /** Whether the judge wants another round (ignored after the last round). */
   action: "continue" | "end";
   reasoning: string;
+  /** A question for the next round (interactive debate and consultancy; ignored elsewhere and when ending). */
+  question?: string;
   meta: CallMeta;
 }
 

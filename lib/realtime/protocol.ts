@@ -24,7 +24,10 @@ export const judgeStepSchema = z.object({
   round: z.number().int().min(1).max(100),
   probabilities: z.array(z.number().min(0).max(1)).min(2).max(10),
   action: z.enum(["continue", "end"]),
+  /** Why, with the verdict ("end"). */
   explanation: z.string().trim().max(4000).optional(),
+  /** A question or comment for the next round, with "continue" (interactive debate and consultancy). */
+  question: z.string().trim().min(1).max(1000).optional(),
 });
 export type JudgeStepIntent = z.infer<typeof judgeStepSchema>;
 
@@ -44,6 +47,8 @@ export interface ClientToServerEvents {
   "match:join": (payload: JoinMatch, ack: (response: Ack<MatchView>) => void) => void;
   /** Judge intent after a round. */
   "judge:step": (payload: JudgeStepIntent, ack: (response: Ack<MatchView>) => void) => void;
+  /** Watch a match read-only as a researcher (sees the story and the answer; never allowed to judges). */
+  "match:observe": (payload: JoinMatch, ack: (response: Ack<MatchView>) => void) => void;
 }
 
 export interface ServerToClientEvents {

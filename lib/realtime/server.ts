@@ -5,6 +5,7 @@ import { getUserBySessionToken, SESSION_COOKIE, type SessionUser } from "../auth
 import type { Db } from "../db/client";
 import { viewFor } from "../debate/view";
 import { CruxError, toErrorPayload } from "../errors";
+import { assertJudgeOf, assertObserverOf } from "../matches/access";
 import type { MatchListener, MatchRunner } from "../matches/runner";
 import {
   type Ack,
@@ -64,13 +65,17 @@ export function attachRealtime(io: CruxServer, deps: { db: Db; runner: MatchRunn
 
   io.on("connection", (socket: CruxSocket) => {
     handle(socket, "match:join", joinMatchSchema, async ({ matchId }) => {
-      const match = await db.match.findUnique({ where: { id: matchId }, select: { judgeId: true } });
-      if (!match) throw new CruxError("NOT_FOUND", "No such match.");
-      if (match.judgeId !== socket.data.user.id)
-        throw new CruxError("FORBIDDEN", "This match belongs to another judge.");
+      await assertJudgeOf(db, socket.data.user, matchId);
       await socket.join([roomFor(matchId, "judge"), streamRoomFor(matchId)]);
       // Joining starts a waiting match and is idempotent otherwise, so a reconnecting judge simply resyncs.
       return viewFor(await runner.start(matchId), "judge");
+    });
+
+    handle(socket, "match:observe", joinMatchSchema, async ({ matchId }) => {
+      await assertObserverOf(db, socket.data.user, matchId);
+      await socket.join([roomFor(matchId, "observer"), streamRoomFor(matchId)]);
+      // Observing never starts or drives a match: it only shows it.
+      return viewFor(await runner.snapshot(matchId), "observer");
     });
 
     handle(socket, "judge:step", judgeStepSchema, async ({ matchId, ...intent }) => {

@@ -2,12 +2,14 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { getOrCreateGuest } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
+import { PROTOCOLS } from "@/lib/debate/types";
 import { ERROR_STATUS, toErrorPayload } from "@/lib/errors";
 import { PLAYABLE_SOURCES, playableDebaters, startJudgeMatch } from "@/lib/matches/start-guest-match";
 
 const bodySchema = z
   .object({
     source: z.enum(PLAYABLE_SOURCES).optional(),
+    protocol: z.enum(PROTOCOLS).optional(),
     debaters: z
       .string()
       .refine(

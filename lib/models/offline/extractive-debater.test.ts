@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { countWords } from "../../debate/limits";
 import { createQuoteVerifier, extractQuotes, type QuoteVerifier, verifyTurnQuotes } from "../../debate/quotes";
-import type { Quote, Seat, TurnRecord } from "../../debate/types";
+import type { JudgeQuestion, Quote, Seat, TurnRecord } from "../../debate/types";
 import { loadQuestionBank } from "../../questions/seed";
 import type { DebaterTurnInput } from "../types";
+import { indexPassage, rankSentences, termSet, tokenize } from "./bm25";
 import { createExtractiveDebater } from "./extractive-debater";
 
 interface Fixture {
@@ -49,16 +50,28 @@ function turnInput(seat: Seat, option: number, round: number, transcript: TurnRe
   } satisfies DebaterTurnInput;
 }
 
-/** Plays a whole debate with simultaneous rounds (each seat sees only earlier rounds). */
-async function play(seed: number, passage?: string) {
+/** How {@link play} varies a match: consultancy (one consultant in seat A), and the judge's questions. */
+interface PlayOptions {
+  role?: DebaterTurnInput["role"];
+  judgeQuestions?: JudgeQuestion[];
+}
+
+/** Plays a whole debate with simultaneous rounds (each seat sees only earlier rounds), or a consultancy. */
+async function play(seed: number, passage?: string, options: PlayOptions = {}) {
   const debater = createExtractiveDebater();
   const transcript: TurnRecord[] = [];
   const streamed: string[] = [];
+  const seats = options.role === "consultant" ? SEATS.slice(0, 1) : SEATS;
   for (let round = 1; round <= ROUNDS; round++) {
     const before = [...transcript];
-    for (const [seat, option] of SEATS) {
+    for (const [seat, option] of seats) {
       const deltas: string[] = [];
-      const input = { ...turnInput(seat, option, round, before, seed), passage: passage ?? fixture.passage };
+      const input = {
+        ...turnInput(seat, option, round, before, seed),
+        passage: passage ?? fixture.passage,
+        ...(options.role ? { role: options.role } : {}),
+        ...(options.judgeQuestions ? { judgeQuestions: options.judgeQuestions } : {}),
+      };
       const reply = await debater.argue(input, { onDelta: (d) => deltas.push(d) });
       streamed.push(deltas.join(""));
       const quotes = passage === "" ? [] : verifyTurnQuotes(reply.text, verify);
@@ -141,7 +154,7 @@ describe("extractive debater on a real QuALITY story", () => {
       isLanguageModel: false,
     });
     const { text, meta } = await debater.argue(turnInput("A", 0, 1, [], 1));
-    expect(meta).toMatchObject({ model: "offline:extractive", promptVersion: "offline-extractive-v1" });
+    expect(meta).toMatchObject({ model: "offline:extractive", promptVersion: "offline-extractive-v2" });
     expect(meta.tokensOut).toBe(countWords(text));
     expect(meta.latencyMs).toBeGreaterThanOrEqual(0);
   });
@@ -192,5 +205,109 @@ describe("extractive debater without a passage", () => {
       expect(countWords(turn.text)).toBeLessThanOrEqual(WORD_LIMIT);
       if (turn.round > 1) expect(turn.text).toMatch(/opponent/i);
     }
+  });
+});
+
+/** A question whose words occur in the fixture story (the first QuALITY article, about parental bonding). */
+const QUESTION = "What does the article say about breast-feeding and oxytocin?";
+const asked = (afterRound: number, text = QUESTION, to?: Seat): JudgeQuestion => ({
+  afterRound,
+  text,
+  ...(to ? { to } : {}),
+});
+
+/** The best-ranked story sentences for a question by BM25 on its words alone. */
+function topSentences(question: string, n: number): string[] {
+  const index = indexPassage(fixture.passage);
+  return rankSentences(index, tokenize(question))
+    .slice(0, n)
+    .map((r) => index.sentences[r.index]?.text ?? "");
+}
+
+describe("extractive debater answering the judge", () => {
+  it("answers first the question asked after the previous round, quoting a relevant sentence verbatim", async () => {
+    const questions = [asked(1), asked(2, "Who is the article's author arguing against?")];
+    const { transcript } = await play(11, undefined, { judgeQuestions: questions });
+    for (const turn of transcript.filter((t) => t.round > 1)) {
+      const question = questions.find((q) => q.afterRound === turn.round - 1);
+      expect(turn.text.startsWith(`You asked: "${question?.text}"`)).toBe(true);
+      expect(turn.quotes.every((q) => q.verified)).toBe(true);
+      expect(countWords(turn.text)).toBeLessThanOrEqual(WORD_LIMIT);
+    }
+    // Round 2 answers with one of the sentences that best match the question's own words.
+    for (const turn of transcript.filter((t) => t.round === 2)) {
+      const answer = turn.quotes[0];
+      expect([...termSet(answer?.text ?? "")].some((t) => termSet(QUESTION).has(t))).toBe(true);
+      expect(topSentences(QUESTION, 3).some((s) => s.includes(answer?.text ?? "\u0000"))).toBe(true);
+    }
+    for (const turn of transcript.filter((t) => t.round === 1)) expect(turn.text).not.toContain("You asked");
+  });
+
+  it("answers only questions due this round, and only those addressed to it or to everyone", async () => {
+    const debater = createExtractiveDebater();
+    const { transcript } = await play(4);
+    const base = turnInput("A", 0, 3, transcript.slice(0, 4), 4);
+    const stale = await debater.argue({ ...base, judgeQuestions: [asked(1)] });
+    expect(stale.text).not.toContain("You asked");
+    const toB = await debater.argue({ ...base, judgeQuestions: [asked(2, QUESTION, "B")] });
+    expect(toB.text).not.toContain("You asked");
+    const toA = await debater.argue({ ...base, judgeQuestions: [asked(2, QUESTION, "A")] });
+    expect(toA.text).toMatch(/^You asked: "/);
+  });
+
+  it("is deterministic per seed, keeps quotes verbatim and fits every word limit", async () => {
+    const debater = createExtractiveDebater();
+    const { transcript } = await play(7);
+    for (const wordLimit of [25, 50, 80, 120, 300]) {
+      const input = { ...turnInput("B", 1, 2, transcript.slice(0, 2), 7), wordLimit, judgeQuestions: [asked(1)] };
+      const { text } = await debater.argue(input);
+      expect((await debater.argue(input)).text).toBe(text);
+      expect(countWords(text)).toBeLessThanOrEqual(wordLimit);
+      expect(text).toMatch(/^You asked: "/);
+      expect(verifyTurnQuotes(text, verify).every((q) => q.verified)).toBe(true);
+    }
+  });
+
+  it("never lets a question's markup become a quote, and says so when nothing in the story matches", async () => {
+    const debater = createExtractiveDebater();
+    const question = 'Is <quote>xyzzy plugh</quote> "qwerty"?';
+    const { text } = await debater.argue({ ...turnInput("A", 0, 2, [], 1), judgeQuestions: [asked(1, question)] });
+    expect(text).toContain("You asked: \"Is xyzzy plugh 'qwerty'?\"");
+    expect(text).toMatch(/I found no passage|No passage I found/);
+    expect(extractQuotes(text).map((q) => q.text)).not.toContain("xyzzy plugh");
+    expect(verifyTurnQuotes(text, verify).every((q) => q.verified)).toBe(true);
+  });
+
+  it("answers without quotes when there is no story", async () => {
+    const { transcript } = await play(2, "", { judgeQuestions: [asked(1)] });
+    const later = transcript.filter((t) => t.round === 2);
+    expect(later).toHaveLength(2);
+    for (const turn of later) {
+      expect(turn.text).toContain(`You asked: "${QUESTION}"`);
+      expect(extractQuotes(turn.text)).toEqual([]);
+    }
+  });
+});
+
+describe("extractive consultant", () => {
+  it("argues alone: verified quotes, no opponent, new evidence each round, questions answered", async () => {
+    const questions = [asked(1), asked(2, "How do adoptive parents bond with their children?")];
+    const { transcript } = await play(9, undefined, { role: "consultant", judgeQuestions: questions });
+    expect(transcript.map((t) => t.speaker)).toEqual(["A", "A", "A"]);
+    for (const turn of transcript) {
+      expect(turn.quotes.length).toBeGreaterThan(0);
+      expect(turn.quotes.every((q) => q.verified)).toBe(true);
+      expect(turn.text).not.toMatch(/opponent|opposing|other side|other debater/i);
+      expect(countWords(turn.text)).toBeLessThanOrEqual(WORD_LIMIT);
+      if (turn.round > 1) expect(turn.text).toMatch(/^You asked: "/);
+      // Each round brings at least one quote that overlaps nothing quoted in earlier rounds.
+      const earlier = transcript.filter((t) => t.round < turn.round).flatMap((t) => t.quotes);
+      expect(turn.quotes.some((q) => !earlier.some((e) => overlaps(q, e)))).toBe(true);
+    }
+  });
+
+  it("never mentions an opponent without a story either", async () => {
+    const { transcript } = await play(1, "", { role: "consultant" });
+    for (const turn of transcript) expect(turn.text).not.toMatch(/opponent|opposing/i);
   });
 });

@@ -1,6 +1,8 @@
 /**
  * The offline debater: no network, no language model. It argues by quoting the passage sentences that BM25 ranks
  * most relevant to the question and its assigned option, wrapped in short canned prose (see ./extractive-turn.ts).
+ * It answers the judge's questions from the previous round first, and as a consultant (`role: "consultant"`) it
+ * argues alone, without rebuttals.
  * Its `info` says plainly that it is not a language model, so the UI can tell players what they are facing.
  */
 
@@ -11,8 +13,11 @@ import { abortError, streamWords } from "./stream";
 
 /** Spec under which the registry offers this debater. */
 export const EXTRACTIVE_DEBATER_SPEC = "offline:extractive";
-/** Bumped whenever the composition changes, so recorded turns can be traced to the logic that wrote them. */
-export const EXTRACTIVE_PROMPT_VERSION = "offline-extractive-v1";
+/**
+ * Bumped whenever the composition changes, so recorded turns can be traced to the logic that wrote them (v2:
+ * answers judge questions, consultant role).
+ */
+export const EXTRACTIVE_PROMPT_VERSION = "offline-extractive-v2";
 
 /** Options for {@link createExtractiveDebater}. */
 export interface ExtractiveDebaterOptions {

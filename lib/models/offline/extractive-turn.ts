@@ -1,11 +1,15 @@
 /**
- * Composes one extractive-debater turn: opener, (rebuttal of the opponent's latest quotes), new verbatim quotes
- * from the passage, an optional gloss, and a closing line — fitted to the word limit as it is built.
+ * Composes one extractive-debater turn: answers to the judge's open questions (first, so they cannot be missed),
+ * opener, (rebuttal of the opponent's latest quotes), new verbatim quotes from the passage, an optional gloss, and
+ * a closing line — fitted to the word limit as it is built. A consultant (consultancy) has no opponent: no
+ * rebuttal, and every neutral sentence of the story is its to use.
  */
 
 import { countWords, enforceWordLimit } from "../../debate/limits";
 import { hashSeed, mulberry32, pick, type Rng } from "../../random";
+import { openQuestions } from "../judge-questions";
 import type { DebaterTurnInput } from "../types";
+import { answerQuestion, echoQuestion } from "./answers";
 import { indexPassage } from "./bm25";
 import { clipSpan, rankEvidence, sideTerms, surfaceWord } from "./evidence";
 import * as say from "./phrasing";
@@ -21,6 +25,8 @@ const MIN_QUOTE_WORDS = 6;
 const MIN_CLIP_WORDS = 15;
 /** How far down the ranking to look for evidence that fits. */
 const CANDIDATES = 25;
+/** At most this many judge questions are answered in one turn (the judge normally asks one per round). */
+const MAX_ANSWERS = 2;
 
 /** Builds the whole turn text for `input`. Pure and deterministic for a given input (including its seed). */
 export function composeTurn(input: DebaterTurnInput): string {
@@ -35,11 +41,30 @@ function extractiveTurn(input: DebaterTurnInput, rng: Rng): string {
   const ownOption = options[option] ?? "";
   const o = say.shortOption(ownOption);
   const { idf } = indexPassage(passage);
+  const consultant = input.role === "consultant";
   const ours = sideTerms(question, options, option, idf);
-  const latest = transcript.filter((t) => t.speaker !== seat).at(-1);
+  // Neutral sentences are split between debaters so they bring different evidence; a consultant has no one to share with.
+  const evidenceTerms = consultant ? { ...ours, option: 0, optionCount: 1 } : ours;
+  const latest = consultant ? undefined : transcript.filter((t) => t.speaker !== seat).at(-1);
+  // Drawn in the same order as before questions existed, so turns without questions read exactly as they did.
   const end = say.closing(rng, say.shortOption(ownOption, 6), input.round >= input.totalRounds);
-  const parts = [say.opener(rng, o)];
+  const open = say.opener(rng, o);
+  const parts: string[] = [];
   const fits = (...extra: string[]) => countWords([...parts, ...extra].join(" ")) <= limit;
+  // Everything quoted so far by either side is off limits: no repeats, no borrowing the opponent's evidence.
+  const used = transcript.flatMap((t) => t.quotes);
+  let answered = false;
+  for (const q of openQuestions(input.judgeQuestions, seat, input.round).slice(0, MAX_ANSWERS)) {
+    // Answering comes before the opener: under a tight limit the closing line alone states the side.
+    const answer =
+      answerQuestion(rng, q.text, passage, ours, used, (text) => fits(text, open, end)) ??
+      answerQuestion(rng, q.text, passage, ours, used, (text) => fits(text, end));
+    if (!answer) continue;
+    parts.push(answer.text);
+    if (answer.quote) used.push(answer.quote);
+    answered ||= answer.quote !== undefined;
+  }
+  if (parts.length === 0 || fits(open, end)) parts.push(open);
 
   if (latest) {
     const theirs = sideTerms(question, options, latest.option, idf);
@@ -47,10 +72,8 @@ function extractiveTurn(input: DebaterTurnInput, rng: Rng): string {
     if (fits(answer, end)) parts.push(answer);
   }
 
-  // Everything quoted so far by either side is off limits: no repeats, no borrowing the opponent's evidence.
-  const used = transcript.flatMap((t) => t.quotes);
   const quoted: string[] = [];
-  for (const sentence of rankEvidence(passage, ours, used).slice(0, CANDIDATES)) {
+  for (const sentence of rankEvidence(passage, evidenceTerms, used).slice(0, CANDIDATES)) {
     if (quoted.length >= MAX_QUOTES) break;
     const lead = say.connector(rng, quoted.length);
     let room = Math.min(MAX_QUOTE_WORDS, limit - countWords([...parts, lead, end].join(" ")));
@@ -73,10 +96,9 @@ function extractiveTurn(input: DebaterTurnInput, rng: Rng): string {
   }
 
   if (quoted.length === 0) {
-    const none = say.noNewEvidence(
-      rng,
-      transcript.some((t) => t.speaker === seat && t.quotes.length > 0),
-    );
+    // An answer's quote counts: "no passage bears on the question" would then be false.
+    const quotedBefore = answered || transcript.some((t) => t.speaker === seat && t.quotes.length > 0);
+    const none = say.noNewEvidence(rng, quotedBefore);
     if (fits(none, end)) parts.push(none);
   }
   const note = say.gloss(quoted, ours, ownOption);
@@ -89,8 +111,11 @@ function extractiveTurn(input: DebaterTurnInput, rng: Rng): string {
 function passageFreeTurn(input: DebaterTurnInput, rng: Rng): string {
   const { question, options, option, seat, transcript } = input;
   const o = say.shortOption(options[option] ?? "");
-  const opponent = transcript.filter((t) => t.speaker !== seat).at(-1);
+  const opponent = input.role === "consultant" ? undefined : transcript.filter((t) => t.speaker !== seat).at(-1);
   const parts = ["No story is available; arguing from the question alone."];
+  for (const q of openQuestions(input.judgeQuestions, seat, input.round).slice(0, MAX_ANSWERS)) {
+    parts.push(`${say.asked(echoQuestion(q.text))} Without the story there is nothing to quote in reply.`);
+  }
   if (opponent) {
     const theirs = say.shortOption(options[opponent.option] ?? "");
     parts.push(`My opponent cannot quote a story either, so the case for ${theirs} is assertion, not evidence.`);

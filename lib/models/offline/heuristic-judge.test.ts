@@ -40,7 +40,7 @@ describe("heuristic judge", () => {
     const reply = await judge.judge(input([]));
     expect(reply.probabilities).toEqual([0.5, 0.5]);
     expect(reply.action).toBe("continue");
-    expect(reply.meta).toMatchObject({ model: "offline:heuristic", promptVersion: "offline-heuristic-v1" });
+    expect(reply.meta).toMatchObject({ model: "offline:heuristic", promptVersion: "offline-heuristic-v2" });
   });
 
   it("favours the side with more verified, on-topic evidence", async () => {

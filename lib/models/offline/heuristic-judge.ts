@@ -1,38 +1,31 @@
 /**
  * The offline judge: a transparent scoring rule, no language model. It reads ONLY the transcript (never the
- * passage — it has none) and trusts the quote verification already stored on each turn.
+ * passage — it has none, and it ignores the story even in the expert protocol) and trusts the quote verification
+ * already stored on each turn. Per protocol:
  *
- * For each option i, over every turn arguing for i:
- *   v  = verified quotes. A verified quote whose passage span lies inside a span quoted earlier (by either side)
- *        does not count: re-quoting the opponent to rebut them, or repeating oneself, is not new evidence.
- *   w  = words in those verified quotes, at most 40 per quote (one huge quote is not a whole case).
- *   u  = unverified quotes (text that is not in the story: the strongest sign of a weak or dishonest case).
- *   r  = relevance in [0, 1]: the share of content words of the question and option i that appear in i's
- *        counted quotes (stemmed, stopwords removed).
- *   score_i = 1.0·v + 0.02·w − 1.5·u + 2.0·r
- * Probabilities are softmax(score / 2): with two options, p = logistic((s₀ − s₁) / 2), so a lead of about
- * 2.8 points gives 0.8. Each is clipped to [0.05, 0.95] (then renormalised; exact for two options). The judge
- * asks to "end" when the larger probability is ≥ 0.8, else to "continue".
+ * - debate, interactive: every option's evidence is scored (./tally.ts) and the scores turned into probabilities
+ *   by a softmax with temperature 2, clipped to [0.05, 0.95]. It asks to "end" when the larger probability is
+ *   ≥ 0.8, else to "continue". In interactive debate it asks no questions (it cannot think of good ones).
+ * - consultancy: one side only, weighed against the prior that consultants are right half the time
+ *   (./consultancy.ts): at most 0.75 for the consultant's option, at most 0.5 when a quote was unverified.
+ * - naive, expert: there is no transcript and it cannot read, so it gives every option equal probability and
+ *   ends at once. An exact tie is broken from the match seed by the runner, which is the honest chance baseline.
  *
  * It cannot tell a good argument from a bad one — only how much checkable, on-topic evidence each side offered.
  */
 
-import type { Probabilities, TurnRecord } from "../../debate/types";
+import type { Probabilities } from "../../debate/types";
 import type { CallOptions, JudgeInput, JudgeModel, JudgeReply, ModelInfo } from "../types";
+import { judgeConsultancy } from "./consultancy";
 import { abortError } from "./stream";
-import { termSet } from "./tokenize";
+import { describeTally, SCORE_FORMULA, type SideTally, scoresToProbabilities, tallyEvidence, uniform } from "./tally";
+
+export { type SideTally, scoresToProbabilities, tallyEvidence } from "./tally";
 
 export const HEURISTIC_JUDGE_SPEC = "offline:heuristic";
-export const HEURISTIC_PROMPT_VERSION = "offline-heuristic-v1";
+/** Bumped whenever the rule changes (v2: consultancy, naive and expert protocols). */
+export const HEURISTIC_PROMPT_VERSION = "offline-heuristic-v2";
 
-const W_VERIFIED = 1;
-const W_WORDS = 0.02;
-const W_UNVERIFIED = 1.5;
-const W_RELEVANCE = 2;
-const MAX_WORDS_PER_QUOTE = 40;
-const TEMPERATURE = 2;
-const P_MIN = 0.05;
-const P_MAX = 0.95;
 const END_CONFIDENCE = 0.8;
 
 const INFO: ModelInfo = {
@@ -41,68 +34,15 @@ const INFO: ModelInfo = {
   isLanguageModel: false,
 };
 
-/** The evidence tally of one option, as used in the score. */
-export interface SideTally {
-  verified: number;
-  words: number;
-  unverified: number;
-  relevance: number;
-  score: number;
-}
-
-/** Tallies every option's evidence from the transcript (options nobody argued score 0). */
-export function tallyEvidence(input: Pick<JudgeInput, "question" | "options" | "transcript">): SideTally[] {
-  const seen: Array<[number, number]> = [];
-  const sides = input.options.map(() => ({ verified: 0, words: 0, unverified: 0, quoted: new Set<string>() }));
-  const turns: TurnRecord[] = [...input.transcript].sort((a, b) => a.round - b.round);
-  for (const turn of turns) {
-    const side = sides[turn.option];
-    if (!side) continue;
-    for (const q of turn.quotes) {
-      if (!q.verified) {
-        side.unverified += 1;
-        continue;
-      }
-      const { start, end } = q;
-      if (start !== undefined && end !== undefined) {
-        if (seen.some(([s, e]) => s <= start && end <= e)) continue;
-        seen.push([start, end]);
-      }
-      side.verified += 1;
-      side.words += Math.min(MAX_WORDS_PER_QUOTE, q.text.split(/\s+/).filter(Boolean).length);
-      for (const t of termSet(q.text)) side.quoted.add(t);
-    }
-  }
-  const question = termSet(input.question);
-  return sides.map((side, i) => {
-    const target = new Set([...question, ...termSet(input.options[i] ?? "")]);
-    const hits = [...target].filter((t) => side.quoted.has(t)).length;
-    const relevance = target.size === 0 ? 0 : hits / target.size;
-    const score =
-      W_VERIFIED * side.verified + W_WORDS * side.words - W_UNVERIFIED * side.unverified + W_RELEVANCE * relevance;
-    return { verified: side.verified, words: side.words, unverified: side.unverified, relevance, score };
-  });
-}
-
-/** Softmax of scores / temperature, clipped to [0.05, 0.95] and renormalised. */
-export function scoresToProbabilities(scores: readonly number[]): Probabilities {
-  if (scores.length === 0) return [];
-  const top = Math.max(...scores);
-  const exp = scores.map((s) => Math.exp((s - top) / TEMPERATURE));
-  const total = exp.reduce((a, b) => a + b, 0);
-  const clipped = exp.map((e) => Math.min(P_MAX, Math.max(P_MIN, e / total)));
-  const sum = clipped.reduce((a, b) => a + b, 0);
-  const probabilities = clipped.map((p) => p / sum);
-  // Two options: make the pair sum to exactly 1 despite floating point.
-  if (probabilities.length === 2) probabilities[1] = 1 - (probabilities[0] ?? 0);
-  return probabilities;
+/** What the judge decided, before call metadata is added. */
+interface Judgement {
+  probabilities: Probabilities;
+  action: "continue" | "end";
+  reasoning: string;
 }
 
 function explain(input: JudgeInput, tallies: SideTally[], p: Probabilities, action: "continue" | "end"): string {
-  const sides = tallies.map((t, i) => {
-    const name = `Option ${i + 1}`;
-    return `${name}: ${t.verified} verified quote(s) (${t.words} words), ${t.unverified} unverified, relevance ${t.relevance.toFixed(2)} → score ${t.score.toFixed(2)}, P = ${(p[i] ?? 0).toFixed(2)}.`;
-  });
+  const sides = tallies.map((t, i) => describeTally(`Option ${i + 1}`, t, p[i] ?? 0));
   const max = Math.max(...p);
   const verdict =
     action === "end"
@@ -110,23 +50,55 @@ function explain(input: JudgeInput, tallies: SideTally[], p: Probabilities, acti
       : `Not confident yet (${max.toFixed(2)} < ${END_CONFIDENCE}); another round would help.`;
   return [
     "Offline heuristic judge (no language model; reads only the transcript):",
-    "score = verified quotes + 0.02 × quoted words − 1.5 × unverified quotes + 2 × relevance.",
+    SCORE_FORMULA,
     ...sides,
     input.transcript.length === 0 ? "No turns yet, so no evidence either way." : verdict,
   ].join(" ");
 }
 
-/** Creates the offline heuristic judge (deterministic: same transcript, same answer). */
+/** Debate and interactive debate: both sides' evidence against each other. */
+function judgeDebate(input: JudgeInput): Judgement {
+  const tallies = tallyEvidence(input);
+  const probabilities = scoresToProbabilities(tallies.map((t) => t.score));
+  const action = Math.max(...probabilities) >= END_CONFIDENCE ? "end" : "continue";
+  return { probabilities, action, reasoning: explain(input, tallies, probabilities, action) };
+}
+
+/** Naive and expert: nothing this judge can read, so chance, at once. */
+function judgeWithoutTranscript(input: JudgeInput): Judgement {
+  const why =
+    input.protocol === "expert"
+      ? "In the expert protocol the judge may read the story, but this judge cannot read (it only counts quotes),"
+      : "In the naive protocol there are no debaters and no quotes,";
+  return {
+    probabilities: uniform(input.options.length),
+    action: "end",
+    reasoning:
+      `Offline heuristic judge (no language model). ${why} so it has no evidence and gives every option equal ` +
+      "probability. The match breaks the exact tie from its seed.",
+  };
+}
+
+function decide(input: JudgeInput): Judgement {
+  switch (input.protocol ?? "debate") {
+    case "consultancy":
+      return judgeConsultancy(input);
+    case "naive":
+    case "expert":
+      return judgeWithoutTranscript(input);
+    default:
+      return judgeDebate(input);
+  }
+}
+
+/** Creates the offline heuristic judge (deterministic: same input, same answer; it never sets `question`). */
 export function createHeuristicJudge(): JudgeModel {
   return {
     info: INFO,
     async judge(input: JudgeInput, call: CallOptions = {}): Promise<JudgeReply> {
       const started = performance.now();
       if (call.signal?.aborted) throw abortError();
-      const tallies = tallyEvidence(input);
-      const probabilities = scoresToProbabilities(tallies.map((t) => t.score));
-      const action = Math.max(...probabilities) >= END_CONFIDENCE ? "end" : "continue";
-      const reasoning = explain(input, tallies, probabilities, action);
+      const { probabilities, action, reasoning } = decide(input);
       call.onDelta?.(reasoning);
       return {
         probabilities,

@@ -39,6 +39,25 @@ export function closing(rng: Rng, o: string, final: boolean): string {
   return pick(rng, [`So the answer is ${o}.`, `The evidence points to ${o}.`, `That is why ${o} is correct.`]);
 }
 
+/** Echoes a judge's question back, so the judge sees which question the next sentences answer. */
+export function asked(question: string): string {
+  // A question ending in "?" (or "…") already closes the sentence; a bare comment gets a full stop.
+  return `You asked: "${question}"${/[.!?…]$/.test(question) ? "" : "."}`;
+}
+
+/** Leads into the quote that answers a judge's question. */
+export function answerLead(rng: Rng): string {
+  return pick(rng, ["The story answers that:", "On that, the story says:", "Here is what the story says on it:"]);
+}
+
+/** Said when no sentence shares a content word with the judge's question: honest about the search, not the story. */
+export function noDirectAnswer(rng: Rng): string {
+  return pick(rng, [
+    "I found no passage that speaks to that directly.",
+    "No passage I found addresses that in so many words.",
+  ]);
+}
+
 /** Said when no unused sentence matches; honest about whether there were earlier quotes to fall back on. */
 export function noNewEvidence(rng: Rng, quotedBefore: boolean): string {
   if (!quotedBefore) return "I found no passage in the story that bears directly on the question.";

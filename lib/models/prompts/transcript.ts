@@ -1,5 +1,5 @@
 import { findQuoteSpans } from "../../debate/quotes";
-import type { Quote, Seat, TurnRecord } from "../../debate/types";
+import type { JudgeQuestion, Quote, Seat, TurnRecord } from "../../debate/types";
 
 /**
  * How a transcript is written into every prompt (debater, consultant, judge, picker), so all of them see the same
@@ -12,14 +12,7 @@ import type { Quote, Seat, TurnRecord } from "../../debate/types";
  * transcript's own vocabulary is therefore removed from turn and question text before it is wrapped.
  */
 
-/** A question the judge asked between rounds (consultancy, or debates that allow questions). */
-export interface JudgeQuestion {
-  /** The round after which the question was asked; it is shown after that round's turns. */
-  afterRound: number;
-  text: string;
-  /** The seat it was addressed to, when it was addressed to one. */
-  to?: Seat;
-}
+export type { JudgeQuestion } from "../../debate/types";
 
 /** What the builders accept besides the domain input. */
 export interface PromptExtras {

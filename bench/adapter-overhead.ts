@@ -1,0 +1,500 @@
+/**
+ * Adapter overhead benchmark: `npx tsx bench/adapter-overhead.ts [--chunks 2000] [--delay-ms 2] [--reps 3]
+ * [--warmup 1]`.
+ *
+ * A loopback OpenAI-compatible server (tests/support/fake-llm) in this process streams a fixed answer of
+ * `--chunks` deltas, `--delay-ms` apart, to every debater request. The same answer is read three ways in the same
+ * run, repetitions interleaved so that machine drift hits every path alike:
+ *
+ * - `fetch`   — this process reads the SSE stream directly with `fetch` and parses each `data:` line (baseline);
+ * - `adapter` — this process streams it through the project's adapter (`complete()` in
+ *               lib/models/providers/ai-sdk.ts: AI SDK `streamText` and the openai-compatible provider), for
+ *               telling the SDK's share of the overhead apart from the rest;
+ * - `crux`    — the real server (server.ts as a child process, production build) runs a guest match whose two
+ *               debaters use the loopback server; deltas travel adapter → runner → socket.io room → a socket.io
+ *               client in this process.
+ *
+ * Per-chunk latency = receive time − send time. Send times are taken on the fake server, when it writes each SSE
+ * frame (see `captureSends`); receive times when the client gets the text (a fetch read, an `onDelta` call, a
+ * `turn:delta` event). Both ends run in this process, so they share one clock. Chunks are matched by character
+ * offset, not by count, so a layer that merged or split chunks would still be measured correctly (the latency of
+ * a chunk is when its last character arrives).
+ *
+ * Round 1 of a debate has both seats streaming at once, so every path runs two concurrent streams (one per seat)
+ * and pools their chunks. The answer has ~100 words cut into 3-character chunks, so it stays within the default
+ * 150-word turn limit: a longer turn would be asked for again, and that second stream is not what is measured.
+ *
+ * Target: crux p99 ≤ 1.2 × fetch p99.
+ */
+import fs from "node:fs";
+import http from "node:http";
+import { parseArgs } from "node:util";
+import { io, type Socket } from "socket.io-client";
+import type { MatchView } from "../lib/debate/view";
+import { complete, resolveLanguageModel } from "../lib/models/providers/ai-sdk";
+import { providersFromEnv } from "../lib/models/providers/config";
+import {
+  type Ack,
+  type ClientToServerEvents,
+  PROTOCOL_VERSION,
+  type ServerToClientEvents,
+} from "../lib/realtime/protocol";
+import { promptText, scriptedDebate } from "../tests/support/fake-llm/scripted";
+import {
+  type FakeLlmServer,
+  type RecordedRequest,
+  type Reply,
+  startFakeLlmServer,
+} from "../tests/support/fake-llm/server";
+import { type RunningServer, startServer } from "../tests/support/server";
+
+const TARGET_P99_RATIO = 1.2;
+const CHUNK_CHARS = 3;
+const MAX_WORDS = 100;
+const PROVIDER = "bench";
+const MODEL = "stream-test";
+const SPEC = `openai-compatible:${PROVIDER}/${MODEL}`;
+const SEATS = ["A", "B"] as const;
+type Seat = (typeof SEATS)[number];
+type PathName = "fetch" | "adapter" | "crux";
+const PATHS: PathName[] = ["fetch", "adapter", "crux"];
+
+const { values } = parseArgs({
+  options: {
+    chunks: { type: "string", default: "2000" },
+    "delay-ms": { type: "string", default: "2" },
+    reps: { type: "string", default: "3" },
+    warmup: { type: "string", default: "1" },
+    /**
+     * Write every chunk's latency to this CSV file: path, rep, seat, chunk, send time (Unix ms, to line up with
+     * other processes' logs), send time since the run's first chunk, latency.
+     */
+    csv: { type: "string" },
+  },
+});
+
+function intFlag(name: string, raw: string | undefined, min: number): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`--${name}: expected an integer ≥ ${min}, got ${raw}`);
+  return value;
+}
+
+const CHUNKS = intFlag("chunks", values.chunks, 1);
+const DELAY_MS = intFlag("delay-ms", values["delay-ms"], 0);
+const REPS = intFlag("reps", values.reps, 1);
+const WARMUP = intFlag("warmup", values.warmup, 0);
+const CSV = values.csv;
+
+/** Milliseconds on a clock shared by everything in this process (the fake server and every client live here). */
+const now = (): number => performance.timeOrigin + performance.now();
+
+// ---------------------------------------------------------------------------------------------------------------
+// The scripted answer
+
+interface Script {
+  text: string;
+  chunks: string[];
+  /** Offset just past each chunk in `text`: chunk i has arrived once this many characters have. */
+  ends: number[];
+}
+
+/**
+ * CHUNKS × CHUNK_CHARS characters of long letter-only words (≤ MAX_WORDS of them), different letters per seat so
+ * that a stream's content says which seat it belongs to.
+ */
+function scriptFor(seat: Seat): Script {
+  const total = CHUNKS * CHUNK_CHARS;
+  const wordLength = Math.max(4, Math.ceil(total / MAX_WORDS));
+  const shift = seat === "A" ? 0 : 13;
+  let text = "";
+  for (let word = 0; text.length < total; word++) {
+    for (let j = 0; j < wordLength - 1; j++) text += String.fromCharCode(97 + ((shift + word + j) % 26));
+    text += " ";
+  }
+  text = text.slice(0, total);
+  const chunks: string[] = [];
+  const ends: number[] = [];
+  for (let i = 0; i < CHUNKS; i++) {
+    chunks.push(text.slice(i * CHUNK_CHARS, (i + 1) * CHUNK_CHARS));
+    ends.push((i + 1) * CHUNK_CHARS);
+  }
+  return { text, chunks, ends };
+}
+
+const scripts: Record<Seat, Script> = { A: scriptFor("A"), B: scriptFor("B") };
+
+/** One responder for every path: debater prompts (a story, and "You are Debater X") get the seat's script. */
+function respond(request: RecordedRequest): Reply {
+  const prompt = promptText(request);
+  const seat = /You are Debater ([AB])\b/.exec(prompt)?.[1];
+  if (prompt.includes("<story>") && (seat === "A" || seat === "B")) {
+    const script = scripts[seat];
+    return { kind: "text", text: script.text, chunks: script.chunks, chunkDelayMs: DELAY_MS };
+  }
+  return scriptedDebate(request);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Send times
+
+/** A piece of streamed text and when it was sent or received. */
+interface Piece {
+  text: string;
+  at: number;
+}
+
+interface Capture {
+  frames: string[];
+  times: number[];
+}
+
+const captures: Capture[] = [];
+const captureOf = new WeakMap<http.ServerResponse, Capture>();
+
+/**
+ * Records when the fake server writes each frame. The fake server does not expose per-chunk send times, and this
+ * benchmark must not change it, so `ServerResponse.prototype.write` is wrapped for responses on the fake server's
+ * port (the only HTTP server in this process; the Crux server is another process). The hot path only stores the
+ * frame and a timestamp; frames are parsed after the run, so measuring costs both paths the same few nanoseconds.
+ */
+function captureSends(port: number): () => void {
+  const original = http.ServerResponse.prototype.write;
+  const wrapped = function (this: http.ServerResponse, ...args: unknown[]): boolean {
+    const at = now();
+    if (this.req.socket?.localPort === port) {
+      let capture = captureOf.get(this);
+      if (capture === undefined) {
+        capture = { frames: [], times: [] };
+        captureOf.set(this, capture);
+        captures.push(capture);
+      }
+      const chunk = args[0];
+      capture.frames.push(typeof chunk === "string" ? chunk : Buffer.isBuffer(chunk) ? chunk.toString("utf8") : "");
+      capture.times.push(at);
+    }
+    return Reflect.apply(original, this, args) as boolean;
+  };
+  http.ServerResponse.prototype.write = wrapped as unknown as typeof original;
+  return () => {
+    http.ServerResponse.prototype.write = original;
+  };
+}
+
+/** The text deltas of complete SSE events (OpenAI chat-completions chunks); other events give nothing. */
+function sseDeltas(events: string): string[] {
+  const out: string[] = [];
+  for (const line of events.split("\n")) {
+    if (!line.startsWith("data: ") || line === "data: [DONE]") continue;
+    const json: unknown = JSON.parse(line.slice(6));
+    const text = deltaContent(json);
+    if (text) out.push(text);
+  }
+  return out;
+}
+
+function deltaContent(json: unknown): string {
+  if (typeof json !== "object" || json === null || !("choices" in json) || !Array.isArray(json.choices)) return "";
+  const choice: unknown = json.choices[0];
+  if (typeof choice !== "object" || choice === null || !("delta" in choice)) return "";
+  const delta: unknown = choice.delta;
+  if (typeof delta !== "object" || delta === null || !("content" in delta)) return "";
+  return typeof delta.content === "string" ? delta.content : "";
+}
+
+/** The debater streams captured since the last call, by seat (each seat must have streamed exactly once). */
+function takeSendTimes(): Record<Seat, number[]> {
+  const bySeat: Partial<Record<Seat, number[]>> = {};
+  for (const capture of captures.splice(0)) {
+    const pieces: Piece[] = [];
+    capture.frames.forEach((frame, i) => {
+      for (const text of sseDeltas(frame)) pieces.push({ text, at: capture.times[i] ?? Number.NaN });
+    });
+    const text = pieces.map((p) => p.text).join("");
+    const seat = SEATS.find((s) => scripts[s].text === text);
+    if (seat === undefined) continue; // not a debater stream (none are expected, but a judge call would be one)
+    if (bySeat[seat]) throw new Error(`seat ${seat} was streamed twice in one run (a retry or a re-ask?)`);
+    bySeat[seat] = arrivalTimes(pieces, scripts[seat], `send ${seat}`);
+  }
+  const { A, B } = bySeat;
+  if (!A || !B) throw new Error("the fake server did not stream both seats' answers");
+  return { A, B };
+}
+
+/** For each chunk of `script`, the time of the piece that completed it. Checks the pieces spell the script. */
+function arrivalTimes(pieces: Piece[], script: Script, what: string): number[] {
+  const text = pieces.map((p) => p.text).join("");
+  if (text !== script.text) {
+    throw new Error(`${what}: got ${text.length} characters, expected the ${script.text.length} of the script`);
+  }
+  const times: number[] = [];
+  let length = 0;
+  let piece = 0;
+  for (const end of script.ends) {
+    while (length < end) length += pieces[piece++]?.text.length ?? Number.POSITIVE_INFINITY;
+    times.push(pieces[piece - 1]?.at ?? Number.NaN);
+  }
+  return times;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The three paths; each returns per-chunk receive times by seat.
+
+type Received = Record<Seat, Piece[]>;
+
+/** Baseline: the same request shape as a debater's, read with fetch, SSE parsed line by line. */
+async function viaFetch(fake: FakeLlmServer): Promise<Received> {
+  const one = async (seat: Seat): Promise<Piece[]> => {
+    const response = await fetch(`${fake.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        model: MODEL,
+        stream: true,
+        stream_options: { include_usage: true },
+        messages: [{ role: "user", content: debaterPrompt(seat) }],
+      }),
+    });
+    if (!response.ok || !response.body) throw new Error(`fetch: ${response.status}`);
+    const pieces: Piece[] = [];
+    const decoder = new TextDecoder();
+    let buffer = "";
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      const at = now();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      const cut = buffer.lastIndexOf("\n\n");
+      if (cut < 0) continue;
+      for (const text of sseDeltas(buffer.slice(0, cut))) pieces.push({ text, at });
+      buffer = buffer.slice(cut + 2);
+    }
+    return pieces;
+  };
+  const [A, B] = await Promise.all([one("A"), one("B")]);
+  return { A, B };
+}
+
+/** The adapter alone, in this process: `complete()` with an `onDelta`, as the LLM debater calls it. */
+async function viaAdapter(fake: FakeLlmServer): Promise<Received> {
+  const providers = providersFromEnv({ [`CRUX_PROVIDER_${PROVIDER.toUpperCase()}_BASE_URL`]: `${fake.url}/v1` });
+  const model = resolveLanguageModel("openai-compatible", `${PROVIDER}/${MODEL}`, providers);
+  const one = async (seat: Seat): Promise<Piece[]> => {
+    const pieces: Piece[] = [];
+    await complete(
+      model,
+      { system: "", messages: [{ role: "user", content: debaterPrompt(seat) }] },
+      { signal: new AbortController().signal, onDelta: (text) => pieces.push({ text, at: now() }) },
+    );
+    return pieces;
+  };
+  const [A, B] = await Promise.all([one("A"), one("B")]);
+  return { A, B };
+}
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** The real thing: a guest match on the Crux server, both seats' deltas received by a socket.io client. */
+async function viaCrux(server: RunningServer): Promise<Received> {
+  const response = await fetch(`${server.url}/api/matches`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ debaters: SPEC }),
+  });
+  if (response.status !== 201) throw new Error(`POST /api/matches: ${response.status} ${await response.text()}`);
+  const { matchId } = (await response.json()) as { matchId: string };
+  const cookie = response.headers.get("set-cookie")?.split(";")[0] ?? "";
+
+  // A bare client (not tests/support/client.ts's recording one) so the receiving side does no extra work per delta.
+  const socket: ClientSocket = io(server.url, {
+    auth: { v: PROTOCOL_VERSION },
+    extraHeaders: { cookie },
+    transports: ["websocket"],
+    forceNew: true,
+    reconnection: false,
+  });
+  const received: Received = { A: [], B: [] };
+  socket.on("turn:delta", (delta) => {
+    const at = now();
+    if (delta.matchId === matchId && delta.round === 1) received[delta.speaker].push({ text: delta.text, at });
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once("connect", () => resolve());
+      socket.once("connect_error", reject);
+    });
+    // Round 1 is over (both turns streamed and stored) when the judge is asked for a step.
+    const roundDone = new Promise<MatchView>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("crux: round 1 did not finish within 120 s")), 120_000);
+      socket.on("match:view", (view) => {
+        if (view.phase.kind === "judge" || view.phase.kind === "errored") {
+          clearTimeout(timer);
+          resolve(view);
+        }
+      });
+    });
+    const ack = await new Promise<Ack<MatchView>>((resolve) => socket.emit("match:join", { matchId }, resolve));
+    if (!ack.ok) throw new Error(`match:join: ${ack.error.code} ${ack.error.message}`);
+    const view = await roundDone;
+    if (view.phase.kind === "errored") throw new Error(`crux: the match errored: ${view.error}`);
+    return received;
+  } finally {
+    socket.disconnect();
+  }
+}
+
+/** What the project's debater prompt contains that the responder keys on: a story and the seat's name. */
+function debaterPrompt(seat: Seat): string {
+  return `<story>\nA benchmark story.\n</story>\n\nYou are Debater ${seat}.`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Statistics and report
+
+/** Per-chunk latencies of both seats; with `csv`, one line per chunk is appended (for looking at where a tail is). */
+function latencies(received: Received, sent: Record<Seat, number[]>, path: PathName, rep: number, csv: string[]) {
+  const out: number[] = [];
+  const start = Math.min(sent.A[0] ?? Number.NaN, sent.B[0] ?? Number.NaN);
+  for (const seat of SEATS) {
+    const got = arrivalTimes(received[seat], scripts[seat], `${path} ${seat}`);
+    got.forEach((at, i) => {
+      const sentAt = sent[seat][i] ?? Number.NaN;
+      out.push(at - sentAt);
+      if (CSV) {
+        csv.push(
+          `${path},${rep},${seat},${i},${sentAt.toFixed(3)},${(sentAt - start).toFixed(3)},${(at - sentAt).toFixed(3)}`,
+        );
+      }
+    });
+  }
+  return out;
+}
+
+interface Stats {
+  chunks: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  mean: number;
+  max: number;
+}
+
+/** Nearest-rank percentile of sorted values. */
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+}
+
+function stats(values: number[]): Stats {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    chunks: sorted.length,
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    mean: sorted.reduce((sum, v) => sum + v, 0) / sorted.length,
+    max: sorted.at(-1) ?? Number.NaN,
+  };
+}
+
+function printTable(rows: { path: string; rep: string; stats: Stats }[]): void {
+  const header = ["path", "rep", "chunks", "p50 ms", "p90 ms", "p99 ms", "mean ms", "max ms"];
+  const cells = rows.map((r) => [
+    r.path,
+    r.rep,
+    String(r.stats.chunks),
+    r.stats.p50.toFixed(3),
+    r.stats.p90.toFixed(3),
+    r.stats.p99.toFixed(3),
+    r.stats.mean.toFixed(3),
+    r.stats.max.toFixed(3),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => (row[i] as string).length)));
+  const line = (row: string[]): string =>
+    row.map((c, i) => (i < 2 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join("  ");
+  console.log(line(header));
+  for (const row of cells) console.log(line(row));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Main
+
+async function main(): Promise<void> {
+  const fake = await startFakeLlmServer({ respond });
+  const restoreWrite = captureSends(fake.port);
+  let server: RunningServer | null = null;
+  try {
+    server = await startServer({
+      env: {
+        [`CRUX_PROVIDER_${PROVIDER.toUpperCase()}_BASE_URL`]: `${fake.url}/v1`,
+        CRUX_PLAY_MODELS: SPEC,
+        CRUX_MODEL_CACHE: "0",
+        // A failed stream should fail the run, not be retried silently and measured twice.
+        CRUX_MODEL_MAX_ATTEMPTS: "1",
+      },
+    });
+    const running = server;
+    const runners: Record<PathName, () => Promise<Received>> = {
+      fetch: () => viaFetch(fake),
+      adapter: () => viaAdapter(fake),
+      crux: () => viaCrux(running),
+    };
+    console.log(
+      `Adapter overhead: ${CHUNKS} chunks of ${CHUNK_CHARS} characters, ${DELAY_MS} ms apart, 2 seats streaming at ` +
+        `once; ${REPS} repetition(s) after ${WARMUP} warm-up; Node ${process.version}\n`,
+    );
+    const all: Record<PathName, number[]> = { fetch: [], adapter: [], crux: [] };
+    const rows: { path: string; rep: string; stats: Stats }[] = [];
+    const csv = ["path,rep,seat,chunk,sent_epoch_ms,sent_ms,latency_ms"];
+    for (let rep = 1 - WARMUP; rep <= REPS; rep++) {
+      for (const path of PATHS) {
+        captures.length = 0;
+        const received = await runners[path]();
+        const values = latencies(received, takeSendTimes(), path, rep, csv);
+        if (rep < 1) continue; // warm-up: JIT, connection pools, the server's first match
+        all[path].push(...values);
+        rows.push({ path, rep: String(rep), stats: stats(values) });
+      }
+    }
+    rows.sort((a, b) => PATHS.indexOf(a.path as PathName) - PATHS.indexOf(b.path as PathName));
+    const pooled = Object.fromEntries(PATHS.map((p) => [p, stats(all[p])])) as Record<PathName, Stats>;
+    for (const path of PATHS) rows.push({ path, rep: "all", stats: pooled[path] });
+    printTable(rows);
+    if (CSV) fs.writeFileSync(CSV, `${csv.join("\n")}\n`);
+
+    const { fetch: base, adapter, crux } = pooled;
+    const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}x`;
+    console.log(
+      `\ncrux/fetch: p50 ${ratio(crux.p50, base.p50)}, p99 ${ratio(crux.p99, base.p99)}, ` +
+        `mean ${ratio(crux.mean, base.mean)}`,
+    );
+    console.log(
+      `adapter/fetch: p50 ${ratio(adapter.p50, base.p50)}, p99 ${ratio(adapter.p99, base.p99)}, ` +
+        `mean ${ratio(adapter.mean, base.mean)}`,
+    );
+    console.log(
+      `added by Crux per chunk: p50 +${(crux.p50 - base.p50).toFixed(3)} ms, ` +
+        `p99 +${(crux.p99 - base.p99).toFixed(3)} ms (of which the adapter in-process: ` +
+        `p50 +${(adapter.p50 - base.p50).toFixed(3)} ms, p99 +${(adapter.p99 - base.p99).toFixed(3)} ms)`,
+    );
+    const met = crux.p99 <= TARGET_P99_RATIO * base.p99;
+    console.log(
+      `target (crux p99 ≤ ${TARGET_P99_RATIO}x fetch p99): ${met ? "met" : "MISSED"} ` +
+        `(${crux.p99.toFixed(3)} ms vs ${base.p99.toFixed(3)} ms)`,
+    );
+  } finally {
+    restoreWrite();
+    if (server) {
+      await server.stop();
+      fs.rmSync(server.dir, { recursive: true, force: true });
+    }
+    await fake.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,29 @@
+import type { SessionUser } from "../auth/guest";
+import type { Db } from "../db/client";
+import { CruxError } from "../errors";
+
+/**
+ * Who may do what with a match — the one place these rules live (pages, routes and socket handlers call it).
+ * The judge of a match is the only person who may act in it or see it as a judge. Researchers and admins may
+ * watch any match read-only as observers, with the story and the answer; never the other way round.
+ */
+
+const OBSERVER_ROLES = new Set(["researcher", "admin"]);
+
+export function canObserve(user: SessionUser): boolean {
+  return OBSERVER_ROLES.has(user.role);
+}
+
+/** Throws NOT_FOUND / FORBIDDEN unless `user` is the match's judge. */
+export async function assertJudgeOf(db: Db, user: SessionUser, matchId: string): Promise<void> {
+  const match = await db.match.findUnique({ where: { id: matchId }, select: { judgeId: true } });
+  if (!match) throw new CruxError("NOT_FOUND", "No such match.");
+  if (match.judgeId !== user.id) throw new CruxError("FORBIDDEN", "This match belongs to another judge.");
+}
+
+/** Throws NOT_FOUND / FORBIDDEN unless `user` may observe the match. */
+export async function assertObserverOf(db: Db, user: SessionUser, matchId: string): Promise<void> {
+  if (!canObserve(user)) throw new CruxError("FORBIDDEN", "Only researchers can watch matches.");
+  const match = await db.match.findUnique({ where: { id: matchId }, select: { id: true } });
+  if (!match) throw new CruxError("NOT_FOUND", "No such match.");
+}
