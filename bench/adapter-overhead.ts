@@ -70,6 +70,8 @@ const { values } = parseArgs({
      * other processes' logs), send time since the run's first chunk, latency.
      */
     csv: { type: "string" },
+    /** NODE_OPTIONS for the Crux server only, to try runtime settings (e.g. "--max-semi-space-size=64"). */
+    "server-node-options": { type: "string" },
   },
 });
 
@@ -84,6 +86,7 @@ const DELAY_MS = intFlag("delay-ms", values["delay-ms"], 0);
 const REPS = intFlag("reps", values.reps, 1);
 const WARMUP = intFlag("warmup", values.warmup, 0);
 const CSV = values.csv;
+const SERVER_NODE_OPTIONS = values["server-node-options"];
 
 /** Milliseconds on a clock shared by everything in this process (the fake server and every client live here). */
 const now = (): number => performance.timeOrigin + performance.now();
@@ -396,8 +399,82 @@ function stats(values: number[]): Stats {
   };
 }
 
-function printTable(rows: { path: string; rep: string; stats: Stats }[]): void {
-  const header = ["path", "rep", "chunks", "p50 ms", "p90 ms", "p99 ms", "mean ms", "max ms"];
+/**
+ * CPU time of a run, in ms: this process (fake server and client, the same work on every path, plus the adapter on
+ * the adapter path) and the Crux server process. CPU per chunk does not depend on how busy the machine is, unlike
+ * latency tails, so it says where the work is.
+ */
+interface Cpu {
+  bench: number;
+  server: number | null;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux (`getconf CLK_TCK`)
+
+/** User + system CPU ms of a process, from /proc (Linux); null elsewhere or once it is gone. */
+function processCpuMs(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may contain spaces) start at field 3; utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/** The process running server.ts: tsx's CLI (the child startServer spawned) runs it in a child of its own. */
+function serverPid(launcher: number | undefined): number | null {
+  if (launcher === undefined) return null;
+  try {
+    for (const entry of fs.readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === launcher) return Number(entry);
+    }
+  } catch {
+    // Not Linux, or a process vanished mid-scan: CPU of the server is then not reported.
+  }
+  return null;
+}
+
+async function measured<T>(serverProcess: number | null, run: () => Promise<T>): Promise<{ value: T; cpu: Cpu }> {
+  const bench0 = process.cpuUsage();
+  const server0 = serverProcess === null ? null : processCpuMs(serverProcess);
+  const value = await run();
+  const bench = process.cpuUsage(bench0);
+  const server1 = serverProcess === null ? null : processCpuMs(serverProcess);
+  return {
+    value,
+    cpu: {
+      bench: (bench.user + bench.system) / 1000,
+      server: server0 === null || server1 === null ? null : server1 - server0,
+    },
+  };
+}
+
+interface Row {
+  path: PathName;
+  rep: string;
+  stats: Stats;
+  cpu: Cpu;
+}
+
+function printTable(rows: Row[]): void {
+  const header = [
+    "path",
+    "rep",
+    "chunks",
+    "p50 ms",
+    "p90 ms",
+    "p99 ms",
+    "mean ms",
+    "max ms",
+    "cpu µs/chunk: bench",
+    "server",
+  ];
+  const perChunk = (ms: number | null, chunks: number) => (ms === null ? "-" : ((ms * 1000) / chunks).toFixed(0));
   const cells = rows.map((r) => [
     r.path,
     r.rep,
@@ -407,6 +484,8 @@ function printTable(rows: { path: string; rep: string; stats: Stats }[]): void {
     r.stats.p99.toFixed(3),
     r.stats.mean.toFixed(3),
     r.stats.max.toFixed(3),
+    perChunk(r.cpu.bench, r.stats.chunks),
+    perChunk(r.cpu.server, r.stats.chunks),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => (row[i] as string).length)));
   const line = (row: string[]): string =>
@@ -430,9 +509,11 @@ async function main(): Promise<void> {
         CRUX_MODEL_CACHE: "0",
         // A failed stream should fail the run, not be retried silently and measured twice.
         CRUX_MODEL_MAX_ATTEMPTS: "1",
+        ...(SERVER_NODE_OPTIONS ? { NODE_OPTIONS: SERVER_NODE_OPTIONS } : {}),
       },
     });
     const running = server;
+    const serverProcess = serverPid(server.child.pid);
     const runners: Record<PathName, () => Promise<Received>> = {
       fetch: () => viaFetch(fake),
       adapter: () => viaAdapter(fake),
@@ -440,31 +521,44 @@ async function main(): Promise<void> {
     };
     console.log(
       `Adapter overhead: ${CHUNKS} chunks of ${CHUNK_CHARS} characters, ${DELAY_MS} ms apart, 2 seats streaming at ` +
-        `once; ${REPS} repetition(s) after ${WARMUP} warm-up; Node ${process.version}\n`,
+        `once; ${REPS} repetition(s) after ${WARMUP} warm-up; Node ${process.version}` +
+        `${SERVER_NODE_OPTIONS ? `; server NODE_OPTIONS=${SERVER_NODE_OPTIONS}` : ""}\n`,
     );
-    const all: Record<PathName, number[]> = { fetch: [], adapter: [], crux: [] };
-    const rows: { path: string; rep: string; stats: Stats }[] = [];
+    const all: Record<PathName, { values: number[]; bench: number; server: number | null }> = {
+      fetch: { values: [], bench: 0, server: 0 },
+      adapter: { values: [], bench: 0, server: 0 },
+      crux: { values: [], bench: 0, server: 0 },
+    };
+    const rows: Row[] = [];
     const csv = ["path,rep,seat,chunk,sent_epoch_ms,sent_ms,latency_ms"];
     for (let rep = 1 - WARMUP; rep <= REPS; rep++) {
       for (const path of PATHS) {
         captures.length = 0;
-        const received = await runners[path]();
+        // Only the crux path involves the server; its idle CPU during the other paths would be noise.
+        const { value: received, cpu } = await measured(path === "crux" ? serverProcess : null, runners[path]);
         const values = latencies(received, takeSendTimes(), path, rep, csv);
         if (rep < 1) continue; // warm-up: JIT, connection pools, the server's first match
-        all[path].push(...values);
-        rows.push({ path, rep: String(rep), stats: stats(values) });
+        const pool = all[path];
+        pool.values.push(...values);
+        pool.bench += cpu.bench;
+        pool.server = pool.server === null || cpu.server === null ? null : pool.server + cpu.server;
+        rows.push({ path, rep: String(rep), stats: stats(values), cpu });
       }
     }
-    rows.sort((a, b) => PATHS.indexOf(a.path as PathName) - PATHS.indexOf(b.path as PathName));
-    const pooled = Object.fromEntries(PATHS.map((p) => [p, stats(all[p])])) as Record<PathName, Stats>;
-    for (const path of PATHS) rows.push({ path, rep: "all", stats: pooled[path] });
+    rows.sort((a, b) => PATHS.indexOf(a.path) - PATHS.indexOf(b.path));
+    const pooled = Object.fromEntries(PATHS.map((p) => [p, stats(all[p].values)])) as Record<PathName, Stats>;
+    for (const path of PATHS) {
+      const cpu = { bench: all[path].bench, server: path === "crux" ? all[path].server : null };
+      rows.push({ path, rep: "all", stats: pooled[path], cpu });
+    }
     printTable(rows);
     if (CSV) fs.writeFileSync(CSV, `${csv.join("\n")}\n`);
 
     const { fetch: base, adapter, crux } = pooled;
     const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}x`;
+    const added = (a: number, b: number): string => `+${(a - b).toFixed(3)} ms`;
     console.log(
-      `\ncrux/fetch: p50 ${ratio(crux.p50, base.p50)}, p99 ${ratio(crux.p99, base.p99)}, ` +
+      `\ncrux/fetch:    p50 ${ratio(crux.p50, base.p50)}, p99 ${ratio(crux.p99, base.p99)}, ` +
         `mean ${ratio(crux.mean, base.mean)}`,
     );
     console.log(
@@ -472,9 +566,8 @@ async function main(): Promise<void> {
         `mean ${ratio(adapter.mean, base.mean)}`,
     );
     console.log(
-      `added by Crux per chunk: p50 +${(crux.p50 - base.p50).toFixed(3)} ms, ` +
-        `p99 +${(crux.p99 - base.p99).toFixed(3)} ms (of which the adapter in-process: ` +
-        `p50 +${(adapter.p50 - base.p50).toFixed(3)} ms, p99 +${(adapter.p99 - base.p99).toFixed(3)} ms)`,
+      `added per chunk by Crux: p50 ${added(crux.p50, base.p50)}, p99 ${added(crux.p99, base.p99)}; ` +
+        `by the adapter alone (in-process): p50 ${added(adapter.p50, base.p50)}, p99 ${added(adapter.p99, base.p99)}`,
     );
     const met = crux.p99 <= TARGET_P99_RATIO * base.p99;
     console.log(

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   findJsonObjects,
   judgeOutputSchema,
+  MAX_QUESTION_CHARS,
   MAX_REASONING_CHARS,
   parseJudgeOutput,
   parsePickerOutput,
@@ -159,6 +160,41 @@ describe("parseJudgeOutput: rejected forms, with a reason", () => {
   });
 });
 
+describe("parseJudgeOutput: the optional question", () => {
+  const answer = (extra: Record<string, unknown>, action = "continue") =>
+    JSON.stringify({ probabilities: [0.4, 0.6], action, reasoning: "r", ...extra });
+
+  it("keeps a question with continue, trimmed, under any key case", () => {
+    expect(ok(answer({ question: "  Who confessed?  " }))).toEqual({
+      probabilities: [0.4, 0.6],
+      action: "continue",
+      reasoning: "r",
+      question: "Who confessed?",
+    });
+    expect(ok(answer({ Question: "Why?" })).question).toBe("Why?");
+  });
+
+  it("leaves it out when absent, null or blank", () => {
+    for (const extra of [{}, { question: null }, { question: "" }, { question: "   " }]) {
+      expect(Object.hasOwn(ok(answer(extra)), "question")).toBe(false);
+    }
+  });
+
+  it("drops it when the judge ends (there is no next round to answer it in)", () => {
+    const value = ok(answer({ question: "Who confessed?" }, "end"));
+    expect(value.action).toBe("end");
+    expect(Object.hasOwn(value, "question")).toBe(false);
+  });
+
+  it("rejects a question that is not a string or is too long, with a reason", () => {
+    expect(error(answer({ question: 42 }))).toBe('"question" must be a string');
+    expect(error(answer({ question: "x".repeat(MAX_QUESTION_CHARS + 1) }))).toBe(
+      `"question" is too long (${MAX_QUESTION_CHARS + 1} characters; at most ${MAX_QUESTION_CHARS})`,
+    );
+    expect(ok(answer({ question: "x".repeat(MAX_QUESTION_CHARS) })).question).toHaveLength(MAX_QUESTION_CHARS);
+  });
+});
+
 describe("judgeOutputSchema", () => {
   it("validates an object directly, with the option count", () => {
     const schema = judgeOutputSchema(2);
@@ -210,6 +246,13 @@ describe("reaskMessage", () => {
     expect(message).toContain("ONLY a JSON object");
     expect(message).toContain('"probabilities"');
     expect(message).toContain('"reasoning"');
+  });
+
+  it("restates the judge format with the optional question for judges that may ask", () => {
+    const message = reaskMessage("no JSON object found", "judge-ask");
+    expect(message).toContain('"probabilities"');
+    expect(message).toContain('"question": "optional, only with continue');
+    expect(reaskMessage("no JSON object found")).not.toContain('"question"');
   });
 
   it("restates the picker format when asked", () => {

@@ -8,16 +8,22 @@ import { z } from "zod";
 
 /** Longest accepted judge reasoning, in characters. */
 export const MAX_REASONING_CHARS = 4000;
+/** Longest accepted judge question (interactive debate, consultancy), in characters. */
+export const MAX_QUESTION_CHARS = 1000;
 /** Probabilities summing to within this of 1 (or of 100, read as percent) are normalised; anything else is rejected. */
 export const PROBABILITY_SUM_SLACK = 0.05;
 /** How many `{` positions are tried when looking for the JSON object, so a huge answer cannot take long. */
 const MAX_OBJECT_STARTS = 200;
 
-/** A judge's parsed answer; `probabilities` sum to 1 and have one entry per option. */
+/**
+ * A judge's parsed answer; `probabilities` sum to 1 and have one entry per option. `question` is present only
+ * with action "continue" and when the judge wrote a non-empty one.
+ */
 export interface JudgeOutput {
   probabilities: number[];
   action: "continue" | "end";
   reasoning: string;
+  question?: string;
 }
 
 /** Outcome of a parse: the value, or a reason to show the model. */
@@ -49,11 +55,31 @@ function formatSum(total: number): string {
   return String(Math.round(total * 1000) / 1000);
 }
 
+/** A missing, null or blank question is no question; a string is trimmed; anything else is left for the schema. */
+function optionalText(value: unknown): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value !== "string") return value;
+  const text = value.trim();
+  return text === "" ? undefined : text;
+}
+
+const questionSchema = z.preprocess(
+  optionalText,
+  z
+    .string({ error: '"question" must be a string' })
+    .max(MAX_QUESTION_CHARS, {
+      error: (issue) =>
+        `"question" is too long (${typeof issue.input === "string" ? issue.input.length : "?"} characters; at most ${MAX_QUESTION_CHARS})`,
+    })
+    .optional(),
+);
+
 /**
  * The judge answer's schema for `optionCount` options. Keys are matched case-insensitively. `probabilities`: one
  * number ≥ 0 per option (numeric strings accepted); a sum within 5% of 1 is normalised to 1, and so is a sum
  * within 5 of 100 (percentages); any other sum is invalid. `action`: "continue" or "end" (any case). `reasoning`:
- * a string of at most 4000 characters.
+ * a string of at most 4000 characters. `question` (optional): a string of at most 1000 characters, trimmed; null
+ * or blank counts as absent, and it is dropped when the action is "end" (there is no next round to answer it in).
  */
 export function judgeOutputSchema(optionCount: number) {
   const probabilities = z
@@ -93,26 +119,33 @@ export function judgeOutputSchema(optionCount: number) {
     });
   return z.preprocess(
     lowerKeys,
-    z.object(
-      {
-        probabilities,
-        action: z.preprocess(
-          (v) => (typeof v === "string" ? v.trim().toLowerCase() : v),
-          z.enum(["continue", "end"], {
-            error: (issue) => (issue.input === undefined ? 'missing "action"' : '"action" must be "continue" or "end"'),
-          }),
-        ),
-        reasoning: z
-          .string({
-            error: (issue) => (issue.input === undefined ? 'missing "reasoning"' : '"reasoning" must be a string'),
-          })
-          .max(MAX_REASONING_CHARS, {
-            error: (issue) =>
-              `"reasoning" is too long (${typeof issue.input === "string" ? issue.input.length : "?"} characters; at most ${MAX_REASONING_CHARS})`,
-          }),
-      },
-      { error: "the answer must be a JSON object" },
-    ),
+    z
+      .object(
+        {
+          probabilities,
+          action: z.preprocess(
+            (v) => (typeof v === "string" ? v.trim().toLowerCase() : v),
+            z.enum(["continue", "end"], {
+              error: (issue) =>
+                issue.input === undefined ? 'missing "action"' : '"action" must be "continue" or "end"',
+            }),
+          ),
+          reasoning: z
+            .string({
+              error: (issue) => (issue.input === undefined ? 'missing "reasoning"' : '"reasoning" must be a string'),
+            })
+            .max(MAX_REASONING_CHARS, {
+              error: (issue) =>
+                `"reasoning" is too long (${typeof issue.input === "string" ? issue.input.length : "?"} characters; at most ${MAX_REASONING_CHARS})`,
+            }),
+          question: questionSchema,
+        },
+        { error: "the answer must be a JSON object" },
+      )
+      .transform(
+        ({ question, ...answer }): JudgeOutput =>
+          question !== undefined && answer.action === "continue" ? { ...answer, question } : answer,
+      ),
   );
 }
 
@@ -233,19 +266,23 @@ export function parsePickerOutput(text: string, n: number): ParseResult<number> 
   return { ok: true, value: raw };
 }
 
-/** The formats {@link reaskMessage} can restate. */
-export type AnswerFormat = "judge" | "picker";
+/** The formats {@link reaskMessage} can restate: "judge-ask" is a judge that may add a question. */
+export type AnswerFormat = "judge" | "judge-ask" | "picker";
+
+const JUDGE_FORMAT =
+  '{"probabilities": [one number per option, in the order the options are listed, summing to 1], ' +
+  '"action": "continue" or "end", "reasoning": "a short explanation"';
 
 const FORMATS: Record<AnswerFormat, string> = {
-  judge:
-    '{"probabilities": [one number per option, in the order the options are listed, summing to 1], ' +
-    '"action": "continue" or "end", "reasoning": "a short explanation"}',
+  judge: `${JUDGE_FORMAT}}`,
+  "judge-ask": `${JUDGE_FORMAT}, "question": "optional, only with continue: a question for the next round"}`,
   picker: '{"best": the index of the chosen draft}',
 };
 
 /**
  * The follow-up user message after an unusable answer: the reason, and the exact format to answer in. Pass
- * "picker" for best-of-N pickers; the default is the judge format.
+ * "picker" for best-of-N pickers and "judge-ask" for judges that may ask a question; the default is the judge
+ * format.
  */
 export function reaskMessage(error: string, format: AnswerFormat = "judge"): string {
   return (

@@ -9,6 +9,7 @@ import { captureTraffic, expectNothingLeakedBeforeVerdict, playToVerdict, stored
  */
 test("a guest judges language-model debaters, watching their turns stream in", async ({ page }) => {
   const traffic = captureTraffic(page);
+  await recordLiveTurns(page);
 
   await page.goto("/");
   await page.getByRole("combobox", { name: "Debaters" }).selectOption(E2E_LLM_DEBATER);
@@ -20,15 +21,33 @@ test("a guest judges language-model debaters, watching their turns stream in", a
   await expect(page.getByTitle("A language model")).toHaveText([E2E_LLM_DEBATER, E2E_LLM_DEBATER]);
   await expect(page.getByText("offline debater, no language model")).toHaveCount(0);
 
-  const growth: number[][] = [];
   await playToVerdict(page, traffic, {
     explanation: "The language models' quotes were verified.",
-    onRoundStart: async () => {
-      growth.push(await watchLiveTurn(page));
+    afterRound: async (round) => {
+      // Every turn of the round was shown live, growing while it was written, then replaced by the finished turn.
+      await expect(page.getByTestId("live-turn")).toHaveCount(0);
+      const observed = await takeLiveTurnLog(page);
+      const bySeat = new Map<string, LiveTurnSample[]>();
+      for (const sample of observed) bySeat.set(sample.seat, [...(bySeat.get(sample.seat) ?? []), sample]);
+      expect([...bySeat.keys()].sort(), `round ${round}: seats seen writing`).toEqual(["A", "B"]);
+      for (const [seat, samples] of bySeat) {
+        const lengths = samples.map((s) => s.length);
+        const context = `round ${round}, debater ${seat}, live text lengths ${lengths.join(", ")}`;
+        expect(new Set(samples.map((s) => s.element)).size, context).toBe(1);
+        expect(
+          samples.every((s) => s.visible),
+          context,
+        ).toBe(true);
+        // At least three observations, each longer than the one before: the text grew at least twice.
+        expect(lengths.length, context).toBeGreaterThanOrEqual(3);
+        const growing = lengths.every((length, i) => i === 0 || length > (lengths[i - 1] ?? 0));
+        expect(growing, context).toBe(true);
+        // Written over time, as a person watching sees it: the provider pauses 15 ms before each of 20+ words.
+        const span = (samples.at(-1)?.at ?? 0) - (samples[0]?.at ?? 0);
+        expect(span, `${context}, over ${Math.round(span)} ms`).toBeGreaterThanOrEqual(200);
+      }
     },
   });
-  // Every round showed a turn growing while it was written.
-  expect(growth).toHaveLength(3);
 
   // Every quote the scripted debater made is a sentence of the story, so all of them are verified.
   await expect(page.locator('[data-quote-state="unverified"]')).toHaveCount(0);
@@ -50,32 +69,60 @@ test("a guest judges language-model debaters, watching their turns stream in", a
   await expectNothingLeakedBeforeVerdict(page, traffic, match, { secrets: [E2E_LLM_API_KEY] });
 });
 
-/**
- * Waits for a turn being written and samples its text until it has grown twice while still live. Returns the
- * observed lengths (strictly increasing). Fails if the turn completes before it was seen growing.
- */
-async function watchLiveTurn(page: Page): Promise<number[]> {
-  const live = page.getByTestId("live-turn");
-  await expect(live.first()).toBeVisible({ timeout: 30_000 });
-  // Follow one seat: in round 1 both debaters write at once, and either may finish first.
-  const header = (await live.first().textContent()) ?? "";
-  const seat = /^Debater ([AB])/.exec(header)?.[1];
-  expect(seat, `live turn header: ${header}`).toBeDefined();
-  const mine = live.filter({ hasText: new RegExp(`^Debater ${seat}\\b`) });
-  await expect(mine).toHaveAttribute("aria-busy", "true");
+/** What the page showed of a live turn at one moment. */
+interface LiveTurnSample {
+  /** Which live-turn element (numbered in order of appearance). */
+  element: number;
+  seat: string;
+  /** Length of the element's text (header and the turn so far). */
+  length: number;
+  /** Whether the element was rendered visibly at that moment. */
+  visible: boolean;
+  /** `performance.now()` in the page. */
+  at: number;
+}
 
-  const lengths: number[] = [];
-  const deadline = Date.now() + 20_000;
-  while (lengths.length < 3 && Date.now() < deadline) {
-    // allTextContents does not wait: it reports what the page shows right now (nothing once the turn is complete).
-    const [text] = await mine.allTextContents();
-    if (text === undefined) break;
-    if (text.length !== lengths.at(-1)) lengths.push(text.length);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+declare global {
+  interface Window {
+    __cruxLiveTurns?: LiveTurnSample[];
   }
-  expect(lengths.length, `seat ${seat}'s live text lengths: ${lengths.join(", ")}`).toBeGreaterThanOrEqual(3);
-  expect(lengths).toEqual([...lengths].sort((a, b) => a - b));
-  // The live turn then completes and is replaced by the finished turn.
-  await expect(mine).toHaveCount(0, { timeout: 30_000 });
-  return lengths;
+}
+
+/**
+ * Records, inside the page, every change of every live turn's text as the browser renders it. Sampling from the
+ * test process instead would depend on round-trip timing: a turn streams in well under a second.
+ */
+async function recordLiveTurns(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const log: LiveTurnSample[] = [];
+    window.__cruxLiveTurns = log;
+    const ids = new WeakMap<Element, number>();
+    const lastLength = new WeakMap<Element, number>();
+    let elements = 0;
+    const sample = () => {
+      for (const element of document.querySelectorAll('[data-testid="live-turn"]')) {
+        const text = element.textContent ?? "";
+        if (lastLength.get(element) === text.length) continue;
+        lastLength.set(element, text.length);
+        let id = ids.get(element);
+        if (id === undefined) {
+          id = elements++;
+          ids.set(element, id);
+        }
+        log.push({
+          element: id,
+          seat: /^Debater ([AB])/.exec(text)?.[1] ?? "?",
+          length: text.length,
+          visible: element.checkVisibility(),
+          at: performance.now(),
+        });
+      }
+    };
+    new MutationObserver(sample).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+}
+
+/** The live-turn samples recorded since the last call. */
+async function takeLiveTurnLog(page: Page): Promise<LiveTurnSample[]> {
+  return page.evaluate(() => window.__cruxLiveTurns?.splice(0) ?? []);
 }

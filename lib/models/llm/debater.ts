@@ -2,7 +2,7 @@ import { countWords } from "../../debate/limits";
 import { createQuoteVerifier } from "../../debate/quotes";
 import { hashSeed } from "../../random";
 import { parsePickerOutput, reaskMessage } from "../judge-output";
-import { debaterPrompt, pickerPrompt } from "../prompts";
+import { consultantPrompt, debaterPrompt, pickerPrompt, type RenderedPrompt } from "../prompts";
 import type { CallOptions, DebaterModel, DebaterReply, DebaterTurnInput, ModelCallRecord } from "../types";
 import { callLlm, type LlmCallRequest, type LlmRuntime } from "./call";
 import { summarizeCalls } from "./summary";
@@ -10,17 +10,26 @@ import { summarizeCalls } from "./summary";
 type Message = LlmCallRequest["messages"][number];
 
 /**
- * A debater backed by a language model. It streams its turn; a turn over the word limit is asked for again once
- * (the listener is told to discard the first), and whatever is still over is truncated by the match runner at a
- * word boundary that never splits a quote. With best-of-N sampling it drafts N turns, a judge model picks the
- * most persuasive (Khan et al. 2024), and the chosen one is streamed.
+ * The prompt for a turn: the consultant's in consultancy (`role: "consultant"`), else the debater's; either way
+ * with the judge's questions in the transcript and the instruction to answer those asked after the last round.
+ */
+function turnPrompt(input: DebaterTurnInput): RenderedPrompt {
+  const extras = { judgeQuestions: input.judgeQuestions ?? [] };
+  return input.role === "consultant" ? consultantPrompt(input, extras) : debaterPrompt(input, extras);
+}
+
+/**
+ * A debater (or consultant) backed by a language model. It streams its turn; a turn over the word limit is asked
+ * for again once (the listener is told to discard the first), and whatever is still over is truncated by the
+ * match runner at a word boundary that never splits a quote. With best-of-N sampling it drafts N turns, a judge
+ * model picks the most persuasive (Khan et al. 2024), and the chosen one is streamed.
  */
 export function createLlmDebater(spec: string, runtime: LlmRuntime): DebaterModel {
   return {
     info: { spec, label: spec, isLanguageModel: true },
     async argue(input: DebaterTurnInput, options: CallOptions = {}): Promise<DebaterReply> {
       const started = performance.now();
-      const prompt = debaterPrompt(input);
+      const prompt = turnPrompt(input);
       const calls: ModelCallRecord[] = [];
       const onCall = (record: ModelCallRecord) => {
         calls.push(record);
@@ -98,6 +107,7 @@ async function pickBest(
     option: input.option,
     candidates,
     transcript: input.transcript,
+    judgeQuestions: input.judgeQuestions,
     // Drafts' quotes are marked as the judge will see them; the picker never sees the story itself.
     verify: input.passage ? createQuoteVerifier(input.passage) : undefined,
   });

@@ -1,4 +1,5 @@
-import { parseJudgeOutput, reaskMessage } from "../judge-output";
+import { hasDebaters, judgeMayAsk } from "../../debate/protocols";
+import { type JudgeOutput, parseJudgeOutput, reaskMessage } from "../judge-output";
 import { judgePrompt } from "../prompts";
 import type { CallOptions, JudgeInput, JudgeModel, JudgeReply, ModelCallRecord } from "../types";
 import { callLlm, type LlmCallRequest, type LlmRuntime } from "./call";
@@ -9,10 +10,24 @@ import { summarizeCalls } from "./summary";
 export const JUDGE_REASKS = 2;
 
 /**
- * A judge backed by a language model. It never sees the passage: its prompt holds the question, the options and
- * the transcript with each quote marked verified or not. The answer must be JSON (probabilities, action,
- * reasoning), parsed with zod; a malformed answer is fed back with the reason and asked again, a bounded number
- * of times, after which the call fails with a readable error (the match then ends as errored, turns kept).
+ * What of a parsed answer the protocol allows: a question only where the judge may ask and a next round exists;
+ * without debaters (naive, expert) there is nothing more to hear, so the judge always ends.
+ */
+function allowed(output: JudgeOutput, input: JudgeInput): JudgeOutput {
+  const protocol = input.protocol ?? "debate";
+  const { question, ...answer } = output;
+  if (!hasDebaters(protocol)) return { ...answer, action: "end" };
+  const mayAsk = judgeMayAsk(protocol) && input.round < input.totalRounds && answer.action === "continue";
+  return question !== undefined && mayAsk ? { ...answer, question } : answer;
+}
+
+/**
+ * A judge backed by a language model, with a prompt for the match's protocol (see judgePrompt). It never sees
+ * the passage, except the expert judge: its prompt holds the question, the options and the transcript with each
+ * quote marked verified or not. The answer must be JSON (probabilities, action, reasoning, and in interactive
+ * debate and consultancy an optional question), parsed with zod; a malformed answer is fed back with the reason
+ * and asked again, a bounded number of times, after which the call fails with a readable error (the match then
+ * ends as errored, turns kept).
  */
 export function createLlmJudge(spec: string, runtime: LlmRuntime): JudgeModel {
   return {
@@ -20,6 +35,7 @@ export function createLlmJudge(spec: string, runtime: LlmRuntime): JudgeModel {
     async judge(input: JudgeInput, options: CallOptions = {}): Promise<JudgeReply> {
       const started = performance.now();
       const prompt = judgePrompt(input);
+      const format = judgeMayAsk(input.protocol ?? "debate") && input.round < input.totalRounds ? "judge-ask" : "judge";
       const calls: ModelCallRecord[] = [];
       const onCall = (record: ModelCallRecord) => {
         calls.push(record);
@@ -47,7 +63,7 @@ export function createLlmJudge(spec: string, runtime: LlmRuntime): JudgeModel {
         const parsed = parseJudgeOutput(text, input.options.length);
         if (parsed.ok) {
           return {
-            ...parsed.value,
+            ...allowed(parsed.value, input),
             meta: {
               model: spec,
               promptVersion: prompt.version,
@@ -57,7 +73,10 @@ export function createLlmJudge(spec: string, runtime: LlmRuntime): JudgeModel {
           };
         }
         lastError = parsed.error;
-        messages.push({ role: "assistant", content: text }, { role: "user", content: reaskMessage(parsed.error) });
+        messages.push(
+          { role: "assistant", content: text },
+          { role: "user", content: reaskMessage(parsed.error, format) },
+        );
       }
       throw new ModelCallError({
         label: spec,

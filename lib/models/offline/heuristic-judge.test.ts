@@ -21,8 +21,8 @@ function turn(speaker: Seat, round: number, quotes: Quote[]): TurnRecord {
   return { round, speaker, option, text, quotes, model: "test" };
 }
 
-function input(transcript: TurnRecord[]): JudgeInput {
-  return { question: QUESTION, options: OPTIONS, transcript, round: 1, totalRounds: 3, seed: 1 };
+function input(transcript: TurnRecord[], extra: Partial<JudgeInput> = {}): JudgeInput {
+  return { question: QUESTION, options: OPTIONS, transcript, round: 1, totalRounds: 3, seed: 1, ...extra };
 }
 
 const judge = createHeuristicJudge();
@@ -105,5 +105,94 @@ describe("heuristic judge", () => {
 
   it("rejects with an AbortError when aborted", async () => {
     await expect(judge.judge(input([]), { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: "AbortError" });
+  });
+});
+
+/** A consultant's turn (consultancy seats one speaker, in seat A) arguing `option`. */
+function consultant(round: number, quotes: Quote[], option = 1): TurnRecord {
+  return { ...turn("A", round, quotes), option };
+}
+
+const consultancy = (transcript: TurnRecord[], extra: Partial<JudgeInput> = {}) =>
+  input(transcript, { protocol: "consultancy", ...extra });
+
+describe("heuristic judge in consultancy", () => {
+  it("leans towards the consultant's verified evidence, but never beyond 0.75", async () => {
+    const some = await judge.judge(consultancy([consultant(1, [verified("Water froze first, then carbon dioxide")])]));
+    expect(some.probabilities[1]).toBeGreaterThan(0.5);
+    expect(some.probabilities[1]).toBeLessThanOrEqual(0.75);
+    expect((some.probabilities[0] ?? 0) + (some.probabilities[1] ?? 0)).toBe(1);
+    const many = Array.from({ length: 12 }, (_, i) => verified(`Water carbon dioxide nitrogen oxygen helium ${i}`));
+    const lots = await judge.judge(consultancy([consultant(1, many)]));
+    expect(lots.probabilities[1]).toBeGreaterThan(some.probabilities[1] ?? 1);
+    expect(lots.probabilities[1]).toBeLessThanOrEqual(0.75);
+    expect(lots.probabilities[1]).toBeGreaterThan(0.74);
+    expect(lots.reasoning).toMatch(/half the time/);
+    expect(lots.question).toBeUndefined();
+  });
+
+  it("is more sceptical when a quote is unverified", async () => {
+    const real = [verified("The nitrogen froze below the oxygen"), verified("Carbon dioxide lay under the nitrogen")];
+    const honest = await judge.judge(consultancy([consultant(1, real)]));
+    const mixed = await judge.judge(consultancy([consultant(1, [...real, fake("Helium was at the very bottom")])]));
+    expect(mixed.probabilities[1]).toBeLessThanOrEqual(0.5);
+    expect(mixed.probabilities[1]).toBeLessThan(honest.probabilities[1] ?? 0);
+    const invented = await judge.judge(consultancy([consultant(1, [fake("made up"), fake("also made up")])]));
+    expect(invented.probabilities[1]).toBeLessThan(0.5);
+    expect(invented.probabilities[1]).toBeGreaterThanOrEqual(0.25);
+  });
+
+  it("shares the rest equally among the other options", async () => {
+    const options = [...OPTIONS, "Helium, oxygen, nitrogen, carbon dioxide, water"];
+    const reply = await judge.judge(
+      consultancy([consultant(1, [verified("Water froze at the bottom")], 0)], { options }),
+    );
+    const [p0, p1, p2] = reply.probabilities;
+    expect(p0).toBeGreaterThan(0.5);
+    expect(p1).toBeCloseTo(p2 ?? 0, 12);
+    expect((p0 ?? 0) + (p1 ?? 0) + (p2 ?? 0)).toBeCloseTo(1, 12);
+  });
+
+  it("continues while new verified evidence comes, and ends when a round brings none", async () => {
+    const first = verified("The nitrogen froze below the oxygen");
+    const round1 = consultant(1, [first]);
+    expect((await judge.judge(consultancy([round1]))).action).toBe("continue");
+    const fresh = consultant(2, [verified("Carbon dioxide lay under the nitrogen")]);
+    expect((await judge.judge(consultancy([round1, fresh], { round: 2 }))).action).toBe("continue");
+    const repeat = consultant(2, [{ ...first }, fake("invented")]);
+    const stale = await judge.judge(consultancy([round1, repeat], { round: 2 }));
+    expect(stale.action).toBe("end");
+    expect(stale.reasoning).toMatch(/no new verified evidence/);
+  });
+
+  it("is undecided before the consultant has spoken", async () => {
+    const reply = await judge.judge(consultancy([]));
+    expect(reply.probabilities).toEqual([0.5, 0.5]);
+    expect(reply.action).toBe("continue");
+  });
+});
+
+describe("heuristic judge without a transcript", () => {
+  it.each(["naive", "expert"] as const)("gives chance and ends at once in the %s protocol", async (protocol) => {
+    const reply = await judge.judge(input([], { protocol, passage: "Water froze first, then carbon dioxide." }));
+    expect(reply.probabilities).toEqual([0.5, 0.5]);
+    expect(reply.action).toBe("end");
+    expect(reply.question).toBeUndefined();
+    expect(reply.reasoning).toMatch(/tie from its seed/);
+    const three = await judge.judge(input([], { protocol, options: ["a", "b", "c"] }));
+    expect(three.probabilities.map((p) => p.toFixed(6))).toEqual(["0.333333", "0.333333", "0.333333"]);
+  });
+});
+
+describe("heuristic judge in interactive debate", () => {
+  it("judges as in debate and never asks a question", async () => {
+    const transcript = [turn("A", 1, [verified("nitrogen froze")]), turn("B", 1, [verified("carbon dioxide froze")])];
+    const interactive = await judge.judge(
+      input(transcript, { protocol: "interactive", judgeQuestions: [{ afterRound: 1, text: "Which froze first?" }] }),
+    );
+    const debate = await judge.judge(input(transcript));
+    expect(interactive.probabilities).toEqual(debate.probabilities);
+    expect(interactive.action).toBe(debate.action);
+    expect(interactive.question).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@
  */
 
 export { indexPassage, type PassageIndex, rankSentences, type Sentence, splitSentences, tokenize } from "./bm25";
+export { CONSULTANT_CAP, consultantProbability } from "./consultancy";
 export {
   createExtractiveDebater,
   EXTRACTIVE_DEBATER_SPEC,

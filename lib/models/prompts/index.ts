@@ -1,15 +1,12 @@
 import type { QuoteVerifier } from "../../debate/quotes";
 import { verifyTurnQuotes } from "../../debate/quotes";
 import type { Seat, TurnRecord } from "../../debate/types";
-import type { DebaterTurnInput, JudgeInput } from "../types";
+import { openQuestions } from "../judge-questions";
+import type { DebaterTurnInput } from "../types";
+import { checkOption, checkRound, renderPrompt } from "./catalog";
+import type { RenderedPrompt } from "./template";
 import {
-  type PromptTemplate,
-  type PromptVars,
-  type RenderedPrompt,
-  readTemplateFile,
-  renderTemplate,
-} from "./template";
-import {
+  consultantName,
   debaterName,
   type JudgeQuestion,
   markQuotes,
@@ -25,64 +22,30 @@ import {
  * recorded with each model call.
  */
 
+export {
+  checkOption,
+  checkRound,
+  JUDGE_PROMPTS,
+  loadPromptTemplate,
+  PROMPT_VERSIONS,
+  type PromptName,
+  renderPrompt,
+} from "./catalog";
+export { judgePrompt } from "./judge";
 export type { PromptTemplate, PromptVars, RenderedPrompt } from "./template";
 export { PromptTemplateError, parseTemplate, renderTemplate } from "./template";
 export type { JudgeQuestion, MarkedQuote, PromptExtras } from "./transcript";
-export { markQuotes, renderOptions, renderTranscript, stripReservedTags } from "./transcript";
-
-/**
- * The template version each prompt is rendered with. Changing a prompt means adding `<name>.v2.md` and bumping
- * the version here; released files are never edited, so a recorded version always names the exact wording.
- */
-export const PROMPT_VERSIONS = {
-  debater: "v1",
-  consultant: "v1",
-  judge: "v1",
-  "best-of-n-picker": "v1",
-} as const;
-
-export type PromptName = keyof typeof PROMPT_VERSIONS;
-
-const templates = new Map<string, PromptTemplate>();
-
-/** The template `<name>.<version>` (the current version by default), read from disk once and cached. */
-export function loadPromptTemplate(name: PromptName, version: string = PROMPT_VERSIONS[name]): PromptTemplate {
-  const id = `${name}.${version}`;
-  let template = templates.get(id);
-  if (!template) {
-    template = readTemplateFile(name, version);
-    templates.set(id, template);
-  }
-  return template;
-}
-
-// Read the current versions at module load, so a missing or malformed template fails at start, not mid-match.
-for (const name of Object.keys(PROMPT_VERSIONS) as PromptName[]) loadPromptTemplate(name);
-
-/**
- * Renders a prompt strictly: every placeholder needs a value and every value a placeholder (else a
- * PromptTemplateError). `version` defaults to the current one in {@link PROMPT_VERSIONS}.
- */
-export function renderPrompt(name: PromptName, vars: PromptVars, version?: string): RenderedPrompt {
-  return renderTemplate(loadPromptTemplate(name, version), vars);
-}
+export {
+  consultantName,
+  debaterName,
+  markQuotes,
+  renderOptions,
+  renderTranscript,
+  stripReservedTags,
+} from "./transcript";
 
 function otherSeat(seat: Seat): Seat {
   return seat === "A" ? "B" : "A";
-}
-
-function checkOption(options: readonly string[], option: number): string {
-  const text = options[option];
-  if (text === undefined || !Number.isInteger(option)) {
-    throw new RangeError(`option ${option} is outside 0..${options.length - 1}`);
-  }
-  return text;
-}
-
-function checkRound(round: number, totalRounds: number): void {
-  if (!Number.isInteger(round) || !Number.isInteger(totalRounds) || round < 1 || round > totalRounds) {
-    throw new RangeError(`round ${round} is outside 1..${totalRounds}`);
-  }
 }
 
 /** Told to debaters and consultants below the story: whom it is for, or that there is none. */
@@ -91,11 +54,6 @@ function storyNote(passage: string): string {
     ? "There is no story for this question (the story above is empty): argue from what you know. Quote tags have " +
         "nothing to match, so the judge would see any quote as unverified: do not use them."
     : "The judge cannot see this story; only the words you quote can show the judge what it says.";
-}
-
-/** Questions the speaker in `seat` should answer in `round`: those asked after the previous round, to it or to all. */
-function openQuestions(questions: readonly JudgeQuestion[], seat: Seat, round: number): JudgeQuestion[] {
-  return questions.filter((q) => q.afterRound === round - 1 && (q.to === undefined || q.to === seat));
 }
 
 function debaterTask(input: DebaterTurnInput, questions: readonly JudgeQuestion[]): string {
@@ -118,8 +76,16 @@ function debaterTask(input: DebaterTurnInput, questions: readonly JudgeQuestion[
     );
     if (opponentSpoke) lines.push(`Your opponent has already given their round ${round} turn (above).`);
   }
-  if (openQuestions(questions, seat, round).length > 0) {
-    lines.push("The judge asked a question after the last round (above): answer it directly.");
+  const open = openQuestions(questions, seat, round);
+  if (open.length > 0) {
+    const toYou = open.every((q) => q.to === seat) ? " you" : "";
+    lines.push(
+      open.length === 1
+        ? `The judge asked${toYou} a question after round ${round - 1} (above): answer it directly at the start of ` +
+            "your turn, then continue your argument."
+        : `The judge asked${toYou} ${open.length} questions after round ${round - 1} (above): answer each of them ` +
+            "directly at the start of your turn, then continue your argument.",
+    );
   }
   if (round === totalRounds) {
     lines.push(
@@ -143,7 +109,7 @@ function consultantTask(input: DebaterTurnInput, questions: readonly JudgeQuesti
     lines.push(
       openQuestions(questions, seat, round).length > 0
         ? `This is round ${round} of ${totalRounds}. Answer the judge's latest question (above) directly and ` +
-            "convincingly, then strengthen your case with new evidence from the story."
+            "convincingly at the start of your turn, then strengthen your case with new evidence from the story."
         : `This is round ${round} of ${totalRounds}. The judge asked no question: strengthen your case with new ` +
             "evidence from the story, and answer the doubts the judge is likely to have.",
     );
@@ -175,10 +141,11 @@ function speakerVars(input: DebaterTurnInput) {
 /**
  * The debater's prompt: the story inside `<story>…</story>`, the question and options, its seat and assigned
  * option (to be argued whatever the truth), the transcript it may see with quote marks, the round's task and
- * the word limit. `extras.judgeQuestions` adds the judge's questions to the transcript.
+ * the word limit. The judge's questions (`extras.judgeQuestions`, else `input.judgeQuestions`) are shown in the
+ * transcript, and the task says to answer those asked after the previous round.
  */
 export function debaterPrompt(input: DebaterTurnInput, extras: PromptExtras = {}): RenderedPrompt {
-  const questions = extras.judgeQuestions ?? [];
+  const questions = extras.judgeQuestions ?? input.judgeQuestions ?? [];
   const opponent = otherSeat(input.seat);
   // The opponent's option as the transcript shows it; with two options it can only be the other one.
   const opponentOption =
@@ -197,61 +164,17 @@ export function debaterPrompt(input: DebaterTurnInput, extras: PromptExtras = {}
   });
 }
 
-/** Consultancy names the single speaker "Consultant" whatever its seat. */
-const consultantName = (): string => "Consultant";
-
 /**
  * The consultant's prompt (consultancy: one AI argues its assigned option to the judge, who may question it).
- * It is told to argue for its option whatever the truth, and never whether that option is correct.
+ * It is told to argue for its option whatever the truth, and never whether that option is correct. Judge
+ * questions come from `extras.judgeQuestions`, else `input.judgeQuestions`, as for {@link debaterPrompt}.
  */
 export function consultantPrompt(input: DebaterTurnInput, extras: PromptExtras = {}): RenderedPrompt {
-  const questions = extras.judgeQuestions ?? [];
+  const questions = extras.judgeQuestions ?? input.judgeQuestions ?? [];
   return renderPrompt("consultant", {
     ...speakerVars(input),
     transcript: renderTranscript(input.transcript, { name: consultantName, judgeQuestions: questions }),
     task: consultantTask(input, questions),
-  });
-}
-
-/** The form of the judge's answer, with one slot per option (and "end" forced in the final round). */
-function judgeJsonExample(optionCount: number, final: boolean): string {
-  const slots = Array.from({ length: optionCount }, (_, i) => `<probability of option ${i + 1}>`).join(", ");
-  const action = final ? '"end"' : '"continue" or "end"';
-  return `{"probabilities": [${slots}], "action": ${action}, "reasoning": "<your explanation>"}`;
-}
-
-/** Who argues what, from the turns (the judge input carries no seat table). */
-function debaterLine(transcript: readonly TurnRecord[]): string {
-  const bySeat = new Map<Seat, number>();
-  for (const turn of transcript) if (!bySeat.has(turn.speaker)) bySeat.set(turn.speaker, turn.option);
-  if (bySeat.size === 0) return "No debater has spoken yet.";
-  return [...bySeat]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([seat, option]) => `${debaterName(seat)} argues for option ${option + 1}.`)
-    .join(" ");
-}
-
-/**
- * The judge's prompt. It never contains the story: only the question, the options, the transcript with quotes
- * marked `<v_quote>` (verified) or `<u_quote>` (not found in the story), which round just ended, and the JSON
- * answer format. In the final round it says "This is the final round" and requires action "end".
- */
-export function judgePrompt(input: JudgeInput, extras: PromptExtras = {}): RenderedPrompt {
-  checkRound(input.round, input.totalRounds);
-  if (input.options.length < 2) throw new RangeError("a judge needs at least two options");
-  const final = input.round === input.totalRounds;
-  const status = `Round ${input.round} of ${input.totalRounds} has just ended.`;
-  return renderPrompt("judge", {
-    question: input.question,
-    options: renderOptions(input.options),
-    optionCount: input.options.length,
-    debaters: debaterLine(input.transcript),
-    transcript: renderTranscript(input.transcript, { judgeQuestions: extras.judgeQuestions }),
-    roundStatus: final
-      ? `${status} This is the final round: your "action" must be "end", and your probabilities are your verdict.`
-      : `${status} Answer "continue" to hear round ${input.round + 1}, or "end" to stop the debate now with ` +
-        "these probabilities as your verdict.",
-    jsonExample: judgeJsonExample(input.options.length, final),
   });
 }
 

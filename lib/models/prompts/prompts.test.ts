@@ -108,6 +108,10 @@ describe("templates", () => {
       }),
       judgePrompt(judgeInput()),
       judgePrompt(judgeInput({ round: 3 })),
+      judgePrompt(judgeInput({ protocol: "interactive" })),
+      judgePrompt(judgeInput({ protocol: "consultancy", transcript: [TRANSCRIPT[0] as TurnRecord] })),
+      judgePrompt(judgeInput({ protocol: "naive", transcript: [], totalRounds: 1 })),
+      judgePrompt(judgeInput({ protocol: "expert", transcript: [], totalRounds: 1, passage: PASSAGE })),
       pickerPrompt({ question: QUESTION, options: OPTIONS, option: 1, candidates: ["one", "two", "three"] }),
     ];
     for (const prompt of rendered) {
@@ -116,13 +120,17 @@ describe("templates", () => {
       expect(prompt.hash).toBe(sha256(`${prompt.system}\u0000${prompt.user}`));
     }
     expect(rendered.map((p) => p.version)).toEqual([
-      "debater.v1",
-      "debater.v1",
-      "debater.v1",
-      "consultant.v1",
-      "consultant.v1",
+      "debater.v2",
+      "debater.v2",
+      "debater.v2",
+      "consultant.v2",
+      "consultant.v2",
       "judge.v1",
       "judge.v1",
+      "judge-interactive.v1",
+      "judge-consultancy.v1",
+      "judge-naive.v1",
+      "judge-expert.v1",
       "best-of-n-picker.v1",
     ]);
   });
@@ -131,9 +139,21 @@ describe("templates", () => {
     const a = debaterPrompt(debaterInput());
     expect(debaterPrompt(debaterInput())).toEqual(a);
     expect(debaterPrompt(debaterInput({ wordLimit: 138 })).hash).not.toBe(a.hash);
-    // Pinned: this changes when debater.v1.md or the rendering code changes. Released wording is frozen, so
-    // such a change belongs in debater.v2.md with PROMPT_VERSIONS bumped (then update the pin).
-    expect(a.hash).toBe("bdacbfd5897b489724637e2fc10f16f65ed374a3775d7df424c1c6a5d1df0be1");
+    // Pinned: this changes when debater.v2.md or the rendering code changes. Released wording is frozen, so
+    // such a change belongs in debater.v3.md with PROMPT_VERSIONS bumped (then update the pin).
+    expect(a.hash).toBe("59d937ee7f7f2f6d05db38e1aa53819e0da232ff7d2ce23bd4f337c751a389e0");
+  });
+
+  it("keep released versions frozen: the v1 files still hold their recorded wording", () => {
+    const pins: Array<[PromptName, string]> = [
+      ["debater", "6e52f023db141b7e20a0f8461ef78028d193960f9513a46c89645a747f24a3d6"],
+      ["consultant", "6573335ce4c6bec507eb2d1ebeb137a4d92b66e9adbdff2bcc51b52a6a06100c"],
+      ["judge", "f940d2fb26541429f4cb5c158d9f14abb971d52e77734ad70cd239507293e092"],
+    ];
+    for (const [name, hash] of pins) {
+      const { system, user } = loadPromptTemplate(name, "v1");
+      expect(sha256(`${system}\u0000${user}`), `${name}.v1`).toBe(hash);
+    }
   });
 });
 
@@ -227,6 +247,33 @@ describe("debaterPrompt", () => {
   });
 });
 
+describe("debaterPrompt with the judge's questions", () => {
+  const asked = { afterRound: 1, text: "Did anyone confess?" };
+
+  it("takes them from the input, explains the tag and asks for an answer at the start of the turn", () => {
+    const { system, user } = debaterPrompt(debaterInput({ judgeQuestions: [asked] }));
+    expect(system).toContain("<judge_question>…</judge_question>");
+    expect(user).toContain("<judge_question>\nDid anyone confess?\n</judge_question>");
+    expect(user).toContain("The judge asked a question after round 1 (above): answer it directly at the start");
+    // extras win over the input, so a caller can still pass a filtered list.
+    expect(debaterPrompt(debaterInput({ judgeQuestions: [asked] }), { judgeQuestions: [] }).user).not.toContain(
+      "<judge_question>",
+    );
+  });
+
+  it("asks only for questions due this round and addressed to this debater or to both", () => {
+    const stale = debaterPrompt(debaterInput({ round: 3, judgeQuestions: [asked] })).user;
+    expect(stale).toContain("<judge_question>");
+    expect(stale).not.toContain("The judge asked");
+    const toB = debaterPrompt(debaterInput({ judgeQuestions: [{ ...asked, to: "B" }] })).user;
+    expect(toB).not.toContain("The judge asked");
+    const toA = debaterPrompt(debaterInput({ judgeQuestions: [{ ...asked, to: "A" }] })).user;
+    expect(toA).toContain("The judge asked you a question after round 1");
+    const two = debaterPrompt(debaterInput({ judgeQuestions: [asked, { ...asked, text: "Why?" }] })).user;
+    expect(two).toContain("The judge asked 2 questions after round 1 (above): answer each of them");
+  });
+});
+
 describe("consultantPrompt", () => {
   it("argues the assigned option without being told whether it is correct", () => {
     const { system, user } = consultantPrompt(debaterInput({ option: 1, seat: "B", transcript: [] }), {});
@@ -245,6 +292,18 @@ describe("consultantPrompt", () => {
     expect(user).toContain("<judge_question>\nWhat did the engineer do?\n</judge_question>");
     expect(user).toContain("Answer the judge's latest question");
     expect(consultantPrompt(debaterInput({ transcript })).user).toContain("The judge asked no question");
+  });
+
+  it("takes the judge's questions from the input and explains how they appear", () => {
+    const transcript = [turn(1, "A", 0, "Opening.")];
+    const { system, user } = consultantPrompt(
+      debaterInput({ transcript, judgeQuestions: [{ afterRound: 1, text: "What did the engineer do?" }] }),
+    );
+    expect(system).toContain("<judge_question>…</judge_question>");
+    expect(user).toContain("<judge_question>\nWhat did the engineer do?\n</judge_question>");
+    expect(user).toContain("Answer the judge's latest question (above) directly and convincingly at the start");
+    expect(system + user).not.toMatch(/\b(honest|dishonest|lying|incorrect option)\b/i);
+    expect(system + user).not.toMatch(/opponent|other debater/i);
   });
 });
 
@@ -299,6 +358,88 @@ describe("judgePrompt", () => {
     expect(system).toContain("<probability of option 3>]");
     expect(system).toContain("3 numbers from 0 to 1");
   });
+});
+
+describe("judgePrompt per protocol", () => {
+  const asked = { afterRound: 1, text: "Did the engineer confess before or after the lights went out?" };
+
+  it("debate is the plain judge.v1 prompt, with no question offered", () => {
+    expect(judgePrompt(judgeInput({ protocol: "debate" }))).toEqual(judgePrompt(judgeInput()));
+    const { system, user } = judgePrompt(judgeInput());
+    expect(`${system}${user}`).not.toContain('"question"');
+  });
+
+  it("interactive offers an optional question in non-final rounds and shows earlier questions", () => {
+    const { system, user, version } = judgePrompt(
+      judgeInput({ protocol: "interactive", round: 2, judgeQuestions: [asked] }),
+    );
+    expect(version).toBe("judge-interactive.v1");
+    expect(system).toContain('"reasoning": "<your explanation>", "question": "<optional');
+    expect(system).toContain("Both debaters must address it");
+    expect(user).toContain(`<judge_question>\n${asked.text}\n</judge_question>`);
+    expect(user).toContain('optionally with a "question" that both debaters must address');
+    expect(user).toContain("Debater A argues for option 1. Debater B argues for option 2.");
+    const final = judgePrompt(judgeInput({ protocol: "interactive", round: 3 }));
+    expect(final.user).toContain("This is the final round");
+    expect(final.system).toContain('"action": "end", "reasoning": "<your explanation>"}');
+  });
+
+  it("consultancy tells the judge consultants are right only half the time, and to probe", () => {
+    const consultant = turn(
+      1,
+      "A",
+      1,
+      "Read this: <quote>The engineer Tomas Reyes later admitted he had disabled the alarm himself</quote>.",
+    );
+    const { system, user, version } = judgePrompt(
+      judgeInput({ protocol: "consultancy", transcript: [consultant], judgeQuestions: [asked] }),
+    );
+    expect(version).toBe("judge-consultancy.v1");
+    expect(system).toContain("correct answer only half of the time");
+    expect(system).toContain("How to probe the consultant");
+    expect(system).toContain('"question": "<optional');
+    expect(user).toContain("The consultant argues for option 2.");
+    expect(user).toContain('<turn speaker="Consultant" option="2">');
+    expect(user).toContain(`<judge_question>\n${asked.text}\n</judge_question>`);
+    expect(user).not.toContain("Debater");
+    expect(judgePrompt(judgeInput({ protocol: "consultancy", transcript: [] })).user).toContain(
+      "The consultant has not spoken yet.",
+    );
+  });
+
+  it("naive shows only the question and the options, and requires ending", () => {
+    const { system, user, version } = judgePrompt(judgeInput({ protocol: "naive", totalRounds: 1 }));
+    expect(version).toBe("judge-naive.v1");
+    expect(user).toContain(`Question: ${QUESTION}`);
+    expect(user).toContain(`Option 1: ${OPTIONS[0]}\nOption 2: ${OPTIONS[1]}`);
+    expect(user).not.toContain("<transcript>");
+    expect(user).not.toContain("Nobody aboard believed her");
+    expect(user).toContain('your "action" must be "end"');
+    expect(system).toContain('"action": "end"');
+  });
+
+  it("expert shows the story in <story> tags, or says there is none", () => {
+    const { user } = judgePrompt(judgeInput({ protocol: "expert", totalRounds: 1, passage: PASSAGE }));
+    expect(user).toContain(`<story>\n${PASSAGE}\n</story>`);
+    expect(user).toContain('your "action" must be "end"');
+    const none = judgePrompt(judgeInput({ protocol: "expert", totalRounds: 1 })).user;
+    expect(none).toContain("<story>\n\n</story>");
+    expect(none).toContain("There is no story for this question");
+  });
+
+  it.each([undefined, "debate", "interactive", "consultancy", "naive"] as const)(
+    "never includes the passage for protocol %s, even when it is set",
+    (protocol) => {
+      const { system, user } = judgePrompt(
+        judgeInput({ ...(protocol ? { protocol } : {}), passage: PASSAGE, judgeQuestions: [asked] }),
+      );
+      const prompt = `${system}\n${user}`;
+      expect(prompt).not.toContain("<story>");
+      expect(prompt).not.toContain("Captain Ilse Varga");
+      expect(prompt).not.toContain("leaking coolant");
+      expect(outsideMarkedQuotes(prompt)).not.toContain("flickered out");
+    },
+  );
 });
 
 describe("markQuotes", () => {

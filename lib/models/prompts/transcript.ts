@@ -60,6 +60,9 @@ export type SpeakerNamer = (seat: Seat) => string;
 /** Debate naming. */
 export const debaterName: SpeakerNamer = (seat) => `Debater ${seat}`;
 
+/** Consultancy names the single speaker "Consultant" whatever its seat. */
+export const consultantName: SpeakerNamer = () => "Consultant";
+
 /** Written in place of an empty transcript. */
 export const EMPTY_TRANSCRIPT = "(Nothing has been said yet.)";
 

@@ -38,20 +38,25 @@ function contentText(content: unknown): string {
 
 /**
  * The default responder. Checked in this order:
- * 1. The prompt holds a story between `<story>` and `</story>` → a debater's argument (≤ 80 words) quoting one or
- *    two exact sentences of the story in `<quote>…</quote>`. (Crux judges never see the story, so a prompt with a
- *    story is always a debater's, even if it mentions probabilities.)
- * 2. The prompt contains "probabilities" → a judge's JSON verdict
+ * 1. The prompt holds a story between `<story>` and `</story>` and is not a judge's (it shows no `{"probabilities"`
+ *    answer format — the expert judge reads the story too) → a debater's or consultant's argument (≤ 80 words)
+ *    quoting one or two exact sentences of the story in `<quote>…</quote>`. When its transcript holds a
+ *    `<judge_question>`, the argument starts `You asked: "<latest question>". `, so tests can check that every
+ *    speaker received the question.
+ * 2. A best-of-N picker prompt (asks for {"best": <index>}) → a draft index from the hash.
+ * 3. The prompt contains "probabilities" → a judge's JSON verdict
  *    `{"probabilities":[0.3,0.7],"action":"continue"|"end","reasoning":"…"}`, with action "end" exactly when the
- *    prompt contains "final round" (case-insensitive). Always two options.
- * 3. A best-of-N picker prompt (asks for {"best": <index>}) → a draft index from the hash.
+ *    prompt contains "final round" (case-insensitive). Always two options. When the prompt offers a `"question"`
+ *    field and it continues, it asks `What does the story say about <first 3 words of the question>?`.
  * 4. Anything else → a short generic sentence.
  */
 export function scriptedDebate(request: RecordedRequest): Reply {
   const prompt = promptText(request);
   const hash = fnv1a(prompt);
   const story = /<story>([\s\S]*?)<\/story>/i.exec(prompt)?.[1];
-  if (story !== undefined) return { kind: "text", text: debaterArgument(story, hash) };
+  const judgeFormat = /\{\s*"probabilities"/.test(prompt);
+  if (story !== undefined && !judgeFormat)
+    return { kind: "text", text: debaterArgument(story, hash, latestJudgeQuestion(prompt)) };
   const drafts = /index from 0 to (\d+)/.exec(prompt);
   if (/\{"best"/.test(prompt) && drafts?.[1]) {
     // A best-of-N picker: choose a draft deterministically.
@@ -60,17 +65,47 @@ export function scriptedDebate(request: RecordedRequest): Reply {
   if (/probabilities/i.test(prompt)) {
     const action = /final round/i.test(prompt) ? "end" : "continue";
     const reasoning = "The second answer is better supported by the verified quotes so far.";
-    return { kind: "text", text: JSON.stringify({ probabilities: [0.3, 0.7], action, reasoning }) };
+    const verdict = { probabilities: [0.3, 0.7], action, reasoning };
+    const ask = action === "continue" && /"question"/.test(prompt);
+    return { kind: "text", text: JSON.stringify(ask ? { ...verdict, question: judgeQuestionFor(prompt) } : verdict) };
   }
   return { kind: "text", text: "This is a scripted reply from the fake model provider." };
 }
 
+/** The scripted judge's question: about the first three words of the match question (from its "Question:" line). */
+function judgeQuestionFor(prompt: string): string {
+  const question = /^Question: (.+)$/m.exec(prompt)?.[1] ?? "the answer";
+  const words = question
+    .trim()
+    .split(/\s+/)
+    .slice(0, 3)
+    .join(" ")
+    .replace(/[?.!,;:]+$/, "");
+  return `What does the story say about ${words}?`;
+}
+
+/**
+ * The last judge question in the prompt's transcript (questions are rendered in round order, so the last is the
+ * latest). Only the `<transcript>` is searched: the instructions also show the tag, as an example.
+ */
+function latestJudgeQuestion(prompt: string): string | undefined {
+  const transcript = /<transcript>([\s\S]*)<\/transcript>/i.exec(prompt)?.[1] ?? "";
+  const questions = [...transcript.matchAll(/<judge_question\b[^>]*>([\s\S]*?)<\/judge_question>/gi)];
+  const latest = questions.at(-1)?.[1]?.trim();
+  return latest ? latest.replace(/\s+/g, " ") : undefined;
+}
+
 const MAX_WORDS = 80;
 
-function debaterArgument(story: string, hash: number): string {
+/** Words of the judge's question echoed at most, so a long question cannot push the argument past the limit. */
+const ECHO_WORDS = 20;
+
+function debaterArgument(story: string, hash: number, judgeQuestion?: string): string {
   const sentences = quotableSentences(story);
   const first = sentences[hash % sentences.length] ?? fallbackQuote(story);
-  const opening = `The story supports my answer. <quote>${first}</quote>`;
+  const echo = judgeQuestion?.split(" ").slice(0, ECHO_WORDS).join(" ");
+  const asked = echo === undefined ? "" : `You asked: "${echo}". `;
+  const opening = `${asked}The story supports my answer. <quote>${first}</quote>`;
   const closing = "The other answer cannot account for this, so the judge should favour mine.";
   // An odd hash asks for a second quote, if there is another sentence and it fits in the word budget.
   const second = hash % 2 === 1 ? sentences[(hash >>> 8) % sentences.length] : undefined;
