@@ -13,6 +13,8 @@ describe("matchConfigSchema", () => {
       seed: 42,
       scoring: { rule: "log", roundCost: 0 },
       sampling: { temperature: 0.7, maxOutputTokens: 1024, bestOf: 1 },
+      optionOrder: [0, 1],
+      judgeTimeLimitMs: null,
     });
     expect(matchConfigSchema.parse({ seed: 1, scoring: { roundCost: 0.1 } }).scoring).toEqual({
       rule: "log",
@@ -29,5 +31,14 @@ describe("matchConfigSchema", () => {
     expect(matchConfigSchema.safeParse({ seed: 1, firstRound: "sequential" }).success).toBe(false);
     expect(matchConfigSchema.safeParse({ seed: 1, round: 3 }).success).toBe(false);
     expect(matchConfigSchema.safeParse({}).success).toBe(false);
+  });
+
+  it("gives protocols without debaters a single round, and checks the option order", () => {
+    expect(matchConfigSchema.parse({ seed: 1, protocol: "naive", rounds: 5 }).rounds).toBe(1);
+    expect(matchConfigSchema.parse({ seed: 1, protocol: "expert" }).rounds).toBe(1);
+    expect(matchConfigSchema.parse({ seed: 1, protocol: "consultancy", rounds: 4 }).rounds).toBe(4);
+    expect(matchConfigSchema.safeParse({ seed: 1, optionOrder: [1, 1] }).success).toBe(false);
+    expect(matchConfigSchema.parse({ seed: 1, optionOrder: [1, 0] }).optionOrder).toEqual([1, 0]);
+    expect(matchConfigSchema.safeParse({ seed: 1, judgeTimeLimitMs: 10 }).success).toBe(false);
   });
 });

@@ -206,6 +206,8 @@ export class MatchRunner {
           wordLimit: stored.config.wordLimit,
           seed: stored.config.seed,
           sampling: stored.config.sampling,
+          role: stored.config.protocol === "consultancy" ? "consultant" : "debater",
+          judgeQuestions: judgeQuestionsOf(stored.judgeSteps),
         },
         {
           signal: match.abort.signal,

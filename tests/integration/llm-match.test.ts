@@ -64,6 +64,7 @@ describe("matches with language-model debaters and judges", () => {
     seed: number;
     rounds?: number;
     bestOf?: number;
+    protocol?: "debate" | "interactive" | "consultancy" | "naive" | "expert";
     llm?: ReturnType<typeof runtime>;
   }) {
     const runner = new MatchRunner({
@@ -74,7 +75,11 @@ describe("matches with language-model debaters and judges", () => {
       judgeModel: options.judge,
       debaterModels: options.debaters,
       seed: options.seed,
-      config: { rounds: options.rounds ?? 2, sampling: { bestOf: options.bestOf ?? 1 } },
+      config: {
+        protocol: options.protocol ?? "debate",
+        rounds: options.rounds ?? 2,
+        sampling: { bestOf: options.bestOf ?? 1 },
+      },
     });
     const snapshot = await runner.runToEnd(id);
     const calls = await db.modelCall.findMany({ where: { matchId: id }, orderBy: { createdAt: "asc" } });
@@ -273,6 +278,42 @@ describe("matches with language-model debaters and judges", () => {
     expect(snapshot.status).toBe("complete");
     expect(calls.filter((c) => c.role === "debater")).toHaveLength(6);
     expect(calls.filter((c) => c.role === "picker")).toHaveLength(2);
+  });
+
+  it("passes the judge's questions to both debaters' next turns in an interactive debate", async () => {
+    const { snapshot } = await play({
+      debaters: ["openai:gpt-4o-mini", "openai-compatible:local/llama-test"],
+      judge: "anthropic:claude-3-5-haiku-latest",
+      seed: 11,
+      rounds: 2,
+      protocol: "interactive",
+    });
+    expect(snapshot.status).toBe("complete");
+    const question = snapshot.judgeSteps[0]?.message ?? "";
+    expect(question).toMatch(/^What does the story say about/);
+    // Both debaters' round-2 prompts, as the provider received them, carry the question (and round 1's did not).
+    const debaterPrompts = fake.requests.filter(isDebater).map(promptText);
+    expect(debaterPrompts).toHaveLength(4);
+    expect(debaterPrompts.filter((p) => p.includes(question))).toHaveLength(2);
+    for (const turn of snapshot.turns.filter((t) => t.round === 2)) expect(turn.text).toContain("You asked:");
+  });
+
+  it("runs a consultancy with one consultant and a judge prompt without the story", async () => {
+    const { snapshot, calls } = await play({
+      debaters: ["openai:gpt-4o-mini", "openai:gpt-4o-mini"],
+      judge: "openai:gpt-4o-mini",
+      seed: 12,
+      rounds: 2,
+      protocol: "consultancy",
+    });
+    expect(snapshot.status).toBe("complete");
+    expect(snapshot.debaters).toHaveLength(1);
+    expect(snapshot.turns.every((t) => t.speaker === "A")).toBe(true);
+    expect(calls.filter((c) => c.role === "debater").every((c) => c.promptVersion.startsWith("consultant."))).toBe(
+      true,
+    );
+    const judgePrompts = calls.filter((c) => c.role === "judge").map((c) => JSON.stringify(c.prompt));
+    expect(judgePrompts.every((p) => !p.includes("<story>"))).toBe(true);
   });
 
   it("keeps to the concurrency limit of a provider", async () => {

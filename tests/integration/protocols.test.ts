@@ -92,6 +92,10 @@ describe("protocols, timers, observers and restarts", () => {
     expect(view.reveal?.gold).toBe(gold);
     if (view.judgeMayAsk) {
       expect(view.judgeQuestions.map((q) => q.text)).toEqual(["What happens in round 1?", "What happens in round 2?"]);
+      // Every speaker's next turn addresses the question asked after the previous round.
+      for (const turn of view.turns.filter((t) => t.round > 1)) {
+        expect(turn.text).toContain(`You asked: "What happens in round ${turn.round - 1}?"`);
+      }
     }
     if (protocol === "consultancy") {
       const stored = await db.match.findUniqueOrThrow({ where: { id: matchId } });

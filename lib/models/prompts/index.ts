@@ -17,9 +17,10 @@ import {
 
 /**
  * Prompts for the language-model debaters, consultants, judges and best-of-N pickers. The wording lives in
- * versioned markdown files next to this module (format: ./template.ts); this module turns domain inputs into
- * their variables. Every rendered prompt carries its template version and a hash of the exact text, which are
- * recorded with each model call.
+ * versioned markdown files next to this module (format: ./template.ts; current versions: ./catalog.ts); this
+ * module turns domain inputs into their variables for debaters, consultants and pickers, ./judge.ts for judges.
+ * Every rendered prompt carries its template version and a hash of the exact text, which are recorded with each
+ * model call.
  */
 
 export {
