@@ -476,8 +476,8 @@ function printTable(rows: Row[]): void {
     "p99 ms",
     "mean ms",
     "max ms",
-    "cpu µs/chunk: bench",
-    "server",
+    "bench cpu µs/chunk",
+    "server cpu µs/chunk",
   ];
   const perChunk = (ms: number | null, chunks: number) => (ms === null ? "-" : ((ms * 1000) / chunks).toFixed(0));
   const cells = rows.map((r) => [

@@ -22,6 +22,12 @@ export function VerdictReveal({ view }: { view: MatchView }) {
           You chose “{options[verdict.chosen]}” with {Math.round((verdict.probabilities[verdict.chosen] ?? 0) * 100)}%
           after {verdict.rounds} round{verdict.rounds === 1 ? "" : "s"}.
         </p>
+        {view.protocol === "consultancy" && view.debaters[0] && (
+          <p>
+            The consultant was arguing {view.debaters[0].option === gold ? "the correct answer" : "a wrong answer"}{" "}
+            (consultants are assigned the correct answer half the time).
+          </p>
+        )}
         <p>
           Score (log of the probability you gave the correct answer):{" "}
           <strong data-testid="score">{verdict.score.toFixed(3)}</strong>

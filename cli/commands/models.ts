@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { env } from "../../lib/env";
 import { checkModel, listConfiguredModels } from "../../lib/models/catalog";
 import { createLlmRuntime } from "../../lib/models/runtime";
 
@@ -14,14 +15,20 @@ export function registerModelsCommand(program: Command): void {
     .option("--check", "send a short prompt to each model and report whether it answers")
     .option("--json", "print JSON")
     .action(async (specs: string[], opts: { check?: boolean; json?: boolean }) => {
-      const runtime = createLlmRuntime();
+      const runtime = createLlmRuntime({
+        pricesFile: env.CRUX_MODEL_PRICES,
+        policy: { timeoutMs: env.CRUX_MODEL_TIMEOUT_MS, maxAttempts: env.CRUX_MODEL_MAX_ATTEMPTS },
+      });
       const listed = await listConfiguredModels(runtime.providers);
-      const toCheck = specs.length ? specs : listed.filter((m) => m.isLanguageModel).map((m) => m.spec);
+      // Providers whose model list could not be read have no model to check: their listing says why.
+      const toCheck = specs.length ? specs : listed.filter((m) => m.isLanguageModel && !m.note).map((m) => m.spec);
       const checks = opts.check ? await Promise.all(toCheck.map((spec) => checkModel(runtime, spec))) : [];
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ models: listed, checks })}\n`);
       } else {
-        for (const m of listed) process.stdout.write(`${m.spec.padEnd(48)} ${m.label}\n`);
+        for (const m of listed) {
+          process.stdout.write(`${m.spec.padEnd(48)} ${m.label}${m.note ? ` (${m.note})` : ""}\n`);
+        }
         if (!listed.some((m) => m.isLanguageModel)) {
           process.stdout.write(
             "\nNo language-model provider is configured: set OPENAI_API_KEY, ANTHROPIC_API_KEY, or " +

@@ -132,7 +132,8 @@ export async function complete(
     messages: request.messages,
     temperature: request.temperature,
     maxOutputTokens: request.maxOutputTokens,
-    seed: request.seed,
+    // Anthropic has no seed parameter (the SDK warns on every call); the seed still keys the response cache.
+    seed: model.provider === "anthropic" ? undefined : request.seed,
     maxRetries: 0,
     abortSignal: options.signal,
   };
