@@ -26,6 +26,7 @@
  *
  * Target: crux p99 ≤ 1.2 × fetch p99.
  */
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import { parseArgs } from "node:util";
@@ -56,8 +57,8 @@ const MODEL = "stream-test";
 const SPEC = `openai-compatible:${PROVIDER}/${MODEL}`;
 const SEATS = ["A", "B"] as const;
 type Seat = (typeof SEATS)[number];
-type PathName = "fetch" | "adapter" | "crux";
-const PATHS: PathName[] = ["fetch", "adapter", "crux"];
+type PathName = "fetch" | "relay" | "adapter" | "crux";
+const PATHS: PathName[] = ["fetch", "relay", "adapter", "crux"];
 
 const { values } = parseArgs({
   options: {
@@ -245,9 +246,9 @@ function arrivalTimes(pieces: Piece[], script: Script, what: string): number[] {
 type Received = Record<Seat, Piece[]>;
 
 /** Baseline: the same request shape as a debater's, read with fetch, SSE parsed line by line. */
-async function viaFetch(fake: FakeLlmServer): Promise<Received> {
+async function viaFetch(baseUrl: string): Promise<Received> {
   const one = async (seat: Seat): Promise<Piece[]> => {
-    const response = await fetch(`${fake.url}/v1/chat/completions`, {
+    const response = await fetch(`${baseUrl}/v1/chat/completions`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({
@@ -276,6 +277,52 @@ async function viaFetch(fake: FakeLlmServer): Promise<Received> {
   };
   const [A, B] = await Promise.all([one("A"), one("B")]);
   return { A, B };
+}
+
+/**
+ * The floor for any design that streams through a second process: a bare relay (another Node process) that pipes
+ * the fake server's bytes through untouched, read by the same fetch client. It adds what the Crux path cannot
+ * avoid — one more process wake-up and one more loopback TCP hop per chunk — and nothing else.
+ */
+const RELAY_SOURCE = `
+const http = require("node:http");
+const upstream = process.argv[1];
+const server = http.createServer(async (req, res) => {
+  const body = [];
+  for await (const part of req) body.push(part);
+  const reply = await fetch(upstream + req.url, { method: req.method, headers: { "content-type": "application/json" }, body: Buffer.concat(body) });
+  res.writeHead(reply.status, { "content-type": reply.headers.get("content-type") || "text/event-stream" });
+  for await (const bytes of reply.body) res.write(bytes);
+  res.end();
+});
+server.listen(0, "127.0.0.1", () => console.log("relay " + server.address().port));
+`;
+
+interface Relay {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function startRelay(upstream: string): Promise<Relay> {
+  const child = spawn(process.execPath, ["-e", RELAY_SOURCE, upstream], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (data: Buffer) => {
+      out += data.toString("utf8");
+      const match = /relay (\d+)/.exec(out);
+      if (match?.[1]) resolve(Number(match[1]));
+    });
+    child.once("exit", (code) => reject(new Error(`relay exited with code ${code}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
 }
 
 /** The adapter alone, in this process: `complete()` with an `onDelta`, as the LLM debater calls it. */
@@ -506,7 +553,10 @@ async function main(): Promise<void> {
   const fake = await startFakeLlmServer({ respond });
   const restoreWrite = captureSends(fake.port);
   let server: RunningServer | null = null;
+  let relay: Relay | null = null;
   try {
+    relay = await startRelay(fake.url);
+    const relayUrl = relay.url;
     server = await startServer({
       env: {
         [`CRUX_PROVIDER_${PROVIDER.toUpperCase()}_BASE_URL`]: `${fake.url}/v1`,
@@ -520,7 +570,8 @@ async function main(): Promise<void> {
     const running = server;
     const serverProcess = serverPid(server.child.pid);
     const runners: Record<PathName, () => Promise<Received>> = {
-      fetch: () => viaFetch(fake),
+      fetch: () => viaFetch(fake.url),
+      relay: () => viaFetch(relayUrl),
       adapter: () => viaAdapter(fake),
       crux: () => viaCrux(running),
     };
@@ -531,6 +582,7 @@ async function main(): Promise<void> {
     );
     const all: Record<PathName, { values: number[]; gaps: number[]; bench: number; server: number | null }> = {
       fetch: { values: [], gaps: [], bench: 0, server: 0 },
+      relay: { values: [], gaps: [], bench: 0, server: 0 },
       adapter: { values: [], gaps: [], bench: 0, server: 0 },
       crux: { values: [], gaps: [], bench: 0, server: 0 },
     };
@@ -560,21 +612,21 @@ async function main(): Promise<void> {
     printTable(rows);
     if (CSV) fs.writeFileSync(CSV, `${csv.join("\n")}\n`);
 
-    const { fetch: base, adapter, crux } = pooled;
+    const { fetch: base, crux } = pooled;
     const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}x`;
-    const added = (a: number, b: number): string => `+${(a - b).toFixed(3)} ms`;
-    console.log(
-      `\ncrux/fetch:    p50 ${ratio(crux.p50, base.p50)}, p99 ${ratio(crux.p99, base.p99)}, ` +
-        `mean ${ratio(crux.mean, base.mean)}`,
-    );
-    console.log(
-      `adapter/fetch: p50 ${ratio(adapter.p50, base.p50)}, p99 ${ratio(adapter.p99, base.p99)}, ` +
-        `mean ${ratio(adapter.mean, base.mean)}`,
-    );
-    console.log(
-      `added per chunk by Crux: p50 ${added(crux.p50, base.p50)}, p99 ${added(crux.p99, base.p99)}; ` +
-        `by the adapter alone (in-process): p50 ${added(adapter.p50, base.p50)}, p99 ${added(adapter.p99, base.p99)}`,
-    );
+    const added = (a: number, b: number): string => `${a >= b ? "+" : "-"}${Math.abs(a - b).toFixed(3)} ms`;
+    console.log("\nagainst fetch:   p50 ratio  p99 ratio  mean ratio  added at p50  added at p99");
+    for (const path of PATHS.filter((p) => p !== "fetch")) {
+      const s = pooled[path];
+      const cells = [
+        ratio(s.p50, base.p50).padStart(9),
+        ratio(s.p99, base.p99).padStart(9),
+        ratio(s.mean, base.mean).padStart(10),
+        added(s.p50, base.p50).padStart(12),
+        added(s.p99, base.p99).padStart(12),
+      ];
+      console.log(`  ${path.padEnd(14)}${cells.join("  ")}`);
+    }
     const met = crux.p99 <= TARGET_P99_RATIO * base.p99;
     console.log(
       `target (crux p99 ≤ ${TARGET_P99_RATIO}x fetch p99): ${met ? "met" : "MISSED"} ` +
@@ -589,6 +641,7 @@ async function main(): Promise<void> {
     );
   } finally {
     restoreWrite();
+    await relay?.stop();
     if (server) {
       await server.stop();
       fs.rmSync(server.dir, { recursive: true, force: true });

@@ -368,6 +368,6 @@ describe("npx crux with language models", () => {
     expect(down.code).toBe(1);
     expect(down.stdout).toMatch(/^check openai-compatible:down\/x: FAILED: .*connect/im);
     // The unreachable server is still listed as configured, with the reason it could not be listed.
-    expect(down.stdout).toMatch(/^openai-compatible:down\/<model>\s+configured; could not list its models$/m);
+    expect(down.stdout).toMatch(/^openai-compatible:down\/<model>\s+configured; could not list its models \(.+\)$/m);
   });
 });
