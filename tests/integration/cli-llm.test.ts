@@ -1,12 +1,11 @@
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createDb, type Db } from "../../lib/db/client";
+import { runCrux } from "../support/cli";
 import { promptText, scriptedDebate } from "../support/fake-llm/scripted";
 import { type FakeLlmServer, type RecordedRequest, startFakeLlmServer } from "../support/fake-llm/server";
 
@@ -16,8 +15,6 @@ import { type FakeLlmServer, type RecordedRequest, startFakeLlmServer } from "..
  * prints, its exit codes, what it stores and what reached the provider.
  */
 
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, "..", "..");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crux-cli-llm-"));
 const databaseUrl = `file:${path.join(dir, "crux.db")}`;
 
@@ -46,28 +43,8 @@ function providerEnv(): Record<string, string> {
   };
 }
 
-/**
- * Runs `crux …` as `npx crux` does, on this test's database, with `env` as the only provider configuration: any
- * provider or Crux variable of the calling shell is dropped so a developer's real keys can never be used.
- */
-async function crux(
-  args: string[],
-  env: Record<string, string> = providerEnv(),
-): Promise<{ stdout: string; stderr: string; code: number }> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env };
-  // Node leaves variables whose value is undefined out of the child's environment.
-  for (const name of Object.keys(childEnv)) if (/^(OPENAI_|ANTHROPIC_|CRUX_)/.test(name)) childEnv[name] = undefined;
-  Object.assign(childEnv, env, { DATABASE_URL: databaseUrl, CRUX_LOG: "error" });
-  try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(root, "bin", "crux.mjs"), ...args], {
-      cwd: os.tmpdir(),
-      env: childEnv,
-    });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const failed = error as { stdout: string; stderr: string; code: number };
-    return { stdout: failed.stdout, stderr: failed.stderr, code: failed.code };
-  }
+function crux(args: string[], env: Record<string, string> = providerEnv()) {
+  return runCrux(args, databaseUrl, env);
 }
 
 /** The documented, stable output of `crux debate --json` (docs/cli.md). */

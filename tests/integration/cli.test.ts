@@ -1,29 +1,18 @@
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createDb } from "../../lib/db/client";
+import { runCrux } from "../support/cli";
 
-const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "..", "..");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crux-cli-"));
 const databaseUrl = `file:${path.join(dir, "crux.db")}`;
 
-/** Runs `crux …` exactly as `npx crux` does (bin/crux.mjs), on this test's own database. */
-async function crux(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(root, "bin", "crux.mjs"), ...args], {
-      cwd: os.tmpdir(), // any working directory works
-      env: { ...process.env, DATABASE_URL: databaseUrl, CRUX_LOG: "error" },
-    });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const failed = error as { stdout: string; stderr: string; code: number };
-    return { stdout: failed.stdout, stderr: failed.stderr, code: failed.code };
-  }
+/** `crux …` as a researcher runs it, on this test's own database, with no provider configured. */
+function crux(...args: string[]) {
+  return runCrux(args, databaseUrl);
 }
 
 /** The documented, stable output of `crux debate --json` (docs/cli.md). */
