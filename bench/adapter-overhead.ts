@@ -1,15 +1,17 @@
 /**
  * Adapter overhead benchmark: `npx tsx bench/adapter-overhead.ts [--chunks 2000] [--delay-ms 2] [--reps 3]
- * [--warmup 1]`.
+ * [--warmup 1] [--csv file] [--server-node-options "..."]`. Needs a production build (`npm run build`).
  *
  * A loopback OpenAI-compatible server (tests/support/fake-llm) in this process streams a fixed answer of
- * `--chunks` deltas, `--delay-ms` apart, to every debater request. The same answer is read three ways in the same
+ * `--chunks` deltas, `--delay-ms` apart, to every debater request. The same answer is read four ways in the same
  * run, repetitions interleaved so that machine drift hits every path alike:
  *
  * - `fetch`   — this process reads the SSE stream directly with `fetch` and parses each `data:` line (baseline);
+ * - `relay`   — the same fetch client, through a bare relay in another Node process that only pipes bytes: the
+ *               cost of one more process and TCP hop per chunk, which no server-side design can avoid (a floor);
  * - `adapter` — this process streams it through the project's adapter (`complete()` in
- *               lib/models/providers/ai-sdk.ts: AI SDK `streamText` and the openai-compatible provider), for
- *               telling the SDK's share of the overhead apart from the rest;
+ *               lib/models/providers/ai-sdk.ts: AI SDK `streamText` and the openai-compatible provider), to tell
+ *               the SDK's share of the overhead apart from the rest;
  * - `crux`    — the real server (server.ts as a child process, production build) runs a guest match whose two
  *               debaters use the loopback server; deltas travel adapter → runner → socket.io room → a socket.io
  *               client in this process.
@@ -21,8 +23,14 @@
  * a chunk is when its last character arrives).
  *
  * Round 1 of a debate has both seats streaming at once, so every path runs two concurrent streams (one per seat)
- * and pools their chunks. The answer has ~100 words cut into 3-character chunks, so it stays within the default
+ * and pools their chunks. The answer has 100 words cut into 3-character chunks, so it stays within the default
  * 150-word turn limit: a longer turn would be asked for again, and that second stream is not what is measured.
+ *
+ * CPU per chunk is reported next to latency because it does not depend on how busy the machine is: "bench" is
+ * this process (fake server and client: the same work on every path, plus the SDK on the adapter path), "server"
+ * the Crux server process (read from /proc, Linux only). Latency tails do depend on load: on a small machine the
+ * p99 of every path that crosses a second process is dominated by scheduling and GC pauses, so compare paths
+ * within one run, and compare `crux` with `relay` as well as with `fetch`.
  *
  * Target: crux p99 ≤ 1.2 × fetch p99.
  */
@@ -241,7 +249,7 @@ function arrivalTimes(pieces: Piece[], script: Script, what: string): number[] {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The three paths; each returns per-chunk receive times by seat.
+// The paths; each returns the received pieces of text, with their arrival times, by seat.
 
 type Received = Record<Seat, Piece[]>;
 
