@@ -1,6 +1,8 @@
 import { createServer } from "node:http";
 import next from "next";
 import { Server } from "socket.io";
+import { ensureAuthSecret, getAuthSecret } from "./lib/auth/secret";
+import { stampClientIp } from "./lib/client-ip";
 import { getDb } from "./lib/db/client";
 import { migrateDatabase } from "./lib/db/migrate";
 import { env } from "./lib/env";
@@ -28,10 +30,16 @@ async function main() {
     if (seeded.questions) log.info(`question bank: added ${seeded.passages} passages, ${seeded.questions} questions`);
   }
 
+  // Before Next starts: a fresh clone gets its session secret here (docs/accounts.md).
+  const secret = ensureAuthSecret();
+  if (secret.source === "file" && secret.created) log.info(`auth: generated a session secret in ${secret.file}`);
+
   const app = next({ dev, hostname: "localhost", port: env.PORT });
   await app.prepare();
   const handleRequest = app.getRequestHandler();
   const httpServer = createServer((req, res) => {
+    // Rate limits key on this header; a client-sent copy is overwritten (lib/client-ip.ts).
+    stampClientIp(req, env.CRUX_TRUST_PROXY);
     handleRequest(req, res).catch((error: unknown) => {
       log.error(`request ${req.url} failed: ${String(error)}`);
       if (!res.headersSent) res.writeHead(500).end("Internal server error");
@@ -45,7 +53,7 @@ async function main() {
     listener: createSocketListener(io),
     log: log.error,
   });
-  attachRealtime(io, { db, runner, log: log.error });
+  attachRealtime(io, { db, runner, log: log.error, authSecret: getAuthSecret() });
 
   await new Promise<void>((resolve) => httpServer.listen(env.PORT, env.HOST, resolve));
   const address = httpServer.address();

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import "./globals.css";
+import { UserMenu } from "./user-menu";
 
 export const metadata: Metadata = {
   title: "Crux — live debate for scalable oversight",
@@ -17,6 +18,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             Crux
           </Link>
           <span className="tagline">live debate for scalable-oversight research</span>
+          <UserMenu />
         </header>
         <main className="site-main">{children}</main>
       </body>

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerAdminCommand } from "./commands/admin";
 import { registerDebateCommand } from "./commands/debate";
 import { registerImportCommand } from "./commands/import";
 import { registerModelsCommand } from "./commands/models";
@@ -18,6 +19,7 @@ const program = new Command()
 registerDebateCommand(program);
 registerImportCommand(program);
 registerModelsCommand(program);
+registerAdminCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`crux: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -5,48 +5,80 @@ import { z } from "zod";
  * Every environment variable Crux reads, parsed once. Bad values fail at start with a message naming the
  * variable; nothing else in the code reads `process.env` directly.
  */
-const envSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default("0.0.0.0"),
-  /** SQLite file URL (`file:./path.db`); relative paths are resolved against the project root. */
-  DATABASE_URL: z
-    .string()
-    .regex(/^file:/, "only SQLite `file:` URLs are supported in this version (PostgreSQL is planned)")
-    .default("file:./.data/crux.db"),
-  /** Milliseconds between words when the offline debater streams (0 = as fast as possible). */
-  CRUX_OFFLINE_WORD_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(40),
-  /** Seed the question bank on start when it is empty (default on). */
-  CRUX_SEED_ON_START: z
-    .enum(["0", "1", "true", "false"])
-    .default("1")
-    .transform((v) => v === "1" || v === "true"),
-  /** Reuse stored model responses for identical calls (model, prompt, settings, seed): reproducible and free. */
-  CRUX_MODEL_CACHE: z
-    .enum(["0", "1", "true", "false"])
-    .default("1")
-    .transform((v) => v === "1" || v === "true"),
-  /** A JSON price table replacing data/model-prices.json. */
-  CRUX_MODEL_PRICES: z.string().min(1).optional(),
-  /** Per-attempt timeout of a model call, and how many attempts a call gets before it fails. */
-  CRUX_MODEL_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(120_000),
-  CRUX_MODEL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
-  /**
-   * Debater models a person may choose on the home page besides the offline default (comma-separated specs).
-   * Only these are offered, so guests cannot run up costs on arbitrary models.
-   */
-  CRUX_PLAY_MODELS: z
-    .string()
-    .default("")
-    .transform((v) =>
-      v
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean),
-    ),
-  /** Log level for the server's own messages. */
-  CRUX_LOG: z.enum(["silent", "error", "info", "debug"]).default("info"),
-});
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default("0.0.0.0"),
+    /** SQLite file URL (`file:./path.db`); relative paths are resolved against the project root. */
+    DATABASE_URL: z
+      .string()
+      .regex(/^file:/, "only SQLite `file:` URLs are supported in this version (PostgreSQL is planned)")
+      .default("file:./.data/crux.db"),
+    /** Milliseconds between words when the offline debater streams (0 = as fast as possible). */
+    CRUX_OFFLINE_WORD_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(40),
+    /** Seed the question bank on start when it is empty (default on). */
+    CRUX_SEED_ON_START: z
+      .enum(["0", "1", "true", "false"])
+      .default("1")
+      .transform((v) => v === "1" || v === "true"),
+    /** Reuse stored model responses for identical calls (model, prompt, settings, seed): reproducible and free. */
+    CRUX_MODEL_CACHE: z
+      .enum(["0", "1", "true", "false"])
+      .default("1")
+      .transform((v) => v === "1" || v === "true"),
+    /** A JSON price table replacing data/model-prices.json. */
+    CRUX_MODEL_PRICES: z.string().min(1).optional(),
+    /** Per-attempt timeout of a model call, and how many attempts a call gets before it fails. */
+    CRUX_MODEL_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(120_000),
+    CRUX_MODEL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
+    /**
+     * Debater models a person may choose on the home page besides the offline default (comma-separated specs).
+     * Only these are offered, so guests cannot run up costs on arbitrary models.
+     */
+    CRUX_PLAY_MODELS: z
+      .string()
+      .default("")
+      .transform((v) =>
+        v
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    /**
+     * Signs and encrypts account sessions (next-auth JWTs). When unset, one is generated at first start and kept in
+     * `auth-secret` next to the SQLite file (lib/auth/secret.ts). At least 32 characters: `openssl rand -base64 32`.
+     */
+    AUTH_SECRET: z.string().min(32, "must be at least 32 characters (try `openssl rand -base64 32`)").optional(),
+    /** Public URL of the site when behind a proxy (read by next-auth itself; checked here so a typo fails early). */
+    AUTH_URL: z.url().optional(),
+    /** GitHub OAuth app credentials; "Sign in with GitHub" is offered only when both are set. */
+    AUTH_GITHUB_ID: z.string().min(1).optional(),
+    AUTH_GITHUB_SECRET: z.string().min(1).optional(),
+    /** Sign-in (and sign-up) attempts allowed per email address, and per client IP, in any 15 minutes. */
+    CRUX_SIGNIN_LIMIT_PER_EMAIL: z.coerce.number().int().min(1).max(100_000).default(10),
+    CRUX_SIGNIN_LIMIT_PER_IP: z.coerce.number().int().min(1).max(100_000).default(50),
+    /**
+     * Behind a reverse proxy: take the client's IP (for rate limits) from the last X-Forwarded-For entry, which the
+     * proxy appends. Off by default, since a client could otherwise spoof it.
+     */
+    CRUX_TRUST_PROXY: z
+      .enum(["0", "1", "true", "false"])
+      .default("0")
+      .transform((v) => v === "1" || v === "true"),
+    /** Log level for the server's own messages. */
+    CRUX_LOG: z.enum(["silent", "error", "info", "debug"]).default("info"),
+  })
+  .superRefine((value, ctx) => {
+    // Half a GitHub configuration would silently leave the button out; say so instead.
+    if (Boolean(value.AUTH_GITHUB_ID) !== Boolean(value.AUTH_GITHUB_SECRET)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [value.AUTH_GITHUB_ID ? "AUTH_GITHUB_SECRET" : "AUTH_GITHUB_ID"],
+        message: "set both AUTH_GITHUB_ID and AUTH_GITHUB_SECRET, or neither",
+      });
+    }
+  });
 
 export type Env = z.infer<typeof envSchema>;
 

@@ -146,7 +146,7 @@ export async function migrateDatabase(options: MigrateOptions = {}): Promise<{ a
   const applied: string[] = [];
   try {
     // WAL lets the app read while a writer (or this migrator) works; it is a property of the file and persists.
-    db.pragma("journal_mode = WAL");
+    setWalMode(db);
     // Prisma's table-redefinition migrations rely on `PRAGMA foreign_keys=OFF`, which is a no-op inside a
     // transaction; with enforcement on, their `DROP TABLE` would fire ON DELETE CASCADE on child rows. So apply
     // with enforcement off (SQLite's documented recipe for schema changes) and verify with foreign_key_check
@@ -224,4 +224,20 @@ function recordFailure(db: Database.Database, migration: MigrationFile, startedA
      VALUES (?, ?, NULL, ?, ?, NULL, ?, 0)`,
   ).run(id, migration.checksum, migration.name, errorMessage(error), startedAt);
   return id;
+}
+
+/**
+ * Switches the file to WAL. The switch needs a moment of exclusive access and SQLite does not apply the busy
+ * timeout to it, so concurrent starts (several processes on one fresh file) retry briefly instead of failing.
+ */
+function setWalMode(db: Database.Database): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      db.pragma("journal_mode = WAL");
+      return;
+    } catch (error) {
+      if (attempt >= 100 || !/SQLITE_BUSY|database is locked/i.test(String(error))) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
 }

@@ -1,4 +1,4 @@
-import type { SessionUser } from "../auth/guest";
+import { hasRole, type SessionUser } from "../auth/roles";
 import type { Db } from "../db/client";
 import { CruxError } from "../errors";
 
@@ -8,10 +8,9 @@ import { CruxError } from "../errors";
  * watch any match read-only as observers, with the story and the answer; never the other way round.
  */
 
-const OBSERVER_ROLES = new Set(["researcher", "admin"]);
-
-export function canObserve(user: SessionUser): boolean {
-  return OBSERVER_ROLES.has(user.role);
+/** Researchers (and admins, who include them) may watch matches. */
+export function canObserve(user: SessionUser | null): boolean {
+  return hasRole(user, "researcher");
 }
 
 /** Throws NOT_FOUND / FORBIDDEN unless `user` is the match's judge. */

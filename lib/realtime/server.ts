@@ -1,12 +1,13 @@
-import { parse as parseCookie } from "cookie";
 import type { Server, Socket } from "socket.io";
 import type { z } from "zod";
-import { getUserBySessionToken, SESSION_COOKIE, type SessionUser } from "../auth/guest";
+import { type CookieJar, parseCookies, resolveUser } from "../auth/resolve-user";
+import type { SessionUser } from "../auth/roles";
 import type { Db } from "../db/client";
 import { viewFor } from "../debate/view";
 import { CruxError, toErrorPayload } from "../errors";
 import { assertJudgeOf, assertObserverOf } from "../matches/access";
 import type { MatchListener, MatchRunner } from "../matches/runner";
+import { SlidingWindowLimiter } from "../rate-limit";
 import {
   type Ack,
   type ClientToServerEvents,
@@ -19,14 +20,21 @@ import {
 } from "./protocol";
 
 /**
- * socket.io glue: authenticates the handshake from the session cookie, then one small handler per client event.
- * Each handler parses its payload with the protocol's zod schema, authorizes, calls the runner, and answers
- * with an ack; errors become `{ ok: false, error }` acks and never reach other clients or crash the server.
+ * socket.io glue: authenticates the handshake from the session cookies (account or guest, exactly as pages do),
+ * then one small handler per client event. Each handler is rate limited per connection, re-checks the session (so
+ * a revoked session or a changed role stops a connected socket at its next intent), parses its payload with the
+ * protocol's zod schema, authorizes, calls the runner, and answers with an ack; errors become
+ * `{ ok: false, error }` acks and never reach other clients or crash the server.
  */
 
 interface SocketData {
   user: SessionUser;
+  /** The handshake's cookies, to re-check the session on every event. */
+  cookies: CookieJar;
 }
+
+/** Intents a connection may send per second; more get a RATE_LIMITED ack. */
+export const SOCKET_EVENTS_PER_SECOND = 20;
 
 export type CruxServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type CruxSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -44,18 +52,24 @@ export function createSocketListener(io: CruxServer): MatchListener {
   };
 }
 
-export function attachRealtime(io: CruxServer, deps: { db: Db; runner: MatchRunner; log?: (line: string) => void }) {
+export function attachRealtime(
+  io: CruxServer,
+  deps: { db: Db; runner: MatchRunner; log?: (line: string) => void; authSecret?: string },
+) {
   const { db, runner } = deps;
+  const limiter = new SlidingWindowLimiter({ limit: SOCKET_EVENTS_PER_SECOND, windowMs: 1000 });
+  const authenticate = (cookies: CookieJar) => resolveUser(db, cookies, { secret: deps.authSecret });
 
   io.use(async (socket, next) => {
     try {
       if (!handshakeAuthSchema.safeParse(socket.handshake.auth).success) {
         return next(new Error("UNSUPPORTED_VERSION: reload the page to get the current version of Crux."));
       }
-      const cookies = parseCookie(socket.handshake.headers.cookie ?? "");
-      const user = await getUserBySessionToken(db, cookies[SESSION_COOKIE]);
+      const cookies = parseCookies(socket.handshake.headers.cookie);
+      const user = await authenticate(cookies);
       if (!user) return next(new Error("NOT_AUTHENTICATED: start a game from the home page first."));
       socket.data.user = user;
+      socket.data.cookies = cookies;
       next();
     } catch (error) {
       deps.log?.(`handshake failed: ${String(error)}`);
@@ -64,38 +78,63 @@ export function attachRealtime(io: CruxServer, deps: { db: Db; runner: MatchRunn
   });
 
   io.on("connection", (socket: CruxSocket) => {
-    handle(socket, "match:join", joinMatchSchema, async ({ matchId }) => {
-      await assertJudgeOf(db, socket.data.user, matchId);
+    socket.on("disconnect", () => limiter.reset(socket.id));
+
+    handle(socket, "match:join", joinMatchSchema, async ({ matchId }, user) => {
+      await assertJudgeOf(db, user, matchId);
       await socket.join([roomFor(matchId, "judge"), streamRoomFor(matchId)]);
       // Joining starts a waiting match and is idempotent otherwise, so a reconnecting judge simply resyncs.
       return viewFor(await runner.start(matchId), "judge");
     });
 
-    handle(socket, "match:observe", joinMatchSchema, async ({ matchId }) => {
-      await assertObserverOf(db, socket.data.user, matchId);
+    handle(socket, "match:observe", joinMatchSchema, async ({ matchId }, user) => {
+      await assertObserverOf(db, user, matchId);
       await socket.join([roomFor(matchId, "observer"), streamRoomFor(matchId)]);
       // Observing never starts or drives a match: it only shows it.
       return viewFor(await runner.snapshot(matchId), "observer");
     });
 
-    handle(socket, "judge:step", judgeStepSchema, async ({ matchId, ...intent }) => {
-      const snapshot = await runner.submitJudgeStep(matchId, socket.data.user.id, intent);
+    handle(socket, "judge:step", judgeStepSchema, async ({ matchId, ...intent }, user) => {
+      const snapshot = await runner.submitJudgeStep(matchId, user.id, intent);
       return viewFor(snapshot, "judge");
     });
   });
 
   /**
-   * Registers one event handler with validation and error acks. A payload that fails its schema, a missing ack
-   * callback, or a thrown error never throws out of the handler.
+   * Registers one event handler with rate limiting, a session re-check, validation and error acks. A payload that
+   * fails its schema, a missing ack callback, or a thrown error never throws out of the handler.
    */
   function handle<S extends z.ZodType, R>(
     socket: CruxSocket,
     event: keyof ClientToServerEvents,
     schema: S,
-    action: (payload: z.infer<S>) => Promise<R>,
+    action: (payload: z.infer<S>, user: SessionUser) => Promise<R>,
   ): void {
     const listener = async (payload: unknown, ack?: unknown) => {
       const reply = typeof ack === "function" ? (ack as (response: Ack<R>) => void) : () => undefined;
+      // Counted before anything else, so even malformed floods are cut off cheaply.
+      const allowed = limiter.consume(socket.id);
+      if (!allowed.ok) {
+        reply({
+          ok: false,
+          error: { code: "RATE_LIMITED", message: `Too many requests: wait ${allowed.retryAfterMs} ms and retry.` },
+        });
+        return;
+      }
+      let user: SessionUser | null;
+      try {
+        user = await authenticate(socket.data.cookies);
+      } catch (error) {
+        deps.log?.(`${event} session check failed: ${String(error)}`);
+        reply({ ok: false, error: toErrorPayload(error) });
+        return;
+      }
+      if (!user) {
+        reply({ ok: false, error: { code: "NOT_AUTHENTICATED", message: "Your session has ended: sign in again." } });
+        socket.disconnect();
+        return;
+      }
+      socket.data.user = user;
       const parsed = schema.safeParse(payload);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
@@ -107,7 +146,7 @@ export function attachRealtime(io: CruxServer, deps: { db: Db; runner: MatchRunn
         return;
       }
       try {
-        reply({ ok: true, data: await action(parsed.data) });
+        reply({ ok: true, data: await action(parsed.data, user) });
       } catch (error) {
         if (!(error instanceof CruxError)) deps.log?.(`${event} failed: ${String(error)}`);
         reply({ ok: false, error: toErrorPayload(error) });

@@ -15,22 +15,25 @@ export interface CliResult {
 /**
  * Runs `crux …` exactly as `npx crux` does (bin/crux.mjs), from another working directory, on the given database.
  * Provider and Crux variables of the calling shell are dropped, so a developer's real keys are never used; `env`
- * is the only configuration the command sees.
+ * is the only configuration the command sees. Standard input is `input` (default: empty), then closed.
  */
 export async function runCrux(
   args: string[],
   databaseUrl: string,
   env: Record<string, string> = {},
+  input = "",
 ): Promise<CliResult> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   // Node leaves variables whose value is undefined out of the child's environment.
   for (const name of Object.keys(childEnv)) if (/^(OPENAI_|ANTHROPIC_|CRUX_)/.test(name)) childEnv[name] = undefined;
   Object.assign(childEnv, env, { DATABASE_URL: databaseUrl, CRUX_LOG: "error" });
   try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(root, "bin", "crux.mjs"), ...args], {
+    const running = run(process.execPath, [path.join(root, "bin", "crux.mjs"), ...args], {
       cwd: os.tmpdir(),
       env: childEnv,
     });
+    running.child.stdin?.end(input);
+    const { stdout, stderr } = await running;
     return { stdout, stderr, code: 0 };
   } catch (error) {
     const failed = error as { stdout: string; stderr: string; code: number };

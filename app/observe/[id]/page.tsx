@@ -1,22 +1,13 @@
-import Link from "next/link";
 import { JudgeRoom } from "@/components/judge-room";
-import { getCurrentUser } from "@/lib/auth/session";
-import { canObserve } from "@/lib/matches/access";
+import { requireRole } from "@/lib/auth/session";
 
-/** A researcher watches a live match read-only, with the story and the answer that the judge cannot see. */
+/**
+ * A researcher watches a live match read-only, with the story and the answer that the judge cannot see. Anyone
+ * else is sent to sign in with a researcher (or admin) account; the socket checks again (`assertObserverOf`).
+ */
 export default async function ObservePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const user = await getCurrentUser();
-  if (!user || !canObserve(user)) {
-    return (
-      <section className="notice">
-        <h1>Researchers only</h1>
-        <p>Watching a match needs a researcher account.</p>
-        <p>
-          <Link href="/">Back to the start</Link>
-        </p>
-      </section>
-    );
-  }
+  await requireRole("researcher", { callbackUrl: `/observe/${encodeURIComponent(id)}` });
+  // biome-ignore lint/a11y/useValidAriaRole: `role` is JudgeRoom's own prop (judge or observer), not an ARIA role.
   return <JudgeRoom matchId={id} role="observer" />;
 }

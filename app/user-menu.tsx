@@ -1,0 +1,33 @@
+import Link from "next/link";
+import { hasRole, isAccount, parseRole, ROLE_LABELS } from "@/lib/auth/roles";
+import { getCurrentUser } from "@/lib/auth/session";
+import { signOutAction } from "./auth-actions";
+
+/** The header's right-hand side: who is signed in (account or guest) and the matching links and Sign out button. */
+export async function UserMenu() {
+  const user = await getCurrentUser();
+  if (isAccount(user) && user) {
+    return (
+      <nav className="user-menu" aria-label="Account">
+        <span data-testid="signed-in-as">
+          Signed in as <strong>{user.name ?? user.email}</strong>{" "}
+          <span className="muted">({ROLE_LABELS[parseRole(user.role)]})</span>
+        </span>
+        <Link href="/account">Account</Link>
+        {hasRole(user, "admin") && <Link href="/admin/users">Users</Link>}
+        <form action={signOutAction}>
+          <button type="submit" className="button small">
+            Sign out
+          </button>
+        </form>
+      </nav>
+    );
+  }
+  return (
+    <nav className="user-menu" aria-label="Account">
+      {user && <span className="muted">Playing as a guest</span>}
+      <Link href="/signin">Sign in</Link>
+      <Link href="/signup">{user ? "Sign up to keep your games" : "Sign up"}</Link>
+    </nav>
+  );
+}

@@ -1,0 +1,73 @@
+import { z } from "zod";
+
+/**
+ * What a person types to sign up or sign in, validated once here for the forms, next-auth's `authorize` and the
+ * CLI. Plain module (no server imports), so a form could import it too.
+ */
+export const PASSWORD_MIN = 10;
+export const PASSWORD_MAX = 200;
+
+/** Emails are compared lower-cased and trimmed, so "Ada@Example.org " and "ada@example.org" are one account. */
+export const emailSchema = z
+  .string({ error: "Enter your email address." })
+  .trim()
+  .toLowerCase()
+  .min(1, "Enter your email address.")
+  .max(254, "That email address is too long.")
+  .pipe(z.email("Enter a valid email address."));
+
+export const passwordSchema = z
+  .string({ error: "Enter a password." })
+  .min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters.`)
+  .max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters.`);
+
+/** Display name; blank means none. */
+export const nameSchema = z
+  .string()
+  .trim()
+  .max(80, "Keep the name under 80 characters.")
+  .optional()
+  .transform((v) => v || undefined);
+
+export const signInSchema = z.object({
+  email: emailSchema,
+  // Sign-in does not re-apply the length rules (an admin-set password might predate them), only a sane bound.
+  password: z
+    .string({ error: "Enter your password." })
+    .min(1, "Enter your password.")
+    .max(PASSWORD_MAX * 4),
+});
+export type SignInInput = z.infer<typeof signInSchema>;
+
+export const signUpSchema = z.object({ email: emailSchema, password: passwordSchema, name: nameSchema });
+export type SignUpInput = z.infer<typeof signUpSchema>;
+
+/**
+ * Where to go after signing in: a path on this site only (no `//host` or `/\host`, which browsers treat as another
+ * origin), else the home page.
+ */
+export const callbackUrlSchema = z
+  .string()
+  .max(2000)
+  .regex(/^\/(?![/\\])/)
+  .catch("/");
+
+/** What a sign-in or sign-up form shows after a refused attempt (returned by the server actions). */
+export interface AuthFormState {
+  /** A message about the whole attempt (wrong password, too many attempts, …). */
+  error?: string;
+  /** Field name → message. */
+  fields?: Record<string, string>;
+  /** What was typed (never the password), to fill the form again. */
+  values?: { email?: string; name?: string };
+}
+
+/** Field name → first message, for showing errors next to the fields. */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = String(issue.path[0] ?? "form");
+    out[key] ??= issue.message;
+  }
+  return out;
+}
