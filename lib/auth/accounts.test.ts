@@ -1,9 +1,6 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "../db/client";
-import { migrateDatabase } from "../db/migrate";
+import { beforeAll, describe, expect, it } from "vitest";
+import { tempDatabase } from "../../tests/support/temp-db";
+import type { Db } from "../db/client";
 import { ACCOUNT_COOKIE, mintAccountToken, SECURE_ACCOUNT_COOKIE } from "./account-token";
 import { signInWithPassword, signUpWithPassword } from "./accounts";
 import { createGuestSession, SESSION_COOKIE } from "./guest";
@@ -12,17 +9,10 @@ import { changeUserRole, createOrPromoteAdmin, revokeUserSessions } from "./user
 
 const SECRET = "unit-test-secret-that-is-long-enough-to-use";
 const PASSWORD = "a perfectly fine password";
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crux-accounts-"));
-const url = `file:${path.join(dir, "crux.db")}`;
+const temp = tempDatabase("accounts");
 let db: Db;
-
-beforeAll(async () => {
-  await migrateDatabase({ url });
-  db = createDb(url);
-});
-afterAll(async () => {
-  await db?.$disconnect();
-  fs.rmSync(dir, { recursive: true, force: true });
+beforeAll(() => {
+  db = temp.db();
 });
 
 /** Cookies for an account session minted as next-auth would. */

@@ -1,23 +1,13 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { AdapterAccount } from "next-auth/adapters";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "../db/client";
-import { migrateDatabase } from "../db/migrate";
+import { beforeAll, describe, expect, it } from "vitest";
+import { tempDatabase } from "../../tests/support/temp-db";
+import type { Db } from "../db/client";
 import { createCruxAdapter } from "./adapter";
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crux-adapter-"));
-const url = `file:${path.join(dir, "crux.db")}`;
+const temp = tempDatabase("adapter");
 let db: Db;
-
-beforeAll(async () => {
-  await migrateDatabase({ url });
-  db = createDb(url);
-});
-afterAll(async () => {
-  await db?.$disconnect();
-  fs.rmSync(dir, { recursive: true, force: true });
+beforeAll(() => {
+  db = temp.db();
 });
 
 describe("the OAuth adapter (GitHub sign-in)", () => {

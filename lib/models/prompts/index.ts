@@ -88,14 +88,17 @@ function debaterTask(input: DebaterTurnInput, questions: readonly JudgeQuestion[
             "directly at the start of your turn, then continue your argument.",
     );
   }
-  if (round === totalRounds) {
-    lines.push(
-      totalRounds === 1
-        ? "There is only this one round."
-        : "This is the final round: make the closing case you want the judge to remember.",
-    );
-  }
+  const closing = finalRoundNote(round, totalRounds);
+  if (closing) lines.push(closing);
   return lines.join(" ");
+}
+
+/** What a speaker is told about the last round (the same for debaters and consultants). */
+function finalRoundNote(round: number, totalRounds: number): string | null {
+  if (round !== totalRounds) return null;
+  return totalRounds === 1
+    ? "There is only this one round."
+    : "This is the final round: make the closing case you want the judge to remember.";
 }
 
 function consultantTask(input: DebaterTurnInput, questions: readonly JudgeQuestion[]): string {
@@ -115,13 +118,8 @@ function consultantTask(input: DebaterTurnInput, questions: readonly JudgeQuesti
             "evidence from the story, and answer the doubts the judge is likely to have.",
     );
   }
-  if (round === totalRounds) {
-    lines.push(
-      totalRounds === 1
-        ? "There is only this one round."
-        : "This is the final round: make the closing case you want the judge to remember.",
-    );
-  }
+  const closing = finalRoundNote(round, totalRounds);
+  if (closing) lines.push(closing);
   return lines.join(" ");
 }
 
