@@ -5,6 +5,7 @@ import { createQuoteVerifier, verifyTurnQuotes } from "../../debate/quotes";
 import type { JudgeQuestion, Protocol, Seat, TurnRecord } from "../../debate/types";
 import { providersFromEnv } from "../providers/config";
 import { createLlmRuntime } from "../runtime";
+import { TEST_OPTIONS, TEST_PASSAGE, TEST_QUESTION } from "../test-story";
 import type { DebaterTurnInput, JudgeInput } from "../types";
 import { createLlmDebater } from "./debater";
 import { createLlmJudge } from "./judge";
@@ -14,14 +15,9 @@ import { createLlmJudge } from "./judge";
  * judge asks a question when its prompt offers one, and whose speakers echo the latest judge question).
  */
 
-const PASSAGE = [
-  "Captain Ilse Varga walked slowly onto the bridge of the Meridian.",
-  "She told the crew that the reactor had been leaking coolant for three days.",
-  "Nobody aboard believed her until the lights in the galley flickered out.",
-  "The engineer Tomas Reyes later admitted he had disabled the alarm himself.",
-].join(" ");
-const QUESTION = "Why did the crew finally believe the captain?";
-const OPTIONS = ["Because the galley lights failed", "Because the engineer confessed"];
+const PASSAGE = TEST_PASSAGE;
+const QUESTION = TEST_QUESTION;
+const OPTIONS = TEST_OPTIONS;
 const ASKED = "What does the story say about Why did the?";
 const MODEL = "openai:gpt-4o-mini";
 

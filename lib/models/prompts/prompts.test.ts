@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createQuoteVerifier, verifyTurnQuotes } from "../../debate/quotes";
 import type { Seat, TurnRecord } from "../../debate/types";
+import { TEST_OPTIONS, TEST_PASSAGE, TEST_QUESTION } from "../test-story";
 import type { DebaterTurnInput, JudgeInput } from "../types";
 import {
   consultantPrompt,
@@ -18,15 +19,9 @@ import {
   renderTemplate,
 } from "./index";
 
-const PASSAGE = [
-  "Captain Ilse Varga walked slowly onto the bridge of the Meridian.",
-  "She told the crew that the reactor had been leaking coolant for three days.",
-  "Nobody aboard believed her until the lights in the galley flickered out.",
-  "The engineer Tomas Reyes later admitted he had disabled the alarm himself.",
-].join(" ");
-
-const QUESTION = "Why did the crew finally believe the captain?";
-const OPTIONS = ["Because the galley lights failed", "Because the engineer confessed"];
+const PASSAGE = TEST_PASSAGE;
+const QUESTION = TEST_QUESTION;
+const OPTIONS = TEST_OPTIONS;
 
 /** A turn whose quotes are checked against PASSAGE, as the match runner stores it. */
 function turn(round: number, speaker: Seat, option: number, text: string): TurnRecord {
