@@ -9,6 +9,7 @@ import { env } from "./lib/env";
 import { createLogger } from "./lib/log";
 import { createModels } from "./lib/matches/models";
 import { MatchRunner } from "./lib/matches/runner";
+import { registerRunner } from "./lib/matches/runner-registry";
 import { seedQuestionBank } from "./lib/questions/seed";
 import { PROTOCOL_VERSION } from "./lib/realtime/protocol";
 import { attachRealtime, type CruxServer, createSocketListener } from "./lib/realtime/server";
@@ -53,6 +54,7 @@ async function main() {
     listener: createSocketListener(io),
     log: log.error,
   });
+  registerRunner(runner);
   attachRealtime(io, { db, runner, log: log.error, authSecret: getAuthSecret() });
 
   await new Promise<void>((resolve) => httpServer.listen(env.PORT, env.HOST, resolve));

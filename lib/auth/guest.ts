@@ -31,6 +31,14 @@ export async function createGuestSession(db: Db): Promise<{ user: SessionUser; t
   return { user, token, expires };
 }
 
+/** A new cookie session for an existing user (study participants arriving by link); returns the raw token. */
+export async function createSessionFor(db: Db, userId: string): Promise<{ token: string; expires: Date }> {
+  const token = randomBytes(32).toString("base64url");
+  const expires = new Date(Date.now() + GUEST_SESSION_DAYS * 24 * 3600 * 1000);
+  await db.session.create({ data: { userId, sessionToken: hashToken(token), expires } });
+  return { token, expires };
+}
+
 /**
  * The user a session token belongs to, or null when the token is unknown, expired, or older than the user's last
  * "sign out everywhere" (revocation deletes these sessions too; the date check covers a race with it).

@@ -2,12 +2,12 @@ import { randomInt } from "node:crypto";
 import type { Db } from "../db/client";
 import { type MatchConfigInput, matchConfigSchema } from "../debate/config";
 import { seatsOf } from "../debate/protocols";
-import type { DebaterSeat } from "../debate/types";
+import type { DebaterSeat, Seat } from "../debate/types";
 import { CruxError } from "../errors";
 import { DEFAULT_DEBATER } from "../models/resolver";
 import { pickRandomQuestion } from "../questions/queries";
 import { mulberry32 as seeded } from "../random";
-import { createMatch } from "./repository";
+import { createMatch, type MatchStudyLink } from "./repository";
 
 export interface NewMatchOptions {
   /** A question id, or omitted for a random one from `source`. */
@@ -18,6 +18,10 @@ export interface NewMatchOptions {
   debaterModels?: [string, string];
   seed?: number;
   config?: Omit<MatchConfigInput, "seed" | "firstSpeaker" | "optionOrder">;
+  /** Counterbalanced set-up chosen by a study plan instead of the seeded draws (lib/studies/plan.ts matchSetup). */
+  setup?: { aOption: number; honest: boolean; firstSpeaker: Seat; optionOrder: number[] };
+  /** Study bookkeeping stored with the match. */
+  study?: MatchStudyLink;
 }
 
 /**
@@ -35,10 +39,13 @@ export async function createDebateMatch(db: Db, options: NewMatchOptions): Promi
   if (!question) throw new CruxError("NOT_FOUND", `No question with id ${questionId}.`);
 
   const random = seeded(seed ^ 0x5bd1e995);
-  const aOption = random() < 0.5 ? 0 : 1;
-  const firstSpeaker = random() < 0.5 ? "A" : "B";
-  const optionOrder = random() < 0.5 ? [0, 1] : [1, 0];
-  const honest = random() < 0.5;
+  const drawn = {
+    aOption: random() < 0.5 ? 0 : 1,
+    firstSpeaker: (random() < 0.5 ? "A" : "B") as Seat,
+    optionOrder: random() < 0.5 ? [0, 1] : [1, 0],
+    honest: random() < 0.5,
+  };
+  const { aOption, firstSpeaker, optionOrder, honest } = options.setup ?? drawn;
   const config = matchConfigSchema.parse({ ...options.config, firstSpeaker, optionOrder, seed });
   const [modelA, modelB] = options.debaterModels ?? [DEFAULT_DEBATER, DEFAULT_DEBATER];
   const seats = seatsOf(config.protocol);
@@ -55,6 +62,7 @@ export async function createDebateMatch(db: Db, options: NewMatchOptions): Promi
     debaters,
     judgeId: options.judgeId ?? null,
     judgeModel: options.judgeModel ?? null,
+    study: options.study,
   });
   return { id: match.id, seed };
 }

@@ -52,6 +52,19 @@ export interface CreateMatchInput {
   debaters: DebaterSeat[];
   judgeId?: string | null;
   judgeModel?: string | null;
+  study?: MatchStudyLink;
+}
+
+/** What ties a match to a study: stored with it for assignment, resumable runs and analysis. */
+export interface MatchStudyLink {
+  studyId: string;
+  studyVersionId: string;
+  condition: string;
+  configHash: string;
+  slotId?: string;
+  runId?: string;
+  planKey?: string;
+  practice?: boolean;
 }
 
 /** Creates a match in status `waiting`. */
@@ -64,6 +77,7 @@ export async function createMatch(db: Db, input: CreateMatchInput): Promise<{ id
       debaters: asJson(input.debaters),
       judgeId: input.judgeId ?? null,
       judgeModel: input.judgeModel ?? null,
+      ...input.study,
       events: {
         create: { type: "match.created", payload: asJson({ config: input.config, debaters: input.debaters }) },
       },

@@ -101,6 +101,29 @@ export class MatchRunner {
     return this.toSnapshot(match);
   }
 
+  /**
+   * Ends a match that is not over — a researcher's action or a judge who dropped out: model calls are aborted, the
+   * status becomes `abandoned` with the reason, and every turn and judge step so far is kept. A finished match is
+   * left as it is.
+   */
+  async abandon(matchId: string, reason: string): Promise<MatchSnapshot> {
+    const match = await this.load(matchId);
+    await this.enqueue(match, async () => {
+      const { stored } = match;
+      if (stored.status === "complete" || stored.status === "abandoned" || stored.status === "errored") return;
+      stored.status = "abandoned";
+      stored.error = reason;
+      match.abort.abort();
+      this.clearTimer(match);
+      match.live.clear();
+      await setMatchStatus(this.options.db, matchId, "abandoned", reason);
+      this.publish(match);
+    });
+    await match.driving;
+    this.evictIfSettled(match);
+    return this.toSnapshot(match);
+  }
+
   /** Resumes every match that was running when the process last stopped. */
   async resumeInFlight(): Promise<number> {
     const ids = await listInFlightMatchIds(this.options.db);
@@ -148,7 +171,8 @@ export class MatchRunner {
     if (match.driving || this.stopped || match.stored.status !== "running") return;
     match.driving = this.driveLoop(match)
       .catch(async (error: unknown) => {
-        if (this.stopped) return;
+        // Stopping or abandoning aborts model calls: their errors are expected, not a failure of the match.
+        if (this.stopped || match.stored.status === "abandoned") return;
         const message = error instanceof Error ? error.message : String(error);
         this.options.log?.(`match ${match.stored.id} errored: ${message}`);
         await setMatchStatus(this.options.db, match.stored.id, "errored", message).catch(() => undefined);

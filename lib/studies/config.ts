@@ -1,0 +1,181 @@
+import { z } from "zod";
+import { samplingConfigSchema, scoringConfigSchema } from "../debate/config";
+import { PROTOCOLS } from "../debate/types";
+
+/**
+ * A study's design: the one schema behind the browser form, `crux study create file.yaml` and the API, so the
+ * three accept exactly the same thing. Plain module (the design form imports it). Unknown keys are rejected so a
+ * misspelt option fails loudly. The format is documented in docs/studies.md.
+ */
+
+const specSchema = z.string().trim().min(3, "a model spec such as offline:extractive or openai:gpt-4o-mini");
+const textSchema = (max: number) => z.string().trim().max(max);
+
+/** Which questions the study uses: a set, optional tag filter, how many, drawn with a seed (or listed ids). */
+export const questionPoolSchema = z.strictObject({
+  /** Question set: "quality", "truthfulqa", or the name of an imported set. */
+  source: z.string().trim().min(1).max(100).default("quality"),
+  /** How many questions to draw from the set (after the tag filter). */
+  count: z.int().min(1).max(10_000).default(10),
+  /** Seed of the draw, so the same design always gets the same questions. */
+  seed: z
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1),
+  /** Keep only questions carrying every one of these tags. */
+  tags: z.array(z.string().trim().min(1).max(100)).max(20).default([]),
+  /** An uploaded set: the questions' external ids in the source (overrides count/seed when given). */
+  ids: z.array(z.string().trim().min(1).max(200)).max(10_000).optional(),
+});
+
+/** A condition: one protocol with its settings, debaters and judge. Matches record the condition's name. */
+export const conditionSchema = z.strictObject({
+  name: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,39}$/, "1–40 letters, digits, spaces, '_', '-' or '.'"),
+  protocol: z.enum(PROTOCOLS),
+  rounds: z.int().min(1).max(10).default(3),
+  wordLimit: z.int().min(20).max(1000).default(150),
+  /** One spec for every seat, or [seat A, seat B]. */
+  debaters: z.union([specSchema, z.tuple([specSchema, specSchema])]).default("offline:extractive"),
+  /** "human" (participants judge) or an AI judge's model spec (automated runs; `--judge` overrides). */
+  judge: z.union([z.literal("human"), specSchema]).default("human"),
+  scoring: scoringConfigSchema.prefault({}),
+  sampling: samplingConfigSchema.prefault({}),
+  /** Time a human judge has per step, server-enforced; null = no limit. */
+  judgeTimeLimitSeconds: z.int().min(10).max(3600).nullable().default(null),
+});
+
+const choiceQuestionSchema = z.strictObject({
+  question: textSchema(1000).min(1),
+  options: z.array(textSchema(300).min(1)).min(2).max(10),
+  /** 0-based index of the answer a participant must give to pass. */
+  answer: z.int().min(0),
+});
+
+export const surveyQuestionSchema = z.strictObject({
+  id: z
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z0-9_]{0,39}$/, "lower-case letters, digits and '_', starting with a letter"),
+  prompt: textSchema(1000).min(1),
+  /** text: free answer; scale: 1–7 Likert; choice: one of `options`. */
+  kind: z.enum(["text", "scale", "choice"]).default("text"),
+  options: z.array(textSchema(300).min(1)).max(10).default([]),
+  required: z.boolean().default(false),
+});
+
+export const completionSchema = z.strictObject({
+  /**
+   * Where a participant is sent at the end, e.g. Prolific's "https://app.prolific.com/submissions/complete".
+   * The code is added as `?cc=CODE`, or replaces `{code}` when the URL contains it. Without a URL the code is shown.
+   */
+  redirectUrl: z.url({ protocol: /^https?$/ }).optional(),
+  codes: z
+    .strictObject({
+      completed: textSchema(100).min(1).default("CRUX-COMPLETE"),
+      failedCheck: textSchema(100).min(1).default("CRUX-FAILED-CHECK"),
+      removed: textSchema(100).min(1).default("CRUX-TIMED-OUT"),
+    })
+    .prefault({}),
+});
+
+export const DEFAULT_CONSENT =
+  "You are invited to take part in a research study on how people judge arguments made by AI systems. You will " +
+  "read debates about questions on short stories you cannot see, and say which answer you believe is correct. " +
+  "Taking part is voluntary; you may stop at any time. We record your answers, probabilities, explanations and " +
+  "timings, linked to a pseudonymous id, and use them only for research.";
+
+export const DEFAULT_INSTRUCTIONS =
+  "Two AI debaters argue for different answers to a question about a story. Only they can read the story; quotes " +
+  "they take from it are checked, and verified quotes are marked. After each round, move the slider to say how " +
+  "likely each answer is, then read another round or give your verdict. You score more for confident correct " +
+  "answers and lose more for confident wrong ones.";
+
+export const studyConfigSchema = z
+  .strictObject({
+    name: textSchema(200).min(1, "give the study a name"),
+    description: textSchema(5000).default(""),
+    questions: questionPoolSchema.prefault({}),
+    conditions: z.array(conditionSchema).min(1, "add at least one condition").max(12),
+    /** Judgments per question and condition. */
+    judgmentsPerQuestion: z.int().min(1).max(100).default(1),
+    /** Matches each participant judges (each on a different story). */
+    questionsPerJudge: z.int().min(1).max(100).default(4),
+    consent: textSchema(20_000).min(1).default(DEFAULT_CONSENT),
+    instructions: textSchema(20_000).min(1).default(DEFAULT_INSTRUCTIONS),
+    /** Questions a participant must answer correctly before judging; empty = no check. */
+    comprehensionCheck: z
+      .strictObject({
+        questions: z.array(choiceQuestionSchema).max(20).default([]),
+        /** Attempts allowed before the participant is sent off with the failed-check code. */
+        attempts: z.int().min(1).max(5).default(2),
+      })
+      .prefault({}),
+    /** A practice match before the real ones: the first condition's protocol, a question outside the pool, never analysed. */
+    practice: z.boolean().default(false),
+    survey: z.array(surveyQuestionSchema).max(20).default([]),
+    completion: completionSchema.prefault({}),
+    /** Minutes without a sign of life after which a participant's match is abandoned and its slot freed. */
+    dropoutMinutes: z
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(20),
+  })
+  .superRefine((config, ctx) => {
+    const names = new Set<string>();
+    config.conditions.forEach((condition, index) => {
+      const key = condition.name.toLowerCase();
+      if (names.has(key))
+        ctx.addIssue({ code: "custom", path: ["conditions", index, "name"], message: "condition names must differ" });
+      names.add(key);
+    });
+    config.comprehensionCheck.questions.forEach((question, index) => {
+      if (question.answer >= question.options.length)
+        ctx.addIssue({
+          code: "custom",
+          path: ["comprehensionCheck", "questions", index, "answer"],
+          message: "answer must be the index of one of the options",
+        });
+    });
+    const ids = new Set<string>();
+    config.survey.forEach((question, index) => {
+      if (ids.has(question.id))
+        ctx.addIssue({ code: "custom", path: ["survey", index, "id"], message: "survey ids must differ" });
+      ids.add(question.id);
+      if (question.kind === "choice" && question.options.length < 2)
+        ctx.addIssue({
+          code: "custom",
+          path: ["survey", index, "options"],
+          message: "a choice question needs at least two options",
+        });
+    });
+  });
+
+export type StudyConfig = z.output<typeof studyConfigSchema>;
+export type StudyConfigInput = z.input<typeof studyConfigSchema>;
+export type StudyCondition = z.output<typeof conditionSchema>;
+export type SurveyQuestion = z.output<typeof surveyQuestionSchema>;
+
+/** A launched version: the design plus the questions it resolved to (ids in the database), frozen and hashed. */
+export const frozenStudySchema = z.strictObject({
+  config: studyConfigSchema,
+  /** Question ids in pool order. */
+  questionIds: z.array(z.string()).min(1),
+  /** The practice match's question (outside the pool), when the design asks for practice. */
+  practiceQuestionId: z.string().nullable().default(null),
+});
+export type FrozenStudy = z.output<typeof frozenStudySchema>;
+
+/** Debater specs for seats A and B. */
+export function conditionDebaters(condition: StudyCondition): [string, string] {
+  return typeof condition.debaters === "string" ? [condition.debaters, condition.debaters] : condition.debaters;
+}
+
+/** Readable one-line summaries of zod issues ("conditions.0.protocol: Invalid option …"), for forms and the CLI. */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.length ? issue.path.join(".") : "(study)"}: ${issue.message}`);
+}

@@ -1,0 +1,349 @@
+import { z } from "zod";
+import { createSessionFor } from "../auth/guest";
+import { isAccount, type SessionUser } from "../auth/roles";
+import type { Db } from "../db/client";
+import { asJson } from "../db/json";
+import { CruxError } from "../errors";
+import { assignNext, createConditionMatch, type EndMatch } from "./assignment";
+import type { StudyConfig, SurveyQuestion } from "./config";
+import { balanceFor } from "./plan";
+import { getStudyVersion } from "./repository";
+
+/**
+ * The participant's path through a study, as a server-side state machine: link → consent → instructions
+ * (→ comprehension check → practice) → matches, one at a time → survey → completion code. The browser only sends
+ * intents (`participantIntentSchema`); this module decides what comes next, so reloading, a second tab or coming
+ * back later with the same link always lands on the right step.
+ */
+
+export const STAGES = ["consent", "instructions", "check", "practice", "matches", "survey", "done"] as const;
+export type Stage = (typeof STAGES)[number];
+export type ParticipantStatus = "active" | "completed" | "failed_check" | "removed" | "full";
+
+/** Ids a recruiting platform appends to the study link (Prolific's names; other platforms can use the same). */
+export const externalIdsSchema = z.object({
+  PROLIFIC_PID: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "PROLIFIC_PID: 1–64 letters, digits, '_' or '-'")
+    .optional(),
+  STUDY_ID: z.string().trim().max(128).optional(),
+  SESSION_ID: z.string().trim().max(128).optional(),
+});
+export type ExternalIds = z.infer<typeof externalIdsSchema>;
+
+const answerSchema = z.union([z.string().max(4000), z.number()]);
+export const participantIntentSchema = z.discriminatedUnion("step", [
+  z.object({ step: z.literal("consent"), agree: z.literal(true, "Tick the box to agree before you continue.") }),
+  z.object({ step: z.literal("instructions") }),
+  z.object({ step: z.literal("check"), answers: z.array(z.int().min(0)).max(20) }),
+  z.object({ step: z.literal("practice") }),
+  z.object({ step: z.literal("next") }),
+  z.object({ step: z.literal("survey"), answers: z.record(z.string().max(40), answerSchema) }),
+]);
+export type ParticipantIntent = z.infer<typeof participantIntentSchema>;
+
+export interface JoinResult {
+  participantId: string;
+  userId: string;
+  /** A new cookie session to set (absent when the visitor already had one for this participant). */
+  session?: { token: string; expires: Date };
+}
+
+/**
+ * Arrival by link. The same browser, or the same PROLIFIC_PID, resumes the same participant; anyone else becomes
+ * a new participant of the study's current version, with the next arrival ordinal (which picks their row of the
+ * condition Latin square). Signed-in accounts are refused: a researcher trying the link would otherwise judge as
+ * themselves; a private window gives them a participant's view.
+ */
+export async function joinStudy(
+  db: Db,
+  input: { studyId: string; external: ExternalIds; current: SessionUser | null },
+): Promise<JoinResult> {
+  const study = await db.study.findUnique({ where: { id: input.studyId } });
+  if (!study) throw new CruxError("NOT_FOUND", "This study link is not valid.");
+  if (input.current && isAccount(input.current) && input.current.role !== "participant")
+    throw new CruxError(
+      "CONFLICT",
+      "You are signed in with an account. To take part, open the link in a private window or sign out first.",
+    );
+  if (input.current?.role === "participant") {
+    const mine = await db.participant.findUnique({ where: { userId: input.current.id } });
+    if (mine?.studyId === study.id) return { participantId: mine.id, userId: mine.userId };
+  }
+  const pid = input.external.PROLIFIC_PID;
+  if (pid) {
+    const returning = await db.participant.findUnique({
+      where: { studyId_externalId: { studyId: study.id, externalId: pid } },
+    });
+    if (returning) {
+      const session = await createSessionFor(db, returning.userId);
+      return { participantId: returning.id, userId: returning.userId, session };
+    }
+  }
+  if (study.status !== "live" || !study.currentVersionId)
+    throw new CruxError("CONFLICT", "This study is not taking participants right now. Please come back later.");
+  const versionId = study.currentVersionId;
+  // Arrival ordinals are unique per version: two arrivals computing the same one retry with the next.
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const ordinal = await db.participant.count({ where: { versionId } });
+    try {
+      const user = await db.user.create({ data: { role: "participant", name: pid ? `Prolific ${pid}` : null } });
+      try {
+        const participant = await db.participant.create({
+          data: {
+            studyId: study.id,
+            versionId,
+            userId: user.id,
+            ordinal,
+            externalId: pid ?? null,
+            externalStudy: input.external.STUDY_ID ?? null,
+            externalSession: input.external.SESSION_ID ?? null,
+          },
+        });
+        const session = await createSessionFor(db, user.id);
+        return { participantId: participant.id, userId: user.id, session };
+      } catch (error) {
+        await db.user.delete({ where: { id: user.id } });
+        throw error;
+      }
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      if (pid) {
+        // The same PROLIFIC_PID arrived twice at once: the other request created it; resume that one.
+        const other = await db.participant.findUnique({
+          where: { studyId_externalId: { studyId: study.id, externalId: pid } },
+        });
+        if (other)
+          return { participantId: other.id, userId: other.userId, session: await createSessionFor(db, other.userId) };
+      }
+    }
+  }
+  throw new CruxError("CONFLICT", "Too many people are arriving at once; please reload the page.");
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && "code" in error && error.code === "P2002";
+}
+
+/** What the participant's page shows: never the comprehension check's answers, gold or anything of other judges. */
+export interface ParticipantView {
+  participantId: string;
+  studyId: string;
+  studyName: string;
+  stage: Stage;
+  status: ParticipantStatus;
+  progress: { done: number; total: number };
+  consent: string;
+  instructions: string;
+  check: { questions: Array<{ question: string; options: string[] }>; attemptsLeft: number; failedOnce: boolean };
+  practice: { matchId: string | null; complete: boolean };
+  current: { matchId: string; complete: boolean } | null;
+  survey: SurveyQuestion[];
+  /** At the end: the code, and where to send the participant with it (null: show the code). */
+  completion: { code: string | null; redirectUrl: string | null } | null;
+}
+
+/** The participant's view for `user`, or null when the user is not a participant of this study. */
+export async function getParticipantView(
+  db: Db,
+  user: SessionUser | null,
+  studyId: string,
+): Promise<ParticipantView | null> {
+  if (!user || user.role !== "participant") return null;
+  const participant = await db.participant.findUnique({ where: { userId: user.id }, include: { study: true } });
+  if (!participant || participant.studyId !== studyId) return null;
+  const { config } = (await getStudyVersion(db, participant.versionId)).frozen;
+  const matches = await db.match.findMany({
+    where: { judgeId: user.id, studyId },
+    select: { id: true, status: true, practice: true, slotId: true },
+    orderBy: { createdAt: "asc" },
+  });
+  const practiceMatch = matches.find((m) => m.practice) ?? null;
+  const held = await db.slot.findFirst({ where: { participantId: participant.id, status: "assigned" } });
+  const currentMatch = held?.matchId ? matches.find((m) => m.id === held.matchId) : undefined;
+  const done = matches.filter((m) => !m.practice && m.status === "complete").length;
+  const stage = parseStage(participant.stage);
+  const status = participant.status as ParticipantStatus;
+  return {
+    participantId: participant.id,
+    studyId,
+    studyName: participant.study.name,
+    stage,
+    status,
+    progress: { done, total: config.questionsPerJudge },
+    consent: config.consent,
+    instructions: config.instructions,
+    check: {
+      questions: config.comprehensionCheck.questions.map(({ question, options }) => ({ question, options })),
+      attemptsLeft: Math.max(0, config.comprehensionCheck.attempts - participant.checkAttempts),
+      failedOnce: participant.checkAttempts > 0,
+    },
+    practice: { matchId: practiceMatch?.id ?? null, complete: practiceMatch?.status === "complete" },
+    current: currentMatch ? { matchId: currentMatch.id, complete: currentMatch.status === "complete" } : null,
+    survey: config.survey,
+    completion: stage === "done" ? completionFor(config, status, participant.completionCode) : null,
+  };
+}
+
+function parseStage(value: string): Stage {
+  return (STAGES as readonly string[]).includes(value) ? (value as Stage) : "consent";
+}
+
+/** The code and redirect for a finished participant. "full" gets no code: they should return the study. */
+export function completionFor(config: StudyConfig, status: ParticipantStatus, code: string | null) {
+  if (!code) return { code: null, redirectUrl: null };
+  const url = config.completion.redirectUrl;
+  if (!url) return { code, redirectUrl: null };
+  if (url.includes("{code}")) return { code, redirectUrl: url.replaceAll("{code}", encodeURIComponent(code)) };
+  const target = new URL(url);
+  target.searchParams.set("cc", code);
+  return { code, redirectUrl: target.toString() };
+}
+
+/**
+ * Applies one intent of the participant and moves them on. Intents for another stage than the current one are
+ * refused with CONFLICT (a stale tab), never applied out of order.
+ */
+export async function advanceParticipant(
+  db: Db,
+  userId: string,
+  studyId: string,
+  intent: ParticipantIntent,
+  options: { endMatch: EndMatch },
+): Promise<void> {
+  const participant = await db.participant.findUnique({ where: { userId } });
+  if (!participant || participant.studyId !== studyId)
+    throw new CruxError("FORBIDDEN", "You are not taking part in this study.");
+  const version = await getStudyVersion(db, participant.versionId);
+  const { config } = version.frozen;
+  const stage = parseStage(participant.stage);
+  await db.participant.update({ where: { id: participant.id }, data: { lastSeenAt: new Date() } });
+  if (participant.status !== "active" || stage === "done")
+    throw new CruxError("CONFLICT", "You have finished this study.");
+  const expected: Record<ParticipantIntent["step"], Stage> = {
+    consent: "consent",
+    instructions: "instructions",
+    check: "check",
+    practice: "practice",
+    next: "matches",
+    survey: "survey",
+  };
+  if (expected[intent.step] !== stage)
+    throw new CruxError("CONFLICT", "This page is out of date: it has been reloaded with your current step.");
+
+  const finish = (status: ParticipantStatus, code: string | null) =>
+    db.participant.update({
+      where: { id: participant.id },
+      data: { stage: "done", status, completionCode: code, finishedAt: new Date() },
+    });
+  const enter = async (next: Stage): Promise<void> => {
+    if (next === "check" && config.comprehensionCheck.questions.length === 0) return enter("practice");
+    if (next === "practice" && !version.frozen.practiceQuestionId) return enter("matches");
+    if (next === "survey" && config.survey.length === 0) {
+      await finish("completed", config.completion.codes.completed);
+      return;
+    }
+    await db.participant.update({ where: { id: participant.id }, data: { stage: next } });
+    if (next === "practice") await startPractice(db, participant, version);
+    if (next === "matches") await nextMatch();
+  };
+  const nextMatch = async (): Promise<void> => {
+    const result = await assignNext(db, participant.id, { endMatch: options.endMatch });
+    if (result.kind === "match") return;
+    if (result.kind === "full" && result.done === 0) {
+      await finish("full", null);
+      return;
+    }
+    await enter("survey");
+  };
+
+  switch (intent.step) {
+    case "consent":
+      return enter("instructions");
+    case "instructions":
+      return enter("check");
+    case "check": {
+      const questions = config.comprehensionCheck.questions;
+      const passed = questions.every((q, i) => intent.answers[i] === q.answer);
+      if (passed) return enter("practice");
+      const attempts = participant.checkAttempts + 1;
+      await db.participant.update({ where: { id: participant.id }, data: { checkAttempts: attempts } });
+      if (attempts >= config.comprehensionCheck.attempts)
+        await finish("failed_check", config.completion.codes.failedCheck);
+      return;
+    }
+    case "practice": {
+      const practice = await db.match.findFirst({ where: { judgeId: userId, studyId, practice: true } });
+      if (practice && (practice.status === "running" || practice.status === "waiting"))
+        throw new CruxError("CONFLICT", "Finish the practice match first.");
+      return enter("matches");
+    }
+    case "next": {
+      return nextMatch();
+    }
+    case "survey": {
+      const answers = validateSurvey(config.survey, intent.answers);
+      await db.participant.update({ where: { id: participant.id }, data: { survey: asJson(answers) } });
+      await finish("completed", config.completion.codes.completed);
+      return;
+    }
+  }
+}
+
+async function startPractice(
+  db: Db,
+  participant: { id: string; userId: string; studyId: string },
+  version: Awaited<ReturnType<typeof getStudyVersion>>,
+): Promise<void> {
+  const questionId = version.frozen.practiceQuestionId;
+  const condition = version.frozen.config.conditions[0];
+  if (!questionId || !condition) return;
+  const existing = await db.match.findFirst({
+    where: { judgeId: participant.userId, practice: true, studyId: participant.studyId },
+  });
+  if (existing) return;
+  const question = await db.question.findUniqueOrThrow({ where: { id: questionId }, select: { gold: true } });
+  await createConditionMatch(db, version, condition, {
+    questionId,
+    gold: question.gold,
+    balance: balanceFor(0),
+    judgeId: participant.userId,
+    link: { practice: true },
+    seedParts: ["practice", participant.id],
+  });
+}
+
+/** Checks survey answers against the design: required ones present, scales 1–7, choices among the options. */
+export function validateSurvey(
+  questions: readonly SurveyQuestion[],
+  answers: Record<string, string | number>,
+): Record<string, string | number> {
+  const clean: Record<string, string | number> = {};
+  for (const q of questions) {
+    const raw = answers[q.id];
+    const empty = raw === undefined || (typeof raw === "string" && raw.trim() === "");
+    if (empty) {
+      if (q.required) throw new CruxError("BAD_REQUEST", `Please answer: ${q.prompt}`);
+      continue;
+    }
+    if (q.kind === "scale") {
+      const value = Number(raw);
+      if (!Number.isInteger(value) || value < 1 || value > 7)
+        throw new CruxError("BAD_REQUEST", `"${q.prompt}" takes a whole number from 1 to 7.`);
+      clean[q.id] = value;
+    } else if (q.kind === "choice") {
+      if (typeof raw !== "string" || !q.options.includes(raw))
+        throw new CruxError("BAD_REQUEST", `"${q.prompt}": choose one of the options.`);
+      clean[q.id] = raw;
+    } else {
+      clean[q.id] = String(raw).trim().slice(0, 4000);
+    }
+  }
+  return clean;
+}
+
+/** Marks the participant as seen now (pages and socket events call it), for the monitor and dropout sweeps. */
+export async function touchParticipant(db: Db, userId: string): Promise<void> {
+  await db.participant.updateMany({ where: { userId }, data: { lastSeenAt: new Date() } });
+}
