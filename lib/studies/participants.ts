@@ -150,7 +150,7 @@ export async function getParticipantView(
   user: SessionUser | null,
   studyId: string,
 ): Promise<ParticipantView | null> {
-  if (!user || user.role !== "participant") return null;
+  if (user?.role !== "participant") return null;
   const participant = await db.participant.findUnique({ where: { userId: user.id }, include: { study: true } });
   if (!participant || participant.studyId !== studyId) return null;
   const { config } = (await getStudyVersion(db, participant.versionId)).frozen;
@@ -182,7 +182,7 @@ export async function getParticipantView(
     practice: { matchId: practiceMatch?.id ?? null, complete: practiceMatch?.status === "complete" },
     current: currentMatch ? { matchId: currentMatch.id, complete: currentMatch.status === "complete" } : null,
     survey: config.survey,
-    completion: stage === "done" ? completionFor(config, status, participant.completionCode) : null,
+    completion: stage === "done" ? completionFor(config, participant.completionCode) : null,
   };
 }
 
@@ -191,7 +191,7 @@ function parseStage(value: string): Stage {
 }
 
 /** The code and redirect for a finished participant. "full" gets no code: they should return the study. */
-export function completionFor(config: StudyConfig, status: ParticipantStatus, code: string | null) {
+export function completionFor(config: StudyConfig, code: string | null) {
   if (!code) return { code: null, redirectUrl: null };
   const url = config.completion.redirectUrl;
   if (!url) return { code, redirectUrl: null };

@@ -1,0 +1,235 @@
+import type { Db } from "../db/client";
+import type { MatchRunner } from "../matches/runner";
+import { createConditionMatch } from "./assignment";
+import { type PlanItem, planStudy } from "./plan";
+import { getStudyVersion, launchStudy, type StudyVersionRecord } from "./repository";
+
+/**
+ * Automated runs: every planned judgment of a study version, judged by an AI judge instead of a person, with
+ * bounded concurrency. One StudyRun row per (version, judge) records progress, so a run is resumable: completed
+ * plan items are skipped, a match that was in flight when the process stopped is continued where it was (the
+ * runner resumes from the database), and an errored or abandoned one is tried again with a fresh match. Model calls
+ * go through the response cache, so re-running a finished study is free and reproducible.
+ */
+
+/** The judge key of a run that uses each condition's own `judge` spec. */
+export const PER_CONDITION = "per-condition";
+
+export interface RunProgress {
+  runId: string;
+  judge: string;
+  status: "running" | "stopped" | "complete";
+  total: number;
+  completed: number;
+  errored: number;
+  skipped: number;
+  costUsd: number;
+  startedAt: Date;
+  /** Seconds left at the pace so far; null until one match has finished in this process. */
+  etaSeconds: number | null;
+}
+
+export interface RunSummary extends RunProgress {
+  /** Plan items this invocation ran (excludes those skipped as already done). */
+  ran: number;
+}
+
+export interface RunOptions {
+  studyId: string;
+  /** Judge model spec for every condition; omitted: each condition's own `judge` (which must not be "human"). */
+  judge?: string;
+  concurrency: number;
+  runner: MatchRunner;
+  /** Stop taking new matches (those running finish or stay resumable). */
+  signal?: AbortSignal;
+  onProgress?: (progress: RunProgress) => void;
+}
+
+/** Runs (or resumes) the study's automated run and resolves when no plan item is left or the signal fired. */
+export async function runStudy(db: Db, options: RunOptions): Promise<RunSummary> {
+  const version = await currentOrLaunchedVersion(db, options.studyId);
+  const judgeFor = judgeResolver(version, options.judge);
+  const items = await planOf(db, version);
+  const judgeKey = options.judge ?? PER_CONDITION;
+  const run = await db.studyRun.upsert({
+    where: { versionId_judge: { versionId: version.id, judge: judgeKey } },
+    create: { studyId: options.studyId, versionId: version.id, judge: judgeKey, total: items.length },
+    update: { status: "running", total: items.length, endedAt: null, heartbeatAt: new Date() },
+  });
+
+  const existing = await db.match.findMany({
+    where: { runId: run.id },
+    select: { id: true, planKey: true, status: true },
+    orderBy: { createdAt: "asc" },
+  });
+  const byKey = new Map<string, Array<{ id: string; status: string }>>();
+  for (const m of existing) if (m.planKey) byKey.set(m.planKey, [...(byKey.get(m.planKey) ?? []), m]);
+
+  const counts = { completed: 0, errored: 0, skipped: 0, ran: 0 };
+  const todo: Array<{ item: PlanItem; resume: string | null }> = [];
+  for (const item of items) {
+    const matches = byKey.get(item.key) ?? [];
+    if (matches.some((m) => m.status === "complete")) {
+      counts.skipped++;
+      continue;
+    }
+    const inFlight = matches.find((m) => m.status === "running" || m.status === "waiting");
+    todo.push({ item, resume: inFlight?.id ?? null });
+  }
+
+  const started = Date.now();
+  let costUsd = await runCost(db, run.id);
+  const progress = (status: RunProgress["status"]): RunProgress => {
+    const finished = counts.completed + counts.errored;
+    const left = todo.length - finished;
+    const elapsed = (Date.now() - started) / 1000;
+    return {
+      runId: run.id,
+      judge: judgeKey,
+      status,
+      total: items.length,
+      completed: counts.completed + counts.skipped,
+      errored: counts.errored,
+      skipped: counts.skipped,
+      costUsd,
+      startedAt: run.startedAt,
+      etaSeconds: finished > 0 ? Math.round((elapsed / finished) * left * 10) / 10 : null,
+    };
+  };
+  const save = async (status: RunProgress["status"]) => {
+    const p = progress(status);
+    await db.studyRun.update({
+      where: { id: run.id },
+      data: {
+        status,
+        completed: p.completed,
+        errored: p.errored,
+        skipped: p.skipped,
+        costUsd: p.costUsd,
+        heartbeatAt: new Date(),
+        ...(status === "running" ? {} : { endedAt: new Date() }),
+      },
+    });
+    options.onProgress?.(p);
+  };
+  await save("running");
+
+  const questions = await db.question.findMany({
+    where: { id: { in: [...new Set(todo.map((t) => t.item.questionId))] } },
+    select: { id: true, gold: true },
+  });
+  const gold = new Map(questions.map((q) => [q.id, q.gold]));
+  let next = 0;
+  const worker = async () => {
+    while (!options.signal?.aborted) {
+      const entry = todo[next++];
+      if (!entry) return;
+      const { item } = entry;
+      const condition = version.frozen.config.conditions.find((c) => c.name === item.condition);
+      if (!condition) throw new Error(`plan item ${item.key} names an unknown condition`);
+      const matchId =
+        entry.resume ??
+        (
+          await createConditionMatch(db, version, condition, {
+            questionId: item.questionId,
+            gold: gold.get(item.questionId) ?? 0,
+            balance: item.balance,
+            judgeModel: judgeFor(item.condition),
+            link: { runId: run.id, planKey: item.key },
+            seedParts: ["run", item.key],
+          })
+        ).id;
+      const snapshot = await options.runner.runToEnd(matchId);
+      // A stop signal aborts in-flight calls: such a match stays resumable rather than counting as an error.
+      if (options.signal?.aborted && snapshot.status !== "complete") return;
+      counts.ran++;
+      if (snapshot.status === "complete") counts.completed++;
+      else counts.errored++;
+      costUsd = await runCost(db, run.id);
+      await save("running");
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, todo.length)) }, worker));
+  const allDone = counts.completed + counts.skipped === items.length;
+  await save(allDone ? "complete" : "stopped");
+  return { ...progress(allDone ? "complete" : "stopped"), ran: counts.ran };
+}
+
+/** The version new work uses; a draft study is launched first (an automated run needs a frozen plan). */
+async function currentOrLaunchedVersion(db: Db, studyId: string): Promise<StudyVersionRecord> {
+  const study = await db.study.findUniqueOrThrow({ where: { id: studyId }, select: { currentVersionId: true } });
+  if (study.currentVersionId) return getStudyVersion(db, study.currentVersionId);
+  return launchStudy(db, studyId);
+}
+
+function judgeResolver(version: StudyVersionRecord, override: string | undefined): (condition: string) => string {
+  const human = version.frozen.config.conditions.filter((c) => c.judge === "human").map((c) => c.name);
+  if (!override && human.length)
+    throw new Error(
+      `condition${human.length > 1 ? "s" : ""} ${human.join(", ")} ${human.length > 1 ? "are" : "is"} judged by ` +
+        "people: pass an AI judge, e.g. --judge offline:heuristic",
+    );
+  return (name) => override ?? version.frozen.config.conditions.find((c) => c.name === name)?.judge ?? "";
+}
+
+async function planOf(db: Db, version: StudyVersionRecord): Promise<PlanItem[]> {
+  const rows = await db.question.findMany({
+    where: { id: { in: version.frozen.questionIds } },
+    select: { id: true, passageId: true },
+  });
+  return planStudy(
+    version.frozen,
+    rows.map((r) => ({ id: r.id, storyKey: r.passageId ?? r.id })),
+  );
+}
+
+async function runCost(db: Db, runId: string): Promise<number> {
+  const sum = await db.modelCall.aggregate({ where: { match: { runId } }, _sum: { costUsd: true } });
+  return sum._sum.costUsd ?? 0;
+}
+
+/** Progress of every automated run of a study, newest first (the study page polls it). */
+export async function listRuns(db: Db, studyId: string): Promise<RunProgress[]> {
+  const runs = await db.studyRun.findMany({ where: { studyId }, orderBy: { startedAt: "desc" } });
+  return runs.map((r) => ({
+    runId: r.id,
+    judge: r.judge,
+    status: r.status === "complete" || r.status === "stopped" ? r.status : "running",
+    total: r.total,
+    completed: r.completed,
+    errored: r.errored,
+    skipped: r.skipped,
+    costUsd: r.costUsd,
+    startedAt: r.startedAt,
+    etaSeconds: null,
+  }));
+}
+
+/**
+ * Starts an automated run inside the server process (the study page's button) and returns at once; progress is
+ * read back with `listRuns`. One run per study at a time in this process.
+ */
+const globalForRuns = globalThis as unknown as { cruxStudyRuns?: Map<string, AbortController> };
+export function startBackgroundRun(
+  db: Db,
+  runner: MatchRunner,
+  options: { studyId: string; judge?: string; concurrency: number },
+  log: (line: string) => void = console.error,
+): { started: boolean } {
+  globalForRuns.cruxStudyRuns ??= new Map();
+  const running = globalForRuns.cruxStudyRuns;
+  if (running.has(options.studyId)) return { started: false };
+  const controller = new AbortController();
+  running.set(options.studyId, controller);
+  runStudy(db, { ...options, runner, signal: controller.signal })
+    .catch((error: unknown) => log(`automated run of study ${options.studyId} failed: ${String(error)}`))
+    .finally(() => running.delete(options.studyId));
+  return { started: true };
+}
+
+/** Stops a background run of this process (matches in flight stay resumable). */
+export function stopBackgroundRun(studyId: string): boolean {
+  const controller = globalForRuns.cruxStudyRuns?.get(studyId);
+  controller?.abort();
+  return Boolean(controller);
+}
