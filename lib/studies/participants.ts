@@ -84,42 +84,37 @@ export async function joinStudy(
   if (study.status !== "live" || !study.currentVersionId)
     throw new CruxError("CONFLICT", "This study is not taking participants right now. Please come back later.");
   const versionId = study.currentVersionId;
-  // Arrival ordinals are unique per version: two arrivals computing the same one retry with the next.
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const ordinal = await db.participant.count({ where: { versionId } });
-    try {
-      const user = await db.user.create({ data: { role: "participant", name: pid ? `Prolific ${pid}` : null } });
-      try {
-        const participant = await db.participant.create({
-          data: {
-            studyId: study.id,
-            versionId,
-            userId: user.id,
-            ordinal,
-            externalId: pid ?? null,
-            externalStudy: input.external.STUDY_ID ?? null,
-            externalSession: input.external.SESSION_ID ?? null,
-          },
-        });
-        const session = await createSessionFor(db, user.id);
-        return { participantId: participant.id, userId: user.id, session };
-      } catch (error) {
-        await db.user.delete({ where: { id: user.id } });
-        throw error;
-      }
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      if (pid) {
-        // The same PROLIFIC_PID arrived twice at once: the other request created it; resume that one.
-        const other = await db.participant.findUnique({
-          where: { studyId_externalId: { studyId: study.id, externalId: pid } },
-        });
-        if (other)
-          return { participantId: other.id, userId: other.userId, session: await createSessionFor(db, other.userId) };
-      }
-    }
+  // The counter hands out arrival ordinals atomically, however many people arrive at once.
+  const { arrivals } = await db.studyVersion.update({
+    where: { id: versionId },
+    data: { arrivals: { increment: 1 } },
+    select: { arrivals: true },
+  });
+  const user = await db.user.create({ data: { role: "participant", name: pid ? `Prolific ${pid}` : null } });
+  try {
+    const participant = await db.participant.create({
+      data: {
+        studyId: study.id,
+        versionId,
+        userId: user.id,
+        ordinal: arrivals - 1,
+        externalId: pid ?? null,
+        externalStudy: input.external.STUDY_ID ?? null,
+        externalSession: input.external.SESSION_ID ?? null,
+      },
+    });
+    const session = await createSessionFor(db, user.id);
+    return { participantId: participant.id, userId: user.id, session };
+  } catch (error) {
+    await db.user.delete({ where: { id: user.id } });
+    // The same PROLIFIC_PID arrived twice at once: the other request created the participant; resume that one.
+    const other =
+      pid && isUniqueViolation(error)
+        ? await db.participant.findUnique({ where: { studyId_externalId: { studyId: study.id, externalId: pid } } })
+        : null;
+    if (!other) throw error;
+    return { participantId: other.id, userId: other.userId, session: await createSessionFor(db, other.userId) };
   }
-  throw new CruxError("CONFLICT", "Too many people are arriving at once; please reload the page.");
 }
 
 function isUniqueViolation(error: unknown): boolean {

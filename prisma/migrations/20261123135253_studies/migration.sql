@@ -29,6 +29,7 @@ CREATE TABLE "StudyVersion" (
     "version" INTEGER NOT NULL,
     "config" JSONB NOT NULL,
     "configHash" TEXT NOT NULL,
+    "arrivals" INTEGER NOT NULL DEFAULT 0,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "StudyVersion_studyId_fkey" FOREIGN KEY ("studyId") REFERENCES "Study" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
