@@ -3,6 +3,7 @@ import { registerAdminCommand } from "./commands/admin";
 import { registerDebateCommand } from "./commands/debate";
 import { registerImportCommand } from "./commands/import";
 import { registerModelsCommand } from "./commands/models";
+import { registerStudyCommand } from "./commands/study";
 
 // The AI SDK logs provider warnings (e.g. Anthropic ignoring `seed`) with console.info on stdout, which would
 // corrupt `--json` output: send them to stderr.
@@ -20,6 +21,7 @@ registerDebateCommand(program);
 registerImportCommand(program);
 registerModelsCommand(program);
 registerAdminCommand(program);
+registerStudyCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`crux: ${error instanceof Error ? error.message : String(error)}\n`);

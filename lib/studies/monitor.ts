@@ -27,6 +27,8 @@ export interface MonitorMatch {
   /** The study condition; null for a practice match. */
   condition: string | null;
   practice: boolean;
+  /** The slot the match fills (null for practice and automated matches). */
+  slotId: string | null;
   status: string;
   /** The round the judge is on: judge steps taken + 1, at most the match's rounds. */
   round: number;
@@ -133,6 +135,7 @@ function toMonitorMatch(row: ActivityRow, now: Date): MonitorMatch {
     id: row.id,
     condition: row.practice ? null : row.condition,
     practice: row.practice,
+    slotId: row.slotId,
     status: row.status,
     round: rounds ? Math.min(round, rounds) : round,
     rounds,

@@ -5,7 +5,7 @@ import { startFakeLlmServer } from "./server";
  * Runs the fake model provider with the scripted debate responder, for Playwright (as a second web server) or by
  * hand:
  *
- *   npx tsx tests/support/fake-llm/main.ts --port 4010 [--chunk-delay-ms 20]
+ *   npx tsx tests/support/fake-llm/main.ts --port 4010 [--chunk-delay-ms 20] [--latency-ms 100]
  *
  * Point the app at it with base URL `http://127.0.0.1:<port>/v1` for every provider. `GET /health` answers 200
  * for readiness probes. Stops on SIGINT/SIGTERM.
@@ -15,6 +15,7 @@ const { values } = parseArgs({
   options: {
     port: { type: "string", default: "4010" },
     "chunk-delay-ms": { type: "string", default: "0" },
+    "latency-ms": { type: "string", default: "0" },
   },
 });
 
@@ -25,7 +26,9 @@ if (!Number.isFinite(chunkDelayMs) || chunkDelayMs < 0) {
   throw new Error(`--chunk-delay-ms: not a non-negative number: ${values["chunk-delay-ms"]}`);
 }
 
-const server = await startFakeLlmServer({ port, chunkDelayMs });
+const latencyMs = Number(values["latency-ms"]);
+if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new Error(`--latency-ms: not a non-negative number`);
+const server = await startFakeLlmServer({ port, chunkDelayMs, latencyMs });
 // Playwright and scripts wait for this exact line.
 console.log(`Fake LLM ready on ${server.url}`);
 

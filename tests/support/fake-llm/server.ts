@@ -35,6 +35,8 @@ export interface FakeLlmOptions {
   respond?: Responder;
   /** Pause before each streamed delta when a reply does not set its own (default 0). */
   chunkDelayMs?: number;
+  /** Fixed pause before answering every model call, like a real provider's time to first token (default 0). */
+  latencyMs?: number;
 }
 
 const ROUTES: Record<string, Protocol> = { "/v1/chat/completions": "openai", "/v1/messages": "anthropic" };
@@ -75,6 +77,7 @@ export async function startFakeLlmServer(options: FakeLlmOptions = {}): Promise<
       return sendJson(res, 400, wireFor(protocol).error(400, "The request body is not valid JSON."));
     }
     const reply = await respond(request, index);
+    if (options.latencyMs) await sleep(options.latencyMs, undefined, { signal: closing.signal }).catch(() => undefined);
     await execute(request, reply, res);
   }
 

@@ -1,0 +1,175 @@
+import fs from "node:fs/promises";
+import type { Command } from "commander";
+import { z } from "zod";
+import type { Db } from "../../lib/db/client";
+import { getDb } from "../../lib/db/client";
+import { createModels } from "../../lib/matches/models";
+import { MatchRunner } from "../../lib/matches/runner";
+import { parseStudyFile } from "../../lib/studies/file";
+import { createStudy, launchStudy } from "../../lib/studies/repository";
+import { type RunProgress, runStudy } from "../../lib/studies/run";
+import { prepareDatabase } from "../prepare";
+
+/**
+ * `crux study create <file>` (YAML or JSON design → prints the new study's id), `crux study launch <id>`,
+ * `crux study list`, and `crux study run <id> --judge <spec> --concurrency N` (automated run with a progress bar,
+ * resumable: run it again after an interruption and it continues). See docs/studies.md.
+ */
+
+const runOptionsSchema = z.object({
+  judge: z.string().min(3).optional(),
+  concurrency: z.coerce.number().int().min(1).max(256).default(4),
+  cache: z.boolean().default(true),
+  json: z.boolean().default(false),
+});
+
+export function registerStudyCommand(program: Command): void {
+  const study = program.command("study").description("Create, launch and run research studies");
+
+  study
+    .command("create")
+    .description("Create a study from a YAML or JSON design file; prints the new study's id")
+    .argument("<file>", "the design (docs/studies.md)")
+    .option("--owner <email>", "researcher or admin who owns it (default: the first admin)")
+    .option("--launch", "launch it straight away (freeze version 1 and open its slots)")
+    .action(async (file: string, opts: { owner?: string; launch?: boolean }) => {
+      const parsed = parseStudyFile(await fs.readFile(file, "utf8"));
+      if (!parsed.ok) throw new Error(`${file} is not a valid study design:\n  ${parsed.errors.join("\n  ")}`);
+      await prepareDatabase();
+      const db = getDb();
+      const owner = await resolveOwner(db, opts.owner);
+      const { id } = await createStudy(db, { ownerId: owner, config: parsed.config });
+      if (opts.launch) {
+        const version = await launchStudy(db, id);
+        process.stderr.write(`Launched version ${version.version} (${version.slots} slots, ${version.configHash})\n`);
+      }
+      await db.$disconnect();
+      process.stdout.write(`${id}\n`);
+    });
+
+  study
+    .command("launch")
+    .description("Freeze the study's design as a new version (if it changed) and open it to participants")
+    .argument("<id>", "study id")
+    .action(async (id: string) => {
+      await prepareDatabase();
+      const db = getDb();
+      const version = await launchStudy(db, id);
+      await db.$disconnect();
+      process.stdout.write(`version ${version.version}\t${version.slots} slots\t${version.configHash}\n`);
+    });
+
+  study
+    .command("list")
+    .description("List studies (id, status, name)")
+    .action(async () => {
+      await prepareDatabase();
+      const db = getDb();
+      const rows = await db.study.findMany({ orderBy: { createdAt: "asc" } });
+      await db.$disconnect();
+      if (rows.length === 0) process.stderr.write("No studies yet: create one with `crux study create <file>`.\n");
+      for (const row of rows) process.stdout.write(`${row.id}\t${row.status}\t${row.name}\n`);
+    });
+
+  study
+    .command("run")
+    .description("Judge every planned match of the study with an AI judge (resumable; completed matches are skipped)")
+    .argument("<id>", "study id")
+    .option("--judge <spec>", "judge model for every condition (default: each condition's own judge)")
+    .option("--concurrency <n>", "matches at once", "4")
+    .option("--no-cache", "do not reuse stored model responses")
+    .option("--json", "print the summary as JSON")
+    .action(async (id: string, raw: Record<string, unknown>) => {
+      const parsed = runOptionsSchema.safeParse(raw);
+      if (!parsed.success)
+        throw new Error(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join("; "));
+      const opts = parsed.data;
+      await prepareDatabase();
+      const db = getDb();
+      const models = createModels(db, { offlineWordDelayMs: 0, cache: opts.cache });
+      if (opts.judge) models.judge(opts.judge);
+      const runner = new MatchRunner({ db, models });
+      // Ctrl-C stops taking new matches; a second one exits at once. Either way the run resumes next time.
+      const controller = new AbortController();
+      process.once("SIGINT", () => {
+        process.stderr.write("\nStopping after the matches in progress (Ctrl-C again to quit now)…\n");
+        controller.abort();
+        process.once("SIGINT", () => process.exit(130));
+      });
+      const bar = progressBar();
+      const summary = await runStudy(db, {
+        studyId: id,
+        judge: opts.judge,
+        concurrency: opts.concurrency,
+        runner,
+        signal: controller.signal,
+        onProgress: bar.update,
+      });
+      bar.done();
+      await runner.stop();
+      await db.$disconnect();
+      const ranCompleted = summary.completed - summary.skipped;
+      if (opts.json) {
+        process.stdout.write(
+          `${JSON.stringify({ runId: summary.runId, status: summary.status, total: summary.total, completed: ranCompleted, errored: summary.errored, skipped: summary.skipped, costUsd: summary.costUsd })}\n`,
+        );
+      } else {
+        process.stdout.write(
+          `${ranCompleted} completed, ${summary.errored} errored, ${summary.skipped} skipped as already done ` +
+            `(${summary.completed}/${summary.total} planned matches complete; ${summary.status})\n`,
+        );
+      }
+      if (summary.status !== "complete") process.exitCode = 1;
+    });
+}
+
+async function resolveOwner(db: Db, email: string | undefined): Promise<string> {
+  if (email) {
+    const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
+    if (!user || !["researcher", "admin"].includes(user.role))
+      throw new Error(`no researcher or admin account with the email ${email}`);
+    return user.id;
+  }
+  const admin = await db.user.findFirst({ where: { role: "admin" }, orderBy: { createdAt: "asc" } });
+  if (admin) return admin.id;
+  // No accounts yet (a fresh install used from the terminal): a passwordless owner, visible to future admins.
+  const cli = await db.user.upsert({
+    where: { email: "cli@crux.local" },
+    create: { email: "cli@crux.local", name: "Created from the command line", role: "researcher" },
+    update: {},
+  });
+  return cli.id;
+}
+
+/** A one-line progress bar on stderr (redrawn in a terminal; a line per 10% otherwise, so CI logs stay short). */
+function progressBar() {
+  const tty = process.stderr.isTTY;
+  let lastDecile = -1;
+  let last: RunProgress | null = null;
+  const line = (p: RunProgress) => {
+    const width = 24;
+    const filled = p.total ? Math.round((p.completed / p.total) * width) : width;
+    const eta = p.etaSeconds === null ? "" : ` · ETA ${formatSeconds(p.etaSeconds)}`;
+    return `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${p.completed}/${p.total} done · ${p.errored} errored · $${p.costUsd.toFixed(4)}${eta}`;
+  };
+  return {
+    update(p: RunProgress) {
+      last = p;
+      if (tty) process.stderr.write(`\r${line(p)}\u001b[K`);
+      else {
+        const decile = p.total ? Math.floor((p.completed / p.total) * 10) : 10;
+        if (decile !== lastDecile) process.stderr.write(`${line(p)}\n`);
+        lastDecile = decile;
+      }
+    },
+    done() {
+      if (tty && last) process.stderr.write("\n");
+    },
+  };
+}
+
+function formatSeconds(seconds: number): string {
+  if (seconds < 90) return `${Math.round(seconds)}s`;
+  const minutes = Math.floor(seconds / 60);
+  return minutes < 90 ? `${minutes}m ${Math.round(seconds % 60)}s` : `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+}
