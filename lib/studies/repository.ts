@@ -14,7 +14,8 @@ import { configHash, planStudy } from "./plan";
  * were added to, nobody else any.
  */
 
-export const STUDY_STATUSES = ["draft", "live", "paused", "closed"] as const;
+/** `imported`: a dataset of external debates loaded with `crux import debates` (analysed and reviewed like a study). */
+export const STUDY_STATUSES = ["draft", "live", "paused", "closed", "imported"] as const;
 export type StudyStatus = (typeof STUDY_STATUSES)[number];
 
 export interface StudySummary {
