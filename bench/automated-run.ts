@@ -1,0 +1,158 @@
+/**
+ * Automated-run benchmark: `npx tsx bench/automated-run.ts [--matches 1000] [--concurrency 32] [--latency-ms 100]
+ * [--rounds 2]`.
+ *
+ * A study of `--matches` debates (one condition; questions from the shipped QuALITY bank, two judgments each)
+ * runs through `runStudy` — the code behind `crux study run` — with language-model debaters and an AI judge that
+ * are all the loopback OpenAI-compatible server (tests/support/fake-llm), which answers every call after a fixed
+ * `--latency-ms`. Everything real: study plan, match creation, the runner, prompts, the AI SDK, SQLite writes of
+ * every turn, judge step, verdict and model call. The response cache is off.
+ *
+ * Ideal wall time = critical path of one match × number of batches, where the critical path is the number of
+ * model calls that must happen one after another (round 1: both openings at once, then the judge; each later,
+ * sequential round: one debater, the other, the judge) × the latency, and batches = ⌈matches / concurrency⌉.
+ * In the same process, a baseline makes exactly the same calls to the same server with plain `fetch` and no Crux
+ * at all (same concurrency, same call pattern), so the figure separates Crux's overhead from the HTTP client's.
+ *
+ * Target: crux wall / ideal ≤ 1.15.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { startFakeLlmServer } from "../tests/support/fake-llm/server";
+
+const TARGET = 1.15;
+const { values } = parseArgs({
+  options: {
+    matches: { type: "string", default: "1000" },
+    concurrency: { type: "string", default: "32" },
+    "latency-ms": { type: "string", default: "100" },
+    rounds: { type: "string", default: "2" },
+  },
+});
+const int = (name: string, raw: string | undefined, min: number) => {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`--${name}: expected an integer ≥ ${min}, got ${raw}`);
+  return value;
+};
+const matches = int("matches", values.matches, 2);
+const concurrency = int("concurrency", values.concurrency, 1);
+const latencyMs = int("latency-ms", values["latency-ms"], 1);
+const rounds = int("rounds", values.rounds, 1);
+if (matches % 2 !== 0) throw new Error("--matches must be even (two judgments per question)");
+
+const llm = await startFakeLlmServer({ latencyMs });
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crux-bench-run-"));
+// Configuration is read from the environment when the app's modules load: set it first, import after.
+Object.assign(process.env, {
+  DATABASE_URL: `file:${path.join(dir, "crux.db")}`,
+  CRUX_LOG: "error",
+  CRUX_PROVIDER_BENCH_BASE_URL: `${llm.url}/v1`,
+  // Room for every call of `concurrency` matches at once (two openings per match in round 1).
+  CRUX_PROVIDER_BENCH_CONCURRENCY: String(Math.min(256, concurrency * 2)),
+});
+const { migrateDatabase } = await import("../lib/db/migrate");
+const { createDb } = await import("../lib/db/client");
+const { seedQuestionBank } = await import("../lib/questions/seed");
+const { createModels } = await import("../lib/matches/models");
+const { MatchRunner } = await import("../lib/matches/runner");
+const { createStudy, launchStudy } = await import("../lib/studies/repository");
+const { runStudy } = await import("../lib/studies/run");
+
+await migrateDatabase({});
+const db = createDb();
+await seedQuestionBank(db);
+const owner = await db.user.create({ data: { role: "researcher", email: "bench@crux.local" } });
+const spec = "openai-compatible:bench/model";
+const study = await createStudy(db, {
+  ownerId: owner.id,
+  config: {
+    name: "bench",
+    questions: { source: "quality", count: matches / 2, seed: 1 },
+    conditions: [{ name: "debate", protocol: "debate", rounds, debaters: spec, judge: spec }],
+    judgmentsPerQuestion: 2,
+  },
+});
+await launchStudy(db, study.id);
+
+// Critical path: round 1's openings are simultaneous; later rounds are sequential (A then B); a judge call ends
+// every round (the scripted judge continues until the last round).
+const stages = 2 + (rounds - 1) * 3;
+const batches = Math.ceil(matches / concurrency);
+const idealMs = stages * latencyMs * batches;
+
+// Baseline: the same calls, the same concurrency, the same server — plain fetch, nothing stored.
+async function call(): Promise<void> {
+  const response = await fetch(`${llm.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "model", stream: true, messages: [{ role: "user", content: "Say something." }] }),
+  });
+  await response.text();
+}
+async function baselineMatch(): Promise<void> {
+  await Promise.all([call(), call()]);
+  await call();
+  for (let r = 1; r < rounds; r++) {
+    await call();
+    await call();
+    await call();
+  }
+}
+async function pool(count: number, task: () => Promise<void>): Promise<number> {
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next++ < count) await task();
+    }),
+  );
+  return performance.now() - started;
+}
+const baselineMs = await pool(matches, baselineMatch);
+
+const runner = new MatchRunner({ db, models: createModels(db, { cache: false, offlineWordDelayMs: 0 }) });
+let lastReport = 0;
+const started = performance.now();
+const summary = await runStudy(db, {
+  studyId: study.id,
+  concurrency,
+  runner,
+  onProgress: (p) => {
+    if (performance.now() - lastReport > 5000) {
+      lastReport = performance.now();
+      process.stderr.write(`  ${p.completed}/${p.total} matches…\n`);
+    }
+  },
+});
+const cruxMs = performance.now() - started;
+const calls = await db.modelCall.count();
+const callLatency = await db.modelCall.aggregate({ _avg: { latencyMs: true } });
+const matchTimes = await db.match.findMany({ select: { startedAt: true, endedAt: true } });
+const meanMatchMs =
+  matchTimes.reduce((sum, m) => sum + ((m.endedAt?.getTime() ?? 0) - (m.startedAt?.getTime() ?? 0)), 0) /
+  Math.max(1, matchTimes.length);
+const steps = await db.judgeStep.count();
+await runner.stop();
+await db.$disconnect();
+await llm.close();
+fs.rmSync(dir, { recursive: true, force: true });
+
+const ratio = cruxMs / idealMs;
+const row = (name: string, ms: number) =>
+  `${name.padEnd(10)} ${(ms / 1000).toFixed(2).padStart(8)} s   ${(ms / idealMs).toFixed(3)}× ideal`;
+console.log(
+  [
+    `automated run: ${matches} debates × ${rounds} rounds, concurrency ${concurrency}, ${latencyMs} ms per model call`,
+    `critical path ${stages} calls × ${latencyMs} ms, ${batches} batches → ideal ${(idealMs / 1000).toFixed(2)} s`,
+    row("ideal", idealMs),
+    row("fetch", baselineMs),
+    row("crux", cruxMs),
+    `crux / fetch baseline: ${(cruxMs / baselineMs).toFixed(3)}×`,
+    `matches: ${summary.completed} completed, ${summary.errored} errored; ${calls} model calls, ${steps} judge steps stored`,
+    `mean model call ${callLatency._avg.latencyMs?.toFixed(0)} ms (server latency ${latencyMs} ms); mean match ${meanMatchMs.toFixed(0)} ms (critical path ${stages * latencyMs} ms)`,
+    `${ratio <= TARGET ? "PASS" : "FAIL"}: crux wall / ideal = ${ratio.toFixed(3)} (target ≤ ${TARGET})`,
+  ].join("\n"),
+);
+if (summary.errored > 0 || summary.completed !== matches) process.exitCode = 1;
