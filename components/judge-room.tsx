@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useEffect } from "react";
 import { PROTOCOL_LABELS } from "@/lib/debate/protocols";
 import type { MatchView } from "@/lib/debate/view";
 import { Countdown } from "./countdown";
@@ -12,9 +13,22 @@ import { VerdictReveal } from "./verdict-reveal";
 /**
  * The live room: question, who argues what, the streaming transcript, the judge's controls after each round,
  * then the reveal. Observers (researchers) get the same room read-only, with the answer shown from the start.
+ * `onEnd` (study pages) hears when the match is over — verdict in, or stopped — and replaces "Play another".
  */
-export function JudgeRoom({ matchId, role = "judge" }: { matchId: string; role?: "judge" | "observer" }) {
+export function JudgeRoom({
+  matchId,
+  role = "judge",
+  onEnd,
+}: {
+  matchId: string;
+  role?: "judge" | "observer";
+  onEnd?: (outcome: "complete" | "errored") => void;
+}) {
   const { view, connected, error, submitStep } = useMatch(matchId, role);
+  const ended = view?.phase.kind === "complete" || view?.phase.kind === "errored" ? view.phase.kind : null;
+  useEffect(() => {
+    if (ended) onEnd?.(ended);
+  }, [ended, onEnd]);
 
   if (!view) {
     return (
@@ -69,7 +83,7 @@ export function JudgeRoom({ matchId, role = "judge" }: { matchId: string; role?:
         <JudgePanel key={phase.round} view={view} round={phase.round} final={phase.final} submitStep={submitStep} />
       )}
       <VerdictReveal view={view} />
-      {judging && phase.kind === "complete" && (
+      {judging && phase.kind === "complete" && !onEnd && (
         <p className="again">
           <Link href="/" className="button primary">
             Play another

@@ -1,0 +1,42 @@
+"use client";
+
+import { useCallback, useState } from "react";
+import { JudgeRoom } from "../judge-room";
+import { type StepAction, StepForm, type StepName } from "./step-form";
+
+/**
+ * A study match: the live judge room, then — once the verdict is in (or the match stopped) — the button that moves
+ * the participant on. Keyed by match id where used, so the next match starts from a fresh room.
+ */
+export function StudyMatch({
+  action,
+  studyId,
+  matchId,
+  complete,
+  step,
+  continueLabel,
+}: {
+  action: StepAction;
+  studyId: string;
+  matchId: string;
+  /** Already over when the page was rendered (a reload after the verdict). */
+  complete: boolean;
+  step: Extract<StepName, "practice" | "next">;
+  continueLabel: string;
+}) {
+  const [outcome, setOutcome] = useState<"complete" | "errored" | null>(complete ? "complete" : null);
+  const onEnd = useCallback((ended: "complete" | "errored") => setOutcome(ended), []);
+  return (
+    <div data-testid="study-match" data-match-id={matchId}>
+      <JudgeRoom matchId={matchId} onEnd={onEnd} />
+      {outcome && (
+        <section className="participant-next" aria-label="Continue the study">
+          {outcome === "errored" && (
+            <p>This match stopped before the end. That is not your fault, and it does not count against you.</p>
+          )}
+          <StepForm action={action} studyId={studyId} step={step} submitLabel={continueLabel} />
+        </section>
+      )}
+    </div>
+  );
+}
