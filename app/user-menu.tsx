@@ -14,6 +14,7 @@ export async function UserMenu() {
           <span className="muted">({ROLE_LABELS[parseRole(user.role)]})</span>
         </span>
         <Link href="/account">Account</Link>
+        {hasRole(user, "researcher") && <Link href="/studies">Studies</Link>}
         {hasRole(user, "admin") && <Link href="/admin/users">Users</Link>}
         <form action={signOutAction}>
           <button type="submit" className="button small">

@@ -1,0 +1,137 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { requireRole } from "@/lib/auth/session";
+import { getDb } from "@/lib/db/client";
+import { CruxError } from "@/lib/errors";
+import { createModels } from "@/lib/matches/models";
+import { getRunner } from "@/lib/matches/runner-registry";
+import { endStudyMatch, reassignSlot, removeParticipant } from "@/lib/studies/monitor";
+import { addStudyMember, getStudyFor, launchStudy, setStudyStatus } from "@/lib/studies/repository";
+import { startBackgroundRun, stopBackgroundRun } from "@/lib/studies/run";
+import { studyEndMatch } from "../access";
+
+/**
+ * Actions of a study's page and monitor. Each one: a researcher account (requireRole), access to this study
+ * (getStudyFor: owner, added researcher or admin), its form data parsed with zod, one lib call, revalidatePath.
+ * They answer with a short message for the form's live region.
+ */
+
+export interface StudyActionState {
+  ok?: boolean;
+  message?: string;
+}
+
+const id = z.string().trim().min(1).max(64);
+const studyOnly = z.object({ studyId: id });
+
+type Handler<T> = (input: T & { studyId: string }) => Promise<string>;
+
+/** The shared frame: authorize, parse, run, revalidate; CruxErrors become messages, anything else propagates. */
+function studyAction<S extends z.ZodType<{ studyId: string }>>(schema: S, handler: Handler<z.output<S>>) {
+  return async (_previous: StudyActionState, formData: FormData): Promise<StudyActionState> => {
+    const raw = Object.fromEntries([...formData.entries()].filter(([key]) => !key.startsWith("$")));
+    const studyId = typeof raw.studyId === "string" ? raw.studyId : "";
+    const user = await requireRole("researcher", { callbackUrl: `/studies/${encodeURIComponent(studyId)}` });
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) return { ok: false, message: parsed.error.issues[0]?.message ?? "Invalid request." };
+    try {
+      await getStudyFor(getDb(), user, parsed.data.studyId);
+      const message = await handler(parsed.data);
+      revalidatePath(`/studies/${parsed.data.studyId}`, "layout");
+      return { ok: true, message };
+    } catch (error) {
+      if (error instanceof CruxError) return { ok: false, message: error.message };
+      throw error;
+    }
+  };
+}
+
+const launch = studyAction(studyOnly, async ({ studyId }) => {
+  const before = await getDb().study.findUniqueOrThrow({ where: { id: studyId }, select: { currentVersionId: true } });
+  const version = await launchStudy(getDb(), studyId);
+  return version.id === before.currentVersionId
+    ? `Nothing changed since version ${version.version}: it stays the live version.`
+    : `Version ${version.version} is live with ${version.slots} slots.`;
+});
+
+const setStatus = studyAction(
+  studyOnly.extend({ status: z.enum(["live", "paused", "closed"], "Choose live, paused or closed.") }),
+  async ({ studyId, status }) => {
+    await setStudyStatus(getDb(), studyId, status);
+    return { live: "The study is live.", paused: "The study is paused.", closed: "The study is closed." }[status];
+  },
+);
+
+const addMember = studyAction(
+  studyOnly.extend({ email: z.email("Enter the researcher's email address.") }),
+  async ({ studyId, email }) => {
+    await addStudyMember(getDb(), studyId, email);
+    return `${email} can now see and run this study.`;
+  },
+);
+
+const startRun = studyAction(
+  studyOnly.extend({
+    judge: z.string().trim().min(3, "Enter a judge model spec, e.g. offline:heuristic.").max(200),
+    concurrency: z.coerce.number().int().min(1, "Concurrency is 1 to 32.").max(32, "Concurrency is 1 to 32."),
+  }),
+  async ({ studyId, judge, concurrency }) => {
+    const runner = getRunner();
+    if (!runner)
+      throw new CruxError("CONFLICT", "No match runner in this process: start the Crux server to run studies.");
+    // Refuse an unknown or unconfigured judge now, rather than as a run of errored matches.
+    createModels(getDb()).judge(judge);
+    const { started } = startBackgroundRun(getDb(), runner, { studyId, judge, concurrency });
+    if (!started) throw new CruxError("CONFLICT", "A run of this study is already going.");
+    return `Automated run started with judge ${judge}.`;
+  },
+);
+
+const stopRun = studyAction(studyOnly, async ({ studyId }) =>
+  stopBackgroundRun(studyId)
+    ? "Stopping: matches in flight finish or stay resumable."
+    : "No run of this study is going in this server.",
+);
+
+const endMatch = studyAction(studyOnly.extend({ matchId: id }), async ({ studyId, matchId }) => {
+  const { reopened } = await endStudyMatch(getDb(), studyId, matchId, studyEndMatch());
+  return reopened ? "Match ended; its slot is open again." : "Match ended.";
+});
+
+const reassign = studyAction(studyOnly.extend({ slotId: id }), async ({ studyId, slotId }) => {
+  await reassignSlot(getDb(), studyId, slotId, studyEndMatch());
+  return "Slot reopened; the participant gets another match on their next step.";
+});
+
+const remove = studyAction(studyOnly.extend({ participantId: id }), async ({ studyId, participantId }) => {
+  const { completionCode } = await removeParticipant(getDb(), studyId, participantId, studyEndMatch());
+  return `Participant removed (completion code ${completionCode}).`;
+});
+
+// A "use server" module may export only async functions: each action is one.
+export async function launchStudyAction(previous: StudyActionState, formData: FormData) {
+  return launch(previous, formData);
+}
+export async function setStudyStatusAction(previous: StudyActionState, formData: FormData) {
+  return setStatus(previous, formData);
+}
+export async function addStudyMemberAction(previous: StudyActionState, formData: FormData) {
+  return addMember(previous, formData);
+}
+export async function startRunAction(previous: StudyActionState, formData: FormData) {
+  return startRun(previous, formData);
+}
+export async function stopRunAction(previous: StudyActionState, formData: FormData) {
+  return stopRun(previous, formData);
+}
+export async function endMatchAction(previous: StudyActionState, formData: FormData) {
+  return endMatch(previous, formData);
+}
+export async function reassignSlotAction(previous: StudyActionState, formData: FormData) {
+  return reassign(previous, formData);
+}
+export async function removeParticipantAction(previous: StudyActionState, formData: FormData) {
+  return remove(previous, formData);
+}

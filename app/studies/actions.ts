@@ -1,0 +1,63 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import type { StudyFormState } from "@/components/studies/study-draft";
+import { requireRole } from "@/lib/auth/session";
+import { getDb } from "@/lib/db/client";
+import { CruxError } from "@/lib/errors";
+import { describeIssues, studyConfigSchema } from "@/lib/studies/config";
+import { createStudy, getStudyFor, updateStudyConfig } from "@/lib/studies/repository";
+
+/** The design form's actions: validate the whole document with the one study schema, then save and go to it. */
+
+const studyIdSchema = z.string().min(1).max(64);
+
+function refused(error: z.ZodError): StudyFormState {
+  return {
+    issues: error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
+    summary: describeIssues(error),
+  };
+}
+
+function failure(error: unknown): StudyFormState {
+  if (error instanceof CruxError) return { error: error.message };
+  throw error;
+}
+
+/** Researcher: a new draft study from the design form (or pasted YAML/JSON); goes to the study's page. */
+export async function createStudyAction(_previous: StudyFormState, input: unknown): Promise<StudyFormState> {
+  const user = await requireRole("researcher", { callbackUrl: "/studies/new" });
+  const parsed = studyConfigSchema.safeParse(input);
+  if (!parsed.success) return refused(parsed.error);
+  let studyId: string;
+  try {
+    studyId = (await createStudy(getDb(), { ownerId: user.id, config: parsed.data })).id;
+  } catch (error) {
+    return failure(error);
+  }
+  revalidatePath("/studies");
+  redirect(`/studies/${studyId}`);
+}
+
+/** Researcher with access: replaces the study's draft design (a live study keeps its version until relaunched). */
+export async function updateStudyAction(
+  studyId: string,
+  _previous: StudyFormState,
+  input: unknown,
+): Promise<StudyFormState> {
+  const id = studyIdSchema.safeParse(studyId);
+  if (!id.success) return { error: "No such study." };
+  const user = await requireRole("researcher", { callbackUrl: `/studies/${encodeURIComponent(id.data)}/edit` });
+  const parsed = studyConfigSchema.safeParse(input);
+  if (!parsed.success) return refused(parsed.error);
+  try {
+    await getStudyFor(getDb(), user, id.data);
+    await updateStudyConfig(getDb(), id.data, parsed.data);
+  } catch (error) {
+    return failure(error);
+  }
+  revalidatePath(`/studies/${id.data}`);
+  redirect(`/studies/${id.data}`);
+}
