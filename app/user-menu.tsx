@@ -6,6 +6,14 @@ import { signOutAction } from "./auth-actions";
 /** The header's right-hand side: who is signed in (account or guest) and the matching links and Sign out button. */
 export async function UserMenu() {
   const user = await getCurrentUser();
+  // A study participant is in the middle of a study: no account links to wander off to.
+  if (user?.role === "participant") {
+    return (
+      <nav className="user-menu" aria-label="Account">
+        <span className="muted">Taking part in a study</span>
+      </nav>
+    );
+  }
   if (isAccount(user) && user) {
     return (
       <nav className="user-menu" aria-label="Account">
@@ -15,6 +23,7 @@ export async function UserMenu() {
         </span>
         <Link href="/account">Account</Link>
         {hasRole(user, "researcher") && <Link href="/studies">Studies</Link>}
+        {hasRole(user, "researcher") && <Link href="/transcripts">Transcripts</Link>}
         {hasRole(user, "admin") && <Link href="/admin/users">Users</Link>}
         <form action={signOutAction}>
           <button type="submit" className="button small">
