@@ -11,6 +11,7 @@ import { createModels } from "./lib/matches/models";
 import { MatchRunner } from "./lib/matches/runner";
 import { registerRunner } from "./lib/matches/runner-registry";
 import { seedQuestionBank } from "./lib/questions/seed";
+import { trackParticipantPresence } from "./lib/realtime/presence";
 import { PROTOCOL_VERSION } from "./lib/realtime/protocol";
 import { attachRealtime, type CruxServer, createSocketListener } from "./lib/realtime/server";
 
@@ -56,6 +57,7 @@ async function main() {
   });
   registerRunner(runner);
   attachRealtime(io, { db, runner, log: log.error, authSecret: getAuthSecret() });
+  const stopPresence = trackParticipantPresence(io, db, { log: log.error });
 
   await new Promise<void>((resolve) => httpServer.listen(env.PORT, env.HOST, resolve));
   const address = httpServer.address();
@@ -71,6 +73,7 @@ async function main() {
     if (closing) return;
     closing = true;
     log.info(`${signal}: shutting down`);
+    stopPresence();
     await runner.stop();
     io.close();
     httpServer.close();
