@@ -1,11 +1,11 @@
 import fs from "node:fs/promises";
 import type { Command } from "commander";
 import { z } from "zod";
-import type { Db } from "../../lib/db/client";
 import { getDb } from "../../lib/db/client";
 import { createModels } from "../../lib/matches/models";
 import { MatchRunner } from "../../lib/matches/runner";
 import { parseStudyFile } from "../../lib/studies/file";
+import { resolveOwner } from "../../lib/studies/owner";
 import { createStudy, launchStudy } from "../../lib/studies/repository";
 import { type RunProgress, runStudy } from "../../lib/studies/run";
 import { prepareDatabase } from "../prepare";
@@ -121,24 +121,6 @@ export function registerStudyCommand(program: Command): void {
       }
       if (summary.status !== "complete") process.exitCode = 1;
     });
-}
-
-async function resolveOwner(db: Db, email: string | undefined): Promise<string> {
-  if (email) {
-    const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
-    if (!user || !["researcher", "admin"].includes(user.role))
-      throw new Error(`no researcher or admin account with the email ${email}`);
-    return user.id;
-  }
-  const admin = await db.user.findFirst({ where: { role: "admin" }, orderBy: { createdAt: "asc" } });
-  if (admin) return admin.id;
-  // No accounts yet (a fresh install used from the terminal): a passwordless owner, visible to future admins.
-  const cli = await db.user.upsert({
-    where: { email: "cli@crux.local" },
-    create: { email: "cli@crux.local", name: "Created from the command line", role: "researcher" },
-    update: {},
-  });
-  return cli.id;
 }
 
 /** A one-line progress bar on stderr (redrawn in a terminal; a line per 10% otherwise, so CI logs stay short). */

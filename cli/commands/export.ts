@@ -1,0 +1,81 @@
+import { once } from "node:events";
+import fs from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { type Command, Option } from "commander";
+import { getDb } from "../../lib/db/client";
+import { migrateDatabase } from "../../lib/db/migrate";
+import { EXPORT_TABLES, type ExportTable } from "../../lib/export/columns";
+import { EXPORT_FORMATS, type ExportFormat, exportStudy } from "../../lib/export/export-study";
+
+interface ExportCommandOptions {
+  study: string;
+  format: ExportFormat;
+  table: ExportTable | "all";
+  out?: string;
+  pseudonymise: boolean;
+}
+
+/**
+ * `crux export --study <id> [--format csv|jsonl] [--table <name>|all] [--out <dir-or-file>] [--no-pseudonymise]`:
+ * a study's tidy tables, streamed from the database to stdout or files (docs/cli.md).
+ */
+export function registerExportCommand(program: Command): void {
+  program
+    .command("export")
+    .description("Export a study's verdicts, judge steps, turns, matches or events as CSV or JSONL")
+    .requiredOption("--study <id>", "study id (see `crux study list`)")
+    .addOption(new Option("--format <format>", "file format").choices([...EXPORT_FORMATS]).default("csv"))
+    .addOption(
+      new Option("--table <table>", "table to export, or all (one file per table)")
+        .choices([...EXPORT_TABLES, "all"])
+        .default("verdicts"),
+    )
+    .option("--out <path>", "file to write, or a directory (default: stdout; for --table all: ./<study id>-export)")
+    .option("--no-pseudonymise", "export judges' user ids instead of per-study pseudonyms")
+    .action((options: ExportCommandOptions) => exportAction(options));
+}
+
+async function exportAction(options: ExportCommandOptions): Promise<void> {
+  await migrateDatabase({ log: (line) => process.stderr.write(`${line}\n`) });
+  const db = getDb();
+  try {
+    const study = await db.study.findUnique({ where: { id: options.study }, select: { id: true } });
+    if (!study) throw new Error(`no study with the id ${options.study} (see \`crux study list\`)`);
+    const tables = options.table === "all" ? [...EXPORT_TABLES] : [options.table];
+    const toDirectory = options.table === "all" || (options.out !== undefined && isDirectory(options.out));
+    const dir = toDirectory ? (options.out ?? `${options.study}-export`) : null;
+    if (dir) fs.mkdirSync(dir, { recursive: true });
+    for (const table of tables) {
+      let rows = 0;
+      const chunks = exportStudy(db, options.study, {
+        table,
+        format: options.format,
+        pseudonymise: options.pseudonymise,
+        onRows: (n) => {
+          rows += n;
+        },
+      });
+      const file = dir ? path.join(dir, `${table}.${options.format}`) : (options.out ?? null);
+      if (file) await pipeline(Readable.from(chunks), fs.createWriteStream(file));
+      else await writeToStdout(chunks);
+      process.stderr.write(`${table}: ${rows.toLocaleString("en-US")} rows${file ? ` → ${file}` : ""}\n`);
+    }
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+function isDirectory(target: string): boolean {
+  return (
+    target.endsWith("/") || target.endsWith(path.sep) || (fs.existsSync(target) && fs.statSync(target).isDirectory())
+  );
+}
+
+/** Writes chunk by chunk, waiting when stdout's buffer is full (a slow pipe must not fill memory). */
+async function writeToStdout(chunks: AsyncIterable<string>): Promise<void> {
+  for await (const chunk of chunks) {
+    if (!process.stdout.write(chunk)) await once(process.stdout, "drain");
+  }
+}

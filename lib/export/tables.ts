@@ -1,0 +1,364 @@
+import { z } from "zod";
+import type { ExportTable, Row } from "./columns";
+import type { ExportContext } from "./context";
+import { pseudonymiseText } from "./pseudonym";
+
+/**
+ * The rows of each table of a study export: one per verdict, judge step, turn, match or event. Each reads the
+ * database in keyed batches (never offsets, never everything at once) and yields rows batch by batch, so memory
+ * stays flat whatever the study's size.
+ */
+
+const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
+const seatsSchema = z.array(z.object({ seat: z.string(), option: z.number(), model: z.string() }).loose()).catch([]);
+const configSchema = z
+  .object({
+    rounds: z.number().optional(),
+    wordLimit: z.number().optional(),
+    seed: z.number().optional(),
+    firstSpeaker: z.string().optional(),
+    optionOrder: z.array(z.number()).optional(),
+  })
+  .loose()
+  .catch({});
+const numbersSchema = z.array(z.number()).catch([]);
+const quotesSchema = z.array(z.object({ verified: z.boolean() }).loose()).catch([]);
+const importEventSchema = z
+  .object({ tags: z.array(z.string()).catch([]) })
+  .loose()
+  .catch({ tags: [] });
+
+interface MatchLike {
+  id: string;
+  studyVersionId: string | null;
+  configHash: string | null;
+  condition: string | null;
+  protocol: string;
+  planKey: string | null;
+  judgeId: string | null;
+  judgeModel: string | null;
+  debaters: unknown;
+  question: { id: string; externalId: string; gold: number };
+}
+
+function matchCells(ctx: ExportContext, m: MatchLike): Row {
+  return {
+    study_id: ctx.studyId,
+    version: m.studyVersionId ? (ctx.versions.get(m.studyVersionId) ?? null) : null,
+    config_hash: m.configHash,
+    condition: m.condition,
+    protocol: m.protocol,
+    match_id: m.id,
+    plan_key: m.planKey,
+  };
+}
+
+function judgeCells(ctx: ExportContext, m: Pick<MatchLike, "judgeId" | "judgeModel">): Row {
+  return {
+    judge_id: ctx.judge(m.judgeId),
+    judge_kind: m.judgeId ? "human" : m.judgeModel ? "ai" : null,
+    judge_model: m.judgeModel,
+  };
+}
+
+function seatCells(m: MatchLike): Row {
+  const seats = seatsSchema.parse(m.debaters);
+  const a = seats.find((s) => s.seat === "A");
+  const b = seats.find((s) => s.seat === "B");
+  return {
+    debater_a_model: a?.model ?? null,
+    debater_b_model: b?.model ?? null,
+    debater_a_option: a?.option ?? null,
+    consultant_honest: m.protocol === "consultancy" && a ? a.option === m.question.gold : null,
+  };
+}
+
+/** Tags of imported debates (from their `match.imported` events), by match id. */
+async function tagsOf(ctx: ExportContext, matchIds: string[]): Promise<Map<string, string>> {
+  const events = await ctx.db.event.findMany({
+    where: { matchId: { in: matchIds }, type: "match.imported" },
+    select: { matchId: true, payload: true },
+  });
+  return new Map(events.map((e) => [e.matchId ?? "", importEventSchema.parse(e.payload).tags.join("|")]));
+}
+
+const matchSelect = {
+  id: true,
+  studyVersionId: true,
+  configHash: true,
+  condition: true,
+  protocol: true,
+  planKey: true,
+  judgeId: true,
+  judgeModel: true,
+  debaters: true,
+  config: true,
+  status: true,
+  practice: true,
+  createdAt: true,
+  startedAt: true,
+  endedAt: true,
+  question: { select: { id: true, externalId: true, gold: true } },
+} as const;
+
+/**
+ * Keyset pagination: each query asks for the rows after the last key seen, in key order, so every batch is an
+ * index range scan however deep into the table it is.
+ */
+async function* batches<T, K>(
+  ctx: ExportContext,
+  fetch: (after: K | null) => Promise<T[]>,
+  keyOf: (row: T) => K,
+): AsyncGenerator<T[]> {
+  let after: K | null = null;
+  for (;;) {
+    const rows = await fetch(after);
+    const last = rows.at(-1);
+    if (last === undefined) return;
+    yield rows;
+    if (rows.length < ctx.batchSize) return;
+    after = keyOf(last);
+  }
+}
+
+async function* verdictRows(ctx: ExportContext): AsyncGenerator<Row[]> {
+  const pages = batches(
+    ctx,
+    (after: string | null) =>
+      ctx.db.match.findMany({
+        where: { studyId: ctx.studyId, verdict: { isNot: null }, ...(after ? { id: { gt: after } } : {}) },
+        orderBy: { id: "asc" },
+        take: ctx.batchSize,
+        select: { ...matchSelect, verdict: true },
+      }),
+    (m) => m.id,
+  );
+  for await (const matches of pages) {
+    const tags = await tagsOf(
+      ctx,
+      matches.map((m) => m.id),
+    );
+    yield matches.flatMap((m) => {
+      const v = m.verdict;
+      if (!v) return [];
+      const [p0 = null, p1 = null] = numbersSchema.parse(v.probabilities);
+      return [
+        {
+          ...matchCells(ctx, m),
+          question_id: m.question.id,
+          question_external_id: m.question.externalId,
+          ...judgeCells(ctx, m),
+          ...seatCells(m),
+          option_order: (configSchema.parse(m.config).optionOrder ?? [0, 1]).join("|"),
+          gold: m.question.gold,
+          chosen: v.chosen,
+          correct: v.correct,
+          p0,
+          p1,
+          score: v.score,
+          rounds: v.rounds,
+          time_taken_ms: v.timeTakenMs,
+          started_at: iso(m.startedAt),
+          ended_at: iso(m.endedAt),
+          verdict_at: iso(v.createdAt),
+          match_status: m.status,
+          practice: m.practice,
+          tags: tags.get(m.id) ?? "",
+        },
+      ];
+    });
+  }
+}
+
+async function* matchRows(ctx: ExportContext): AsyncGenerator<Row[]> {
+  const pages = batches(
+    ctx,
+    (after: string | null) =>
+      ctx.db.match.findMany({
+        where: { studyId: ctx.studyId, ...(after ? { id: { gt: after } } : {}) },
+        orderBy: { id: "asc" },
+        take: ctx.batchSize,
+        select: {
+          ...matchSelect,
+          runId: true,
+          slotId: true,
+          error: true,
+          verdict: { select: { id: true } },
+          _count: { select: { turns: true, judgeSteps: true } },
+        },
+      }),
+    (m) => m.id,
+  );
+  for await (const matches of pages) {
+    const tags = await tagsOf(
+      ctx,
+      matches.map((m) => m.id),
+    );
+    yield matches.map((m) => {
+      const config = configSchema.parse(m.config);
+      return {
+        ...matchCells(ctx, m),
+        run_id: m.runId,
+        slot_id: m.slotId,
+        practice: m.practice,
+        question_id: m.question.id,
+        question_external_id: m.question.externalId,
+        ...judgeCells(ctx, m),
+        ...seatCells(m),
+        max_rounds: config.rounds ?? null,
+        word_limit: config.wordLimit ?? null,
+        seed: config.seed ?? null,
+        first_speaker: config.firstSpeaker ?? null,
+        option_order: (config.optionOrder ?? [0, 1]).join("|"),
+        status: m.status,
+        error: m.error,
+        turns: m._count.turns,
+        judge_steps: m._count.judgeSteps,
+        has_verdict: m.verdict !== null,
+        created_at: iso(m.createdAt),
+        started_at: iso(m.startedAt),
+        ended_at: iso(m.endedAt),
+        tags: tags.get(m.id) ?? "",
+      };
+    });
+  }
+}
+
+const matchBrief = {
+  select: {
+    condition: true,
+    protocol: true,
+    judgeId: true,
+    judgeModel: true,
+    question: { select: { gold: true } },
+  },
+} as const;
+
+async function* judgeStepRows(ctx: ExportContext): AsyncGenerator<Row[]> {
+  // Keyed on the (matchId, round) unique index: rows come out grouped by match, in round order.
+  const pages = batches(
+    ctx,
+    (after: { matchId: string; round: number } | null) =>
+      ctx.db.judgeStep.findMany({
+        where: {
+          match: { studyId: ctx.studyId },
+          ...(after
+            ? { OR: [{ matchId: { gt: after.matchId } }, { matchId: after.matchId, round: { gt: after.round } }] }
+            : {}),
+        },
+        orderBy: [{ matchId: "asc" }, { round: "asc" }],
+        take: ctx.batchSize,
+        include: { match: matchBrief },
+      }),
+    (s) => ({ matchId: s.matchId, round: s.round }),
+  );
+  for await (const steps of pages) {
+    yield steps.map((s) => {
+      const [p0 = null, p1 = null] = numbersSchema.parse(s.probabilities);
+      return {
+        study_id: ctx.studyId,
+        condition: s.match.condition,
+        protocol: s.match.protocol,
+        match_id: s.matchId,
+        ...judgeCells(ctx, s.match),
+        gold: s.match.question.gold,
+        round: s.round,
+        p0,
+        p1,
+        action: s.action,
+        message: s.message,
+        created_at: iso(s.createdAt),
+      };
+    });
+  }
+}
+
+async function* turnRows(ctx: ExportContext): AsyncGenerator<Row[]> {
+  // Keyed on the (matchId, round, speaker) unique index: grouped by match, in round and seat order.
+  const pages = batches(
+    ctx,
+    (after: { matchId: string; round: number; speaker: string } | null) =>
+      ctx.db.turn.findMany({
+        where: {
+          match: { studyId: ctx.studyId },
+          ...(after
+            ? {
+                OR: [
+                  { matchId: { gt: after.matchId } },
+                  { matchId: after.matchId, round: { gt: after.round } },
+                  { matchId: after.matchId, round: after.round, speaker: { gt: after.speaker } },
+                ],
+              }
+            : {}),
+        },
+        orderBy: [{ matchId: "asc" }, { round: "asc" }, { speaker: "asc" }],
+        take: ctx.batchSize,
+        include: { match: matchBrief },
+      }),
+    (t) => ({ matchId: t.matchId, round: t.round, speaker: t.speaker }),
+  );
+  for await (const turns of pages) {
+    yield turns.map((t) => {
+      const quotes = quotesSchema.parse(t.quotes);
+      return {
+        study_id: ctx.studyId,
+        condition: t.match.condition,
+        protocol: t.match.protocol,
+        match_id: t.matchId,
+        round: t.round,
+        speaker: t.speaker,
+        option: t.option,
+        argues_correct: t.option === t.match.question.gold,
+        model: t.model,
+        text: t.text,
+        quotes_verified: quotes.filter((q) => q.verified).length,
+        quotes_total: quotes.length,
+        prompt_version: t.promptVersion,
+        prompt_hash: t.promptHash,
+        tokens_in: t.tokensIn,
+        tokens_out: t.tokensOut,
+        latency_ms: t.latencyMs,
+        created_at: iso(t.createdAt),
+      };
+    });
+  }
+}
+
+async function* eventRows(ctx: ExportContext): AsyncGenerator<Row[]> {
+  const pages = batches(
+    ctx,
+    (after: number | null) =>
+      ctx.db.event.findMany({
+        where: { match: { studyId: ctx.studyId }, id: { gt: after ?? 0 } },
+        orderBy: { id: "asc" },
+        take: ctx.batchSize,
+      }),
+    (e) => e.id,
+  );
+  for await (const events of pages) {
+    yield events.map((e) => ({
+      study_id: ctx.studyId,
+      event_id: e.id,
+      match_id: e.matchId,
+      type: e.type,
+      payload: pseudonymiseText(JSON.stringify(e.payload), ctx.pseudonyms),
+      created_at: iso(e.createdAt),
+    }));
+  }
+}
+
+/** The rows of one table, batch by batch. */
+export function tableRows(ctx: ExportContext, table: ExportTable): AsyncGenerator<Row[]> {
+  switch (table) {
+    case "verdicts":
+      return verdictRows(ctx);
+    case "judge-steps":
+      return judgeStepRows(ctx);
+    case "turns":
+      return turnRows(ctx);
+    case "matches":
+      return matchRows(ctx);
+    case "events":
+      return eventRows(ctx);
+  }
+}

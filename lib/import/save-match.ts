@@ -1,0 +1,139 @@
+import type { Db } from "../db/client";
+import { asJson } from "../db/json";
+import { type MatchConfig, matchConfigSchema } from "../debate/config";
+import { countWords } from "../debate/limits";
+import { extractQuotes, type QuoteVerifier, verifyTurnQuotes } from "../debate/quotes";
+import { logScore } from "../debate/scoring";
+import type { DebaterSeat, Quote } from "../debate/types";
+import type { ImportedStudy } from "./imported-study";
+import type { ParsedDebate } from "./parse-debates";
+
+/** One imported debate as a complete match of its dataset: turns, judge steps, verdict and an import event. */
+
+/** The match's frozen settings, from the data: rounds played, observed word limit, seed 0. */
+export function importedMatchConfig(debate: ParsedDebate): MatchConfig {
+  const lastRound = Math.max(1, ...debate.turns.map((t) => t.round), debate.verdict.rounds ?? 1);
+  const longest = Math.max(0, ...debate.turns.map((t) => countWords(t.text)));
+  return matchConfigSchema.parse({
+    protocol: debate.protocol,
+    rounds: lastRound,
+    wordLimit: debate.rules?.wordLimit ?? Math.min(1000, Math.max(20, longest)),
+    laterRounds: debate.rules?.laterRounds ?? "sequential",
+    firstSpeaker: debate.rules?.firstSpeaker ?? "A",
+    seed: 0,
+  });
+}
+
+export interface MatchContext {
+  questionId: string;
+  judgeId: string | null;
+  study: ImportedStudy;
+  dataset: string;
+  verifier: QuoteVerifier | null;
+}
+
+export async function saveMatch(db: Db, debate: ParsedDebate, context: MatchContext): Promise<void> {
+  const config = importedMatchConfig(debate);
+  const gold = debate.question.gold;
+  const debaters: Array<DebaterSeat & { name?: string }> = debate.debaters.map((d) => ({
+    seat: d.seat,
+    option: d.option,
+    model: d.model ?? "human",
+    ...(debate.protocol === "consultancy" ? { honest: d.option === gold } : {}),
+    ...(d.name ? { name: d.name } : {}),
+  }));
+  const optionOf = new Map(debaters.map((d) => [d.seat, d]));
+  const times = [
+    ...debate.turns.flatMap((t) => (t.at ? [t.at.getTime()] : [])),
+    ...debate.judgeSteps.flatMap((s) => (s.at ? [s.at.getTime()] : [])),
+  ];
+  const verdictAt = debate.verdict.at ?? (times.length ? new Date(Math.max(...times)) : undefined);
+  const startedAt = times.length ? new Date(Math.min(...times)) : (debate.createdAt ?? verdictAt);
+  const createdAt = debate.createdAt ?? startedAt;
+  const rounds = debate.verdict.rounds ?? Math.max(1, ...debate.turns.map((t) => t.round));
+  const [p0, p1] = debate.verdict.probabilities;
+  const chosen = debate.verdict.chosen ?? (p0 > p1 ? 0 : 1);
+  const timeTakenMs =
+    debate.verdict.timeTakenMs ??
+    (debate.verdict.at && startedAt ? Math.max(0, debate.verdict.at.getTime() - startedAt.getTime()) : 0);
+
+  await db.match.create({
+    data: {
+      questionId: context.questionId,
+      protocol: debate.protocol,
+      config: asJson(config),
+      debaters: asJson(debaters),
+      judgeId: context.judgeId,
+      judgeModel: debate.judge.kind === "ai" ? (debate.judge.model ?? null) : null,
+      status: "complete",
+      createdAt,
+      startedAt: startedAt ?? null,
+      endedAt: verdictAt ?? null,
+      studyId: context.study.studyId,
+      studyVersionId: context.study.versionId,
+      condition: debate.condition ?? debate.protocol,
+      configHash: context.study.configHash,
+      planKey: debate.id,
+      turns: {
+        create: debate.turns.map((turn) => {
+          const seat = optionOf.get(turn.speaker);
+          return {
+            round: turn.round,
+            speaker: turn.speaker,
+            option: seat?.option ?? 0,
+            text: turn.text,
+            quotes: asJson(turnQuotes(turn.text, turn.quotes, context.verifier)),
+            model: seat?.model ?? "human",
+            latencyMs: turn.latencyMs ?? 0,
+            meta: asJson({ imported: true }),
+            ...(turn.at ? { createdAt: turn.at } : {}),
+          };
+        }),
+      },
+      judgeSteps: {
+        create: debate.judgeSteps.map((step) => ({
+          round: step.round,
+          probabilities: step.probabilities,
+          action: step.action,
+          message: step.message ?? null,
+          ...(step.at ? { createdAt: step.at } : {}),
+        })),
+      },
+      verdict: {
+        create: {
+          probabilities: debate.verdict.probabilities,
+          chosen,
+          correct: chosen === gold,
+          score: logScore(debate.verdict.probabilities, gold, {
+            roundsUsed: rounds,
+            roundCost: config.scoring.roundCost,
+          }),
+          explanation: debate.verdict.explanation ?? null,
+          rounds,
+          timeTakenMs,
+          ...(verdictAt ? { createdAt: verdictAt } : {}),
+        },
+      },
+      events: {
+        create: {
+          type: "match.imported",
+          payload: asJson({
+            dataset: context.dataset,
+            debateId: debate.id,
+            line: debate.line,
+            tags: debate.tags ?? [],
+            meta: debate.meta ?? {},
+          }),
+        },
+      },
+    },
+    select: { id: true },
+  });
+}
+
+/** With a passage, quotes are Crux's own check of the `<quote>` tags; without one, the source's or unverified. */
+function turnQuotes(text: string, given: Quote[] | undefined, verifier: QuoteVerifier | null): Quote[] {
+  if (verifier) return verifyTurnQuotes(text, verifier);
+  if (given) return given.map((q) => ({ text: q.text, verified: q.verified }));
+  return extractQuotes(text).map((q) => ({ text: q.text, verified: false }));
+}
