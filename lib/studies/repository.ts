@@ -129,8 +129,9 @@ export async function addStudyMember(db: Db, studyId: string, email: string): Pr
 }
 
 export async function setStudyStatus(db: Db, studyId: string, status: "live" | "paused" | "closed"): Promise<void> {
-  const study = await db.study.findUnique({ where: { id: studyId }, select: { currentVersionId: true } });
+  const study = await db.study.findUnique({ where: { id: studyId }, select: { currentVersionId: true, status: true } });
   if (!study) throw new CruxError("NOT_FOUND", "No such study.");
+  if (study.status === "imported") throw new CruxError("CONFLICT", "An imported dataset cannot take participants.");
   if (status === "live" && !study.currentVersionId) throw new CruxError("CONFLICT", "Launch the study first.");
   await db.study.update({ where: { id: studyId }, data: { status } });
 }
@@ -158,6 +159,7 @@ export async function getStudyVersion(db: Db, versionId: string): Promise<StudyV
 export async function launchStudy(db: Db, studyId: string): Promise<StudyVersionRecord & { slots: number }> {
   const study = await db.study.findUnique({ where: { id: studyId } });
   if (!study) throw new CruxError("NOT_FOUND", "No such study.");
+  if (study.status === "imported") throw new CruxError("CONFLICT", "An imported dataset cannot be launched.");
   const config = studyConfigSchema.parse(study.config);
   const { questionIds, practiceQuestionId, stories } = await resolveQuestions(db, config);
   const frozen = frozenStudySchema.parse({ config, questionIds, practiceQuestionId });
