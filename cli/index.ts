@@ -1,8 +1,10 @@
 import { Command } from "commander";
 import { registerAdminCommand } from "./commands/admin";
 import { registerDebateCommand } from "./commands/debate";
+import { registerExportCommand } from "./commands/export";
 import { registerImportCommand } from "./commands/import";
 import { registerModelsCommand } from "./commands/models";
+import { registerStatsCommand } from "./commands/stats";
 import { registerStudyCommand } from "./commands/study";
 
 // The AI SDK logs provider warnings (e.g. Anthropic ignoring `seed`) with console.info on stdout, which would
@@ -22,6 +24,8 @@ registerImportCommand(program);
 registerModelsCommand(program);
 registerAdminCommand(program);
 registerStudyCommand(program);
+registerStatsCommand(program);
+registerExportCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`crux: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -4,6 +4,8 @@ import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../../lib/db/client";
 import { PROTOCOL_VERSION } from "../../lib/realtime/protocol";
+import { joinStudy } from "../../lib/studies/participants";
+import { createStudy, launchStudy } from "../../lib/studies/repository";
 import { authCallback, CookieJar, getPage } from "../support/auth";
 import { connectJudge, createGuestMatch, request } from "../support/client";
 import { type RunningServer, startServer } from "../support/server";
@@ -12,18 +14,36 @@ import { type RunningServer, startServer } from "../support/server";
  * The authorization matrix: every page, route handler and socket event, tried as every kind of user, checked
  * against one table. The table must name every page and route file under app/ and every client event of the
  * realtime protocol, so adding one without deciding who may use it fails this test.
- * (Participants of studies arrive with studies; server actions are covered by the accounts and admin tests.)
+ * Server actions check the same rules through the same helpers (requireRole, getStudyFor, advanceParticipant); they
+ * are exercised by the accounts, admin, studies-monitor and participant-flow tests and the browser tests.
  */
 
-const ROLES = ["anonymous", "guest", "judge", "player", "researcher", "admin"] as const;
+/**
+ * Kinds of user: `participant` takes part in the live study `:live`; `otherParticipant` in another study;
+ * `outsider` is a researcher who is not on the researcher's study `:study`.
+ */
+const ROLES = [
+  "anonymous",
+  "guest",
+  "judge",
+  "player",
+  "participant",
+  "otherParticipant",
+  "researcher",
+  "outsider",
+  "admin",
+] as const;
 type Role = (typeof ROLES)[number];
 /** How a request may end: served, sent to sign in, refused, or (sockets) an error code. */
-type Outcome = "ok" | "signin" | "notice" | "401" | "403" | "NOT_AUTHENTICATED" | "FORBIDDEN";
+type Outcome = "ok" | "signin" | "notice" | "401" | "403" | "404" | "NOT_AUTHENTICATED" | "FORBIDDEN";
 
 interface Row {
   /** The file (pages and routes) or event it covers. */
   covers: string;
-  /** What to request; `:match` stands for a match judged by the "judge" user. */
+  /**
+   * What to request; `:match` stands for a play match judged by the "judge" user, `:study` a draft study of
+   * "researcher", `:live` the live study "participant" takes part in.
+   */
   target: string;
   kind: "page" | "api" | "socket";
   expect: Record<Role, Outcome>;
@@ -59,8 +79,77 @@ const MATRIX: Row[] = [
     covers: "app/observe/[id]/page.tsx",
     target: "/observe/:match",
     kind: "page",
-    expect: { ...all("signin"), researcher: "ok", admin: "ok" },
+    // A play match (no study): any researcher may watch; study matches need the study (transcripts.test.ts).
+    expect: { ...all("signin"), researcher: "ok", outsider: "ok", admin: "ok" },
   },
+  {
+    // Study pages show only the visitor's own participation: anyone else gets a notice, no data.
+    covers: "app/participate/[studyId]/page.tsx",
+    target: "/participate/:live",
+    kind: "page",
+    expect: { ...all("notice"), participant: "ok" },
+  },
+  {
+    // Study links are public: never sent to sign in; an unknown study is a 404 whoever follows it (the study is
+    // looked up before the account check). Joining real studies: tests/integration/participant-flow.test.ts.
+    covers: "app/join/[studyId]/route.ts",
+    target: "/join/no-such-study?PROLIFIC_PID=matrix1",
+    kind: "api",
+    expect: all("404"),
+  },
+  // Studies: researcher accounts only (players are sent to sign in as "forbidden"); `:study` is the researcher's own.
+  // A researcher who is not on the study gets a "not your study" notice without its data.
+  ...["/studies", "/studies/new", "/studies/:study", "/studies/:study/edit", "/studies/:study/monitor"].map(
+    (target): Row => ({
+      covers: `app${target.replace(":study", "[id]")}/page.tsx`,
+      target,
+      kind: "page",
+      expect: {
+        ...all("signin"),
+        researcher: "ok",
+        admin: "ok",
+        outsider: target.includes(":study") ? "notice" : "ok",
+      },
+    }),
+  ),
+  // Transcript review: researchers only; what each sees is limited to their studies (tests/integration/transcripts.test.ts).
+  {
+    covers: "app/transcripts/page.tsx",
+    target: "/transcripts",
+    kind: "page",
+    expect: { ...all("signin"), researcher: "ok", outsider: "ok", admin: "ok" },
+  },
+  // Study APIs answer JSON: 401 without a session, 403 for guests and accounts without the researcher role.
+  ...["/api/studies/:study/runs", "/api/studies/:study/monitor"].map(
+    (target): Row => ({
+      covers: `app${target.replace(":study", "[id]")}/route.ts`,
+      target,
+      kind: "api",
+      expect: { ...all("403"), anonymous: "401", researcher: "ok", admin: "ok", outsider: "403" },
+    }),
+  ),
+  // Study data downloads (CSV/JSONL): the study APIs' rule, streamed only to researchers with access.
+  {
+    covers: "app/api/studies/[id]/export/route.ts",
+    target: "/api/studies/:study/export?table=verdicts&format=csv",
+    kind: "api",
+    expect: { ...all("403"), anonymous: "401", researcher: "ok", admin: "ok", outsider: "403" },
+  },
+  // Study results: the page for researchers with access; its JSON route (both parts) 401/403 for everyone else.
+  {
+    covers: "app/studies/[id]/results/page.tsx",
+    target: "/studies/:study/results",
+    kind: "page",
+    expect: { ...all("signin"), researcher: "ok", admin: "ok", outsider: "notice" },
+  },
+  ...["/api/studies/:study/results", "/api/studies/:study/results?part=headline&replicates=100"].map(
+    (target): Row => ({
+      covers: "app/api/studies/[id]/results/route.ts",
+      target,
+      kind: "api",
+      expect: { ...all("403"), anonymous: "401", researcher: "ok", admin: "ok", outsider: "403" },
+    }),
+  ),
   { covers: "app/api/matches/route.ts", target: "POST /api/matches", kind: "api", expect: all("ok") },
   // next-auth's own endpoints are public by design (sign-in, CSRF, session).
   { covers: "app/api/auth/[...nextauth]/route.ts", target: "/api/auth/session", kind: "api", expect: all("ok") },
@@ -80,7 +169,7 @@ const MATRIX: Row[] = [
     covers: "match:observe",
     target: "match:observe",
     kind: "socket",
-    expect: { ...all("FORBIDDEN"), anonymous: "NOT_AUTHENTICATED", researcher: "ok", admin: "ok" },
+    expect: { ...all("FORBIDDEN"), anonymous: "NOT_AUTHENTICATED", researcher: "ok", admin: "ok", outsider: "ok" },
   },
 ];
 
@@ -108,6 +197,8 @@ describe("authorization matrix", () => {
   let server: RunningServer;
   let db: Db;
   let matchId = "";
+  let studyId = "";
+  let liveStudyId = "";
   const cookies = {} as Record<Role, string>;
 
   beforeAll(async () => {
@@ -118,13 +209,33 @@ describe("authorization matrix", () => {
     cookies.judge = judged.cookie;
     cookies.guest = (await createGuestMatch(server.url)).cookie;
     cookies.anonymous = "";
-    for (const role of ["player", "researcher", "admin"] as const) {
+    for (const role of ["player", "researcher", "outsider", "admin"] as const) {
       const jar = new CookieJar();
       const email = `${role}-${Date.now()}@example.test`;
       const result = await authCallback(server.url, "signup", { email, password: "correct horse battery" }, jar);
       if (!result.ok) throw new Error(`could not sign up a ${role}: ${result.location}`);
-      await db.user.update({ where: { email }, data: { role } });
+      const user = await db.user.update({
+        where: { email },
+        data: { role: role === "outsider" ? "researcher" : role },
+      });
       cookies[role] = jar.header();
+      if (role === "researcher") {
+        const design = { name: "Matrix study", conditions: [{ name: "debate", protocol: "debate" }] };
+        studyId = (await createStudy(db, { ownerId: user.id, config: design })).id;
+        // Two live studies with a participant each (sessions as the study link gives them).
+        const live = {
+          name: "Matrix live",
+          questions: { count: 2 },
+          conditions: [{ name: "naive", protocol: "naive" }],
+        };
+        for (const who of ["participant", "otherParticipant"] as const) {
+          const study = await createStudy(db, { ownerId: user.id, config: live });
+          await launchStudy(db, study.id);
+          const joined = await joinStudy(db, { studyId: study.id, external: {}, current: null });
+          cookies[who] = `crux_session=${joined.session?.token}`;
+          if (who === "participant") liveStudyId = study.id;
+        }
+      }
     }
   });
   afterAll(async () => {
@@ -136,7 +247,7 @@ describe("authorization matrix", () => {
 
   it.each(cases)("%s as %s → %s", async (_covers, role, expected, row) => {
     const cookie = cookies[role];
-    const target = row.target.replace(":match", matchId);
+    const target = row.target.replace(":match", matchId).replace(":study", studyId).replace(":live", liveStudyId);
     if (row.kind === "page") {
       const page = await getPage(server.url, target, new CookieJar(cookie));
       if (expected === "signin") {
@@ -144,7 +255,9 @@ describe("authorization matrix", () => {
         expect(page.location ?? "").toMatch(/\/signin/);
       } else {
         expect(page.status).toBe(200);
-        if (expected === "notice") expect(page.html).toMatch(/another judge|No such match/);
+        if (expected === "notice")
+          expect(page.html).toMatch(/another judge|No such match|Open your study link|Not your study/);
+        if (expected === "ok") expect(page.html).not.toMatch(/Not your study|Open your study link/);
         if (row.covers === "app/match/[id]/page.tsx" && expected === "ok")
           expect(page.html).not.toMatch(/another judge/);
       }

@@ -103,6 +103,12 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
         <Link href={`/studies/${study.id}/monitor`} className="button">
           Monitor
         </Link>
+        <Link href={`/studies/${study.id}/results`} className="button">
+          Results
+        </Link>
+        <Link href={`/transcripts?study=${study.id}`} className="button">
+          Transcripts
+        </Link>
       </div>
       {changed && <p className="hint">The draft differs from the live version: launch a new version to use it.</p>}
 

@@ -1,0 +1,102 @@
+import Link from "next/link";
+import { AccuracyChart } from "@/components/results/accuracy-chart";
+import { DebaterTable } from "@/components/results/debater-table";
+import { HeadlineCard } from "@/components/results/headline-card";
+import { ReliabilityCharts } from "@/components/results/reliability-chart";
+import { ResultsFiltersForm } from "@/components/results/results-filters";
+import {
+  ConditionsTable,
+  ConsultancyTable,
+  JudgeLeaderboard,
+  QuestionsTable,
+  RoundsTable,
+} from "@/components/results/results-tables";
+import { StudyForbidden } from "@/components/studies/study-forbidden";
+import { getStudyResults, listStudyTags } from "@/lib/analysis/results";
+import { NO_FILTERS, parseResultsFilters, resultsFiltersQuery } from "@/lib/analysis/results-schema";
+import { getDb } from "@/lib/db/client";
+import { loadStudyForPage } from "../../access";
+
+export const metadata = { title: "Results — Crux" };
+
+/**
+ * A study's results for researchers with access: filters (a GET form), the headline comparison (second request),
+ * accuracy and calibration per condition, consultancy honesty, rounds, questions, judges and debaters.
+ */
+export default async function StudyResultsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { id } = await params;
+  const path = `/studies/${encodeURIComponent(id)}/results`;
+  const access = await loadStudyForPage(id, path);
+  if (!access.ok) return <StudyForbidden message={access.message} />;
+  const { study } = access;
+  const parsed = parseResultsFilters(await searchParams);
+  const filters = parsed.success ? parsed.data : NO_FILTERS;
+  const db = getDb();
+  const [results, tags] = await Promise.all([getStudyResults(db, study.id, filters), listStudyTags(db, study.id)]);
+  const query = resultsFiltersQuery(filters).toString();
+  const filtered = query !== "";
+  const designed = study.config.conditions.map((c) => ({ name: c.name, protocol: c.protocol }));
+  const extra = results.conditions
+    .filter((c) => !designed.some((d) => d.name === c.condition))
+    .map((c) => ({ name: c.condition, protocol: c.protocol }));
+
+  return (
+    <section className="studies-page results-page">
+      <p>
+        <Link href={`/studies/${study.id}`}>← {study.name}</Link>
+      </p>
+      <h1>Results</h1>
+      <ResultsFiltersForm action={path} filters={filters} conditions={[...designed, ...extra]} tags={tags} />
+      {!parsed.success && (
+        <p role="alert" className="notice">
+          Some filters were not understood and were ignored:{" "}
+          {parsed.error.issues.map((i) => `${i.path.join(".") || "filters"}: ${i.message}`).join("; ")}
+        </p>
+      )}
+      <p className="muted" data-testid="results-counts">
+        {results.verdicts.toLocaleString("en")} verdicts analysed
+        {results.excluded.total > 0 &&
+          `; ${results.excluded.total.toLocaleString("en")} matches left out (${results.excluded.practice} practice, ${results.excluded.abandoned} abandoned, ${results.excluded.errored} errored, ${results.excluded.participant} by participants who failed the check or were removed)`}
+        {results.pending > 0 && `; ${results.pending} in progress`}.
+      </p>
+      {results.verdicts === 0 ? (
+        <section className="notice results-empty">
+          <h2>{filtered ? "No verdicts match these filters" : "No verdicts yet"}</h2>
+          <p>
+            {filtered
+              ? "Widen the filters or clear them to see every verdict of the study."
+              : "No verdicts yet — results appear as judges finish matches."}
+          </p>
+        </section>
+      ) : (
+        <>
+          <HeadlineCard studyId={study.id} query={query} />
+          <h2>Accuracy</h2>
+          <AccuracyChart conditions={results.conditions} />
+          <ConditionsTable conditions={results.conditions} />
+          {results.consultancy.length > 0 && <ConsultancyTable rows={results.consultancy} />}
+          <h2>Calibration</h2>
+          <ReliabilityCharts conditions={results.conditions} />
+          <h2>Rounds</h2>
+          <RoundsTable rows={results.byRounds} />
+          <h2>Judges</h2>
+          <JudgeLeaderboard judges={results.judges} total={results.judgeCount} />
+          {results.debaters.length > 0 && (
+            <>
+              <h2>Debaters</h2>
+              <DebaterTable studyId={study.id} query={query} debaters={results.debaters} ratings={results.ratings} />
+            </>
+          )}
+          <h2>Questions</h2>
+          <QuestionsTable rows={results.byQuestion} total={results.questionCount} />
+        </>
+      )}
+    </section>
+  );
+}

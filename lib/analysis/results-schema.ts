@@ -1,0 +1,268 @@
+import { z } from "zod";
+import type { BradleyTerryIntervals, Rating, ReliabilityBin } from "./index";
+
+/**
+ * The results page's filters and the shape of its data: one schema shared by the page (its GET form), the JSON
+ * route and `crux stats`, so all three read the same filters the same way. Plain module: the browser imports the
+ * types and the URL helpers.
+ */
+
+const blankToUndefined = (value: unknown) =>
+  value === "" || (typeof value === "string" && value.trim() === "") ? undefined : value;
+
+/** A list from repeated query parameters or comma-separated text: trimmed, de-duplicated, empty entries dropped. */
+const listSchema = z.preprocess(
+  (value) => {
+    const items = value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
+    const split = items.flatMap((item) => (typeof item === "string" ? item.split(",") : [item]));
+    return [
+      ...new Set(split.map((item) => (typeof item === "string" ? item.trim() : item)).filter((item) => item !== "")),
+    ];
+  },
+  z.array(z.string().min(1).max(100)).max(50),
+);
+
+/** A day (2025-06-30, the whole UTC day) or an instant with an offset (2025-06-30T12:00:00Z). */
+const instantSchema = z.preprocess(
+  blankToUndefined,
+  z.union([z.iso.date(), z.iso.datetime({ offset: true })]).optional(),
+);
+
+export const JUDGE_KINDS = ["all", "human", "ai"] as const;
+export type JudgeKind = (typeof JUDGE_KINDS)[number];
+
+/**
+ * Filters of the results: verdict time (from/to: a day includes all of it), one judge (user id, or an AI judge's
+ * model spec), conditions (none = all), question tags (a question must carry every one) and the kind of judge.
+ */
+export const resultsFiltersSchema = z
+  .object({
+    from: instantSchema,
+    to: instantSchema,
+    judge: z.preprocess(blankToUndefined, z.string().trim().min(1).max(200).optional()),
+    condition: listSchema,
+    tag: listSchema,
+    judgeKind: z.preprocess(blankToUndefined, z.enum(JUDGE_KINDS).default("all")),
+  })
+  .superRefine((filters, ctx) => {
+    const range = filterRange(filters);
+    if (range.from && range.to && range.from >= range.to)
+      ctx.addIssue({ code: "custom", path: ["to"], message: "the end must come after the start" });
+  });
+export type ResultsFilters = z.infer<typeof resultsFiltersSchema>;
+export type ResultsFiltersInput = z.input<typeof resultsFiltersSchema>;
+
+/** No filters: every verdict of the study. */
+export const NO_FILTERS: ResultsFilters = { condition: [], tag: [], judgeKind: "all" };
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The filters' time range as instants: [from, to) — a day given as `to` runs to the end of that (UTC) day. */
+export function filterRange(filters: Pick<ResultsFilters, "from" | "to">): { from?: Date; to?: Date } {
+  const from = filters.from ? new Date(filters.from) : undefined;
+  let to = filters.to ? new Date(filters.to) : undefined;
+  if (to && filters.to && DAY.test(filters.to)) to = new Date(to.getTime() + 86_400_000);
+  return { from, to };
+}
+
+/** Reads filters from URL query parameters (a URLSearchParams or Next's `searchParams` object). */
+export function parseResultsFilters(
+  params: URLSearchParams | Record<string, string | string[] | undefined>,
+): ReturnType<typeof resultsFiltersSchema.safeParse> {
+  const get = (name: string) => (params instanceof URLSearchParams ? params.getAll(name) : params[name]);
+  const one = (name: string) => {
+    const value = get(name);
+    return Array.isArray(value) ? value[0] : value;
+  };
+  return resultsFiltersSchema.safeParse({
+    from: one("from"),
+    to: one("to"),
+    judge: one("judge"),
+    condition: get("condition"),
+    tag: get("tag"),
+    judgeKind: one("judgeKind"),
+  });
+}
+
+/** The filters as query parameters (only those set), for links and the page's second request. */
+export function resultsFiltersQuery(filters: ResultsFilters): URLSearchParams {
+  const params = new URLSearchParams();
+  if (filters.from) params.set("from", filters.from);
+  if (filters.to) params.set("to", filters.to);
+  if (filters.judge) params.set("judge", filters.judge);
+  for (const condition of filters.condition) params.append("condition", condition);
+  for (const tag of filters.tag) params.append("tag", tag);
+  if (filters.judgeKind !== "all") params.set("judgeKind", filters.judgeKind);
+  return params;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The data. Plain JSON: no Dates, no NaN (missing values are null).
+
+/** A count of judgments, how many were right, and the Wilson 95% interval of the rate (null when n = 0). */
+export interface AccuracyCell {
+  n: number;
+  correct: number;
+  accuracy: number | null;
+  ci: [number, number] | null;
+}
+
+/** Why matches were left out: practice, abandoned, errored, or judged by a participant who failed or was removed. */
+export interface Exclusions {
+  practice: number;
+  abandoned: number;
+  errored: number;
+  /** Completed matches of participants with status failed_check or removed. */
+  participant: number;
+  total: number;
+  /** total / (analysed + total); null when there is nothing either way. */
+  share: number | null;
+}
+
+export interface ConditionResult extends AccuracyCell {
+  condition: string;
+  protocol: string;
+  /** The game's mean score (log score with the round cost) as stored with each verdict. */
+  meanScore: number | null;
+  /** Mean ln(max(p(correct), 0.01)), Brier score and ECE of the final probabilities (docs/statistics.md). */
+  meanLogScore: number | null;
+  brier: number | null;
+  ece: number | null;
+  reliability: ReliabilityBin[];
+  excluded: Exclusions;
+  /** Matches not finished yet (waiting, running, awaiting a verdict). */
+  pending: number;
+}
+
+export interface ConsultancySplit {
+  condition: string;
+  honest: AccuracyCell;
+  dishonest: AccuracyCell;
+}
+
+export interface RoundsRow extends AccuracyCell {
+  condition: string;
+  /** Rounds the judge saw before deciding (verdict.rounds). */
+  rounds: number;
+}
+
+export interface QuestionRow extends AccuracyCell {
+  questionId: string;
+  text: string;
+  byCondition: Array<{ condition: string; n: number; correct: number }>;
+}
+
+export interface JudgeRow {
+  /** The user id (human judges) or the AI judge's model spec. */
+  id: string;
+  /** A pseudonym for humans ("J-3f2a", a short hash of the id); the model spec for AI judges. */
+  label: string;
+  kind: "human" | "ai";
+  n: number;
+  correct: number;
+  accuracy: number;
+  meanScore: number;
+  medianTimeMs: number | null;
+}
+
+/** How often the judge sided with a debater model, when it argued the correct option and when the wrong one. */
+export interface DebaterRow {
+  model: string;
+  honest: { n: number; wins: number; rate: number | null };
+  dishonest: { n: number; wins: number; rate: number | null };
+}
+
+export interface StudyResults {
+  studyId: string;
+  filters: ResultsFilters;
+  generatedAt: string;
+  /** Analysed verdicts (after filters and exclusions). */
+  verdicts: number;
+  conditions: ConditionResult[];
+  /** Exclusions over the whole study (practice matches carry no condition, so they are counted only here). */
+  excluded: Exclusions;
+  pending: number;
+  consultancy: ConsultancySplit[];
+  byRounds: RoundsRow[];
+  /** The most-judged questions (up to `questionLimit`), then the hardest first. */
+  byQuestion: QuestionRow[];
+  questionCount: number;
+  /** Leaderboard: highest mean score first, the first `judgeLimit` (default 100) of `judgeCount` judges. */
+  judges: JudgeRow[];
+  judgeCount: number;
+  debaters: DebaterRow[];
+  /** Bradley–Terry ratings (no intervals; those come with the ratings request) when ≥ 2 models met. */
+  ratings: { ratings: Rating[]; games: number } | null;
+}
+
+/** One difference in accuracy between two conditions, with its two-way bootstrap interval and permutation p. */
+export interface ConditionDifference {
+  a: string;
+  b: string;
+  protocolA: string;
+  protocolB: string;
+  accuracyA: number;
+  accuracyB: number;
+  nA: number;
+  nB: number;
+  /** accuracy(a) − accuracy(b). */
+  estimate: number;
+  /** 95% percentile interval of the two-way (judge × question) cluster bootstrap; null if every replicate skipped. */
+  ci: [number, number] | null;
+  replicates: number;
+  skipped: number;
+  /** Monte Carlo permutation p-value (within judges when possible). */
+  p: number;
+  stratified: boolean;
+  summary: string;
+}
+
+export interface HeadlineComparison {
+  studyId: string;
+  verdicts: number;
+  replicates: number;
+  permutations: number;
+  differences: ConditionDifference[];
+  /** The first difference's sentence, or why there is none. */
+  summary: string;
+  /** Seconds spent computing (0 when served from the cache). */
+  seconds: number;
+  cached: boolean;
+}
+
+export interface RatingIntervals {
+  studyId: string;
+  replicates: number;
+  ratings: BradleyTerryIntervals["ratings"];
+  games: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Wording.
+
+const percent = (value: number) => `${Math.round(value * 100)}%`;
+const points = (value: number) => {
+  const rounded = Math.round(value * 100);
+  return `${rounded < 0 ? "-" : "+"}${Math.abs(rounded)}`;
+};
+
+/** A p-value as people write it: two decimals, three below 0.01, "< 0.001" below that. */
+export function formatP(p: number): string {
+  if (p < 0.001) return "p < 0.001";
+  return `p = ${p < 0.01 ? p.toFixed(3) : p.toFixed(2)}`;
+}
+
+/**
+ * The plain-language sentence for a difference, e.g. "Debate judges were right 84% of the time vs 74% with
+ * consultancy; difference +10 points, 95% CI [+3, +17], permutation p = 0.01."
+ */
+export function describeDifference(
+  d: Pick<ConditionDifference, "a" | "b" | "accuracyA" | "accuracyB" | "estimate" | "ci" | "p">,
+): string {
+  const name = d.a.charAt(0).toUpperCase() + d.a.slice(1);
+  const ci = d.ci ? `95% CI [${points(d.ci[0])}, ${points(d.ci[1])}]` : "no interval (too little overlap)";
+  return (
+    `${name} judges were right ${percent(d.accuracyA)} of the time vs ${percent(d.accuracyB)} with ${d.b}; ` +
+    `difference ${points(d.estimate)} points, ${ci}, permutation ${formatP(d.p)}.`
+  );
+}
