@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { describeIssues as describeLineIssues, readJsonlObjects } from "../jsonl";
 import { type DebateImportError, type DebateImportRow, debateImportRowSchema } from "./debate-schema";
 
 /**
@@ -20,36 +21,23 @@ export function parseDebateFile(content: string): DebateParseResult {
   const debates: ParsedDebate[] = [];
   const errors: DebateImportError[] = [];
   const firstLineOfId = new Map<string, number>();
-  content
-    .replace(/^\uFEFF/, "")
-    .split(/\r\n|\r|\n/)
-    .forEach((source, index) => {
-      const line = index + 1;
-      if (source.trim() === "") return;
-      let value: unknown;
-      try {
-        value = JSON.parse(source);
-      } catch (error) {
-        errors.push({ line, message: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` });
-        return;
-      }
-      if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        errors.push({ line, message: "each line must be a JSON object (one debate)" });
-        return;
-      }
-      const parsed = debateImportRowSchema.safeParse(value, { error: predicate });
-      if (!parsed.success) {
-        errors.push({ line, message: describeIssues(parsed.error.issues) });
-        return;
-      }
-      const first = firstLineOfId.get(parsed.data.id);
-      if (first !== undefined) {
-        errors.push({ line, message: `duplicate id "${parsed.data.id}" (first used on line ${first})` });
-        return;
-      }
-      firstLineOfId.set(parsed.data.id, line);
-      debates.push({ ...parsed.data, line });
-    });
+  const lines = readJsonlObjects(content, "one debate");
+  errors.push(...lines.errors);
+  for (const { line, value } of lines.rows) {
+    const parsed = debateImportRowSchema.safeParse(value, { error: predicate });
+    if (!parsed.success) {
+      errors.push({ line, message: describeIssues(parsed.error.issues) });
+      continue;
+    }
+    const first = firstLineOfId.get(parsed.data.id);
+    if (first !== undefined) {
+      errors.push({ line, message: `duplicate id "${parsed.data.id}" (first used on line ${first})` });
+      continue;
+    }
+    firstLineOfId.set(parsed.data.id, line);
+    debates.push({ ...parsed.data, line });
+  }
+  errors.sort((a, b) => a.line - b.line);
   return { debates, errors };
 }
 
@@ -60,10 +48,7 @@ export function fieldName(path: readonly PropertyKey[]): string {
 
 /** "turns[0].round must be at most 10; judge.kind must be one of …": field name, then the predicate. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  const messages = issues.map((issue) =>
-    issue.path.length === 0 ? issue.message : `${fieldName(issue.path)} ${issue.message}`,
-  );
-  return [...new Set(messages)].join("; ");
+  return describeLineIssues(issues, fieldName);
 }
 
 /** Per-parse error map: zod's issues as predicates that read well after a field name. */

@@ -51,7 +51,7 @@ describe("parseQuestionFile: JSONL", () => {
     expect(messages[7]).toMatch(/^unknown field "answer"/);
     expect(messages[9]).toBe('duplicate id "ok-1" (first used on line 1)');
     expect(messages[10]).toBe("a title was given without a passage");
-    expect(messages[12]).toBe("each line must be a JSON object");
+    expect(messages[12]).toBe("each line must be a JSON object (one question)");
   });
 
   it("lists every problem of a row in one message", () => {

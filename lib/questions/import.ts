@@ -3,6 +3,7 @@ import { CsvError } from "csv-parse";
 import { parse as parseCsv } from "csv-parse/sync";
 import type { z } from "zod";
 import type { Db } from "../db/client";
+import { describeIssues, readJsonlObjects } from "../jsonl";
 import {
   CSV_COLUMNS,
   type CsvColumn,
@@ -93,36 +94,11 @@ function contentId(row: ImportRow): string {
   return `h-${createHash("sha256").update(key).digest("hex").slice(0, 16)}`;
 }
 
-/** "options[1] is empty; gold must be 0 or 1 …": issue messages are predicates, the field name goes in front. */
-function describeIssues(issues: readonly z.core.$ZodIssue[], fieldName: (path: readonly PropertyKey[]) => string) {
-  const messages = issues.map((issue) =>
-    issue.path.length === 0 ? issue.message : `${fieldName(issue.path)} ${issue.message}`,
-  );
-  return [...new Set(messages)].join("; ");
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // JSONL
 
 function extractJsonl(text: string): Extracted {
-  const candidates: Candidate[] = [];
-  const errors: ImportError[] = [];
-  text.split("\n").forEach((source, index) => {
-    const line = index + 1;
-    if (source.trim() === "") return;
-    let value: unknown;
-    try {
-      value = JSON.parse(source);
-    } catch (error) {
-      errors.push({ line, message: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` });
-      return;
-    }
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      errors.push({ line, message: "each line must be a JSON object" });
-      return;
-    }
-    candidates.push({ line, value: value as Record<string, unknown> });
-  });
+  const { rows: candidates, errors } = readJsonlObjects(text, "one question");
   return {
     candidates,
     errors,
