@@ -1,11 +1,11 @@
 /**
- * Automated-run benchmark: `npx tsx bench/automated-run.ts [--matches 1000] [--concurrency 32] [--latency-ms 100]
- * [--rounds 2]`.
+ * Automated-run benchmark: `npx tsx bench/automated-run.ts [--matches 1000] [--concurrency 32] [--latency-ms 500]
+ * [--rounds 2]`. Defaults: 1,000 matches, concurrency 32, 500 ms per call (a fast hosted model; real ones take longer).
  *
  * A study of `--matches` debates (one condition; questions from the shipped QuALITY bank, two judgments each)
  * runs through `runStudy` — the code behind `crux study run` — with language-model debaters and an AI judge that
  * are all the loopback OpenAI-compatible server (tests/support/fake-llm), which answers every call after a fixed
- * `--latency-ms`. Everything real: study plan, match creation, the runner, prompts, the AI SDK, SQLite writes of
+ * `--latency-ms`, in a child process of its own (as a provider is). Everything real: study plan, match creation, the runner, prompts, the AI SDK, SQLite writes of
  * every turn, judge step, verdict and model call. The response cache is off.
  *
  * Ideal wall time = critical path of one match × number of batches, where the critical path is the number of
@@ -16,18 +16,19 @@
  *
  * Target: crux wall / ideal ≤ 1.15.
  */
+import { spawn } from "node:child_process";
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { startFakeLlmServer } from "../tests/support/fake-llm/server";
 
 const TARGET = 1.15;
 const { values } = parseArgs({
   options: {
     matches: { type: "string", default: "1000" },
     concurrency: { type: "string", default: "32" },
-    "latency-ms": { type: "string", default: "100" },
+    "latency-ms": { type: "string", default: "500" },
     rounds: { type: "string", default: "2" },
   },
 });
@@ -42,7 +43,9 @@ const latencyMs = int("latency-ms", values["latency-ms"], 1);
 const rounds = int("rounds", values.rounds, 1);
 if (matches % 2 !== 0) throw new Error("--matches must be even (two judgments per question)");
 
-const llm = await startFakeLlmServer({ latencyMs });
+// The provider runs in its own process, as a real one would: its work (writing arguments from the story) must not
+// take this process's CPU.
+const llm = await startProvider(latencyMs);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crux-bench-run-"));
 // Configuration is read from the environment when the app's modules load: set it first, import after.
 Object.assign(process.env, {
@@ -136,7 +139,7 @@ const meanMatchMs =
 const steps = await db.judgeStep.count();
 await runner.stop();
 await db.$disconnect();
-await llm.close();
+llm.close();
 fs.rmSync(dir, { recursive: true, force: true });
 
 const ratio = cruxMs / idealMs;
@@ -156,3 +159,30 @@ console.log(
   ].join("\n"),
 );
 if (summary.errored > 0 || summary.completed !== matches) process.exitCode = 1;
+
+/** Starts tests/support/fake-llm/main.ts in a child process on a free port; resolves once it is ready. */
+async function startProvider(latency: number): Promise<{ url: string; close: () => void }> {
+  const root = path.resolve(import.meta.dirname, "..");
+  const child = spawn(
+    process.execPath,
+    [
+      createRequire(import.meta.url).resolve("tsx/cli"),
+      path.join(root, "tests/support/fake-llm/main.ts"),
+      "--port",
+      "0",
+      "--latency-ms",
+      String(latency),
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const ready = /Fake LLM ready on (\S+)/.exec(out);
+      if (ready?.[1]) resolve(ready[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`the loopback provider exited (${code}) before it was ready`)));
+  });
+  return { url, close: () => child.kill("SIGTERM") };
+}
