@@ -1,38 +1,53 @@
 /**
- * Adapter overhead benchmark: `npx tsx bench/adapter-overhead.ts [--chunks 2000] [--delay-ms 2] [--reps 3]
- * [--warmup 1] [--csv file] [--server-node-options "..."]`. Needs a production build (`npm run build`).
+ * Adapter overhead benchmark: `npm run bench:adapter` (`npx tsx bench/adapter-overhead.ts [--chunks 2000]
+ * [--delay-ms 2] [--reps 3] [--warmup 1] [--csv file] [--server-node-options "..."]`). Needs a production build
+ * (`npm run build`). Results and their history: docs/models.md, "Streaming overhead".
  *
  * A loopback OpenAI-compatible server (tests/support/fake-llm) in this process streams a fixed answer of
  * `--chunks` deltas, `--delay-ms` apart, to every debater request. The same answer is read four ways in the same
- * run, repetitions interleaved so that machine drift hits every path alike:
+ * run, repetitions interleaved (every other one in reverse order) so that machine drift hits every path alike:
  *
  * - `fetch`   — this process reads the SSE stream directly with `fetch` and parses each `data:` line (baseline);
  * - `relay`   — the same fetch client, through a bare relay in another Node process that only pipes bytes: the
- *               cost of one more process and TCP hop per chunk, which no server-side design can avoid (a floor);
+ *               cost of one more process and TCP hop per chunk, which no server-side design can avoid (a floor;
+ *               it parses nothing, so it is a low one);
  * - `adapter` — this process streams it through the project's adapter (`complete()` in
- *               lib/models/providers/ai-sdk.ts: AI SDK `streamText` and the openai-compatible provider), to tell
- *               the SDK's share of the overhead apart from the rest;
+ *               lib/models/providers/ai-sdk.ts: the openai-compatible provider's `doStream`, read directly), to
+ *               tell the SDK's share of the overhead apart from the rest;
  * - `crux`    — the real server (server.ts as a child process, production build) runs a guest match whose two
- *               debaters use the loopback server; deltas travel adapter → runner → socket.io room → a socket.io
- *               client in this process.
+ *               debaters use the loopback server; deltas travel adapter → runner → `DeltaCoalescer`
+ *               (lib/realtime/deltas.ts) → socket.io room → a socket.io client in this process.
  *
  * Per-chunk latency = receive time − send time. Send times are taken on the fake server, when it writes each SSE
  * frame (see `captureSends`); receive times when the client gets the text (a fetch read, an `onDelta` call, a
  * `turn:delta` event). Both ends run in this process, so they share one clock. Chunks are matched by character
- * offset, not by count, so a layer that merged or split chunks would still be measured correctly (the latency of
- * a chunk is when its last character arrives).
+ * offset, not by count, so a layer that merges chunks (the coalescer does, in bursts) is still measured correctly
+ * (the latency of a chunk is when its last character arrives).
  *
  * Round 1 of a debate has both seats streaming at once, so every path runs two concurrent streams (one per seat)
  * and pools their chunks. The answer has 100 words cut into 3-character chunks, so it stays within the default
  * 150-word turn limit: a longer turn would be asked for again, and that second stream is not what is measured.
  *
- * CPU per chunk is reported next to latency because it does not depend on how busy the machine is: "bench" is
- * this process (fake server and client: the same work on every path, plus the SDK on the adapter path), "server"
- * the Crux server process (read from /proc, Linux only). Latency tails do depend on load: on a small machine the
- * p99 of every path that crosses a second process is dominated by scheduling and GC pauses, so compare paths
- * within one run, and compare `crux` with `relay` as well as with `fetch`.
+ * CPU per chunk is reported next to latency because it depends much less on how busy the machine is: "bench" is
+ * this process (fake server and client: the same work on every path, plus the SDK on the adapter path), "2nd
+ * process" the relay on the relay path and the Crux server on the crux path (read from /proc, Linux only).
+ * Latency tails do depend on load: on a small machine the p99 of every path that crosses a second process is
+ * dominated by scheduling and GC pauses, so compare paths within one run, and compare `crux` with `relay` as well
+ * as with `fetch`. On a shared machine, look at the load average before trusting a p99.
  *
- * Target: crux p99 ≤ 1.2 × fetch p99.
+ * Targets. The issue asked for crux p99 ≤ 1.2 × fetch p99. No design that streams through a second process can
+ * meet it: the relay alone, which only pipes bytes, is 2.7–4.1 × fetch at p99 on a quiet 2-core machine (and
+ * 4–13 × on a busy one). The bench still reports that ratio, and states the target it can be held to on the
+ * latency a reader can notice: at p99, a chunk reaches the browser at most 10 ms later than reading the provider
+ * directly would (less than one 60 Hz frame). It also prints crux against the relay, the floor, in latency and in
+ * server CPU per chunk.
+ *
+ * Measured on a 2-core VM (Node 20), 3 repetitions of 2 × 2000 chunks 2 ms apart, quiet machine (load ≈ 1):
+ * crux p50 0.64–0.92 ms, p99 4.4–7.3 ms (+3.8 to +6.5 ms over fetch, 2.2–3.3 × the relay), server CPU 465–560 µs
+ * per chunk against the relay's 170–200. Side by side with the previous code (`streamText`, one event per delta)
+ * in one run: p50 0.81 vs 1.12 ms, p99 8.9 vs 14.3 ms, 520 vs 690 µs per chunk. Issue target: FAIL (7–10 × fetch);
+ * restated target: PASS when the machine is quiet, FAIL when other work keeps both cores busy (p99 40–180 ms).
+ * Every run's figures: docs/models.md.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -57,7 +72,10 @@ import {
 } from "../tests/support/fake-llm/server";
 import { type RunningServer, startServer } from "../tests/support/server";
 
+/** The issue's target: crux p99 ≤ this × fetch p99 (out of reach for any design with a second process). */
 const TARGET_P99_RATIO = 1.2;
+/** The restated target (see the header): at p99 a chunk reaches the browser at most this much later than fetch. */
+const ADDED_P99_MS = 10;
 const CHUNK_CHARS = 3;
 const MAX_WORDS = 100;
 const PROVIDER = "bench";
@@ -308,6 +326,8 @@ server.listen(0, "127.0.0.1", () => console.log("relay " + server.address().port
 
 interface Relay {
   url: string;
+  /** The relay's process, for its CPU time. */
+  pid: number | null;
   stop(): Promise<void>;
 }
 
@@ -324,6 +344,7 @@ async function startRelay(upstream: string): Promise<Relay> {
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid ?? null,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -532,7 +553,7 @@ function printTable(rows: Row[]): void {
     "mean ms",
     "max ms",
     "bench cpu µs/chunk",
-    "server cpu µs/chunk",
+    "2nd process cpu µs/chunk",
   ];
   const perChunk = (ms: number | null, chunks: number) => (ms === null ? "-" : ((ms * 1000) / chunks).toFixed(0));
   const cells = rows.map((r) => [
@@ -576,7 +597,13 @@ async function main(): Promise<void> {
       },
     });
     const running = server;
-    const serverProcess = serverPid(server.child.pid);
+    // The process each path crosses besides this one, whose CPU time is measured during that path only.
+    const secondProcess: Record<PathName, number | null> = {
+      fetch: null,
+      relay: relay.pid,
+      adapter: null,
+      crux: serverPid(server.child.pid),
+    };
     const runners: Record<PathName, () => Promise<Received>> = {
       fetch: () => viaFetch(fake.url),
       relay: () => viaFetch(relayUrl),
@@ -597,10 +624,11 @@ async function main(): Promise<void> {
     const rows: Row[] = [];
     const csv = ["path,rep,seat,chunk,sent_epoch_ms,sent_ms,latency_ms"];
     for (let rep = 1 - WARMUP; rep <= REPS; rep++) {
-      for (const path of PATHS) {
+      // Every other repetition runs the paths in reverse order, so that none always follows the same one.
+      for (const path of rep % 2 === 0 ? [...PATHS].reverse() : PATHS) {
         captures.length = 0;
-        // Only the crux path involves the server; its idle CPU during the other paths would be noise.
-        const { value: received, cpu } = await measured(path === "crux" ? serverProcess : null, runners[path]);
+        // A second process's CPU is read around its own path only: its idle CPU during the others would be noise.
+        const { value: received, cpu } = await measured(secondProcess[path], runners[path]);
         const { latencies: values, gaps } = latencies(received, takeSendTimes(), path, rep, csv);
         if (rep < 1) continue; // warm-up: JIT, connection pools, the server's first match
         const pool = all[path];
@@ -614,7 +642,7 @@ async function main(): Promise<void> {
     rows.sort((a, b) => PATHS.indexOf(a.path) - PATHS.indexOf(b.path));
     const pooled = Object.fromEntries(PATHS.map((p) => [p, stats(all[p].values)])) as Record<PathName, Stats>;
     for (const path of PATHS) {
-      const cpu = { bench: all[path].bench, server: path === "crux" ? all[path].server : null };
+      const cpu = { bench: all[path].bench, server: secondProcess[path] === null ? null : all[path].server };
       rows.push({ path, rep: "all", stats: pooled[path], cpu });
     }
     printTable(rows);
@@ -622,6 +650,7 @@ async function main(): Promise<void> {
 
     const { fetch: base, crux } = pooled;
     const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}x`;
+    const cpuRatio = (a: number | null, b: number | null): string => (a === null || b === null ? "-" : ratio(a, b));
     const added = (a: number, b: number): string => `${a >= b ? "+" : "-"}${Math.abs(a - b).toFixed(3)} ms`;
     console.log("\nagainst fetch:   p50 ratio  p99 ratio  mean ratio  added at p50  added at p99");
     for (const path of PATHS.filter((p) => p !== "fetch")) {
@@ -635,10 +664,20 @@ async function main(): Promise<void> {
       ];
       console.log(`  ${path.padEnd(14)}${cells.join("  ")}`);
     }
-    const met = crux.p99 <= TARGET_P99_RATIO * base.p99;
+    const verdict = (met: boolean): string => (met ? "PASS" : "FAIL");
+    const { relay: floor } = pooled;
     console.log(
-      `target (crux p99 ≤ ${TARGET_P99_RATIO}x fetch p99): ${met ? "met" : "MISSED"} ` +
-        `(${crux.p99.toFixed(3)} ms vs ${base.p99.toFixed(3)} ms)`,
+      `\nissue target     crux p99 ≤ ${TARGET_P99_RATIO}x fetch p99: ${verdict(crux.p99 <= TARGET_P99_RATIO * base.p99)} ` +
+        `(${crux.p99.toFixed(3)} ms vs ${base.p99.toFixed(3)} ms: ${ratio(crux.p99, base.p99)}; out of reach through ` +
+        `a second process: the relay alone is ${ratio(floor.p99, base.p99)})`,
+    );
+    console.log(
+      `restated target  crux adds ≤ ${ADDED_P99_MS} ms to fetch at p99: ` +
+        `${verdict(crux.p99 - base.p99 <= ADDED_P99_MS)} (${added(crux.p99, base.p99)})`,
+    );
+    console.log(
+      `against the floor: crux p99 is ${ratio(crux.p99, floor.p99)} relay p99 (${added(crux.p99, floor.p99)}); ` +
+        `server CPU per chunk ${cpuRatio(all.crux.server, all.relay.server)} the relay's`,
     );
     // Not the target's measure, but what a reader sees: how evenly chunks arrive (the sender spaces them DELAY_MS).
     const gap = Object.fromEntries(PATHS.map((p) => [p, stats(all[p].gaps)])) as Record<PathName, Stats>;

@@ -3,11 +3,12 @@ import type { z } from "zod";
 import { type CookieJar, parseCookies, resolveUser } from "../auth/resolve-user";
 import type { SessionUser } from "../auth/roles";
 import type { Db } from "../db/client";
-import { viewFor } from "../debate/view";
+import { type MatchSnapshot, viewFor } from "../debate/view";
 import { CruxError, toErrorPayload } from "../errors";
 import { assertJudgeOf, assertObserverOf } from "../matches/access";
 import type { MatchListener, MatchRunner } from "../matches/runner";
 import { SlidingWindowLimiter } from "../rate-limit";
+import { DeltaCoalescer } from "./deltas";
 import {
   type Ack,
   type ClientToServerEvents,
@@ -39,15 +40,41 @@ export const SOCKET_EVENTS_PER_SECOND = 20;
 export type CruxServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type CruxSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
+const coalescers = new WeakMap<CruxServer, DeltaCoalescer>();
+
+/**
+ * The chunk stream of a socket.io server: runner deltas are sent to each match's stream room, a burst of them
+ * (deltas arriving in one event-loop turn) as one chunk, so views must be renumbered to match (`shown`).
+ */
+function coalescerFor(io: CruxServer): DeltaCoalescer {
+  let coalescer = coalescers.get(io);
+  if (!coalescer) {
+    coalescer = new DeltaCoalescer((chunk) => io.to(streamRoomFor(chunk.matchId)).emit("turn:delta", chunk));
+    coalescers.set(io, coalescer);
+  }
+  return coalescer;
+}
+
+/**
+ * A snapshot as clients see it: live turns numbered by the chunks sent (the deltas it includes are sent first).
+ * `current` for the runner's latest snapshot (a change broadcast): every waiting chunk of the match goes first.
+ */
+function shown(io: CruxServer, snapshot: MatchSnapshot, current = false): MatchSnapshot {
+  if (snapshot.live.length === 0 && !current) return snapshot;
+  return { ...snapshot, live: coalescerFor(io).live(snapshot.id, snapshot.live, current) };
+}
+
 /** Broadcasts runner changes: each role's room gets the view shaped for that role. */
 export function createSocketListener(io: CruxServer): MatchListener {
+  const chunks = coalescerFor(io);
   return {
-    onChange(snapshot) {
+    onChange(latest) {
+      const snapshot = shown(io, latest, true);
       io.to(roomFor(snapshot.id, "judge")).emit("match:view", viewFor(snapshot, "judge"));
       io.to(roomFor(snapshot.id, "observer")).emit("match:view", viewFor(snapshot, "observer"));
     },
     onDelta(delta) {
-      io.to(streamRoomFor(delta.matchId)).emit("turn:delta", delta);
+      chunks.push(delta);
     },
   };
 }
@@ -84,19 +111,19 @@ export function attachRealtime(
       await assertJudgeOf(db, user, matchId);
       await socket.join([roomFor(matchId, "judge"), streamRoomFor(matchId)]);
       // Joining starts a waiting match and is idempotent otherwise, so a reconnecting judge simply resyncs.
-      return viewFor(await runner.start(matchId), "judge");
+      return viewFor(shown(io, await runner.start(matchId)), "judge");
     });
 
     handle(socket, "match:observe", joinMatchSchema, async ({ matchId }, user) => {
       await assertObserverOf(db, user, matchId);
       await socket.join([roomFor(matchId, "observer"), streamRoomFor(matchId)]);
       // Observing never starts or drives a match: it only shows it.
-      return viewFor(await runner.snapshot(matchId), "observer");
+      return viewFor(shown(io, await runner.snapshot(matchId)), "observer");
     });
 
     handle(socket, "judge:step", judgeStepSchema, async ({ matchId, ...intent }, user) => {
       const snapshot = await runner.submitJudgeStep(matchId, user.id, intent);
-      return viewFor(snapshot, "judge");
+      return viewFor(shown(io, snapshot), "judge");
     });
   });
 

@@ -1,7 +1,7 @@
 import { createAnthropic } from "@ai-sdk/anthropic";
 import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import { generateText, type LanguageModel, streamText } from "ai";
+import { generateText, type LanguageModel, NoOutputGeneratedError } from "ai";
 import { CruxError } from "../../errors";
 import { compatibleServer, type ProvidersConfig } from "./config";
 
@@ -9,6 +9,14 @@ import { compatibleServer, type ProvidersConfig } from "./config";
  * The only module that talks to provider SDKs (the Vercel AI SDK and its providers). Everything above it works
  * with model specs, prompts and plain results.
  */
+
+/**
+ * The provider-level model interface (`LanguageModelV3` of `@ai-sdk/provider`, which `ai` does not re-export):
+ * what every provider factory used here returns, and what streaming calls drive directly (see `complete`).
+ */
+export type ProviderLanguageModel = Extract<LanguageModel, { specificationVersion: "v3" }>;
+type StreamPart =
+  Awaited<ReturnType<ProviderLanguageModel["doStream"]>>["stream"] extends ReadableStream<infer P> ? P : never;
 
 export const LLM_PROVIDERS = ["openai", "anthropic", "openai-compatible"] as const;
 export type LlmProvider = (typeof LLM_PROVIDERS)[number];
@@ -23,7 +31,7 @@ export interface ResolvedModel {
   concurrency: number;
   /** The environment variable holding this provider's key, named in authentication errors. */
   apiKeyVariable: string;
-  languageModel: LanguageModel;
+  languageModel: ProviderLanguageModel;
 }
 
 // Keys are sometimes optional (local servers); the SDKs still want a string.
@@ -81,7 +89,7 @@ function resolved(
   limiterKey: string,
   concurrency: number,
   apiKeyVariable: string,
-  languageModel: LanguageModel,
+  languageModel: ProviderLanguageModel,
 ): ResolvedModel {
   return { spec, provider, modelName, limiterKey, concurrency, apiKeyVariable, languageModel };
 }
@@ -114,31 +122,41 @@ export class IncompleteStreamError extends Error {
   }
 }
 
+/** Stream parts that are not model output (streamText's `isOutputChunkType`). */
+const NOT_OUTPUT = new Set<string>(["stream-start", "response-metadata", "finish", "error", "raw"]);
+
 /**
  * One attempt at a completion. Streams text through `onDelta` when given. Errors (HTTP, reset, malformed
  * stream) are thrown as the SDK raised them, for the retry layer to classify; SDK-level retries are off because
- * that layer owns retries (it honours Retry-After and restarts a stream from scratch). A stream can fail in three
- * ways that are all turned into a throw here: an error part (even if the stream then goes on), an exception while
- * iterating (connection reset), and an abort part (timeout or cancellation, which the SDK does not throw).
+ * that layer owns retries (it honours Retry-After and restarts a stream from scratch).
+ *
+ * Streaming reads the provider model's own stream (`doStream`) rather than going through `streamText`: for a
+ * single step of plain text, `streamText` adds nothing Crux uses (tools, steps, telemetry, callbacks) but costs
+ * several more web-stream stages and a tee per delta; without it the server spends about a quarter less CPU per
+ * streamed chunk (bench/adapter-overhead.ts, docs/models.md). What it did that matters is kept here: the same
+ * prompt (a system message, then the messages as text parts) and settings, empty deltas dropped, usage and the
+ * unified finish reason. A stream can fail in three ways that are all turned into a throw: an error part (even if
+ * the stream then goes on), an exception while reading (connection reset), and the signal aborting (timeout or
+ * cancellation), which throws the signal's reason as `streamText`'s callers saw it.
  */
 export async function complete(
   model: ResolvedModel,
   request: CompletionRequest,
   options: { signal: AbortSignal; onDelta?: (delta: string) => void },
 ): Promise<Completion> {
-  const settings = {
-    model: model.languageModel,
-    system: request.system,
-    messages: request.messages,
-    temperature: request.temperature,
-    maxOutputTokens: request.maxOutputTokens,
-    // Anthropic has no seed parameter (the SDK warns on every call); the seed still keys the response cache.
-    seed: model.provider === "anthropic" ? undefined : request.seed,
-    maxRetries: 0,
-    abortSignal: options.signal,
-  };
+  // Anthropic has no seed parameter (the SDK warns on every call); the seed still keys the response cache.
+  const seed = model.provider === "anthropic" ? undefined : request.seed;
   if (!options.onDelta) {
-    const result = await generateText(settings);
+    const result = await generateText({
+      model: model.languageModel,
+      system: request.system,
+      messages: request.messages,
+      temperature: request.temperature,
+      maxOutputTokens: request.maxOutputTokens,
+      seed,
+      maxRetries: 0,
+      abortSignal: options.signal,
+    });
     return {
       text: result.text,
       inputTokens: result.usage.inputTokens,
@@ -146,29 +164,58 @@ export async function complete(
       finishReason: result.finishReason,
     };
   }
-  const result = streamText({ ...settings, onError: () => undefined });
-  let text = "";
-  for await (const part of result.fullStream) {
-    if (part.type === "text-delta") {
-      text += part.text;
-      options.onDelta(part.text);
-    } else if (part.type === "error") {
-      throw part.error;
-    } else if (part.type === "abort") {
-      throw options.signal.reason ?? new DOMException("The operation was aborted.", "AbortError");
-    } else if (part.type === "finish") {
-      // A cut-off stream is not an error to the SDK: it shows as finish reason "error", or "other" with no usage.
-      const usageMissing = part.totalUsage.outputTokens === undefined && part.totalUsage.inputTokens === undefined;
-      if (part.finishReason === "error" || (part.finishReason === "other" && usageMissing)) {
-        throw new IncompleteStreamError(part.finishReason);
+  const { signal, onDelta } = options;
+  let reader: ReadableStreamDefaultReader<StreamPart> | undefined;
+  try {
+    const { stream } = await model.languageModel.doStream({
+      // The prompt streamText builds from `system` and `messages` (convertToLanguageModelPrompt).
+      prompt: [
+        { role: "system", content: request.system },
+        ...request.messages.map((m) => ({ role: m.role, content: [{ type: "text" as const, text: m.content }] })),
+      ],
+      temperature: request.temperature,
+      maxOutputTokens: request.maxOutputTokens,
+      seed,
+      abortSignal: signal,
+    });
+    reader = stream.getReader();
+    let text = "";
+    let output = false;
+    for (;;) {
+      const { done, value: part } = await reader.read();
+      if (done) break;
+      if (!NOT_OUTPUT.has(part.type)) output = true;
+      if (part.type === "text-delta") {
+        if (part.delta === "") continue;
+        text += part.delta;
+        onDelta(part.delta);
+      } else if (part.type === "error") {
+        throw part.error;
+      } else if (part.type === "finish") {
+        // A cut-off stream is not an error to the SDK: it shows as finish reason "error", or "other" with no usage.
+        const inputTokens = part.usage.inputTokens.total;
+        const outputTokens = part.usage.outputTokens.total;
+        const finishReason = part.finishReason.unified;
+        if (
+          finishReason === "error" ||
+          (finishReason === "other" && inputTokens === undefined && outputTokens === undefined)
+        ) {
+          throw new IncompleteStreamError(finishReason);
+        }
+        return { text, inputTokens, outputTokens, finishReason };
       }
-      return {
-        text,
-        inputTokens: part.totalUsage.inputTokens,
-        outputTokens: part.totalUsage.outputTokens,
-        finishReason: part.finishReason,
-      };
     }
+    // The body ended without a finish part (Anthropic's provider, cut off): what streamText made of it.
+    if (output) throw new IncompleteStreamError("other");
+    throw new NoOutputGeneratedError({
+      message: "No output generated. The model stream ended without a finish chunk.",
+    });
+  } catch (error) {
+    // Aborting errors the response body with the signal's reason, or an AbortError, or (rarely) just ends it.
+    if (signal.aborted) throw signal.reason ?? new DOMException("The operation was aborted.", "AbortError");
+    throw error;
+  } finally {
+    // Releases the connection when the stream is left early (an error part, a finish before the body's end).
+    reader?.cancel().catch(() => undefined);
   }
-  throw new IncompleteStreamError("none");
 }
