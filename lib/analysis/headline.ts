@@ -1,6 +1,13 @@
 import type { Db } from "../db/client";
 import { bradleyTerryIntervals, clusterBootstrapDifference, type Judgment, permutationTest, type Seed } from "./index";
-import { queryOutcomes, ratingOutcomes, readStudyConditions, resolveScope, toNumber } from "./results";
+import {
+  clearVerdictAggregates,
+  queryOutcomes,
+  ratingOutcomes,
+  readStudyConditions,
+  resolveScope,
+  toNumber,
+} from "./results";
 import {
   type ConditionDifference,
   describeDifference,
@@ -49,9 +56,10 @@ async function cached<T>(key: string, compute: () => Promise<T>): Promise<{ valu
   return { value: await promise, hit: false };
 }
 
-/** Forgets every cached comparison (tests). */
+/** Forgets every cached comparison and the results' kept aggregates (tests, benchmarks). */
 export function clearResultsCache(): void {
   cache.clear();
+  clearVerdictAggregates();
 }
 
 /** The study's verdict count and excluded participants: the part of the cache key that changes with new data. */

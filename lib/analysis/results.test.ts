@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Prisma } from "../db/generated/client";
 import { defaultPairs } from "./headline";
 import { accuracyCell, judgeLabel, toNumber } from "./results";
 import {
@@ -13,14 +14,17 @@ import {
 import {
   cellsQuery,
   conditionsQuery,
+  excludedJudgesQuery,
   judgeMediansQuery,
   judgesQuery,
-  outcomesQuery,
-  questionDetailQuery,
+  questionCellsQuery,
   questionTextQuery,
-  topQuestionsQuery,
+  unjudgedQuery,
   verdictCountQuery,
+  verdictGroupsQuery,
+  verdictWatermarkQuery,
 } from "./results-sql";
+import { studyVerdictInsert } from "./study-verdicts";
 
 describe("results filters", () => {
   it("reads query parameters: repeated or comma-separated lists, blanks as unset", () => {
@@ -166,15 +170,19 @@ describe("results SQL", () => {
     questionIds: ["q1"],
   };
   const statements = [
-    outcomesQuery(scope),
-    judgesQuery(scope),
+    verdictGroupsQuery(scope),
+    verdictGroupsQuery(scope, { after: 10, upTo: 20 }),
+    unjudgedQuery(scope),
+    judgesQuery(scope, { after: 10 }),
     judgeMediansQuery(scope, ["u"]),
-    topQuestionsQuery(scope, 20),
-    questionDetailQuery(scope, ["q1"]),
+    questionCellsQuery(scope, { upTo: 20 }),
     questionTextQuery(["q1"]),
     cellsQuery(scope),
     conditionsQuery(scope),
     verdictCountQuery("s"),
+    verdictWatermarkQuery("s", 10),
+    excludedJudgesQuery("s"),
+    studyVerdictInsert(Prisma.sql`m."id" = ${"m1"}`),
   ];
 
   it("stays portable: no SQLite-only functions, camelCase identifiers quoted", () => {
@@ -183,16 +191,25 @@ describe("results SQL", () => {
         /\b(json_\w+|ifnull|strftime|datetime|julianday|group_concat|instr|iif|printf|total)\s*\(/i,
       );
       // An unquoted camelCase column after an alias would be lower-cased by PostgreSQL.
-      expect(statement.sql).not.toMatch(/\b[mvpq]\.[a-z]+[A-Z]\w*/);
+      expect(statement.sql).not.toMatch(/\b[mvpqsx]\.[a-z]+[A-Z]\w*/);
     }
   });
 
   it("binds every value as a parameter", () => {
-    const outcomes = outcomesQuery(scope);
-    expect(outcomes.values).toEqual(
-      expect.arrayContaining(["s", "u", "a", "q1", new Date("2025-01-01T00:00:00Z"), new Date("2025-02-02T00:00:00Z")]),
-    );
-    expect(outcomes.sql).not.toContain("2025");
-    expect(outcomes.sql.split("?").length - 1).toBe(outcomes.values.length);
+    for (const statement of [verdictGroupsQuery(scope, { after: 7, upTo: 9 }), unjudgedQuery(scope)]) {
+      expect(statement.values).toEqual(
+        expect.arrayContaining([
+          "s",
+          "u",
+          "a",
+          "q1",
+          new Date("2025-01-01T00:00:00Z"),
+          new Date("2025-02-02T00:00:00Z"),
+        ]),
+      );
+      expect(statement.sql).not.toContain("2025");
+      expect(statement.sql.split("?").length - 1).toBe(statement.values.length);
+    }
+    expect(verdictGroupsQuery(scope, { after: 7, upTo: 9 }).values).toEqual(expect.arrayContaining([7, 9]));
   });
 });

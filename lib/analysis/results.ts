@@ -27,21 +27,27 @@ import {
   type StudyResults,
 } from "./results-schema";
 import {
+  excludedJudgesQuery,
   judgeMediansQuery,
   judgesQuery,
-  outcomesQuery,
   type QueryScope,
-  questionDetailQuery,
+  questionCellsQuery,
   questionTagsQuery,
   questionTextQuery,
-  topQuestionsQuery,
+  type SeqRange,
+  unjudgedQuery,
+  verdictGroupsQuery,
+  verdictWatermarkQuery,
 } from "./results-sql";
 
 /**
  * A study's results: accuracy with Wilson intervals, calibration, exclusions, consultancy honest/dishonest, rounds,
  * questions, the judge leaderboard and debater win rates with Bradley–Terry ratings — from a handful of GROUP BY
- * queries (./results-sql.ts), so the cost hardly grows with the number of verdicts. The resampling (bootstrap
- * differences, permutation tests, rating intervals) is in ./headline.ts, requested separately.
+ * queries (./results-sql.ts) that return a few thousand rows however many verdicts there are. Those aggregates are
+ * kept per study and filters, and a later request adds only the verdicts written since (see
+ * {@link readVerdictAggregates}), so a page watched during a live study costs little more than its small queries.
+ * The resampling (bootstrap differences, permutation tests, rating intervals) is in ./headline.ts, requested
+ * separately.
  */
 
 export interface ResultsOptions {
@@ -157,9 +163,173 @@ const seatsSchema = z
   .array(z.object({ seat: z.string(), option: z.number(), model: z.string(), honest: z.boolean().optional() }))
   .catch([]);
 
-/** The study's outcome and forecast rows (./results-sql.ts outcomesQuery). */
+interface JudgeQueryRow {
+  judge: string;
+  kind: string;
+  n: number;
+  correct: number;
+  score: number;
+}
+
+interface QuestionCellRow {
+  questionId: string;
+  condition: string;
+  n: number;
+  correct: number;
+}
+
+/** The verdict aggregates of a study under some filters: sums keyed by their GROUP BY columns. */
+export interface VerdictAggregates {
+  /** verdictGroupsQuery rows, n/correct/score as numbers. */
+  groups: Map<string, OutcomeRow>;
+  judges: Map<string, JudgeQueryRow>;
+  questions: Map<string, QuestionCellRow>;
+}
+
+const keyOf = (...parts: unknown[]) =>
+  parts
+    .map((p) =>
+      typeof p === "string" ? p : JSON.stringify(p ?? null, (_k, v) => (typeof v === "bigint" ? Number(v) : v)),
+    )
+    .join("\u0000");
+
+/** Adds `rows` into `into` (a copy is made of each entry it changes, so earlier snapshots stay as they were). */
+function addRows<T extends { n: unknown }>(
+  into: Map<string, T>,
+  rows: readonly T[],
+  key: (row: T) => string,
+  sums: ReadonlyArray<keyof T>,
+): void {
+  for (const row of rows) {
+    const k = key(row);
+    const held = into.get(k);
+    const next = { ...(held ?? row) };
+    for (const field of sums)
+      (next as Record<keyof T, unknown>)[field] = (held ? toNumber(held[field]) : 0) + toNumber(row[field]);
+    into.set(k, next);
+  }
+}
+
+async function queryAggregates(db: Db, scope: QueryScope, range: SeqRange, base?: VerdictAggregates) {
+  const [groups, judges, questions] = await Promise.all([
+    db.$queryRaw<OutcomeRow[]>(verdictGroupsQuery(scope, range)),
+    db.$queryRaw<JudgeQueryRow[]>(judgesQuery(scope, range)),
+    db.$queryRaw<QuestionCellRow[]>(questionCellsQuery(scope, range)),
+  ]);
+  const next: VerdictAggregates = {
+    groups: new Map(base?.groups),
+    judges: new Map(base?.judges),
+    questions: new Map(base?.questions),
+  };
+  addRows(
+    next.groups,
+    groups,
+    (r) => keyOf(r.part, r.condition, r.protocol, r.bucket, r.rounds, r.debaters, r.chosen, r.ok, r.probabilities),
+    ["n", "correct", "score"],
+  );
+  addRows(next.judges, judges, (r) => keyOf(r.judge, r.kind), ["n", "correct", "score"]);
+  addRows(next.questions, questions, (r) => keyOf(r.questionId, r.condition), ["n", "correct"]);
+  return next;
+}
+
+interface Snapshot {
+  /** The aggregates cover the study's StudyVerdict rows with seq ≤ upTo … */
+  upTo: number;
+  /** … of which there were this many when read (more later means a row committed late, below upTo). */
+  count: number;
+  /** The excluded participants they were computed with. */
+  excluded: string;
+  aggregates: VerdictAggregates;
+}
+
+const SNAPSHOT_LIMIT = 50;
+const snapshots = new Map<string, Snapshot>();
+/** How requests were served: from kept aggregates as they were, kept ones brought up to date, or computed afresh. */
+const served = { reused: 0, extended: 0, computed: 0 };
+
+/** Forgets every kept aggregate (tests, benchmarks). */
+export function clearVerdictAggregates(): void {
+  snapshots.clear();
+}
+
+/** How many requests were served from kept aggregates, by extending them, or by computing afresh (since start). */
+export function verdictAggregateStats(): Readonly<typeof served> {
+  return { ...served };
+}
+
+/**
+ * The study's verdict aggregates under `scope`. Verdict rows are append-only and numbered (StudyVerdict.seq), so
+ * aggregates kept from an earlier request are brought up to date by aggregating just the rows numbered after them
+ * and adding the sums. They are computed afresh when there are none for these filters, when the set of excluded
+ * participants changed (a removal moves verdicts out of the analysis), or when a row appeared below the kept
+ * number (PostgreSQL hands out sequence numbers before commit, so one transaction may commit after a later one).
+ */
+export async function readVerdictAggregates(db: Db, scope: QueryScope): Promise<VerdictAggregates> {
+  const key = keyOf(scope.studyId, scope.filters, scope.questionIds);
+  const excludedRows = await db.$queryRaw<Array<{ id: string }>>(excludedJudgesQuery(scope.studyId));
+  const excluded = excludedRows.map((r) => r.id).join("\n");
+  const held = snapshots.get(key);
+  const usable = held && held.excluded === excluded ? held : undefined;
+  const [mark] = await db.$queryRaw<Array<{ n: unknown; top: unknown; newer: unknown }>>(
+    verdictWatermarkQuery(scope.studyId, usable?.upTo ?? 0),
+  );
+  const count = toNumber(mark?.n);
+  const top = toNumber(mark?.top);
+  let next: Snapshot;
+  if (usable && count - toNumber(mark?.newer) === usable.count) {
+    if (top === usable.upTo) {
+      served.reused++;
+      return usable.aggregates;
+    }
+    const aggregates = await queryAggregates(db, scope, { after: usable.upTo, upTo: top }, usable.aggregates);
+    next = { upTo: top, count, excluded, aggregates };
+    served.extended++;
+  } else {
+    next = { upTo: top, count, excluded, aggregates: await queryAggregates(db, scope, { upTo: top }) };
+    served.computed++;
+  }
+  const current = snapshots.get(key);
+  if (!current || current.upTo <= next.upTo) {
+    snapshots.delete(key);
+    snapshots.set(key, next);
+    while (snapshots.size > SNAPSHOT_LIMIT) {
+      const oldest = snapshots.keys().next().value;
+      if (oldest === undefined) break;
+      snapshots.delete(oldest);
+    }
+  }
+  return next.aggregates;
+}
+
+/** The study's outcome and forecast rows: its verdicts' (aggregated), then its matches without one. */
 export async function queryOutcomes(db: Db, scope: QueryScope): Promise<OutcomeRow[]> {
-  return db.$queryRaw<OutcomeRow[]>(outcomesQuery(scope));
+  return (await queryOutcomesWith(db, scope)).rows;
+}
+
+async function queryOutcomesWith(db: Db, scope: QueryScope) {
+  const [aggregates, unjudged] = await Promise.all([
+    readVerdictAggregates(db, scope),
+    db.$queryRaw<Array<{ condition: string | null; protocol: string; bucket: OutcomeRow["bucket"]; n: unknown }>>(
+      unjudgedQuery(scope),
+    ),
+  ]);
+  const rows = [
+    ...aggregates.groups.values(),
+    ...unjudged.map(
+      (row): OutcomeRow => ({
+        part: "outcome",
+        ...row,
+        rounds: null,
+        debaters: null,
+        chosen: null,
+        ok: null,
+        probabilities: null,
+        correct: 0,
+        score: 0,
+      }),
+    ),
+  ];
+  return { aggregates, rows };
 }
 
 /**
@@ -228,23 +398,21 @@ export async function getStudyResults(
   const judgeLimit = options.judgeLimit ?? 100;
   const designed = await readStudyConditions(db, studyId);
   const scope = await resolveScope(db, studyId, filters);
-  type JudgeQueryRow = { judge: string; kind: string; n: unknown; correct: unknown; score: unknown };
-  type TopRow = { questionId: string; n: unknown; questions: unknown };
-  const [rows, judgeRows, topRows] = await Promise.all([
-    queryOutcomes(db, scope),
-    db.$queryRaw<JudgeQueryRow[]>(judgesQuery(scope)),
-    db.$queryRaw<TopRow[]>(topQuestionsQuery(scope, questionLimit)),
-  ]);
+  const { rows, aggregates } = await queryOutcomesWith(db, scope);
+  const judgeRows = [...aggregates.judges.values()];
+  // Questions: the most judged first, ties by id.
+  const perQuestion = new Map<string, number>();
+  for (const cell of aggregates.questions.values())
+    perQuestion.set(cell.questionId, (perQuestion.get(cell.questionId) ?? 0) + cell.n);
+  const topRows = [...perQuestion.entries()]
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, questionLimit)
+    .map(([questionId, n]) => ({ questionId, n }));
   const topIds = topRows.map((r) => r.questionId);
-  const [details, texts] =
-    topIds.length > 0
-      ? await Promise.all([
-          db.$queryRaw<Array<{ questionId: string; condition: string; n: unknown; correct: unknown }>>(
-            questionDetailQuery(scope, topIds),
-          ),
-          db.$queryRaw<Array<{ id: string; text: string }>>(questionTextQuery(topIds)),
-        ])
-      : [[], []];
+  const details = [...aggregates.questions.values()].filter((cell) => topIds.includes(cell.questionId));
+  const texts =
+    topIds.length > 0 ? await db.$queryRaw<Array<{ id: string; text: string }>>(questionTextQuery(topIds)) : [];
   const textOf = new Map(texts.map((t) => [t.id, t.text]));
 
   // Per condition: design order first, restricted to the condition filter when there is one.
@@ -410,7 +578,7 @@ export async function getStudyResults(
       .map((r) => ({ ...r, ...accuracyCell(r.correct, r.n) }))
       .sort((a, b) => (order.get(a.condition) ?? 0) - (order.get(b.condition) ?? 0) || a.rounds - b.rounds),
     byQuestion,
-    questionCount: topRows.length > 0 ? toNumber(topRows[0]?.questions) : 0,
+    questionCount: [...perQuestion.values()].filter((n) => n > 0).length,
     judges,
     judgeCount: ranked.length,
     debaters: [...models.values()].sort((a, b) => a.model.localeCompare(b.model)),

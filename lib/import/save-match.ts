@@ -1,3 +1,4 @@
+import { recordStudyVerdict } from "../analysis/study-verdicts";
 import type { Db } from "../db/client";
 import { asJson } from "../db/json";
 import { type MatchConfig, matchConfigSchema } from "../debate/config";
@@ -57,7 +58,7 @@ export async function saveMatch(db: Db, debate: ParsedDebate, context: MatchCont
     debate.verdict.timeTakenMs ??
     (debate.verdict.at && startedAt ? Math.max(0, debate.verdict.at.getTime() - startedAt.getTime()) : 0);
 
-  await db.match.create({
+  const match = await db.match.create({
     data: {
       questionId: context.questionId,
       protocol: debate.protocol,
@@ -129,6 +130,7 @@ export async function saveMatch(db: Db, debate: ParsedDebate, context: MatchCont
     },
     select: { id: true },
   });
+  await recordStudyVerdict(db, match.id);
 }
 
 /** With a passage, quotes are Crux's own check of the `<quote>` tags; without one, the source's or unverified. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recordStudyVerdict } from "../analysis/study-verdicts";
 import type { Db } from "../db/client";
 import { asJson } from "../db/json";
 import { type MatchConfig, matchConfigSchema } from "../debate/config";
@@ -208,6 +209,7 @@ export async function saveJudgeStep(
         },
       });
       await tx.match.update({ where: { id: matchId }, data: { status: "complete", endedAt: new Date() } });
+      await recordStudyVerdict(tx, matchId);
     }
     await tx.event.create({
       data: { matchId, type: verdict ? "match.verdict" : "judge.step", payload: asJson({ step, verdict }) },

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { wilsonInterval } from "../../lib/analysis";
 import { clearResultsCache, getHeadlineComparison, getRatingIntervals } from "../../lib/analysis/headline";
-import { getStudyResults, judgeLabel, listStudyTags } from "../../lib/analysis/results";
+import { getStudyResults, judgeLabel, listStudyTags, verdictAggregateStats } from "../../lib/analysis/results";
 import { NO_FILTERS, type ResultsFilters, resultsFiltersSchema } from "../../lib/analysis/results-schema";
+import { recordStudyVerdict } from "../../lib/analysis/study-verdicts";
 import { createLaunchedStudy, createResearcher, createSyntheticSet } from "../support/studies";
 import { tempDatabase } from "../support/temp-db";
 
@@ -90,6 +91,7 @@ async function addMatch(row: Row): Promise<void> {
       createdAt: new Date(`${row.day ?? "2025-03-10"}T12:00:00Z`),
     },
   });
+  await recordStudyVerdict(db(), match.id);
 }
 
 // Debate: 4 analysed (3 right), plus practice, abandoned, errored, a removed participant's match, one running.
@@ -374,5 +376,66 @@ describe("getHeadlineComparison", () => {
       permutations: 499,
     });
     expect(headline.differences.map((d) => [d.a, d.b])).toEqual([["naive", "consultancy"]]);
+  });
+});
+
+describe("kept aggregates", () => {
+  const withoutTime = ({ generatedAt: _, ...rest }: Awaited<ReturnType<typeof getStudyResults>>) => rest;
+  const debateOnly = filters({ condition: ["debate"], judgeKind: "human" });
+  /**
+   * The results as kept and brought up to date, then computed from nothing, under no filters and a filter: they
+   * must be the same. Returns the unfiltered ones.
+   */
+  async function keptAndFresh() {
+    const kept = [await getStudyResults(db(), studyId, NO_FILTERS), await getStudyResults(db(), studyId, debateOnly)];
+    clearResultsCache();
+    const fresh = [await getStudyResults(db(), studyId, NO_FILTERS), await getStudyResults(db(), studyId, debateOnly)];
+    expect(kept.map(withoutTime)).toEqual(fresh.map(withoutTime));
+    return kept[0] as Awaited<ReturnType<typeof getStudyResults>>;
+  }
+
+  it("adds new verdicts to what they hold, and recompute on removals and rows written out of order", async () => {
+    const before = await keptAndFresh();
+
+    // New verdicts of every kind: analysed, practice, and by the removed participant.
+    await addMatch({ condition: "debate", judge: "j1", question: 4, right: false, confidence: 0.55, rounds: 2 });
+    await addMatch({ condition: "consultancy", judge: "ai", question: 5, right: true, honest: true });
+    await addMatch({ condition: "debate", judge: "j1", question: 5, right: true, practice: true });
+    await addMatch({ condition: "debate", judge: "removed", question: 2, right: true });
+    await addMatch({ condition: "naive", judge: "j2", question: 3, status: "abandoned" });
+    let stats = verdictAggregateStats();
+    const after = await keptAndFresh();
+    expect(verdictAggregateStats()).toMatchObject({ extended: stats.extended + 2, computed: stats.computed + 2 });
+    expect(after.verdicts).toBe(before.verdicts + 2);
+    expect(after.excluded.practice).toBe(before.excluded.practice + 1);
+    expect(after.excluded.participant).toBe(before.excluded.participant + 1);
+    expect(after.excluded.abandoned).toBe(before.excluded.abandoned + 1);
+
+    // Nothing new: the kept aggregates serve as they are.
+    stats = verdictAggregateStats();
+    await keptAndFresh();
+    expect(verdictAggregateStats()).toMatchObject({ reused: stats.reused + 2, computed: stats.computed + 2 });
+
+    // A participant removed: their verdicts leave the analysis.
+    await db().participant.update({ where: { userId: judges.j1 }, data: { status: "removed" } });
+    stats = verdictAggregateStats();
+    const removed = await keptAndFresh();
+    expect(verdictAggregateStats()).toMatchObject({ extended: stats.extended, computed: stats.computed + 4 });
+    expect(removed.judges.map((j) => j.id)).not.toContain(judges.j1);
+
+    // A row that commits after a later-numbered one (PostgreSQL sequences): taken out, then put back below the top.
+    const [first] = await db().studyVerdict.findMany({ where: { studyId }, orderBy: { seq: "asc" }, take: 1 });
+    if (!first) throw new Error("no verdict rows");
+    await db().studyVerdict.delete({ where: { seq: first.seq } });
+    stats = verdictAggregateStats();
+    const without = await keptAndFresh();
+    expect(verdictAggregateStats()).toMatchObject({ extended: stats.extended, computed: stats.computed + 4 });
+    expect(without.verdicts + without.excluded.total).toBe(removed.verdicts + removed.excluded.total - 1);
+    await db().studyVerdict.create({
+      data: { ...first, debaters: first.debaters ?? [], probabilities: first.probabilities ?? [] },
+    });
+    stats = verdictAggregateStats();
+    expect(withoutTime(await keptAndFresh())).toEqual(withoutTime(removed));
+    expect(verdictAggregateStats()).toMatchObject({ extended: stats.extended, computed: stats.computed + 4 });
   });
 });
