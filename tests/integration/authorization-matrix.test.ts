@@ -1,21 +1,35 @@
 import fs from "node:fs";
 import path from "node:path";
 import { io } from "socket.io-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { getUserBySessionToken } from "../../lib/auth/guest";
 import { createDb, type Db } from "../../lib/db/client";
 import { PROTOCOL_VERSION } from "../../lib/realtime/protocol";
-import { joinStudy } from "../../lib/studies/participants";
+import { endMatchInDatabase } from "../../lib/studies/assignment";
+import { advanceParticipant, joinStudy } from "../../lib/studies/participants";
 import { createStudy, launchStudy } from "../../lib/studies/repository";
+import {
+  type ActionResult,
+  callAction,
+  formData,
+  listServerActions,
+  pageServes,
+  type ServerAction,
+} from "../support/actions";
 import { authCallback, CookieJar, getPage } from "../support/auth";
 import { connectJudge, createGuestMatch, request } from "../support/client";
 import { type RunningServer, startServer } from "../support/server";
 
 /**
- * The authorization matrix: every page, route handler and socket event, tried as every kind of user, checked
- * against one table. The table must name every page and route file under app/ and every client event of the
+ * The authorization matrix: every page, route handler, server action and socket event, tried as every kind of user,
+ * checked against one table. The table must name every page and route file under app/, every server action the
+ * production build exposes (its server-reference-manifest.json, as `file#export`) and every client event of the
  * realtime protocol, so adding one without deciding who may use it fails this test.
- * Server actions check the same rules through the same helpers (requireRole, getStudyFor, advanceParticipant); they
- * are exercised by the accounts, admin, studies-monitor and participant-flow tests and the browser tests.
+ * Actions are called as the browser calls them: a POST to a page that uses the action, with its id in `Next-Action`
+ * and the arguments encoded by React's Flight client (tests/support/actions.ts). An allowed call must succeed and
+ * have its effect (checked in the database); a refused one is sent to sign in (by the proxy or requireRole) or gets
+ * the action's failure message, and changes nothing. Actions that end or replace the caller's session get a caller
+ * made for the case; actions that change or remove something act on objects made for the case.
  */
 
 /**
@@ -34,10 +48,23 @@ const ROLES = [
   "admin",
 ] as const;
 type Role = (typeof ROLES)[number];
-/** How a request may end: served, sent to sign in, refused, or (sockets) an error code. */
-type Outcome = "ok" | "signin" | "notice" | "401" | "403" | "404" | "NOT_AUTHENTICATED" | "FORBIDDEN";
+/**
+ * How a request may end: served, sent to sign in, refused, or (sockets) an error code. Actions: `ok` (succeeded,
+ * with its effect), `signin`, `refused` (a failure message returned), `noop` (accepted, with nothing to do).
+ */
+type Outcome =
+  | "ok"
+  | "signin"
+  | "notice"
+  | "refused"
+  | "noop"
+  | "401"
+  | "403"
+  | "404"
+  | "NOT_AUTHENTICATED"
+  | "FORBIDDEN";
 
-interface Row {
+interface RequestRow {
   /** The file (pages and routes) or event it covers. */
   covers: string;
   /**
@@ -49,8 +76,92 @@ interface Row {
   expect: Record<Role, Outcome>;
 }
 
+/** A caller: their cookies and user (none when anonymous). */
+interface Caller {
+  cookie: string;
+  userId: string | null;
+}
+
+/** What an action row gets to prepare a case. */
+interface ActionContext {
+  db: Db;
+  role: Role;
+  caller: Caller;
+  /** Owner of `:study` and of the studies made for cases. */
+  researcherId: string;
+  liveStudyId: string;
+  /** An account with PASSWORD, for the sign-in action. */
+  signInEmail: string;
+}
+
+interface ActionCall {
+  /** The study the case acts on, for `:study` in the target (default: the shared `:study`). */
+  studyId?: string;
+  args: unknown[];
+  /** Checks the effect when the call was to succeed (`done`), else that nothing changed. */
+  check?: (done: boolean, response: ActionResult) => Promise<void>;
+}
+
+interface ActionRow {
+  /** `file#export`, as the build's server-reference-manifest.json names the action. */
+  covers: string;
+  /** The page the browser calls it from (`:study`, `:live` as above). */
+  target: string;
+  kind: "action";
+  /** The action ends or replaces the caller's session: each case gets a caller of that kind made for it. */
+  fresh?: boolean;
+  call: (context: ActionContext) => Promise<ActionCall>;
+  /** Where a successful call redirects. */
+  redirect?: RegExp;
+  /** The message of a refused call, by role. */
+  refusal?: Partial<Record<Role, RegExp>>;
+  expect: Record<Role, Outcome>;
+}
+
+type Row = RequestRow | ActionRow;
+
 const all = (outcome: Outcome): Record<Role, Outcome> =>
   Object.fromEntries(ROLES.map((role) => [role, outcome])) as Record<Role, Outcome>;
+
+const PASSWORD = "correct horse battery";
+let serial = 0;
+/** A name no other case uses. */
+const unique = (prefix: string) => `${prefix}-${Date.now()}-${++serial}`;
+
+const LIVE_DESIGN = {
+  name: "Matrix live",
+  questions: { count: 2 },
+  conditions: [{ name: "naive", protocol: "naive" }],
+};
+
+/** A draft study of `ownerId` (launchable), made for one case. */
+async function draftStudy(db: Db, ownerId: string): Promise<string> {
+  return (await createStudy(db, { ownerId, config: { ...LIVE_DESIGN, name: unique("Matrix draft") } })).id;
+}
+
+async function liveStudy(db: Db, ownerId: string): Promise<string> {
+  const studyId = await draftStudy(db, ownerId);
+  await launchStudy(db, studyId);
+  return studyId;
+}
+
+/** A live study with a participant who consented and read the instructions, so holds a slot and its match. */
+async function heldMatch(db: Db, ownerId: string) {
+  const studyId = await liveStudy(db, ownerId);
+  const joined = await joinStudy(db, { studyId, external: {}, current: null });
+  const options = { endMatch: endMatchInDatabase(db) };
+  await advanceParticipant(db, joined.userId, studyId, { step: "consent", agree: true }, options);
+  await advanceParticipant(db, joined.userId, studyId, { step: "instructions" }, options);
+  const slot = await db.slot.findFirstOrThrow({ where: { participantId: joined.participantId, status: "assigned" } });
+  if (!slot.matchId) throw new Error("the participant's slot has no match");
+  return { studyId, participantId: joined.participantId, slotId: slot.id, matchId: slot.matchId };
+}
+
+/** Study page and monitor actions: researchers with access; a researcher not on the study is told so. */
+const STUDY_ACTION: Pick<ActionRow, "expect" | "refusal"> = {
+  expect: { ...all("signin"), researcher: "ok", admin: "ok", outsider: "refused" },
+  refusal: { outsider: /This study is not yours/ },
+};
 
 const MATRIX: Row[] = [
   { covers: "app/page.tsx", target: "/", kind: "page", expect: all("ok") },
@@ -171,6 +282,341 @@ const MATRIX: Row[] = [
     kind: "socket",
     expect: { ...all("FORBIDDEN"), anonymous: "NOT_AUTHENTICATED", researcher: "ok", admin: "ok", outsider: "ok" },
   },
+  // Server actions. Signing in, signing up, signing out and "Play" are open to everyone.
+  {
+    covers: "app/auth-actions.ts#signInAction",
+    target: "/signin",
+    kind: "action",
+    fresh: true,
+    expect: all("ok"),
+    redirect: /^\/$/,
+    call: async ({ signInEmail }) => ({
+      args: [{}, formData({ email: signInEmail, password: PASSWORD })],
+      check: async (_done, response) =>
+        expect(response.setCookies.some((line) => /^authjs\.session-token=[^;]/.test(line))).toBe(true),
+    }),
+  },
+  {
+    covers: "app/auth-actions.ts#signUpAction",
+    target: "/signup",
+    kind: "action",
+    fresh: true,
+    expect: all("ok"),
+    redirect: /^\/$/,
+    call: async ({ db, role, caller }) => {
+      const email = `${unique("signup")}@example.test`;
+      return {
+        args: [{}, formData({ email, password: PASSWORD })],
+        check: async () => {
+          const user = await db.user.findUniqueOrThrow({ where: { email } });
+          expect(user.role).toBe("player");
+          // A guest keeps their user (and games); anyone else gets a new one.
+          if (role === "guest" || role === "judge") expect(user.id).toBe(caller.userId);
+          else expect(user.id).not.toBe(caller.userId);
+        },
+      };
+    },
+  },
+  {
+    // GitHub is not configured in tests: next-auth sends the visitor to its own sign-in page.
+    covers: "app/auth-actions.ts#gitHubSignInAction",
+    target: "/signin",
+    kind: "action",
+    expect: all("ok"),
+    redirect: /\/api\/auth\/signin\b/,
+    call: async () => ({ args: [formData({ callbackUrl: "/" })] }),
+  },
+  {
+    covers: "app/auth-actions.ts#signOutAction",
+    target: "/",
+    kind: "action",
+    fresh: true,
+    expect: all("ok"),
+    redirect: /^\/$/,
+    call: async ({ db, caller }) => ({
+      args: [],
+      check: async (_done, response) => {
+        const token = /crux_session=([^;]+)/.exec(caller.cookie)?.[1];
+        if (token) expect(await getUserBySessionToken(db, token)).toBeNull();
+        if (caller.cookie.includes("authjs.session-token"))
+          expect(response.setCookies.some((line) => /^authjs\.session-token=;/.test(line))).toBe(true);
+      },
+    }),
+  },
+  {
+    covers: "app/auth-actions.ts#signOutEverywhereAction",
+    target: "/account",
+    kind: "action",
+    fresh: true,
+    expect: { ...all("ok"), anonymous: "signin", guest: "signin", judge: "signin" },
+    redirect: /^\/$/,
+    call: async ({ db, caller }) => ({
+      args: [],
+      check: async (done) => {
+        if (!caller.userId) return;
+        const user = await db.user.findUniqueOrThrow({ where: { id: caller.userId } });
+        expect(user.sessionsRevokedAt !== null).toBe(done);
+      },
+    }),
+  },
+  {
+    covers: "app/actions.ts#startGameAction",
+    target: "/",
+    kind: "action",
+    expect: all("ok"),
+    redirect: /^\/match\/[\w-]+$/,
+    call: async ({ db, caller }) => ({
+      args: [formData({ protocol: "debate" })],
+      check: async (_done, response) => {
+        const match = await db.match.findUniqueOrThrow({ where: { id: response.redirect?.split("/").pop() } });
+        // The caller judges it; an anonymous visitor became a new guest.
+        if (caller.userId) expect(match.judgeId).toBe(caller.userId);
+        else expect(response.setCookies.some((line) => line.startsWith("crux_session="))).toBe(true);
+      },
+    }),
+  },
+  // User administration: admins only.
+  ...(["changeRoleAction", "revokeSessionsAction"] as const).map(
+    (name): ActionRow => ({
+      covers: `app/admin/users/actions.ts#${name}`,
+      target: "/admin/users",
+      kind: "action",
+      expect: { ...all("signin"), admin: "ok" },
+      call: async ({ db }) => {
+        const user = await db.user.create({ data: { email: `${unique("managed")}@example.test`, role: "player" } });
+        return {
+          args: [{}, formData({ userId: user.id, role: "researcher" })],
+          check: async (done) => {
+            const after = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+            if (name === "changeRoleAction") expect(after.role).toBe(done ? "researcher" : "player");
+            else expect(after.sessionsRevokedAt !== null).toBe(done);
+          },
+        };
+      },
+    }),
+  ),
+  // A participant's steps act on their own participation only.
+  {
+    covers: "app/participate/[studyId]/actions.ts#advanceStepAction",
+    target: "/participate/:live",
+    kind: "action",
+    fresh: true,
+    expect: { ...all("refused"), participant: "ok" },
+    refusal: {
+      ...Object.fromEntries(ROLES.map((role) => [role, /You are not taking part in this study/])),
+      anonymous: /Your session has ended/,
+    },
+    redirect: /^\/participate\/[\w-]+$/,
+    call: async ({ db, caller, liveStudyId }) => ({
+      args: [{}, formData({ studyId: liveStudyId, step: "consent", agree: "on" })],
+      check: async (done) => {
+        const mine = caller.userId ? await db.participant.findUnique({ where: { userId: caller.userId } }) : null;
+        if (done) expect(mine?.stage).toBe("instructions");
+        else if (mine) expect(mine.stage).toBe("consent");
+      },
+    }),
+  },
+  {
+    // A sign of life: participants' own `lastSeenAt` moves; anyone else's call does nothing.
+    covers: "app/participate/[studyId]/actions.ts#stillHereAction",
+    target: "/participate/:live",
+    kind: "action",
+    expect: { ...all("noop"), participant: "ok", otherParticipant: "ok" },
+    call: async ({ db, caller }) => {
+      const long = new Date(0);
+      await db.participant.updateMany({ data: { lastSeenAt: long } });
+      return {
+        args: [],
+        check: async (done) => {
+          const seen = await db.participant.findMany({ where: { lastSeenAt: { gt: long } }, select: { userId: true } });
+          expect(seen.map((p) => p.userId)).toEqual(done ? [caller.userId] : []);
+        },
+      };
+    },
+  },
+  // Study actions: each acts on a study (and participant, slot, match) made for the case.
+  {
+    covers: "app/studies/[id]/actions.ts#launchStudyAction",
+    target: "/studies/:study",
+    kind: "action",
+    ...STUDY_ACTION,
+    call: async ({ db, researcherId }) => {
+      const studyId = await draftStudy(db, researcherId);
+      return {
+        studyId,
+        args: [{}, formData({ studyId })],
+        check: async (done) => {
+          const study = await db.study.findUniqueOrThrow({ where: { id: studyId } });
+          expect(study.status).toBe(done ? "live" : "draft");
+          expect(study.currentVersionId !== null).toBe(done);
+        },
+      };
+    },
+  },
+  {
+    covers: "app/studies/[id]/actions.ts#setStudyStatusAction",
+    target: "/studies/:study",
+    kind: "action",
+    ...STUDY_ACTION,
+    call: async ({ db, researcherId }) => {
+      const studyId = await liveStudy(db, researcherId);
+      return {
+        studyId,
+        args: [{}, formData({ studyId, status: "paused" })],
+        check: async (done) => {
+          const study = await db.study.findUniqueOrThrow({ where: { id: studyId } });
+          expect(study.status).toBe(done ? "paused" : "live");
+        },
+      };
+    },
+  },
+  {
+    covers: "app/studies/[id]/actions.ts#addStudyMemberAction",
+    target: "/studies/:study",
+    kind: "action",
+    ...STUDY_ACTION,
+    call: async ({ db, researcherId }) => {
+      const studyId = await draftStudy(db, researcherId);
+      const member = await db.user.create({ data: { email: `${unique("member")}@example.test`, role: "researcher" } });
+      return {
+        studyId,
+        args: [{}, formData({ studyId, email: member.email ?? "" })],
+        check: async (done) => {
+          const added = await db.studyMember.count({ where: { studyId, userId: member.id } });
+          expect(added).toBe(done ? 1 : 0);
+        },
+      };
+    },
+  },
+  {
+    covers: "app/studies/[id]/actions.ts#startRunAction",
+    target: "/studies/:study",
+    kind: "action",
+    ...STUDY_ACTION,
+    call: async ({ db, researcherId }) => {
+      const studyId = await liveStudy(db, researcherId);
+      return {
+        studyId,
+        args: [{}, formData({ studyId, judge: "offline:heuristic", concurrency: "1" })],
+        check: async (done, response) => {
+          if (!done) return expect(await db.studyRun.count({ where: { studyId } })).toBe(0);
+          expect(response.result).toMatchObject({ ok: true, message: expect.stringMatching(/run started/) });
+          await vi.waitFor(async () => expect(await db.studyRun.count({ where: { studyId } })).toBe(1), {
+            timeout: 10_000,
+          });
+        },
+      };
+    },
+  },
+  {
+    // No run is going: the action answers so, without error.
+    covers: "app/studies/[id]/actions.ts#stopRunAction",
+    target: "/studies/:study",
+    kind: "action",
+    ...STUDY_ACTION,
+    call: async ({ db, researcherId }) => {
+      const studyId = await liveStudy(db, researcherId);
+      return {
+        studyId,
+        args: [{}, formData({ studyId })],
+        check: async (done, response) => {
+          if (done) expect(response.result).toMatchObject({ ok: true, message: expect.stringMatching(/No run/) });
+        },
+      };
+    },
+  },
+  {
+    covers: "app/studies/[id]/actions.ts#endMatchAction",
+    target: "/studies/:study/monitor",
+    kind: "action",
+    ...STUDY_ACTION,
+    call: async ({ db, researcherId }) => {
+      const held = await heldMatch(db, researcherId);
+      const before = await db.match.findUniqueOrThrow({ where: { id: held.matchId } });
+      return {
+        studyId: held.studyId,
+        args: [{}, formData({ studyId: held.studyId, matchId: held.matchId })],
+        check: async (done) => {
+          const match = await db.match.findUniqueOrThrow({ where: { id: held.matchId } });
+          expect(match.status).toBe(done ? "abandoned" : before.status);
+        },
+      };
+    },
+  },
+  {
+    covers: "app/studies/[id]/actions.ts#reassignSlotAction",
+    target: "/studies/:study/monitor",
+    kind: "action",
+    ...STUDY_ACTION,
+    call: async ({ db, researcherId }) => {
+      const held = await heldMatch(db, researcherId);
+      return {
+        studyId: held.studyId,
+        args: [{}, formData({ studyId: held.studyId, slotId: held.slotId })],
+        check: async (done) => {
+          const slot = await db.slot.findUniqueOrThrow({ where: { id: held.slotId } });
+          expect(slot.status).toBe(done ? "open" : "assigned");
+        },
+      };
+    },
+  },
+  {
+    covers: "app/studies/[id]/actions.ts#removeParticipantAction",
+    target: "/studies/:study/monitor",
+    kind: "action",
+    ...STUDY_ACTION,
+    call: async ({ db, researcherId }) => {
+      const held = await heldMatch(db, researcherId);
+      return {
+        studyId: held.studyId,
+        args: [{}, formData({ studyId: held.studyId, participantId: held.participantId })],
+        check: async (done) => {
+          const participant = await db.participant.findUniqueOrThrow({ where: { id: held.participantId } });
+          expect(participant.status).toBe(done ? "removed" : "active");
+        },
+      };
+    },
+  },
+  // The design form: any researcher may create a study; editing one needs access to it.
+  {
+    covers: "app/studies/actions.ts#createStudyAction",
+    target: "/studies/new",
+    kind: "action",
+    expect: { ...all("signin"), researcher: "ok", outsider: "ok", admin: "ok" },
+    redirect: /^\/studies\/[\w-]+$/,
+    call: async ({ db, caller }) => {
+      const name = unique("Matrix new");
+      return {
+        args: [{}, { ...LIVE_DESIGN, name }],
+        check: async (done, response) => {
+          const made = await db.study.findMany({ where: { name } });
+          expect(made.map((study) => [`/studies/${study.id}`, study.ownerId])).toEqual(
+            done ? [[response.redirect, caller.userId]] : [],
+          );
+        },
+      };
+    },
+  },
+  {
+    covers: "app/studies/actions.ts#updateStudyAction",
+    target: "/studies/:study/edit",
+    kind: "action",
+    ...STUDY_ACTION,
+    redirect: /^\/studies\/[\w-]+$/,
+    call: async ({ db, researcherId }) => {
+      const studyId = await draftStudy(db, researcherId);
+      const name = unique("Matrix edited");
+      return {
+        studyId,
+        // The edit page binds the study id: the browser sends it as the first argument.
+        args: [studyId, {}, { ...LIVE_DESIGN, name }],
+        check: async (done) => {
+          const study = await db.study.findUniqueOrThrow({ where: { id: studyId } });
+          expect(study.name === name).toBe(done);
+        },
+      };
+    },
+  },
 ];
 
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -183,6 +629,8 @@ function appFiles(dir: string): string[] {
   });
 }
 
+const isAction = (row: Row): row is ActionRow => row.kind === "action";
+
 describe("authorization matrix", () => {
   it("has a row for every page, route handler and client socket event", () => {
     const covered = new Set(MATRIX.map((row) => row.covers));
@@ -194,49 +642,78 @@ describe("authorization matrix", () => {
     for (const event of events) expect(covered, `no matrix row for socket event ${event}`).toContain(event);
   });
 
+  it("has a row for every server action of the build, called from a page that uses it", () => {
+    const actions = listServerActions();
+    expect(actions.length, "no server actions found in .next/server/server-reference-manifest.json").toBeGreaterThan(0);
+    const rows = new Map(MATRIX.filter(isAction).map((row) => [row.covers, row]));
+    for (const action of actions) {
+      const row = rows.get(action.name);
+      if (!row)
+        throw new Error(`no matrix row for server action ${action.name} (add one with covers: "${action.name}")`);
+      const target = row.target.replace(/:\w+/g, "x");
+      expect(
+        action.pages.some((page) => pageServes(page, target)),
+        `${action.name} is not served at ${row.target} (its pages: ${action.pages.join(", ")})`,
+      ).toBe(true);
+    }
+    const exposed = new Set(actions.map((action) => action.name));
+    for (const covers of rows.keys()) expect(exposed, `matrix row for an unknown server action`).toContain(covers);
+  });
+
   let server: RunningServer;
   let db: Db;
+  let actions: ServerAction[] = [];
   let matchId = "";
   let studyId = "";
   let liveStudyId = "";
-  const cookies = {} as Record<Role, string>;
+  let otherLiveStudyId = "";
+  let signInEmail = "";
+  const callers = {} as Record<Role, Caller>;
+
+  /** A new user of `role`'s kind, with the cookies a browser would hold. */
+  async function newCaller(role: Role): Promise<Caller> {
+    if (role === "anonymous") return { cookie: "", userId: null };
+    if (role === "guest" || role === "judge") {
+      const guest = await createGuestMatch(server.url);
+      const match = await db.match.findUniqueOrThrow({ where: { id: guest.matchId } });
+      return { cookie: guest.cookie, userId: match.judgeId };
+    }
+    if (role === "participant" || role === "otherParticipant") {
+      // A session as the study link gives it.
+      const studyId = role === "participant" ? liveStudyId : otherLiveStudyId;
+      const joined = await joinStudy(db, { studyId, external: {}, current: null });
+      return { cookie: `crux_session=${joined.session?.token}`, userId: joined.userId };
+    }
+    const jar = new CookieJar();
+    const email = `${unique(role)}@example.test`;
+    const result = await authCallback(server.url, "signup", { email, password: PASSWORD }, jar);
+    if (!result.ok) throw new Error(`could not sign up a ${role}: ${result.location}`);
+    const user = await db.user.update({ where: { email }, data: { role: role === "outsider" ? "researcher" : role } });
+    return { cookie: jar.header(), userId: user.id };
+  }
 
   beforeAll(async () => {
-    server = await startServer();
+    // Many accounts sign up and in from this one address: lift the per-IP limit (tested in accounts.test.ts).
+    server = await startServer({ env: { CRUX_SIGNIN_LIMIT_PER_IP: "10000" } });
     db = createDb(server.databaseUrl);
-    const judged = await createGuestMatch(server.url);
-    matchId = judged.matchId;
-    cookies.judge = judged.cookie;
-    cookies.guest = (await createGuestMatch(server.url)).cookie;
-    cookies.anonymous = "";
-    for (const role of ["player", "researcher", "outsider", "admin"] as const) {
-      const jar = new CookieJar();
-      const email = `${role}-${Date.now()}@example.test`;
-      const result = await authCallback(server.url, "signup", { email, password: "correct horse battery" }, jar);
-      if (!result.ok) throw new Error(`could not sign up a ${role}: ${result.location}`);
-      const user = await db.user.update({
-        where: { email },
-        data: { role: role === "outsider" ? "researcher" : role },
-      });
-      cookies[role] = jar.header();
-      if (role === "researcher") {
-        const design = { name: "Matrix study", conditions: [{ name: "debate", protocol: "debate" }] };
-        studyId = (await createStudy(db, { ownerId: user.id, config: design })).id;
-        // Two live studies with a participant each (sessions as the study link gives them).
-        const live = {
-          name: "Matrix live",
-          questions: { count: 2 },
-          conditions: [{ name: "naive", protocol: "naive" }],
-        };
-        for (const who of ["participant", "otherParticipant"] as const) {
-          const study = await createStudy(db, { ownerId: user.id, config: live });
-          await launchStudy(db, study.id);
-          const joined = await joinStudy(db, { studyId: study.id, external: {}, current: null });
-          cookies[who] = `crux_session=${joined.session?.token}`;
-          if (who === "participant") liveStudyId = study.id;
-        }
-      }
-    }
+    actions = listServerActions();
+    callers.researcher = await newCaller("researcher");
+    const researcherId = callers.researcher.userId ?? "";
+    const design = { name: "Matrix study", conditions: [{ name: "debate", protocol: "debate" }] };
+    studyId = (await createStudy(db, { ownerId: researcherId, config: design })).id;
+    // Two live studies with a participant each.
+    liveStudyId = await liveStudy(db, researcherId);
+    otherLiveStudyId = await liveStudy(db, researcherId);
+    for (const role of ROLES) callers[role] ??= await newCaller(role);
+    matchId = (await db.match.findFirstOrThrow({ where: { judgeId: callers.judge.userId } })).id;
+    signInEmail = `${unique("signin")}@example.test`;
+    const result = await authCallback(
+      server.url,
+      "signup",
+      { email: signInEmail, password: PASSWORD },
+      new CookieJar(),
+    );
+    if (!result.ok) throw new Error(`could not sign up ${signInEmail}: ${result.location}`);
   });
   afterAll(async () => {
     await db?.$disconnect();
@@ -246,7 +723,8 @@ describe("authorization matrix", () => {
   const cases = MATRIX.flatMap((row) => ROLES.map((role) => [row.covers, role, row.expect[role], row] as const));
 
   it.each(cases)("%s as %s → %s", async (_covers, role, expected, row) => {
-    const cookie = cookies[role];
+    if (row.kind === "action") return checkAction(row, role, expected);
+    const cookie = callers[role].cookie;
     const target = row.target.replace(":match", matchId).replace(":study", studyId).replace(":live", liveStudyId);
     if (row.kind === "page") {
       const page = await getPage(server.url, target, new CookieJar(cookie));
@@ -273,6 +751,22 @@ describe("authorization matrix", () => {
       await checkSocket(target, cookie, expected);
     }
   });
+
+  /** Calls the action as `role` and checks how it ended and what it did (or that it did nothing). */
+  async function checkAction(row: ActionRow, role: Role, expected: Outcome) {
+    const action = actions.find((candidate) => candidate.name === row.covers);
+    if (!action) throw new Error(`the build has no server action ${row.covers}`);
+    const caller = row.fresh ? await newCaller(role) : callers[role];
+    const researcherId = callers.researcher.userId ?? "";
+    const call = await row.call({ db, role, caller, researcherId, liveStudyId, signInEmail });
+    const target = row.target.replace(":study", call.studyId ?? studyId).replace(":live", liveStudyId);
+    const response = await callAction(server.url, action, target, call.args, caller.cookie);
+    const seen = `${response.status} ${response.redirect ?? ""} ${JSON.stringify(response.result) ?? ""}`;
+    expect(response.outcome, seen).toBe(expected === "noop" ? "ok" : expected);
+    if (expected === "ok" && row.redirect) expect(response.redirect ?? "", seen).toMatch(row.redirect);
+    if (expected === "refused") expect(JSON.stringify(response.result)).toMatch(row.refusal?.[role] ?? /./);
+    await call.check?.(expected === "ok", response);
+  }
 
   async function checkSocket(event: string, cookie: string, expected: Outcome) {
     if (expected === "NOT_AUTHENTICATED") {
