@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import { isUniqueViolation } from "../db/errors";
 import { CruxError } from "../errors";
 import type { SignInInput, SignUpInput } from "./credentials";
 import { getUserBySessionToken } from "./guest";
@@ -13,10 +14,6 @@ import type { SessionUser } from "./roles";
  */
 
 const userFields = { id: true, role: true, name: true, email: true } as const;
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
-}
 
 const EMAIL_TAKEN = "An account with this email already exists: sign in instead.";
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { recordStudyVerdict } from "../analysis/study-verdicts";
 import type { Db } from "../db/client";
+import { isUniqueViolation } from "../db/errors";
 import { asJson } from "../db/json";
 import { type MatchConfig, matchConfigSchema } from "../debate/config";
 import type { DebaterSeat, JudgeStepRecord, MatchStatus, Quote, TurnRecord, VerdictRecord } from "../debate/types";
@@ -155,27 +156,33 @@ export async function getStoredMatch(db: Db, id: string): Promise<StoredMatch | 
   };
 }
 
-/** Persists a finished turn. A turn already stored for the same seat and round is kept (idempotent). */
+/**
+ * Persists a finished turn. A turn already stored for the same seat and round is kept (idempotent). One INSERT:
+ * an upsert would be a transaction of four statements, and this is on every turn of every match.
+ */
 export async function saveTurn(db: Db, matchId: string, turn: TurnRecord, meta: CallMeta, extra: object = {}) {
-  await db.turn.upsert({
-    where: { matchId_round_speaker: { matchId, round: turn.round, speaker: turn.speaker } },
-    update: {},
-    create: {
-      matchId,
-      round: turn.round,
-      speaker: turn.speaker,
-      option: turn.option,
-      text: turn.text,
-      quotes: asJson(turn.quotes),
-      model: meta.model,
-      promptVersion: meta.promptVersion,
-      promptHash: meta.promptHash ?? null,
-      tokensIn: meta.tokensIn ?? null,
-      tokensOut: meta.tokensOut ?? null,
-      latencyMs: Math.round(meta.latencyMs),
-      meta: asJson(extra),
-    },
-  });
+  await db.turn
+    .create({
+      select: { id: true },
+      data: {
+        matchId,
+        round: turn.round,
+        speaker: turn.speaker,
+        option: turn.option,
+        text: turn.text,
+        quotes: asJson(turn.quotes),
+        model: meta.model,
+        promptVersion: meta.promptVersion,
+        promptHash: meta.promptHash ?? null,
+        tokensIn: meta.tokensIn ?? null,
+        tokensOut: meta.tokensOut ?? null,
+        latencyMs: Math.round(meta.latencyMs),
+        meta: asJson(extra),
+      },
+    })
+    .catch((error: unknown) => {
+      if (!isUniqueViolation(error)) throw error;
+    });
 }
 
 /** Records a judge step and, when it ends the match, the verdict — in one transaction. */
@@ -187,6 +194,7 @@ export async function saveJudgeStep(
 ): Promise<void> {
   await db.$transaction(async (tx) => {
     await tx.judgeStep.create({
+      select: { id: true },
       data: {
         matchId,
         round: step.round,
@@ -197,6 +205,7 @@ export async function saveJudgeStep(
     });
     if (verdict) {
       await tx.verdict.create({
+        select: { id: true },
         data: {
           matchId,
           probabilities: verdict.probabilities,
@@ -208,10 +217,15 @@ export async function saveJudgeStep(
           timeTakenMs: verdict.timeTakenMs,
         },
       });
-      await tx.match.update({ where: { id: matchId }, data: { status: "complete", endedAt: new Date() } });
+      await tx.match.update({
+        where: { id: matchId },
+        select: { id: true },
+        data: { status: "complete", endedAt: new Date() },
+      });
       await recordStudyVerdict(tx, matchId);
     }
     await tx.event.create({
+      select: { id: true },
       data: { matchId, type: verdict ? "match.verdict" : "judge.step", payload: asJson({ step, verdict }) },
     });
   });
@@ -222,6 +236,7 @@ export async function setMatchStatus(db: Db, matchId: string, status: MatchStatu
   const now = new Date();
   await db.match.update({
     where: { id: matchId },
+    select: { id: true },
     data: {
       status,
       error: error ?? null,
@@ -245,6 +260,7 @@ export async function recordModelCall(
   call: ModelCallRecord,
 ): Promise<void> {
   await db.modelCall.create({
+    select: { id: true },
     data: {
       matchId: context.matchId,
       round: context.round,

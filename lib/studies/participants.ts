@@ -2,6 +2,7 @@ import { z } from "zod";
 import { createSessionFor } from "../auth/guest";
 import { isAccount, type SessionUser } from "../auth/roles";
 import type { Db } from "../db/client";
+import { isUniqueViolation } from "../db/errors";
 import { asJson } from "../db/json";
 import { CruxError } from "../errors";
 import { assignNext, createConditionMatch, type EndMatch } from "./assignment";
@@ -115,10 +116,6 @@ export async function joinStudy(
     if (!other) throw error;
     return { participantId: other.id, userId: other.userId, session: await createSessionFor(db, other.userId) };
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && "code" in error && error.code === "P2002";
 }
 
 /** What the participant's page shows: never the comprehension check's answers, gold or anything of other judges. */

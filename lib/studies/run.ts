@@ -14,6 +14,8 @@ import { getStudyVersion, launchStudy, type StudyVersionRecord } from "./reposit
 
 /** The judge key of a run that uses each condition's own `judge` spec. */
 export const PER_CONDITION = "per-condition";
+/** How often a running run saves and reports its progress. */
+const PROGRESS_INTERVAL_MS = 1000;
 
 export interface RunProgress {
   runId: string;
@@ -96,7 +98,12 @@ export async function runStudy(db: Db, options: RunOptions): Promise<RunSummary>
       etaSeconds: finished > 0 ? Math.round((elapsed / finished) * left * 10) / 10 : null,
     };
   };
+  // Progress is saved (and reported) at most once a second while running, and always at the end: a run of
+  // thousands of matches would otherwise write the run row after every one.
+  let savedAt = 0;
   const save = async (status: RunProgress["status"]) => {
+    if (status === "running" && Date.now() - savedAt < PROGRESS_INTERVAL_MS) return;
+    savedAt = Date.now();
     const p = progress(status);
     await db.studyRun.update({
       where: { id: run.id },
@@ -139,13 +146,15 @@ export async function runStudy(db: Db, options: RunOptions): Promise<RunSummary>
             seedParts: ["run", item.key],
           })
         ).id;
+      // A resumed match's earlier calls are in the cost already.
+      const costBefore = entry.resume ? await matchCost(db, matchId) : 0;
       const snapshot = await options.runner.runToEnd(matchId);
       // A stop signal aborts in-flight calls: such a match stays resumable rather than counting as an error.
       if (options.signal?.aborted && snapshot.status !== "complete") return;
       counts.ran++;
       if (snapshot.status === "complete") counts.completed++;
       else counts.errored++;
-      costUsd = await runCost(db, run.id);
+      costUsd += (await matchCost(db, matchId)) - costBefore;
       await save("running");
     }
   };
@@ -181,6 +190,12 @@ async function planOf(db: Db, version: StudyVersionRecord): Promise<PlanItem[]> 
     version.frozen,
     rows.map((r) => ({ id: r.id, storyKey: r.passageId ?? r.id })),
   );
+}
+
+/** What the model calls of one match cost (its calls are indexed by match). */
+async function matchCost(db: Db, matchId: string): Promise<number> {
+  const sum = await db.modelCall.aggregate({ where: { matchId }, _sum: { costUsd: true } });
+  return sum._sum.costUsd ?? 0;
 }
 
 async function runCost(db: Db, runId: string): Promise<number> {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import http from "node:http";
 import type { Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -53,6 +54,8 @@ export async function startFakeLlmServer(options: FakeLlmOptions = {}): Promise<
   const sockets = new Set<Socket>();
   // Aborts pending chunk delays on close() so no timer outlives the server.
   const closing = new AbortController();
+  // Every request waiting out its latency listens on this one signal: any number may wait at once.
+  setMaxListeners(0, closing.signal);
   let answers = 0;
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
