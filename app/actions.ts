@@ -16,13 +16,16 @@ const playSchema = z.object({
     .refine((spec) => spec === undefined || playableDebaters().includes(spec), "That debater is not offered."),
 });
 
-/** "Play": a guest (created on first play) judges a new match of the chosen format on a random QuALITY story. */
+/**
+ * "Play": a guest (created on first play) judges a new match of the chosen format on a random QuALITY story. A
+ * choice the form does not offer (a stale page, a hand-made request) goes back to the form with a message.
+ */
 export async function startGameAction(formData: FormData): Promise<void> {
   const parsed = playSchema.safeParse({
     debaters: formData.get("debaters"),
     protocol: formData.get("protocol") ?? undefined,
   });
-  if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? "Invalid choice.");
+  if (!parsed.success) redirect("/?error=choice");
   const user = await getOrCreateGuest();
   const match = await startJudgeMatch(getDb(), { judgeId: user.id, ...parsed.data });
   redirect(`/match/${match.id}`);

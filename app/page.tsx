@@ -6,8 +6,16 @@ import { startGameAction } from "./actions";
 // The offered debaters come from the server's configuration, read per request.
 export const dynamic = "force-dynamic";
 
-export default function HomePage() {
+/** Messages the play form can come back with (`?error=`); anything else in the URL is ignored. */
+const ERRORS = {
+  choice: "That format or debater is not on offer here (the page may be out of date): choose again.",
+} as const;
+
+export default async function HomePage({ searchParams }: { searchParams: Promise<{ error?: string | string[] }> }) {
   const debaters = playableDebaters();
+  const { error } = await searchParams;
+  const message =
+    typeof error === "string" && Object.hasOwn(ERRORS, error) ? ERRORS[error as keyof typeof ERRORS] : null;
   return (
     <section className="hero">
       <h1>Can you find the truth without reading the evidence?</h1>
@@ -21,6 +29,11 @@ export default function HomePage() {
         After each round, say how likely each answer is, then ask for another round or decide. You are scored by the log
         of the probability you gave the correct answer.
       </p>
+      {message && (
+        <p className="form-error" role="alert">
+          {message}
+        </p>
+      )}
       <form action={startGameAction} className="play-form">
         <label className="debater-choice">
           Format

@@ -1,6 +1,7 @@
 import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROTOCOL_VERSION } from "../../lib/realtime/protocol";
+import { callAction, formData, listServerActions } from "../support/actions";
 import { connectJudge, createGuestMatch, type RecordingSocket, request, waitForView } from "../support/client";
 import { type RunningServer, startServer } from "../support/server";
 
@@ -118,6 +119,23 @@ describe("bad input over socket.io and HTTP", () => {
       expect(response.status).toBe(400);
       expect(((await response.json()) as { message: string }).message.length).toBeGreaterThan(3);
     }
+  });
+
+  it("sends a play form with a choice it does not offer back to the form with a message", async () => {
+    const play = listServerActions().find((action) => action.name === "app/actions.ts#startGameAction");
+    if (!play) throw new Error("the build has no startGameAction");
+    const choices: Array<Record<string, string>> = [
+      { protocol: "chess" },
+      { protocol: "debate", debaters: "openai:gpt-9-unlimited" },
+    ];
+    for (const fields of choices) {
+      const result = await callAction(server.url, play, "/", [formData(fields)], "");
+      expect(result).toMatchObject({ outcome: "ok", redirect: "/?error=choice" });
+    }
+    const page = await fetch(`${server.url}/?error=choice`);
+    expect(await page.text()).toContain("is not on offer here");
+    // Anything else in the URL is not shown.
+    expect(await (await fetch(`${server.url}/?error=%3Cb%3Ehi`)).text()).not.toContain("hi</b>");
   });
 
   it("is still serving after all of that", async () => {
