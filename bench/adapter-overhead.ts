@@ -14,6 +14,9 @@
  * - `adapter` — this process streams it through the project's adapter (`complete()` in
  *               lib/models/providers/ai-sdk.ts: the openai-compatible provider's `doStream`, read directly), to
  *               tell the SDK's share of the overhead apart from the rest;
+ * - `inproc`  — the runner, adapter, delta coalescer and socket.io room wired as server.ts wires them, in this
+ *               process (no Next, no second process), to a socket.io client over loopback: the adapter and the
+ *               socket room's share without a process boundary;
  * - `crux`    — the real server (server.ts as a child process, production build) runs a guest match whose two
  *               debaters use the loopback server; deltas travel adapter → runner → `DeltaCoalescer`
  *               (lib/realtime/deltas.ts) → socket.io room → a socket.io client in this process.
@@ -35,9 +38,10 @@
  * dominated by scheduling and GC pauses, so compare paths within one run, and compare `crux` with `relay` as well
  * as with `fetch`. On a shared machine, look at the load average before trusting a p99.
  *
- * Targets. The issue asked for crux p99 ≤ 1.2 × fetch p99. No design that streams through a second process can
- * meet it: the relay alone, which only pipes bytes, is 2.7–4.1 × fetch at p99 on a quiet 2-core machine (and
- * 4–13 × on a busy one). The bench still reports that ratio, and states the target it can be held to on the
+ * Targets. The issue asked for crux p99 ≤ 1.2 × fetch p99. No layer that does work per chunk can meet it, since
+ * fetch's p99 is about half a millisecond: the relay alone, which only pipes bytes through a second process, is
+ * 2.7–4.1 × fetch at p99 on a quiet 2-core machine (and 4–13 × on a busy one); the AI SDK's stream alone
+ * (`adapter`, same process) 1.8–2.5 ×; the adapter and socket room in one process (`inproc`) 5.7 ×. The bench still reports that ratio, and states the target it can be held to on the
  * latency a reader can notice: at p99, a chunk reaches the browser at most 10 ms later than reading the provider
  * directly would (less than one 60 Hz frame). It also prints crux against the relay, the floor, in latency and in
  * server CPU per chunk.
@@ -52,17 +56,28 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
+import os from "node:os";
+import path from "node:path";
 import { parseArgs } from "node:util";
+import { Server } from "socket.io";
 import { io, type Socket } from "socket.io-client";
+import { createGuestSession, SESSION_COOKIE } from "../lib/auth/guest";
+import { createDb } from "../lib/db/client";
+import { migrateDatabase } from "../lib/db/migrate";
 import type { MatchView } from "../lib/debate/view";
+import { createModels } from "../lib/matches/models";
+import { MatchRunner } from "../lib/matches/runner";
+import { startJudgeMatch } from "../lib/matches/start-guest-match";
 import { complete, resolveLanguageModel } from "../lib/models/providers/ai-sdk";
 import { providersFromEnv } from "../lib/models/providers/config";
+import { seedQuestionBank } from "../lib/questions/seed";
 import {
   type Ack,
   type ClientToServerEvents,
   PROTOCOL_VERSION,
   type ServerToClientEvents,
 } from "../lib/realtime/protocol";
+import { attachRealtime, type CruxServer, createSocketListener } from "../lib/realtime/server";
 import { promptText, scriptedDebate } from "../tests/support/fake-llm/scripted";
 import {
   type FakeLlmServer,
@@ -83,8 +98,8 @@ const MODEL = "stream-test";
 const SPEC = `openai-compatible:${PROVIDER}/${MODEL}`;
 const SEATS = ["A", "B"] as const;
 type Seat = (typeof SEATS)[number];
-type PathName = "fetch" | "relay" | "adapter" | "crux";
-const PATHS: PathName[] = ["fetch", "relay", "adapter", "crux"];
+type PathName = "fetch" | "relay" | "adapter" | "inproc" | "crux";
+const PATHS: PathName[] = ["fetch", "relay", "adapter", "inproc", "crux"];
 
 const { values } = parseArgs({
   options: {
@@ -383,9 +398,67 @@ async function viaCrux(server: RunningServer): Promise<Received> {
   if (response.status !== 201) throw new Error(`POST /api/matches: ${response.status} ${await response.text()}`);
   const { matchId } = (await response.json()) as { matchId: string };
   const cookie = response.headers.get("set-cookie")?.split(";")[0] ?? "";
+  return roundOne(server.url, matchId, cookie);
+}
 
+/**
+ * The same code without the second process: in this process, the runner, the adapter, the delta coalescer and the
+ * socket.io server that server.ts wires up (without Next, which plays no part in streaming), on their own database;
+ * a guest's match, received by a socket.io client over loopback like the crux path's. What it adds to `fetch` is
+ * the adapter and the socket room, and nothing of a process boundary.
+ */
+interface InProcess {
+  url: string;
+  newMatch(): Promise<{ matchId: string; cookie: string }>;
+  stop(): Promise<void>;
+}
+
+async function startInProcess(fake: FakeLlmServer): Promise<InProcess> {
+  process.env[`CRUX_PROVIDER_${PROVIDER.toUpperCase()}_BASE_URL`] = `${fake.url}/v1`;
+  process.env.CRUX_MODEL_MAX_ATTEMPTS = "1";
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crux-bench-inproc-"));
+  const url = `file:${path.join(dir, "crux.db")}`;
+  await migrateDatabase({ url });
+  const db = createDb(url);
+  await seedQuestionBank(db);
+  const httpServer = http.createServer((_request, response) => response.writeHead(404).end());
+  const sockets: CruxServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
+  const runner = new MatchRunner({
+    db,
+    models: createModels(db, { cache: false }),
+    listener: createSocketListener(sockets),
+    log: (line) => console.error(line),
+  });
+  attachRealtime(sockets, { db, runner, log: (line) => console.error(line), authSecret: "adapter-bench-secret" });
+  await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
+  const address = httpServer.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async newMatch() {
+      const guest = await createGuestSession(db);
+      const match = await startJudgeMatch(db, { judgeId: guest.user.id, debaters: SPEC });
+      return { matchId: match.id, cookie: `${SESSION_COOKIE}=${guest.token}` };
+    },
+    async stop() {
+      await runner.stop();
+      sockets.close();
+      httpServer.close();
+      await db.$disconnect();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function viaInProcess(crux: InProcess): Promise<Received> {
+  const { matchId, cookie } = await crux.newMatch();
+  return roundOne(crux.url, matchId, cookie);
+}
+
+/** Joins the match as its judge and collects both seats' round-1 deltas until the judge is asked for a step. */
+async function roundOne(url: string, matchId: string, cookie: string): Promise<Received> {
   // A bare client (not tests/support/client.ts's recording one) so the receiving side does no extra work per delta.
-  const socket: ClientSocket = io(server.url, {
+  const socket: ClientSocket = io(url, {
     auth: { v: PROTOCOL_VERSION },
     extraHeaders: { cookie },
     transports: ["websocket"],
@@ -583,8 +656,11 @@ async function main(): Promise<void> {
   const restoreWrite = captureSends(fake.port);
   let server: RunningServer | null = null;
   let relay: Relay | null = null;
+  let inProcess: InProcess | null = null;
   try {
     relay = await startRelay(fake.url);
+    inProcess = await startInProcess(fake);
+    const local = inProcess;
     const relayUrl = relay.url;
     server = await startServer({
       env: {
@@ -602,12 +678,14 @@ async function main(): Promise<void> {
       fetch: null,
       relay: relay.pid,
       adapter: null,
+      inproc: null,
       crux: serverPid(server.child.pid),
     };
     const runners: Record<PathName, () => Promise<Received>> = {
       fetch: () => viaFetch(fake.url),
       relay: () => viaFetch(relayUrl),
       adapter: () => viaAdapter(fake),
+      inproc: () => viaInProcess(local),
       crux: () => viaCrux(running),
     };
     console.log(
@@ -619,6 +697,7 @@ async function main(): Promise<void> {
       fetch: { values: [], gaps: [], bench: 0, server: 0 },
       relay: { values: [], gaps: [], bench: 0, server: 0 },
       adapter: { values: [], gaps: [], bench: 0, server: 0 },
+      inproc: { values: [], gaps: [], bench: 0, server: 0 },
       crux: { values: [], gaps: [], bench: 0, server: 0 },
     };
     const rows: Row[] = [];
@@ -648,7 +727,7 @@ async function main(): Promise<void> {
     printTable(rows);
     if (CSV) fs.writeFileSync(CSV, `${csv.join("\n")}\n`);
 
-    const { fetch: base, crux } = pooled;
+    const { fetch: base, crux, inproc } = pooled;
     const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}x`;
     const cpuRatio = (a: number | null, b: number | null): string => (a === null || b === null ? "-" : ratio(a, b));
     const added = (a: number, b: number): string => `${a >= b ? "+" : "-"}${Math.abs(a - b).toFixed(3)} ms`;
@@ -667,9 +746,14 @@ async function main(): Promise<void> {
     const verdict = (met: boolean): string => (met ? "PASS" : "FAIL");
     const { relay: floor } = pooled;
     console.log(
-      `\nissue target     crux p99 ≤ ${TARGET_P99_RATIO}x fetch p99: ${verdict(crux.p99 <= TARGET_P99_RATIO * base.p99)} ` +
-        `(${crux.p99.toFixed(3)} ms vs ${base.p99.toFixed(3)} ms: ${ratio(crux.p99, base.p99)}; out of reach through ` +
-        `a second process: the relay alone is ${ratio(floor.p99, base.p99)})`,
+      `\nissue target     adapter + socket room (inproc) p99 ≤ ${TARGET_P99_RATIO}x fetch p99: ` +
+        `${verdict(inproc.p99 <= TARGET_P99_RATIO * base.p99)} (${inproc.p99.toFixed(3)} ms vs ${base.p99.toFixed(3)} ms: ` +
+        `${ratio(inproc.p99, base.p99)})`,
+    );
+    console.log(
+      `                 through the server process (crux) p99 ≤ ${TARGET_P99_RATIO}x fetch p99: ` +
+        `${verdict(crux.p99 <= TARGET_P99_RATIO * base.p99)} (${crux.p99.toFixed(3)} ms: ${ratio(crux.p99, base.p99)}; ` +
+        `the relay alone, which only pipes bytes through a second process, is ${ratio(floor.p99, base.p99)})`,
     );
     console.log(
       `restated target  crux adds ≤ ${ADDED_P99_MS} ms to fetch at p99: ` +
@@ -689,6 +773,7 @@ async function main(): Promise<void> {
   } finally {
     restoreWrite();
     await relay?.stop();
+    await inProcess?.stop();
     if (server) {
       await server.stop();
       fs.rmSync(server.dir, { recursive: true, force: true });
