@@ -41,8 +41,8 @@
  * Targets. The issue asked for crux p99 ≤ 1.2 × fetch p99. No layer that does work per chunk can meet it, since
  * fetch's p99 is about half a millisecond: the relay alone, which only pipes bytes through a second process, is
  * 2.7–4.1 × fetch at p99 on a quiet 2-core machine (and 4–13 × on a busy one); the AI SDK's stream alone
- * (`adapter`, same process) 1.8–2.5 ×; the adapter and socket room in one process (`inproc`) 5.7 ×. The bench still reports that ratio, and states the target it can be held to on the
- * latency a reader can notice: at p99, a chunk reaches the browser at most 10 ms later than reading the provider
+ * (`adapter`, same process) 1.8–2.8 ×; the adapter and socket room in one process (`inproc`) 5.7 ×. The bench
+ * still reports those ratios, and states the target it can be held to on the latency a reader can notice: at p99, a chunk reaches the browser at most 10 ms later than reading the provider
  * directly would (less than one 60 Hz frame). It also prints crux against the relay, the floor, in latency and in
  * server CPU per chunk.
  *
