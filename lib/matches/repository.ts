@@ -158,7 +158,7 @@ export async function getStoredMatch(db: Db, id: string): Promise<StoredMatch | 
 
 /**
  * Persists a finished turn. A turn already stored for the same seat and round is kept (idempotent). One INSERT:
- * an upsert would be a transaction of four statements, and this is on every turn of every match.
+ * Prisma runs an upsert as a transaction of five statements, and this is on every turn of every match.
  */
 export async function saveTurn(db: Db, matchId: string, turn: TurnRecord, meta: CallMeta, extra: object = {}) {
   await db.turn
