@@ -73,7 +73,8 @@ export default defineConfig({
         PORT: String(port),
         HOST: "127.0.0.1",
         DATABASE_URL: e2eDatabaseUrl,
-        CRUX_OFFLINE_WORD_DELAY_MS: "5",
+        // Slow enough that a reload or a network drop lands mid-turn (tests/e2e/reconnect.spec.ts) on a busy machine.
+        CRUX_OFFLINE_WORD_DELAY_MS: "15",
         CRUX_LOG: "error",
         CRUX_PROVIDER_LOCAL_BASE_URL: `http://127.0.0.1:${llmPort}/v1`,
         CRUX_PROVIDER_LOCAL_API_KEY: E2E_LLM_API_KEY,
