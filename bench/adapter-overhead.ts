@@ -415,7 +415,6 @@ interface InProcess {
 
 async function startInProcess(fake: FakeLlmServer): Promise<InProcess> {
   process.env[`CRUX_PROVIDER_${PROVIDER.toUpperCase()}_BASE_URL`] = `${fake.url}/v1`;
-  process.env.CRUX_MODEL_MAX_ATTEMPTS = "1";
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crux-bench-inproc-"));
   const url = `file:${path.join(dir, "crux.db")}`;
   await migrateDatabase({ url });

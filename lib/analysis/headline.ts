@@ -2,9 +2,9 @@ import type { Db } from "../db/client";
 import { bradleyTerryIntervals, clusterBootstrapDifference, type Judgment, permutationTest, type Seed } from "./index";
 import {
   clearVerdictAggregates,
-  queryOutcomes,
   ratingOutcomes,
   readStudyConditions,
+  readVerdictAggregates,
   resolveScope,
   toNumber,
 } from "./results";
@@ -204,7 +204,7 @@ export async function getRatingIntervals(
   const version = await dataVersion(db, studyId);
   const key = JSON.stringify(["ratings", studyId, scope.filters, replicates, options.seed, version]);
   const { value } = await cached(key, async () => {
-    const games = ratingOutcomes(await queryOutcomes(db, scope));
+    const games = ratingOutcomes((await readVerdictAggregates(db, scope)).groups.values());
     if (games.length === 0) return null;
     const fit = bradleyTerryIntervals(games, { replicates, seed: options.seed });
     return { studyId, replicates: fit.replicates, ratings: fit.ratings, games: games.length };

@@ -15,10 +15,10 @@ import { filterRange, type ResultsFilters } from "./results-schema";
  */
 
 /** Who judged: the human judge's user id, else the AI judge's model spec (StudyVerdict.judgeKey holds the same). */
-export const JUDGE_KEY = Prisma.sql`COALESCE(m."judgeId", m."judgeModel", 'unknown')`;
+const JUDGE_KEY = Prisma.sql`COALESCE(m."judgeId", m."judgeModel", 'unknown')`;
 
 /** Statuses of participants whose completed matches are left out of the analysis. */
-export const EXCLUDED_PARTICIPANT_STATUSES = ["failed_check", "removed"] as const;
+const EXCLUDED_PARTICIPANT_STATUSES = ["failed_check", "removed"] as const;
 
 /** What the queries need besides the filters: the study and, with a tag filter, the question ids that match. */
 export interface QueryScope {
@@ -92,7 +92,7 @@ function verdictsFrom(scope: QueryScope, range: SeqRange): Prisma.Sql {
  * FROM … WHERE for the analysed verdicts: the study's verdicts in non-practice matches, minus those of participants
  * who failed the check or were removed, after the filters (time = the verdict's).
  */
-export function analysedFrom(scope: QueryScope, range: SeqRange = {}): Prisma.Sql {
+function analysedFrom(scope: QueryScope, range: SeqRange = {}): Prisma.Sql {
   return Prisma.sql`${verdictsFrom(scope, range)} AND NOT s."practice"
       AND (s."judgeId" IS NULL OR s."judgeId" NOT IN ${excludedJudges(scope.studyId)})`;
 }

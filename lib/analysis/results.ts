@@ -179,7 +179,7 @@ interface QuestionCellRow {
 }
 
 /** The verdict aggregates of a study under some filters: sums keyed by their GROUP BY columns. */
-export interface VerdictAggregates {
+interface VerdictAggregates {
   /** verdictGroupsQuery rows, n/correct/score as numbers. */
   groups: Map<string, OutcomeRow>;
   judges: Map<string, JudgeQueryRow>;
@@ -301,12 +301,8 @@ export async function readVerdictAggregates(db: Db, scope: QueryScope): Promise<
   return next.aggregates;
 }
 
-/** The study's outcome and forecast rows: its verdicts' (aggregated), then its matches without one. */
-export async function queryOutcomes(db: Db, scope: QueryScope): Promise<OutcomeRow[]> {
-  return (await queryOutcomesWith(db, scope)).rows;
-}
-
-async function queryOutcomesWith(db: Db, scope: QueryScope) {
+/** The study's outcome and forecast rows — its verdicts' (aggregated), then its matches without one — and the aggregates. */
+async function queryOutcomes(db: Db, scope: QueryScope) {
   const [aggregates, unjudged] = await Promise.all([
     readVerdictAggregates(db, scope),
     db.$queryRaw<Array<{ condition: string | null; protocol: string; bucket: OutcomeRow["bucket"]; n: unknown }>>(
@@ -345,7 +341,7 @@ function* judgedGroups(row: OutcomeRow): Generator<{ count: number; right: boole
 }
 
 /** Debater games between two different models: a model wins when the judge chose its option. */
-export function ratingOutcomes(rows: readonly OutcomeRow[]): PairwiseOutcome[] {
+export function ratingOutcomes(rows: Iterable<OutcomeRow>): PairwiseOutcome[] {
   const outcomes: PairwiseOutcome[] = [];
   for (const row of rows) {
     if (row.part !== "outcome" || row.bucket !== "included") continue;
@@ -398,7 +394,7 @@ export async function getStudyResults(
   const judgeLimit = options.judgeLimit ?? 100;
   const designed = await readStudyConditions(db, studyId);
   const scope = await resolveScope(db, studyId, filters);
-  const { rows, aggregates } = await queryOutcomesWith(db, scope);
+  const { rows, aggregates } = await queryOutcomes(db, scope);
   const judgeRows = [...aggregates.judges.values()];
   // Questions: the most judged first, ties by id.
   const perQuestion = new Map<string, number>();
