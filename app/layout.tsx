@@ -7,6 +7,7 @@ import { UserMenu } from "./user-menu";
 export const metadata: Metadata = {
   title: "Crux — live debate for scalable oversight",
   description: "Judge AI debaters arguing about a story only they can read.",
+  icons: { icon: { url: "/favicon.svg", type: "image/svg+xml" } },
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

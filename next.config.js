@@ -1,6 +1,8 @@
-import type { NextConfig } from "next";
+// @ts-check
+// Plain JavaScript, as the project layout specifies; `@ts-check` and the JSDoc type keep it type-checked.
 
-const nextConfig: NextConfig = {
+/** @type {import("next").NextConfig} */
+const nextConfig = {
   // Server-only packages that must not be bundled (native addon, generated client).
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/client"],
   poweredByHeader: false,
