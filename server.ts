@@ -69,19 +69,35 @@ async function main() {
   if (resumed) log.info(`resumed ${resumed} match(es) that were in flight`);
 
   let closing = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = async (reason: string, exitCode = 0) => {
     if (closing) return;
     closing = true;
-    log.info(`${signal}: shutting down`);
+    log.info(`${reason}: shutting down`);
+    // A model call or a client that will not let go must not keep the process (and its port) forever.
+    setTimeout(() => {
+      log.error(`shutdown took longer than ${env.CRUX_SHUTDOWN_TIMEOUT_MS} ms; exiting anyway`);
+      process.exit(exitCode || 1);
+    }, env.CRUX_SHUTDOWN_TIMEOUT_MS).unref();
     stopPresence();
     await runner.stop();
     io.close();
     httpServer.close();
     await db.$disconnect();
-    process.exit(0);
+    process.exit(exitCode);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  // A promise nobody awaited failed: log it and keep serving (every match's own errors are handled where they
+  // occur). An exception nobody caught leaves state unknown: stop cleanly, within the bound above.
+  process.on("unhandledRejection", (reason) => log.error(`unhandled rejection: ${describeError(reason)}`));
+  process.on("uncaughtException", (error) => {
+    log.error(`uncaught exception: ${describeError(error)}`);
+    void shutdown("uncaught exception", 1);
+  });
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
 main().catch((error: unknown) => {

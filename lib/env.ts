@@ -15,6 +15,12 @@ const envSchema = z
       .string()
       .regex(/^file:/, "only SQLite `file:` URLs are supported in this version (PostgreSQL is planned)")
       .default("file:./.data/crux.db"),
+    /**
+     * How long one SQLite statement waits for another process's lock before failing with SQLITE_BUSY. Short on
+     * purpose: better-sqlite3 waits synchronously, stalling every live stream; writes are retried asynchronously
+     * with backoff instead (lib/db/errors.ts `retryTransient`).
+     */
+    CRUX_SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(50),
     /** Milliseconds between words when the offline debater streams (0 = as fast as possible). */
     CRUX_OFFLINE_WORD_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(40),
     /** Seed the question bank on start when it is empty (default on). */
@@ -66,6 +72,8 @@ const envSchema = z
       .enum(["0", "1", "true", "false"])
       .default("0")
       .transform((v) => v === "1" || v === "true"),
+    /** How long a shutdown (SIGINT/SIGTERM) may take before the process exits anyway. */
+    CRUX_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
     /** Log level for the server's own messages. */
     CRUX_LOG: z.enum(["silent", "error", "info", "debug"]).default("info"),
   })

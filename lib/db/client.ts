@@ -6,11 +6,17 @@ import { PrismaClient } from "./generated/client";
 
 export type Db = PrismaClient;
 
-/** Creates a Prisma client on the SQLite file named by `url` (default: DATABASE_URL). */
-export function createDb(url: string = env.DATABASE_URL): Db {
+/**
+ * Creates a Prisma client on the SQLite file named by `url` (default: DATABASE_URL). A statement that meets another
+ * process's lock waits at most `busyTimeoutMs` (default CRUX_SQLITE_BUSY_TIMEOUT_MS), then fails as transient.
+ */
+export function createDb(url: string = env.DATABASE_URL, options: { busyTimeoutMs?: number } = {}): Db {
   const file = sqlitePath(url);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const factory = new PrismaBetterSqlite3({ url: `file:${file}` });
+  const factory = new PrismaBetterSqlite3({
+    url: `file:${file}`,
+    timeout: options.busyTimeoutMs ?? env.CRUX_SQLITE_BUSY_TIMEOUT_MS,
+  });
   // WAL (set by the migrator) with synchronous=NORMAL: commits no longer wait for an fsync each, only checkpoints
   // do. SQLite's documented setting for WAL: a power cut can lose the last commits, never corrupt the database.
   const adapter: typeof factory = Object.assign(Object.create(factory) as typeof factory, {
