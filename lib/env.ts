@@ -16,11 +16,12 @@ const envSchema = z
       .regex(/^file:/, "only SQLite `file:` URLs are supported in this version (PostgreSQL is planned)")
       .default("file:./.data/crux.db"),
     /**
-     * How long one SQLite statement waits for another process's lock before failing with SQLITE_BUSY. Short on
-     * purpose: better-sqlite3 waits synchronously, stalling every live stream; writes are retried asynchronously
-     * with backoff instead (lib/db/errors.ts `retryTransient`).
+     * How long one SQLite statement waits for another process's lock before failing with SQLITE_BUSY.
+     * better-sqlite3 waits synchronously, stalling every live stream meanwhile; the aim is a short wait with
+     * writes retried asynchronously (lib/db/errors.ts `retryTransient`). Until every write path retries, the
+     * default stays at better-sqlite3's own 5 s.
      */
-    CRUX_SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(50),
+    CRUX_SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
     /** Milliseconds between words when the offline debater streams (0 = as fast as possible). */
     CRUX_OFFLINE_WORD_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(40),
     /** Seed the question bank on start when it is empty (default on). */
