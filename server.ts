@@ -14,6 +14,7 @@ import { seedQuestionBank } from "./lib/questions/seed";
 import { trackParticipantPresence } from "./lib/realtime/presence";
 import { PROTOCOL_VERSION } from "./lib/realtime/protocol";
 import { attachRealtime, type CruxServer, createSocketListener } from "./lib/realtime/server";
+import { applySecurityHeaders } from "./lib/security-headers";
 
 /**
  * One process, one port: Next's request handler and socket.io share an HTTP server. Before listening, the
@@ -42,6 +43,7 @@ async function main() {
   const httpServer = createServer((req, res) => {
     // Rate limits key on this header; a client-sent copy is overwritten (lib/client-ip.ts).
     stampClientIp(req, env.CRUX_TRUST_PROXY);
+    applySecurityHeaders(req, res, env.CRUX_TRUST_PROXY);
     handleRequest(req, res).catch((error: unknown) => {
       log.error(`request ${req.url} failed: ${String(error)}`);
       if (!res.headersSent) res.writeHead(500).end("Internal server error");

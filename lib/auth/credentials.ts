@@ -42,14 +42,43 @@ export type SignInInput = z.infer<typeof signInSchema>;
 export const signUpSchema = z.object({ email: emailSchema, password: passwordSchema, name: nameSchema });
 export type SignUpInput = z.infer<typeof signUpSchema>;
 
+/** Any origin will do: a callback is resolved against it only to see whether it stays on it. */
+const PROBE_ORIGIN = "http://crux.invalid";
+
 /**
- * Where to go after signing in: a path on this site only (no `//host` or `/\host`, which browsers treat as another
- * origin), else the home page.
+ * A path on this site, normalised as a browser would resolve it, or undefined for anything that leaves the site.
+ * Browsers drop tabs and newlines and read `\` as `/`, so `/\tevil.example` or `/%09/evil.example` would become
+ * `//evil.example`: resolving with the URL parser, as the browser will, and comparing origins catches every variant.
  */
+export function sameSitePath(value: string): string | undefined {
+  if (!value.startsWith("/")) return undefined;
+  let decoded: string;
+  try {
+    // One level of percent-decoding, as a redirect's Location header may be decoded before it is followed.
+    decoded = decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+  for (const candidate of [value, decoded]) {
+    const url = URL.canParse(candidate, PROBE_ORIGIN) ? new URL(candidate, PROBE_ORIGIN) : undefined;
+    if (url?.origin !== PROBE_ORIGIN) return undefined;
+  }
+  const url = new URL(value, PROBE_ORIGIN);
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
+/** Where to go after signing in: a path on this site only (see `sameSitePath`), else the home page. */
 export const callbackUrlSchema = z
   .string()
   .max(2000)
-  .regex(/^\/(?![/\\])/)
+  .transform((value, ctx) => {
+    const path = sameSitePath(value);
+    if (path === undefined) {
+      ctx.addIssue({ code: "custom", message: "not a path on this site" });
+      return z.NEVER;
+    }
+    return path;
+  })
   .catch("/");
 
 /** What a sign-in or sign-up form shows after a refused attempt (returned by the server actions). */

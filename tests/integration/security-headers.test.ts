@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HSTS_HEADER, SECURITY_HEADERS } from "../../lib/security-headers";
+import { type RunningServer, startServer } from "../support/server";
+
+/** Every kind of response carries the security headers: pages, redirects, API routes, errors and static files. */
+describe("security headers", () => {
+  let server: RunningServer;
+  let proxied: RunningServer;
+
+  beforeAll(async () => {
+    [server, proxied] = await Promise.all([startServer(), startServer({ env: { CRUX_TRUST_PROXY: "1" } })]);
+  });
+  afterAll(async () => {
+    await Promise.all([server?.stop(), proxied?.stop()]);
+  });
+
+  async function staticAssetPath(): Promise<string> {
+    const html = await (await fetch(`${server.url}/`)).text();
+    const asset = /\/_next\/static\/[^"']+\.js/.exec(html)?.[0];
+    if (!asset) throw new Error("the home page links no static script");
+    return asset;
+  }
+
+  it.each([
+    ["the home page", "/", "GET", 200],
+    ["the sign-in page", "/signin", "GET", 200],
+    ["a protected page (redirect to sign-in)", "/studies", "GET", 307],
+    ["a missing page", "/no-such-page", "GET", 404],
+    ["an API route refusing a bad body", "/api/matches", "POST", 400],
+    ["the favicon", "/favicon.svg", "GET", 200],
+  ] as const)("on %s", async (_name, path, method, status) => {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      redirect: "manual",
+      body: method === "POST" ? "{" : undefined,
+      headers: method === "POST" ? { "content-type": "application/json" } : {},
+    });
+    expect(response.status).toBe(status);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(response.headers.get(name)).toBe(value);
+    expect(response.headers.get("strict-transport-security")).toBeNull();
+    expect(response.headers.get("x-powered-by")).toBeNull();
+  });
+
+  it("on static files", async () => {
+    const response = await fetch(`${server.url}${await staticAssetPath()}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("x-frame-options")).toBe("DENY");
+  });
+
+  it("adds HSTS only behind a trusted proxy that reports HTTPS", async () => {
+    const https = { "x-forwarded-proto": "https" };
+    const trusted = await fetch(`${proxied.url}/`, { headers: https });
+    expect(trusted.headers.get("strict-transport-security")).toBe(HSTS_HEADER);
+    const plain = await fetch(`${proxied.url}/`, { headers: { "x-forwarded-proto": "http" } });
+    expect(plain.headers.get("strict-transport-security")).toBeNull();
+    // Without CRUX_TRUST_PROXY the header is the client's say-so and is ignored.
+    const untrusted = await fetch(`${server.url}/`, { headers: https });
+    expect(untrusted.headers.get("strict-transport-security")).toBeNull();
+  });
+});
