@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EXPORT_COLUMNS, EXPORT_TABLES } from "./columns";
-import { exportFileName, exportQuerySchema } from "./export-study";
+import { exportFileName, exportQuerySchema, neutraliseFormula } from "./export-study";
 import { pseudonymiseJudge, pseudonymiseText } from "./pseudonym";
 
 describe("judge pseudonyms", () => {
@@ -43,5 +43,15 @@ describe("export options", () => {
       expect(new Set(columns).size, table).toBe(columns.length);
       expect(columns[0]).toBe("study_id");
     }
+  });
+});
+
+describe("neutraliseFormula", () => {
+  it.each(["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx"])("prefixes %j so a spreadsheet shows it as text", (v) => {
+    expect(neutraliseFormula(v)).toBe(`'${v}`);
+  });
+  it("leaves other text alone", () => {
+    expect(neutraliseFormula("Because A is right = obvious")).toBe("Because A is right = obvious");
+    expect(neutraliseFormula("")).toBe("");
   });
 });

@@ -74,8 +74,17 @@ function encode(rows: Row[], columns: readonly string[], format: ExportFormat, h
   return stringify(rows, {
     header,
     columns: [...columns],
-    cast: { boolean: (value) => (value ? "true" : "false") },
+    cast: { boolean: (value) => (value ? "true" : "false"), string: neutraliseFormula },
   });
+}
+
+/**
+ * A text cell that a spreadsheet would run as a formula (`=HYPERLINK(…)` in a judge's explanation or a model's
+ * turn) gets a leading apostrophe, as OWASP advises for CSV: spreadsheets show the text, analysis code sees one
+ * extra character. JSONL exports keep every text exactly.
+ */
+export function neutraliseFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
 /** A byte stream of the chunks, for a `Response` body; cancelling it stops reading the database. */

@@ -349,6 +349,22 @@ describe("exportStudy", () => {
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
   });
 
+  it("neutralises spreadsheet formulas in CSV text cells and keeps them exact in JSONL", async () => {
+    const db = temp.db();
+    const formula = '=HYPERLINK("http://evil.example","click")';
+    const step = await db.judgeStep.findFirstOrThrow({ where: { match: { studyId: seeded.studyId }, round: 3 } });
+    await db.judgeStep.update({ where: { id: step.id }, data: { message: formula } });
+    const csv = csvRows((await collect(db, seeded.studyId, { table: "judge-steps", format: "csv" })).join(""));
+    const jsonl = jsonlRows((await collect(db, seeded.studyId, { table: "judge-steps", format: "jsonl" })).join(""));
+    const find = <T extends Record<string, unknown>>(rows: T[]) =>
+      rows.find((r) => r.match_id === step.matchId && Number(r.round) === 3);
+    expect(find(csv)?.message).toBe(`'${formula}`);
+    expect(find(jsonl)?.message).toBe(formula);
+    // Numbers, negative scores included, are not text and stay numbers.
+    const verdicts = csvRows((await collect(db, seeded.studyId, { table: "verdicts", format: "csv" })).join(""));
+    expect(verdicts.some((v) => v.score?.startsWith("-"))).toBe(true);
+  });
+
   it("writes a header for an empty table and refuses an unknown study", async () => {
     const db = temp.db();
     const study = await createLaunchedStudy(db, (await createResearcher(db)).id, {
