@@ -30,3 +30,31 @@ export function stampClientIp(req: IncomingMessage, trustProxy: boolean): void {
 export function clientIpFrom(headers: Headers): string {
   return headers.get(CLIENT_IP_HEADER) ?? "unknown";
 }
+
+/**
+ * The key a per-IP rate limit counts against. An IPv4 address (also written IPv4-mapped, `::ffff:1.2.3.4`) is one
+ * client; an IPv6 address counts by its /64, since one subscriber is routinely given a whole /64 and could otherwise
+ * take a fresh address for every attempt.
+ */
+export function rateLimitKeyForIp(ip: string): string {
+  const address = ip
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "")
+    .replace(/%.*$/, "");
+  const mapped = /^(?:0*:)*:?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address);
+  if (mapped?.[1]) return mapped[1];
+  if (!address.includes(":")) return address;
+  const [head = "", tail] = address.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups =
+    tail === undefined
+      ? left
+      : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
+  if (groups.length < 4 || groups.slice(0, 4).some((g) => !/^[0-9a-f]{1,4}$/.test(g))) return address;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
+}

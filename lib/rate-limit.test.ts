@@ -56,7 +56,7 @@ describe("SlidingWindowLimiter", () => {
     expect(limiter.consume("k").ok).toBe(true);
   });
 
-  it("keeps memory bounded: expired keys are dropped, and with too many live keys the oldest go", () => {
+  it("keeps memory bounded: expired keys are dropped, and with too many live keys half go", () => {
     const clock = fakeClock();
     const limiter = new SlidingWindowLimiter({ limit: 1, windowMs: 1000, now: clock.now, maxKeys: 4 });
     for (const key of ["a", "b", "c", "d"]) limiter.consume(key);
@@ -64,9 +64,22 @@ describe("SlidingWindowLimiter", () => {
     limiter.consume("e"); // the four old keys have expired and are pruned
     expect(limiter.size).toBe(1);
     for (const key of ["f", "g", "h"]) limiter.consume(key);
-    limiter.consume("i"); // all live: the oldest half goes
+    limiter.consume("i"); // all live: half of them go
     expect(limiter.size).toBeLessThanOrEqual(4);
     expect(limiter.consume("i").ok).toBe(false);
+  });
+
+  it("a flood of new keys cannot evict a key that used up its allowance", () => {
+    const clock = fakeClock();
+    const limiter = new SlidingWindowLimiter({ limit: 3, windowMs: 60_000, now: clock.now, maxKeys: 100 });
+    for (let i = 0; i < 3; i++) limiter.consume("email:victim@example.org");
+    expect(limiter.consume("email:victim@example.org").ok).toBe(false);
+    for (let i = 0; i < 10_000; i++) {
+      clock.advance(1);
+      limiter.consume(`email:flood-${i}@example.org`);
+    }
+    expect(limiter.size).toBeLessThanOrEqual(100);
+    expect(limiter.consume("email:victim@example.org").ok).toBe(false);
   });
 
   it("rejects nonsense options", () => {

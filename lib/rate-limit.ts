@@ -79,14 +79,17 @@ export class SlidingWindowLimiter {
     return list;
   }
 
-  /** Drops keys with no hit inside the window; if all are live, drops the oldest-inserted half. */
+  /**
+   * Drops keys with no hit inside the window; if all are live, drops half of them, those with the fewest hits first
+   * (then the least recently hit). A flood of fresh keys (one hit each) therefore cannot evict a key that is close to
+   * or at its limit, which would hand the attacker a fresh allowance for it.
+   */
   private prune(now: number): void {
     for (const key of [...this.hits.keys()]) this.recent(key, now);
     if (this.hits.size < this.maxKeys) return;
-    let drop = Math.ceil(this.hits.size / 2);
-    for (const key of this.hits.keys()) {
-      if (drop-- <= 0) break;
-      this.hits.delete(key);
-    }
+    const byValue = [...this.hits.entries()].sort(
+      ([, a], [, b]) => a.length - b.length || (a.at(-1) ?? 0) - (b.at(-1) ?? 0),
+    );
+    for (const [key] of byValue.slice(0, Math.ceil(byValue.length / 2))) this.hits.delete(key);
   }
 }

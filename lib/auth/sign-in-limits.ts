@@ -1,3 +1,4 @@
+import { rateLimitKeyForIp } from "../client-ip";
 import { env } from "../env";
 import { SlidingWindowLimiter } from "../rate-limit";
 
@@ -27,7 +28,7 @@ function limiters(): Limiters {
 /** Counts one attempt; `ok: false` (with the wait) when either the IP or the email is over its limit. */
 export function consumeSignInAttempt(attempt: { email?: string; ip: string }): { ok: boolean; retryAfterMs: number } {
   const { email, ip } = limiters();
-  const byIp = ip.consume(`ip:${attempt.ip}`);
+  const byIp = ip.consume(`ip:${rateLimitKeyForIp(attempt.ip)}`);
   if (!byIp.ok) return byIp;
   return attempt.email ? email.consume(`email:${attempt.email}`) : byIp;
 }
