@@ -21,9 +21,29 @@ export function clientIpOf(req: IncomingMessage, trustProxy: boolean): string {
   return req.socket.remoteAddress ?? "unknown";
 }
 
-/** Overwrites the client-IP header on an incoming request (server.ts, before handing the request to Next). */
+/** Whether the client reached the site over HTTPS: `https` or `http`, stamped like the client IP. */
+export const CLIENT_PROTO_HEADER = "x-crux-client-proto";
+
+/** Whether the client's connection is HTTPS: directly, or with `trustProxy` as the proxy's X-Forwarded-Proto says. */
+export function isHttps(req: IncomingMessage, trustProxy: boolean): boolean {
+  if ("encrypted" in req.socket && req.socket.encrypted) return true;
+  if (!trustProxy) return false;
+  const proto = req.headers["x-forwarded-proto"];
+  return (Array.isArray(proto) ? proto.join(",") : (proto ?? "")).split(",").at(-1)?.trim() === "https";
+}
+
+/**
+ * Overwrites the client-IP and client-protocol headers on an incoming request (server.ts, before handing the request
+ * to Next), so a client cannot forge either.
+ */
 export function stampClientIp(req: IncomingMessage, trustProxy: boolean): void {
   req.headers[CLIENT_IP_HEADER] = clientIpOf(req, trustProxy);
+  req.headers[CLIENT_PROTO_HEADER] = isHttps(req, trustProxy) ? "https" : "http";
+}
+
+/** Whether a request stamped by server.ts came over HTTPS (cookies are then `Secure`). */
+export function isHttpsFrom(headers: Headers): boolean {
+  return headers.get(CLIENT_PROTO_HEADER) === "https";
 }
 
 /** The stamped client IP from a request's headers ("unknown" outside server.ts, e.g. under `next dev`). */

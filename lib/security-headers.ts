@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { isHttps } from "./client-ip";
 
 /**
  * Headers every response carries (server.ts sets them before Next answers, so pages, route handlers, server actions
@@ -22,14 +23,6 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 
 export const HSTS_HEADER = "max-age=31536000; includeSubDomains";
-
-/** Whether the client's connection to the site is HTTPS. */
-export function isHttps(req: IncomingMessage, trustProxy: boolean): boolean {
-  if ("encrypted" in req.socket && req.socket.encrypted) return true;
-  if (!trustProxy) return false;
-  const proto = req.headers["x-forwarded-proto"];
-  return (Array.isArray(proto) ? proto.at(-1) : proto)?.split(",").at(-1)?.trim() === "https";
-}
 
 /** Sets the security headers on a response before it is handled. */
 export function applySecurityHeaders(req: IncomingMessage, res: ServerResponse, trustProxy: boolean): void {

@@ -61,5 +61,6 @@ export async function deleteGuestSession(db: Db, token: string | undefined): Pro
   await db.session.deleteMany({ where: { sessionToken: hashToken(token) } });
 }
 
-export const sessionCookieOptions = (expires: Date) =>
-  ({ httpOnly: true, sameSite: "lax", path: "/", expires, secure: false }) as const;
+/** The guest and participant session cookie: script cannot read it, and over HTTPS it never travels in clear. */
+export const sessionCookieOptions = (expires: Date, secure: boolean) =>
+  ({ httpOnly: true, sameSite: "lax", path: "/", expires, secure }) as const;

@@ -1,6 +1,7 @@
 import "server-only";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { isHttpsFrom } from "../client-ip";
 import { getDb } from "../db/client";
 import { createGuestSession, SESSION_COOKIE, sessionCookieOptions } from "./guest";
 import { signInPath } from "./paths";
@@ -23,7 +24,7 @@ export async function getOrCreateGuest(): Promise<SessionUser> {
   if (existing) return existing;
   const session = await createGuestSession(getDb());
   const jar = await cookies();
-  jar.set(SESSION_COOKIE, session.token, sessionCookieOptions(session.expires));
+  jar.set(SESSION_COOKIE, session.token, sessionCookieOptions(session.expires, isHttpsFrom(await headers())));
   return session.user;
 }
 

@@ -58,4 +58,22 @@ describe("security headers", () => {
     const untrusted = await fetch(`${server.url}/`, { headers: https });
     expect(untrusted.headers.get("strict-transport-security")).toBeNull();
   });
+
+  it("sets the guest session cookie httpOnly and SameSite=Lax, and Secure only over HTTPS", async () => {
+    const play = (url: string, headers: Record<string, string> = {}) =>
+      fetch(`${url}/api/matches`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: "{}",
+      });
+    const plain = (await play(server.url)).headers.get("set-cookie") ?? "";
+    expect(plain).toMatch(/HttpOnly/i);
+    expect(plain).toMatch(/SameSite=Lax/i);
+    expect(plain).not.toMatch(/Secure/i);
+    const overHttps = (await play(proxied.url, { "x-forwarded-proto": "https" })).headers.get("set-cookie") ?? "";
+    expect(overHttps).toMatch(/;\s*Secure/i);
+    // A client cannot claim HTTPS (or forge the stamped header) when no trusted proxy says so.
+    const forged = (await play(server.url, { "x-forwarded-proto": "https", "x-crux-client-proto": "https" })).headers;
+    expect(forged.get("set-cookie") ?? "").not.toMatch(/Secure/i);
+  });
 });

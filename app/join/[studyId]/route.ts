@@ -2,6 +2,7 @@ import { type NextRequest, NextResponse } from "next/server";
 import { z } from "zod";
 import { SESSION_COOKIE, sessionCookieOptions } from "@/lib/auth/guest";
 import { getCurrentUser } from "@/lib/auth/session";
+import { isHttpsFrom } from "@/lib/client-ip";
 import { getDb } from "@/lib/db/client";
 import { CruxError } from "@/lib/errors";
 import { externalIdsSchema, joinStudy } from "@/lib/studies/participants";
@@ -33,7 +34,11 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
     // A relative Location: correct behind any proxy, whatever host name the server sees.
     const response = new NextResponse(null, { status: 303, headers: { location: `/participate/${studyId}` } });
     if (joined.session)
-      response.cookies.set(SESSION_COOKIE, joined.session.token, sessionCookieOptions(joined.session.expires));
+      response.cookies.set(
+        SESSION_COOKIE,
+        joined.session.token,
+        sessionCookieOptions(joined.session.expires, isHttpsFrom(request.headers)),
+      );
     return response;
   } catch (error) {
     if (!(error instanceof CruxError)) throw error;
