@@ -10,6 +10,7 @@ import { createLogger } from "./lib/log";
 import { createModels } from "./lib/matches/models";
 import { MatchRunner } from "./lib/matches/runner";
 import { registerRunner } from "./lib/matches/runner-registry";
+import { isSameOriginRequest } from "./lib/origin";
 import { seedQuestionBank } from "./lib/questions/seed";
 import { trackParticipantPresence } from "./lib/realtime/presence";
 import { PROTOCOL_VERSION } from "./lib/realtime/protocol";
@@ -50,7 +51,13 @@ async function main() {
     });
   });
 
-  const io: CruxServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
+  const io: CruxServer = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    // Only pages of this site may open a socket with a visitor's cookies (lib/origin.ts).
+    allowRequest: (req, callback) =>
+      callback(null, isSameOriginRequest(req, { trustProxy: env.CRUX_TRUST_PROXY, publicUrl: env.AUTH_URL })),
+  });
   const runner = new MatchRunner({
     db,
     models: createModels(db),

@@ -1,5 +1,8 @@
+import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROTOCOL_VERSION } from "../../lib/realtime/protocol";
 import { HSTS_HEADER, SECURITY_HEADERS } from "../../lib/security-headers";
+import { createGuestMatch } from "../support/client";
 import { type RunningServer, startServer } from "../support/server";
 
 /** Every kind of response carries the security headers: pages, redirects, API routes, errors and static files. */
@@ -75,5 +78,34 @@ describe("security headers", () => {
     // A client cannot claim HTTPS (or forge the stamped header) when no trusted proxy says so.
     const forged = (await play(server.url, { "x-forwarded-proto": "https", "x-crux-client-proto": "https" })).headers;
     expect(forged.get("set-cookie") ?? "").not.toMatch(/Secure/i);
+  });
+
+  it("lets only pages of this site open a socket with a visitor's cookies", async () => {
+    const { cookie } = await createGuestMatch(server.url);
+    const connect = (origin: string | undefined, transport: "websocket" | "polling") =>
+      new Promise<string>((resolve) => {
+        const socket = io(server.url, {
+          auth: { v: PROTOCOL_VERSION },
+          extraHeaders: { cookie, ...(origin ? { origin } : {}) },
+          transports: [transport],
+          forceNew: true,
+          reconnection: false,
+        });
+        socket.once("connect", () => {
+          socket.disconnect();
+          resolve("connected");
+        });
+        socket.once("connect_error", (error) => {
+          socket.disconnect();
+          resolve(`refused: ${error.message}`);
+        });
+      });
+    for (const transport of ["websocket", "polling"] as const) {
+      expect(await connect(server.url, transport)).toBe("connected");
+      expect(await connect(undefined, transport)).toBe("connected");
+      expect(await connect("http://evil.example", transport)).toMatch(/^refused/);
+      expect(await connect(`http://127.0.0.1:${server.port + 1}`, transport)).toMatch(/^refused/);
+      expect(await connect("null", transport)).toMatch(/^refused/);
+    }
   });
 });
