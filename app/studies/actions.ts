@@ -8,6 +8,7 @@ import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { CruxError } from "@/lib/errors";
 import { describeIssues, studyConfigSchema } from "@/lib/studies/config";
+import { fieldIssues } from "@/lib/studies/config-paths";
 import { createStudy, getStudyFor, updateStudyConfig } from "@/lib/studies/repository";
 
 /** The design form's actions: validate the whole document with the one study schema, then save and go to it. */
@@ -16,7 +17,7 @@ const studyIdSchema = z.string().min(1).max(64);
 
 function refused(error: z.ZodError): StudyFormState {
   return {
-    issues: error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
+    issues: fieldIssues(error),
     summary: describeIssues(error),
   };
 }

@@ -1,13 +1,8 @@
 import type { Db } from "../db/client";
 import { bradleyTerryIntervals, clusterBootstrapDifference, type Judgment, permutationTest, type Seed } from "./index";
-import {
-  clearVerdictAggregates,
-  ratingOutcomes,
-  readStudyConditions,
-  readVerdictAggregates,
-  resolveScope,
-  toNumber,
-} from "./results";
+import { readStudyConditions, resolveScope } from "./results";
+import { ratingOutcomes } from "./results-rankings";
+import { toNumber } from "./results-rows";
 import {
   type ConditionDifference,
   describeDifference,
@@ -16,6 +11,7 @@ import {
   type ResultsFilters,
 } from "./results-schema";
 import { cellsQuery, conditionsQuery, type QueryScope, verdictCountQuery } from "./results-sql";
+import { clearVerdictAggregates, readVerdictAggregates } from "./verdict-aggregates";
 
 /**
  * The results' resampling, kept out of the main request because it takes seconds on a large study: the two-way

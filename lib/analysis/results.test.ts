@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { Prisma } from "../db/generated/client";
 import { defaultPairs } from "./headline";
-import { accuracyCell, judgeLabel, toNumber } from "./results";
+import { judgeLabel } from "./results-rankings";
+import { toNumber } from "./results-rows";
 import {
   describeDifference,
   filterRange,
@@ -24,6 +25,7 @@ import {
   verdictGroupsQuery,
   verdictWatermarkQuery,
 } from "./results-sql";
+import { accuracyCell } from "./results-tally";
 import { studyVerdictInsert } from "./study-verdicts";
 
 describe("results filters", () => {

@@ -1,6 +1,6 @@
 import type { LlmRuntime, ResponseCache } from "./llm/call";
 import { createLimiter } from "./llm/limiter";
-import { type RetryPolicy, retryPolicySchema } from "./llm/retry";
+import { type RetryPolicy, retryPolicySchema } from "./llm/retry-policy";
 import { loadPriceTable } from "./pricing";
 import { LLM_PROVIDERS, type LlmProvider, type ResolvedModel, resolveLanguageModel } from "./providers/ai-sdk";
 import { type ProvidersConfig, providersFromEnv } from "./providers/config";

@@ -8,7 +8,7 @@ import { createDbResponseCache } from "../../lib/db/response-cache";
 import { countWords } from "../../lib/debate/limits";
 import { createDebateMatch } from "../../lib/matches/create";
 import { MatchRunner } from "../../lib/matches/runner";
-import type { RetryPolicy } from "../../lib/models/llm/retry";
+import type { RetryPolicy } from "../../lib/models/llm/retry-policy";
 import { providersFromEnv } from "../../lib/models/providers/config";
 import { createModelResolver } from "../../lib/models/resolver";
 import { createLlmRuntime } from "../../lib/models/runtime";

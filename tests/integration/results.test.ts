@@ -1,9 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { wilsonInterval } from "../../lib/analysis";
 import { clearResultsCache, getHeadlineComparison, getRatingIntervals } from "../../lib/analysis/headline";
-import { getStudyResults, judgeLabel, listStudyTags, verdictAggregateStats } from "../../lib/analysis/results";
+import { getStudyResults, listStudyTags } from "../../lib/analysis/results";
+import { judgeLabel } from "../../lib/analysis/results-rankings";
 import { NO_FILTERS, type ResultsFilters, resultsFiltersSchema } from "../../lib/analysis/results-schema";
 import { recordStudyVerdict } from "../../lib/analysis/study-verdicts";
+import { verdictAggregateStats } from "../../lib/analysis/verdict-aggregates";
 import { createLaunchedStudy, createResearcher, createSyntheticSet } from "../support/studies";
 import { tempDatabase } from "../support/temp-db";
 

@@ -4,9 +4,11 @@ import { costOf } from "../pricing";
 import { type CompletionRequest, complete, type ResolvedModel } from "../providers/ai-sdk";
 import type { ProvidersConfig } from "../providers/config";
 import type { CallOptions, ModelCallRecord, ModelCallRole } from "../types";
+import { classifyError } from "./classify-error";
 import { isAbortError, ModelCallError } from "./errors";
 import type { Limiter } from "./limiter";
-import { classifyError, type RetryPolicy, withRetries } from "./retry";
+import { withRetries } from "./retry";
+import type { RetryPolicy } from "./retry-policy";
 
 /**
  * One logical model call: response cache, per-provider concurrency limit, retries with backoff (a stream that

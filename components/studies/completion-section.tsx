@@ -1,0 +1,48 @@
+"use client";
+
+import { TextField } from "./fields";
+import type { SectionProps } from "./study-section";
+
+/** Where participants go at the end, the codes they are given, and when a silent one counts as gone. */
+export function CompletionSection({ draft, update, errorsAt }: SectionProps) {
+  return (
+    <fieldset className="study-fieldset">
+      <legend>Completion</legend>
+      <TextField
+        label="Redirect URL (optional)"
+        type="url"
+        value={draft.redirectUrl}
+        onChange={(redirectUrl) => update({ redirectUrl })}
+        hint="E.g. https://app.prolific.com/submissions/complete — the code is added as ?cc=CODE, or replaces {code}."
+        errors={errorsAt(["completion", "redirectUrl"])}
+      />
+      <div className="field-row">
+        <TextField
+          label="Completed code"
+          value={draft.codeCompleted}
+          onChange={(codeCompleted) => update({ codeCompleted })}
+          errors={errorsAt(["completion", "codes", "completed"])}
+        />
+        <TextField
+          label="Failed-check code"
+          value={draft.codeFailedCheck}
+          onChange={(codeFailedCheck) => update({ codeFailedCheck })}
+          errors={errorsAt(["completion", "codes", "failedCheck"])}
+        />
+        <TextField
+          label="Removed code"
+          value={draft.codeRemoved}
+          onChange={(codeRemoved) => update({ codeRemoved })}
+          errors={errorsAt(["completion", "codes", "removed"])}
+        />
+      </div>
+      <TextField
+        label="Dropout after (minutes without a sign of life)"
+        value={draft.dropoutMinutes}
+        inputMode="numeric"
+        onChange={(dropoutMinutes) => update({ dropoutMinutes })}
+        errors={errorsAt(["dropoutMinutes"])}
+      />
+    </fieldset>
+  );
+}

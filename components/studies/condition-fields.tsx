@@ -1,0 +1,97 @@
+"use client";
+
+import { PROTOCOL_LABELS } from "@/lib/debate/protocols";
+import { PROTOCOLS } from "@/lib/debate/types";
+import type { StudyConfigPath } from "@/lib/studies/config-paths";
+import { SelectField, TextField } from "./fields";
+import { RemoveButton } from "./item-list";
+import type { ConditionDraft } from "./study-draft";
+
+const PROTOCOL_OPTIONS = PROTOCOLS.map((p) => ({ value: p, label: PROTOCOL_LABELS[p] }));
+
+/** One condition of the design: protocol and its settings, debaters, judge. */
+export function ConditionFields({
+  index,
+  condition,
+  specsId,
+  errorsAt,
+  onChange,
+  onRemove,
+}: {
+  index: number;
+  condition: ConditionDraft;
+  specsId: string;
+  errorsAt: (path: StudyConfigPath) => string[];
+  onChange: (patch: Partial<ConditionDraft>) => void;
+  onRemove?: () => void;
+}) {
+  return (
+    <fieldset className="study-fieldset condition-fieldset">
+      <legend>{`Condition ${index + 1}`}</legend>
+      <div className="field-row">
+        <TextField
+          label="Name"
+          value={condition.name}
+          onChange={(name) => onChange({ name })}
+          errors={errorsAt(["conditions", index, "name"])}
+        />
+        <SelectField
+          label="Protocol"
+          value={condition.protocol}
+          onChange={(protocol) => onChange({ protocol })}
+          options={PROTOCOL_OPTIONS}
+          errors={errorsAt(["conditions", index, "protocol"])}
+        />
+      </div>
+      <div className="field-row">
+        <TextField
+          label="Rounds"
+          value={condition.rounds}
+          inputMode="numeric"
+          onChange={(rounds) => onChange({ rounds })}
+          errors={errorsAt(["conditions", index, "rounds"])}
+        />
+        <TextField
+          label="Word limit"
+          value={condition.wordLimit}
+          inputMode="numeric"
+          onChange={(wordLimit) => onChange({ wordLimit })}
+          errors={errorsAt(["conditions", index, "wordLimit"])}
+        />
+        <TextField
+          label="Round cost"
+          value={condition.roundCost}
+          inputMode="decimal"
+          onChange={(roundCost) => onChange({ roundCost })}
+          errors={errorsAt(["conditions", index, "scoring"])}
+        />
+      </div>
+      <TextField
+        label="Debaters"
+        value={condition.debaters}
+        list={specsId}
+        onChange={(debaters) => onChange({ debaters })}
+        hint="One model spec for every seat, or two separated by a comma (seat A, seat B)."
+        errors={errorsAt(["conditions", index, "debaters"])}
+      />
+      <div className="field-row">
+        <TextField
+          label="Judge"
+          value={condition.judge}
+          list={specsId}
+          onChange={(judge) => onChange({ judge })}
+          hint={'"human" (participants judge) or an AI judge\'s spec.'}
+          errors={errorsAt(["conditions", index, "judge"])}
+        />
+        <TextField
+          label="Judge time limit per step (seconds, optional)"
+          value={condition.judgeTimeLimitSeconds}
+          inputMode="numeric"
+          onChange={(judgeTimeLimitSeconds) => onChange({ judgeTimeLimitSeconds })}
+          errors={errorsAt(["conditions", index, "judgeTimeLimitSeconds"])}
+        />
+      </div>
+      {onRemove && <RemoveButton label={`Remove condition ${index + 1}`} onClick={onRemove} />}
+    </fieldset>
+  );
+}

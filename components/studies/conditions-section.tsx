@@ -1,0 +1,42 @@
+"use client";
+
+import { ConditionFields } from "./condition-fields";
+import { ItemList } from "./item-list";
+import { newCondition } from "./study-draft";
+import type { SectionProps } from "./study-section";
+
+/** The study's conditions, at least one; `specsId` names the datalist of model specs the spec fields suggest. */
+export function ConditionsSection({ draft, update, errorsAt, specsId }: SectionProps & { specsId: string }) {
+  return (
+    <>
+      <h2>Conditions</h2>
+      <ItemList
+        items={draft.conditions}
+        onChange={(conditions) => update({ conditions })}
+        create={newCondition}
+        addLabel="Add condition"
+        addClassName="button"
+        minItems={1}
+        renderItem={(condition, { index, onChange, onRemove }) => (
+          <ConditionFields
+            index={index}
+            condition={condition}
+            specsId={specsId}
+            errorsAt={errorsAt}
+            onChange={onChange}
+            onRemove={onRemove}
+          />
+        )}
+      >
+        {/* The first issue about the conditions: "add at least one condition", or one inside a condition. */}
+        {errorsAt(["conditions"])
+          .slice(0, 1)
+          .map((message) => (
+            <p key={message} className="error">
+              {message}
+            </p>
+          ))}
+      </ItemList>
+    </>
+  );
+}

@@ -1,0 +1,198 @@
+import { DEFAULT_CONSENT, DEFAULT_INSTRUCTIONS } from "@/lib/studies/config";
+import { newCheckQuestion, newCondition, newSurveyQuestion, type StudyDraft } from "./study-draft";
+
+/**
+ * A draft (./study-draft.ts) to and from the config document that `studyConfigSchema` checks on the server. The
+ * YAML/JSON editor goes through the same two functions, so both ways of editing agree.
+ */
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const text = (value: unknown, fallback = ""): string =>
+  value === undefined || value === null ? fallback : typeof value === "string" ? value : String(value);
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const lines = (value: unknown, separator: string): string =>
+  Array.isArray(value) ? value.map((v) => text(v)).join(separator) : text(value);
+function without(record: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([k]) => !keys.includes(k)));
+}
+
+const TOP_KEYS = [
+  "name",
+  "description",
+  "questions",
+  "conditions",
+  "judgmentsPerQuestion",
+  "questionsPerJudge",
+  "consent",
+  "instructions",
+  "comprehensionCheck",
+  "practice",
+  "survey",
+  "completion",
+  "dropoutMinutes",
+] as const;
+const CONDITION_KEYS = ["name", "protocol", "rounds", "wordLimit", "debaters", "judge", "judgeTimeLimitSeconds"];
+
+/** The form's copy of a config document (a stored design, or whatever YAML was pasted). */
+export function draftFromConfig(input: unknown): StudyDraft {
+  const config = isRecord(input) ? input : {};
+  const questions = isRecord(config.questions) ? config.questions : {};
+  const check = isRecord(config.comprehensionCheck) ? config.comprehensionCheck : {};
+  const completion = isRecord(config.completion) ? config.completion : {};
+  const codes = isRecord(completion.codes) ? completion.codes : {};
+  const conditions = list(config.conditions).map((raw, index) => {
+    const c = isRecord(raw) ? raw : {};
+    const scoring = isRecord(c.scoring) ? c.scoring : {};
+    const otherScoring = without(scoring, ["roundCost"]);
+    const rest = without(c, [...CONDITION_KEYS, "scoring"]);
+    return {
+      ...newCondition(index),
+      name: text(c.name),
+      protocol: text(c.protocol, "debate"),
+      rounds: text(c.rounds, "3"),
+      wordLimit: text(c.wordLimit, "150"),
+      debaters: lines(c.debaters ?? "offline:extractive", ", "),
+      judge: text(c.judge, "human"),
+      roundCost: text(scoring.roundCost, "0"),
+      judgeTimeLimitSeconds: text(c.judgeTimeLimitSeconds),
+      rest: Object.keys(otherScoring).length ? { ...rest, scoring: otherScoring } : rest,
+    };
+  });
+  return {
+    name: text(config.name),
+    description: text(config.description),
+    source: text(questions.source, "quality"),
+    count: text(questions.count, "10"),
+    seed: text(questions.seed, "1"),
+    tags: lines(questions.tags, ", "),
+    ids: lines(questions.ids, "\n"),
+    conditions,
+    judgmentsPerQuestion: text(config.judgmentsPerQuestion, "1"),
+    questionsPerJudge: text(config.questionsPerJudge, "4"),
+    consent: text(config.consent, DEFAULT_CONSENT),
+    instructions: text(config.instructions, DEFAULT_INSTRUCTIONS),
+    check: list(check.questions).map((raw) => {
+      const q = isRecord(raw) ? raw : {};
+      return {
+        ...newCheckQuestion(),
+        question: text(q.question),
+        options: lines(q.options, "\n"),
+        answer: text(q.answer, "0"),
+      };
+    }),
+    checkAttempts: text(check.attempts, "2"),
+    practice: config.practice === true,
+    survey: list(config.survey).map((raw) => {
+      const q = isRecord(raw) ? raw : {};
+      return {
+        ...newSurveyQuestion(),
+        id: text(q.id),
+        prompt: text(q.prompt),
+        kind: text(q.kind, "text"),
+        options: lines(q.options, "\n"),
+        required: q.required === true,
+      };
+    }),
+    redirectUrl: text(completion.redirectUrl),
+    codeCompleted: text(codes.completed, "CRUX-COMPLETE"),
+    codeFailedCheck: text(codes.failedCheck, "CRUX-FAILED-CHECK"),
+    codeRemoved: text(codes.removed, "CRUX-TIMED-OUT"),
+    dropoutMinutes: text(config.dropoutMinutes, "20"),
+    rest: without(config, TOP_KEYS),
+  };
+}
+
+/** A new design: one human-judged debate condition and the defaults of the schema. */
+export function emptyDraft(): StudyDraft {
+  return { ...draftFromConfig({}), conditions: [newCondition(0)] };
+}
+
+/** A typed number as a number; blank as "use the default"; anything else as typed, for the server to refuse. */
+function num(value: string): number | string | undefined {
+  const trimmed = value.trim();
+  if (trimmed === "") return undefined;
+  return /^-?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed;
+}
+const splitLines = (value: string) =>
+  value
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
+const splitCommas = (value: string) =>
+  value
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
+/** Drops undefined values, so the schema's defaults apply. */
+function defined(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
+}
+
+/** The config document of a draft, as the server's `studyConfigSchema` expects it. */
+export function configFromDraft(draft: StudyDraft): Record<string, unknown> {
+  const ids = splitLines(draft.ids);
+  return defined({
+    ...draft.rest,
+    name: draft.name,
+    description: draft.description,
+    questions: defined({
+      source: draft.source,
+      count: num(draft.count),
+      seed: num(draft.seed),
+      tags: splitCommas(draft.tags),
+      ids: ids.length ? ids : undefined,
+    }),
+    conditions: draft.conditions.map((c) => {
+      const debaters = splitCommas(c.debaters);
+      const scoring = isRecord(c.rest.scoring) ? c.rest.scoring : {};
+      return defined({
+        ...c.rest,
+        name: c.name,
+        protocol: c.protocol,
+        rounds: num(c.rounds),
+        wordLimit: num(c.wordLimit),
+        debaters: debaters.length === 2 ? debaters : (debaters[0] ?? undefined),
+        judge: c.judge.trim() || undefined,
+        scoring: defined({ ...scoring, roundCost: num(c.roundCost) }),
+        judgeTimeLimitSeconds: c.judgeTimeLimitSeconds.trim() ? num(c.judgeTimeLimitSeconds) : null,
+      });
+    }),
+    judgmentsPerQuestion: num(draft.judgmentsPerQuestion),
+    questionsPerJudge: num(draft.questionsPerJudge),
+    consent: draft.consent,
+    instructions: draft.instructions,
+    comprehensionCheck: {
+      questions: draft.check.map((q) => ({
+        question: q.question,
+        options: splitLines(q.options),
+        answer: num(q.answer) ?? 0,
+      })),
+      attempts: num(draft.checkAttempts),
+    },
+    practice: draft.practice,
+    survey: draft.survey.map((q) => ({
+      id: q.id,
+      prompt: q.prompt,
+      kind: q.kind,
+      options: splitLines(q.options),
+      required: q.required,
+    })),
+    completion: defined({
+      redirectUrl: draft.redirectUrl.trim() || undefined,
+      codes: { completed: draft.codeCompleted, failedCheck: draft.codeFailedCheck, removed: draft.codeRemoved },
+    }),
+    dropoutMinutes: num(draft.dropoutMinutes),
+  });
+}
+
+/** Participants the design needs: every planned judgment once, each participant doing `questionsPerJudge`. */
+export function participantsNeeded(draft: StudyDraft): number | null {
+  const ids = splitLines(draft.ids).length;
+  const questions = ids || Number(draft.count);
+  const perQuestion = Number(draft.judgmentsPerQuestion || 1);
+  const perJudge = Number(draft.questionsPerJudge || 4);
+  const values = [questions, perQuestion, perJudge];
+  if (!values.every((v) => Number.isFinite(v) && v > 0)) return null;
+  return Math.ceil((questions * draft.conditions.length * perQuestion) / perJudge);
+}

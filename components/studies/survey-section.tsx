@@ -1,0 +1,84 @@
+"use client";
+
+import type { StudyConfigPath } from "@/lib/studies/config-paths";
+import { CheckboxField, SelectField, TextArea, TextField } from "./fields";
+import { ItemList, RemoveButton } from "./item-list";
+import { newSurveyQuestion, type SurveyDraft } from "./study-draft";
+import type { SectionProps } from "./study-section";
+
+const SURVEY_KINDS = [
+  { value: "text", label: "Free text" },
+  { value: "scale", label: "Scale 1–7" },
+  { value: "choice", label: "One of the options" },
+];
+
+/** The questions participants answer at the end. */
+export function SurveySection({ draft, update, errorsAt }: SectionProps) {
+  return (
+    <fieldset className="study-fieldset">
+      <legend>Survey</legend>
+      <ItemList
+        items={draft.survey}
+        onChange={(survey) => update({ survey })}
+        create={newSurveyQuestion}
+        addLabel="Add survey question"
+        renderItem={(question, { index, onChange, onRemove }) => (
+          <SurveyFields index={index} question={question} errorsAt={errorsAt} onChange={onChange} onRemove={onRemove} />
+        )}
+      />
+    </fieldset>
+  );
+}
+
+function SurveyFields({
+  index,
+  question,
+  errorsAt,
+  onChange,
+  onRemove,
+}: {
+  index: number;
+  question: SurveyDraft;
+  errorsAt: (path: StudyConfigPath) => string[];
+  onChange: (patch: Partial<SurveyDraft>) => void;
+  onRemove?: () => void;
+}) {
+  return (
+    <fieldset className="study-fieldset">
+      <legend>Survey question {index + 1}</legend>
+      <div className="field-row">
+        <TextField
+          label="Id"
+          value={question.id}
+          onChange={(id) => onChange({ id })}
+          hint="e.g. confidence"
+          errors={errorsAt(["survey", index, "id"])}
+        />
+        <SelectField
+          label="Kind"
+          value={question.kind}
+          onChange={(kind) => onChange({ kind })}
+          options={SURVEY_KINDS}
+          errors={errorsAt(["survey", index, "kind"])}
+        />
+      </div>
+      <TextField
+        label="Prompt"
+        value={question.prompt}
+        onChange={(prompt) => onChange({ prompt })}
+        errors={errorsAt(["survey", index, "prompt"])}
+      />
+      {question.kind === "choice" && (
+        <TextArea
+          label="Options (one per line)"
+          value={question.options}
+          onChange={(options) => onChange({ options })}
+          errors={errorsAt(["survey", index, "options"])}
+          rows={3}
+        />
+      )}
+      <CheckboxField label="Required" checked={question.required} onChange={(required) => onChange({ required })} />
+      {onRemove && <RemoveButton label={`Remove survey question ${index + 1}`} onClick={onRemove} />}
+    </fieldset>
+  );
+}
