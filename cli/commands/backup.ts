@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -19,15 +20,21 @@ export function registerBackupCommand(program: Command): void {
   program
     .command("backup")
     .description("Back up the SQLite database, also while the server runs (a consistent, verified copy)")
-    .option("--out <file>", "backup file (default: backups/<name>-<UTC time>.db in the database's folder)")
+    .option(
+      "--out <file>",
+      "backup file, or a folder to put it in (default: backups/<name>-<UTC time>.db in the database's folder)",
+    )
     .action(async (raw: Record<string, unknown>) => {
       const parsed = optionsSchema.safeParse(raw);
       if (!parsed.success)
         throw new Error(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join("; "));
       const source = sqliteDatabaseFile("backup");
-      const out = parsed.data.out ? path.resolve(parsed.data.out) : defaultBackupPath(source, new Date());
+      const named = defaultBackupPath(source, new Date());
+      const out = parsed.data.out ? path.resolve(parsed.data.out) : named;
+      // `--out some/folder/` means "in that folder, under the usual name".
+      const file = isDirectory(out) ? path.join(out, path.basename(named)) : out;
       const progress = progressLine();
-      const result = await backupDatabase(source, out, { onProgress: progress.update }).finally(progress.end);
+      const result = await backupDatabase(source, file, { onProgress: progress.update }).finally(progress.end);
       const last = result.migrations.at(-1) ?? "none";
       process.stdout.write(
         `Backed up ${source}\n` +
@@ -53,4 +60,8 @@ function progressLine(): { update: (p: { totalPages: number; remainingPages: num
       if (tty && shown >= 0) process.stderr.write("\r\u001b[K");
     },
   };
+}
+
+function isDirectory(target: string): boolean {
+  return fs.existsSync(target) && fs.statSync(target).isDirectory();
 }
