@@ -39,13 +39,15 @@ export function registerRestoreCommand(program: Command): void {
           "restore replaces the database and there is no terminal to confirm on: run it again with --yes",
         );
       }
+      // Checked first (before copying a large backup), so nobody confirms a restore that cannot happen; checked
+      // again, under the lock, when committing.
+      if (databaseInUse(target)) throw inUse(target);
       const backup = path.resolve(parsed.data.file);
       const staged = stageRestore(backup, target, new Date());
       try {
-        // Checked before asking, so nobody confirms a restore that cannot happen; checked again when committing.
-        if (databaseInUse(target)) throw inUse(target);
-        const older = staged.history.pending.length
-          ? `\n  It is from an older version: ${staged.history.pending.length} migration(s) will be applied after.`
+        const pending = staged.history.pending.length;
+        const older = pending
+          ? `\n  It is from an older version of Crux: ${pending} migration(s) will be applied to it first.`
           : "";
         process.stderr.write(`Backup ${backup}\n  holds ${describeContents(staged.contents)}.${older}\n`);
         if (!yes && !(await confirm(`Replace ${target} with it (the current database is kept aside)? [y/N] `))) {
