@@ -1,9 +1,11 @@
 import { Command } from "commander";
 import { registerAdminCommand } from "./commands/admin";
+import { registerBackupCommand } from "./commands/backup";
 import { registerDebateCommand } from "./commands/debate";
 import { registerExportCommand } from "./commands/export";
 import { registerImportCommand } from "./commands/import";
 import { registerModelsCommand } from "./commands/models";
+import { registerRestoreCommand } from "./commands/restore";
 import { registerStatsCommand } from "./commands/stats";
 import { registerStudyCommand } from "./commands/study";
 
@@ -26,6 +28,8 @@ registerAdminCommand(program);
 registerStudyCommand(program);
 registerStatsCommand(program);
 registerExportCommand(program);
+registerBackupCommand(program);
+registerRestoreCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`crux: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -10,10 +10,17 @@ const envSchema = z
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().min(1).default("0.0.0.0"),
-    /** SQLite file URL (`file:./path.db`); relative paths are resolved against the project root. */
+    /**
+     * SQLite file URL (`file:./path.db`); relative paths are resolved against the project root. A PostgreSQL URL
+     * is recognised, so that commands can say what to do instead (`crux backup` points at pg_dump), but opening
+     * the database refuses it until PostgreSQL is supported (`sqlitePath`).
+     */
     DATABASE_URL: z
       .string()
-      .regex(/^file:/, "only SQLite `file:` URLs are supported in this version (PostgreSQL is planned)")
+      .regex(
+        /^(file:|postgres(ql)?:\/\/)/,
+        "must be a SQLite `file:` URL (only SQLite is supported in this version; PostgreSQL is planned)",
+      )
       .default("file:./.data/crux.db"),
     /**
      * How long one SQLite statement waits for another process's lock before failing with SQLITE_BUSY.
@@ -109,8 +116,19 @@ export const env: Env = parseEnv();
  */
 export const projectRoot: string = import.meta.dirname ? path.resolve(import.meta.dirname, "..") : process.cwd();
 
-/** Absolute path of the SQLite database file named by a `file:` URL. */
+/** Whether a database URL names a PostgreSQL server (`postgres://` or `postgresql://`) rather than a SQLite file. */
+export function isPostgresUrl(url: string = env.DATABASE_URL): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+/** Absolute path of the SQLite database file named by a `file:` URL; throws for a PostgreSQL URL. */
 export function sqlitePath(url: string = env.DATABASE_URL): string {
+  if (isPostgresUrl(url)) {
+    throw new Error(
+      "DATABASE_URL is a PostgreSQL URL, but this version of Crux supports only SQLite `file:` URLs " +
+        "(PostgreSQL is planned).",
+    );
+  }
   const file = url.replace(/^file:/, "").replace(/\?.*$/, "");
   return path.isAbsolute(file) ? file : path.resolve(projectRoot, file);
 }

@@ -202,6 +202,42 @@ export async function migrateDatabase(options: MigrateOptions = {}): Promise<{ a
   return { applied };
 }
 
+/** Where a database's recorded migrations stand against the folder (see `readMigrationHistory`). */
+export interface MigrationHistory {
+  /** Applied migrations that the folder also has, oldest first. */
+  applied: string[];
+  /** Migrations of the folder that the database has not applied yet (an older database), oldest first. */
+  pending: string[];
+  /** Applied migrations the folder does not have: the database comes from a newer (or different) version. */
+  unknown: string[];
+}
+
+/**
+ * Compares the migration history recorded in an open database with the folder, changing nothing. Throws
+ * `MigrationError` where `migrateDatabase` would refuse (a failed migration, an applied migration whose file has
+ * changed). The database must have the `_prisma_migrations` table.
+ */
+export function readMigrationHistory(
+  db: Database.Database,
+  migrationsDir: string = defaultMigrationsDir,
+): MigrationHistory {
+  const files = readMigrations(migrationsDir);
+  const rows = db
+    .prepare<[], MigrationRow>(
+      `SELECT "id", "checksum", "finished_at", "migration_name", "logs", "rolled_back_at"
+         FROM "_prisma_migrations" ORDER BY "started_at" ASC`,
+    )
+    .all();
+  nextPending(files, rows, () => {});
+  const live = new Set(rows.filter((row) => row.rolled_back_at === null).map((row) => row.migration_name));
+  const known = new Set(files.map((file) => file.name));
+  return {
+    applied: files.filter((file) => live.has(file.name)).map((file) => file.name),
+    pending: files.filter((file) => !live.has(file.name)).map((file) => file.name),
+    unknown: [...live].filter((name) => !known.has(name)).sort(),
+  };
+}
+
 /** How to clear a failed attempt; SQLite rolled it back, so marking it rolled back is always correct. */
 function resolveHint(id: string, name: string): string {
   return (
