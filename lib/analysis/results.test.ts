@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Prisma } from "../db/generated/client";
+import { studyVerdictInsert } from "../matches/study-verdicts";
 import { defaultPairs } from "./headline";
 import { accuracyCell, judgeLabel, toNumber } from "./results";
 import {
@@ -24,7 +25,6 @@ import {
   verdictGroupsQuery,
   verdictWatermarkQuery,
 } from "./results-sql";
-import { studyVerdictInsert } from "./study-verdicts";
 
 describe("results filters", () => {
   it("reads query parameters: repeated or comma-separated lists, blanks as unset", () => {

@@ -5,9 +5,10 @@ import type { SessionUser } from "../auth/roles";
 import type { Db } from "../db/client";
 import { type MatchSnapshot, viewFor } from "../debate/view";
 import { CruxError, toErrorPayload } from "../errors";
-import { assertJudgeOf, assertObserverOf } from "../matches/access";
+import { assertJudgeOf } from "../matches/access";
 import type { MatchListener, MatchRunner } from "../matches/runner";
 import { SlidingWindowLimiter } from "../rate-limit";
+import { assertObserverOf } from "../studies/match-access";
 import { DeltaCoalescer } from "./deltas";
 import {
   type Ack,

@@ -3,7 +3,7 @@ import { wilsonInterval } from "../../lib/analysis";
 import { clearResultsCache, getHeadlineComparison, getRatingIntervals } from "../../lib/analysis/headline";
 import { getStudyResults, judgeLabel, listStudyTags, verdictAggregateStats } from "../../lib/analysis/results";
 import { NO_FILTERS, type ResultsFilters, resultsFiltersSchema } from "../../lib/analysis/results-schema";
-import { recordStudyVerdict } from "../../lib/analysis/study-verdicts";
+import { recordStudyVerdict } from "../../lib/matches/study-verdicts";
 import { createLaunchedStudy, createResearcher, createSyntheticSet } from "../support/studies";
 import { tempDatabase } from "../support/temp-db";
 
