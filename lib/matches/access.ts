@@ -15,9 +15,9 @@ export function canObserve(user: SessionUser | null): boolean {
   return hasRole(user, "researcher");
 }
 
-/** Throws NOT_FOUND / FORBIDDEN unless `user` is the match's judge. */
-export async function assertJudgeOf(db: Db, user: SessionUser, matchId: string): Promise<void> {
+/** Throws NOT_FOUND / FORBIDDEN unless `user` is the match's judge (FORBIDDEN for no user at all). */
+export async function assertJudgeOf(db: Db, user: SessionUser | null, matchId: string): Promise<void> {
   const match = await db.match.findUnique({ where: { id: matchId }, select: { judgeId: true } });
   if (!match) throw new CruxError("NOT_FOUND", "No such match.");
-  if (match.judgeId !== user.id) throw new CruxError("FORBIDDEN", "This match belongs to another judge.");
+  if (!user || match.judgeId !== user.id) throw new CruxError("FORBIDDEN", "This match belongs to another judge.");
 }

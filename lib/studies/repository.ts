@@ -96,6 +96,17 @@ export async function listStudiesFor(db: Db, user: SessionUser): Promise<StudySu
   return rows.map(toSummary);
 }
 
+/** Every study, oldest first (the command line, which acts for the operator, not for a user). */
+export async function listAllStudies(db: Db): Promise<StudySummary[]> {
+  const rows = await db.study.findMany({ select: summaryFields, orderBy: { createdAt: "asc" } });
+  return rows.map(toSummary);
+}
+
+/** True when there is a study with this id. */
+export async function studyExists(db: Db, studyId: string): Promise<boolean> {
+  return Boolean(await db.study.findUnique({ where: { id: studyId }, select: { id: true } }));
+}
+
 /** The study if `user` may see it: NOT_FOUND when there is none, FORBIDDEN when it is not theirs. */
 export async function getStudyFor(db: Db, user: SessionUser | null, studyId: string): Promise<StudyDetail> {
   const row = await db.study.findUnique({
@@ -154,9 +165,12 @@ export async function getStudyVersion(db: Db, versionId: string): Promise<StudyV
 /**
  * Launches the draft: resolves its questions, freezes config + questions as a new version (hash stored), creates
  * its slots and makes it the version new participants join. Launching an unchanged design again returns the
- * current version instead of making a new one. Fails with a readable message when the pool cannot be filled.
+ * current version instead of making a new one (`unchanged`). Fails with a readable message when the pool cannot be filled.
  */
-export async function launchStudy(db: Db, studyId: string): Promise<StudyVersionRecord & { slots: number }> {
+export async function launchStudy(
+  db: Db,
+  studyId: string,
+): Promise<StudyVersionRecord & { slots: number; unchanged: boolean }> {
   const study = await db.study.findUnique({ where: { id: studyId } });
   if (!study) throw new CruxError("NOT_FOUND", "No such study.");
   if (study.status === "imported") throw new CruxError("CONFLICT", "An imported dataset cannot be launched.");
@@ -169,7 +183,7 @@ export async function launchStudy(db: Db, studyId: string): Promise<StudyVersion
     if (current.configHash === hash) {
       if (study.status !== "live") await db.study.update({ where: { id: studyId }, data: { status: "live" } });
       const slots = await db.slot.count({ where: { versionId: current.id } });
-      return { ...current, slots };
+      return { ...current, slots, unchanged: true };
     }
   }
   const plan = planStudy(frozen, stories);
@@ -190,7 +204,7 @@ export async function launchStudy(db: Db, studyId: string): Promise<StudyVersion
       })),
     });
     await tx.study.update({ where: { id: studyId }, data: { status: "live", currentVersionId: version.id } });
-    return { ...version, frozen, slots: plan.length };
+    return { ...version, frozen, slots: plan.length, unchanged: false };
   });
 }
 

@@ -49,9 +49,8 @@ function studyAction<S extends z.ZodType<{ studyId: string }>>(schema: S, handle
 }
 
 const launch = studyAction(studyOnly, async ({ studyId }) => {
-  const before = await getDb().study.findUniqueOrThrow({ where: { id: studyId }, select: { currentVersionId: true } });
   const version = await launchStudy(getDb(), studyId);
-  return version.id === before.currentVersionId
+  return version.unchanged
     ? `Nothing changed since version ${version.version}: it stays the live version.`
     : `Version ${version.version} is live with ${version.slots} slots.`;
 });
