@@ -1,9 +1,8 @@
 import type { Command } from "commander";
 import type { z } from "zod";
 import { emailSchema, nameSchema, passwordSchema } from "../../lib/auth/credentials";
-import { createOrPromoteAdmin } from "../../lib/auth/users";
-import { getDb } from "../../lib/db/client";
-import { migrateDatabase } from "../../lib/db/migrate";
+import { createOrPromoteAdmin, userExistsWithEmail } from "../../lib/auth/users";
+import { withDb } from "../with-db";
 
 interface CreateAdminOptions {
   email: string;
@@ -77,19 +76,15 @@ async function createAdminAction(options: CreateAdminOptions): Promise<void> {
   const name = check(nameSchema, options.name, "--name");
   if (options.password !== undefined) check(passwordSchema, options.password, "--password");
 
-  await migrateDatabase({});
-  const db = getDb();
-  try {
-    const exists = Boolean(await db.user.findUnique({ where: { email }, select: { id: true } }));
+  await withDb(async (db) => {
+    const exists = await userExistsWithEmail(db, email);
     // A new admin needs a password; an existing user is promoted without one unless --password is given.
     const password =
       options.password ?? (exists ? undefined : check(passwordSchema, await promptPassword(), "password"));
     const result = await createOrPromoteAdmin(db, { email, password, name });
     const note = result.passwordSet && !result.created ? " (password changed)" : "";
     process.stdout.write(result.created ? `Created admin ${email}.\n` : `${email} is now an admin${note}.\n`);
-  } finally {
-    await db.$disconnect();
-  }
+  });
 }
 
 /**
