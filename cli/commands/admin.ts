@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import type { z } from "zod";
 import { emailSchema, nameSchema, passwordSchema } from "../../lib/auth/credentials";
 import { createOrPromoteAdmin, userExistsWithEmail } from "../../lib/auth/users";
+import { zodErrorMessage } from "../../lib/errors";
 import { withDb } from "../with-db";
 
 interface CreateAdminOptions {
@@ -13,7 +14,7 @@ interface CreateAdminOptions {
 /** The value, or an error naming the option with zod's message. */
 function check<T>(schema: z.ZodType<T>, value: unknown, option: string): T {
   const result = schema.safeParse(value);
-  if (!result.success) throw new Error(`${option}: ${result.error.issues.map((issue) => issue.message).join("; ")}`);
+  if (!result.success) throw new Error(`${option}: ${zodErrorMessage(result.error, { path: false })}`);
   return result.data;
 }
 

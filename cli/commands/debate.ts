@@ -2,11 +2,13 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { PROTOCOLS } from "../../lib/debate/types";
 import type { MatchSnapshot } from "../../lib/debate/view";
+import { zodErrorMessage } from "../../lib/errors";
 import { createDebateMatch } from "../../lib/matches/create";
 import { createModels } from "../../lib/matches/models";
 import { getMatchUsage } from "../../lib/matches/repository";
 import { MatchRunner } from "../../lib/matches/runner";
 import { DEFAULT_DEBATER, DEFAULT_JUDGE } from "../../lib/models/resolver";
+import { optionName } from "../options";
 import { withDb } from "../with-db";
 
 const optionsSchema = z.object({
@@ -94,7 +96,7 @@ export function registerDebateCommand(program: Command): void {
     .action(async (raw: Record<string, unknown>) => {
       const parsed = optionsSchema.safeParse(raw);
       if (!parsed.success) {
-        throw new Error(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join("; "));
+        throw new Error(zodErrorMessage(parsed.error, { path: optionName }));
       }
       const opts = parsed.data;
       const { snapshot, result } = await withDb(

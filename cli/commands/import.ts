@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { type Command, Option } from "commander";
+import { zodErrorMessage } from "../../lib/errors";
 import { DEFAULT_DEBATE_LICENSE, type ImportDebatesResult, importDebates } from "../../lib/import/debates";
 import { convertNyuRelease, NYU_2023_LICENSE } from "../../lib/import/nyu-2023";
 import { parseDebateFile } from "../../lib/import/parse-debates";
@@ -52,7 +53,7 @@ function summary(result: ImportResult, set: string, allowPartial: boolean): stri
 async function importQuestionsAction(file: string, options: ImportQuestionsOptions): Promise<void> {
   // Check everything the user typed before touching the database.
   const set = setNameSchema.safeParse(options.set);
-  if (!set.success) throw new Error(`--set: ${set.error.issues.map((issue) => issue.message).join("; ")}`);
+  if (!set.success) throw new Error(`--set: ${zodErrorMessage(set.error, { path: false })}`);
   const format = resolveFormat(file, options.format);
   let content: string;
   try {
@@ -213,7 +214,7 @@ async function runDebateImport(
   extra: { conversion?: object; dryRun?: boolean },
 ): Promise<void> {
   const dataset = setNameSchema.safeParse(options.dataset);
-  if (!dataset.success) throw new Error(`--dataset: ${dataset.error.issues.map((issue) => issue.message).join("; ")}`);
+  if (!dataset.success) throw new Error(`--dataset: ${zodErrorMessage(dataset.error, { path: false })}`);
   let result: ImportDebatesResult;
   if (extra.dryRun) {
     const parsed = parseDebateFile(content);

@@ -3,6 +3,8 @@ import { z } from "zod";
 import { getHeadlineComparison } from "../../lib/analysis/headline";
 import { getStudyResults } from "../../lib/analysis/results";
 import { formatP, resultsFiltersSchema } from "../../lib/analysis/results-schema";
+import { zodErrorMessage } from "../../lib/errors";
+import { optionName } from "../options";
 import { withDb } from "../with-db";
 
 /**
@@ -35,8 +37,7 @@ export function registerStatsCommand(program: Command): void {
     .option("--json", "print JSON: { study, conditions, differences }")
     .action(async (raw: Record<string, unknown>) => {
       const parsed = optionsSchema.safeParse(raw);
-      if (!parsed.success)
-        throw new Error(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join("; "));
+      if (!parsed.success) throw new Error(zodErrorMessage(parsed.error, { path: optionName }));
       const opts = parsed.data;
       const filters = resultsFiltersSchema.parse({ condition: opts.condition });
       await withDb(

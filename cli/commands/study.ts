@@ -1,12 +1,14 @@
 import fs from "node:fs/promises";
 import type { Command } from "commander";
 import { z } from "zod";
+import { zodErrorMessage } from "../../lib/errors";
 import { createModels } from "../../lib/matches/models";
 import { MatchRunner } from "../../lib/matches/runner";
 import { parseStudyFile } from "../../lib/studies/file";
 import { resolveOwner } from "../../lib/studies/owner";
 import { createStudy, launchStudy, listAllStudies } from "../../lib/studies/repository";
 import { type RunProgress, runStudy } from "../../lib/studies/run";
+import { optionName } from "../options";
 import { withDb } from "../with-db";
 
 /**
@@ -79,8 +81,7 @@ export function registerStudyCommand(program: Command): void {
     .option("--json", "print the summary as JSON")
     .action(async (id: string, raw: Record<string, unknown>) => {
       const parsed = runOptionsSchema.safeParse(raw);
-      if (!parsed.success)
-        throw new Error(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join("; "));
+      if (!parsed.success) throw new Error(zodErrorMessage(parsed.error, { path: optionName }));
       const opts = parsed.data;
       const summary = await withDb(
         async (db) => {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { hasRole, type SessionUser } from "../auth/roles";
 import type { Db } from "../db/client";
 import { asJson } from "../db/json";
-import { CruxError } from "../errors";
+import { CruxError, zodErrorMessage } from "../errors";
 import { storedStringsSchema } from "../questions/schema";
 import { hashSeed, mulberry32 } from "../random";
 import { type FrozenStudy, frozenStudySchema, type StudyConfig, studyConfigSchema } from "./config";
@@ -68,9 +68,7 @@ export async function updateStudyConfig(db: Db, studyId: string, input: unknown)
 function parseConfig(input: unknown): StudyConfig {
   const parsed = studyConfigSchema.safeParse(input);
   if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    const where = first?.path.length ? `${first.path.join(".")}: ` : "";
-    throw new CruxError("BAD_REQUEST", `Invalid study design — ${where}${first?.message ?? "invalid"}`);
+    throw new CruxError("BAD_REQUEST", `Invalid study design — ${zodErrorMessage(parsed.error, { first: true })}`);
   }
   return parsed.data;
 }
