@@ -30,10 +30,10 @@ import {
   unjudgedQuery,
   verdictGroupsQuery,
 } from "../lib/analysis/results-sql";
-import { studyVerdictInsert } from "../lib/analysis/study-verdicts";
 import { createDb } from "../lib/db/client";
 import { Prisma } from "../lib/db/generated/client";
 import { migrateDatabase } from "../lib/db/migrate";
+import { studyVerdictInsert } from "../lib/matches/study-verdicts";
 import { mulberry32 } from "../lib/random";
 
 const VERDICTS = 100_000;

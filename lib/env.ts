@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { zodIssueMessages } from "./errors";
 
 /**
  * Every environment variable Crux reads, parsed once. Bad values fail at start with a message naming the
@@ -102,7 +103,7 @@ export type Env = z.infer<typeof envSchema>;
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   const result = envSchema.safeParse(source);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    const lines = zodIssueMessages(result.error).map((line) => `  ${line}`);
     throw new Error(`Invalid environment configuration:\n${lines.join("\n")}`);
   }
   return result.data;

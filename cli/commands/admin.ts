@@ -1,9 +1,9 @@
 import type { Command } from "commander";
 import type { z } from "zod";
 import { emailSchema, nameSchema, passwordSchema } from "../../lib/auth/credentials";
-import { createOrPromoteAdmin } from "../../lib/auth/users";
-import { getDb } from "../../lib/db/client";
-import { migrateDatabase } from "../../lib/db/migrate";
+import { createOrPromoteAdmin, userExistsWithEmail } from "../../lib/auth/users";
+import { zodErrorMessage } from "../../lib/errors";
+import { withDb } from "../with-db";
 
 interface CreateAdminOptions {
   email: string;
@@ -14,7 +14,7 @@ interface CreateAdminOptions {
 /** The value, or an error naming the option with zod's message. */
 function check<T>(schema: z.ZodType<T>, value: unknown, option: string): T {
   const result = schema.safeParse(value);
-  if (!result.success) throw new Error(`${option}: ${result.error.issues.map((issue) => issue.message).join("; ")}`);
+  if (!result.success) throw new Error(`${option}: ${zodErrorMessage(result.error, { path: false })}`);
   return result.data;
 }
 
@@ -77,19 +77,15 @@ async function createAdminAction(options: CreateAdminOptions): Promise<void> {
   const name = check(nameSchema, options.name, "--name");
   if (options.password !== undefined) check(passwordSchema, options.password, "--password");
 
-  await migrateDatabase({});
-  const db = getDb();
-  try {
-    const exists = Boolean(await db.user.findUnique({ where: { email }, select: { id: true } }));
+  await withDb(async (db) => {
+    const exists = await userExistsWithEmail(db, email);
     // A new admin needs a password; an existing user is promoted without one unless --password is given.
     const password =
       options.password ?? (exists ? undefined : check(passwordSchema, await promptPassword(), "password"));
     const result = await createOrPromoteAdmin(db, { email, password, name });
     const note = result.passwordSet && !result.created ? " (password changed)" : "";
     process.stdout.write(result.created ? `Created admin ${email}.\n` : `${email} is now an admin${note}.\n`);
-  } finally {
-    await db.$disconnect();
-  }
+  });
 }
 
 /**

@@ -1,14 +1,15 @@
 import type { Command } from "commander";
 import { z } from "zod";
-import { getDb } from "../../lib/db/client";
 import { PROTOCOLS } from "../../lib/debate/types";
 import type { MatchSnapshot } from "../../lib/debate/view";
+import { zodErrorMessage } from "../../lib/errors";
 import { createDebateMatch } from "../../lib/matches/create";
 import { createModels } from "../../lib/matches/models";
 import { getMatchUsage } from "../../lib/matches/repository";
 import { MatchRunner } from "../../lib/matches/runner";
 import { DEFAULT_DEBATER, DEFAULT_JUDGE } from "../../lib/models/resolver";
-import { prepareDatabase } from "../prepare";
+import { optionName } from "../options";
+import { withDb } from "../with-db";
 
 const optionsSchema = z.object({
   protocol: z.enum(PROTOCOLS).default("debate"),
@@ -95,32 +96,34 @@ export function registerDebateCommand(program: Command): void {
     .action(async (raw: Record<string, unknown>) => {
       const parsed = optionsSchema.safeParse(raw);
       if (!parsed.success) {
-        throw new Error(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join("; "));
+        throw new Error(zodErrorMessage(parsed.error, { path: optionName }));
       }
       const opts = parsed.data;
-      await prepareDatabase();
-      const db = getDb();
-      const models = createModels(db, { offlineWordDelayMs: 0, cache: opts.cache });
-      const debaterModels: [string, string] = [opts.debaterA ?? opts.debaters, opts.debaterB ?? opts.debaters];
-      // Resolve the specs up front so a typo or a missing key fails before anything is stored.
-      for (const spec of debaterModels) models.debater(spec);
-      models.judge(opts.judge);
-      const { id } = await createDebateMatch(db, {
-        ...(opts.question === "random" ? { source: opts.source } : { questionId: opts.question }),
-        judgeModel: opts.judge,
-        debaterModels,
-        seed: opts.seed,
-        config: {
-          protocol: opts.protocol,
-          rounds: opts.rounds,
-          wordLimit: opts.wordLimit,
-          sampling: { temperature: opts.temperature, bestOf: opts.bestOf },
+      const { snapshot, result } = await withDb(
+        async (db) => {
+          const models = createModels(db, { offlineWordDelayMs: 0, cache: opts.cache });
+          const debaterModels: [string, string] = [opts.debaterA ?? opts.debaters, opts.debaterB ?? opts.debaters];
+          // Resolve the specs up front so a typo or a missing key fails before anything is stored.
+          for (const spec of debaterModels) models.debater(spec);
+          models.judge(opts.judge);
+          const { id } = await createDebateMatch(db, {
+            ...(opts.question === "random" ? { source: opts.source } : { questionId: opts.question }),
+            judgeModel: opts.judge,
+            debaterModels,
+            seed: opts.seed,
+            config: {
+              protocol: opts.protocol,
+              rounds: opts.rounds,
+              wordLimit: opts.wordLimit,
+              sampling: { temperature: opts.temperature, bestOf: opts.bestOf },
+            },
+          });
+          const runner = new MatchRunner({ db, models });
+          const snapshot = await runner.runToEnd(id);
+          return { snapshot, result: debateResultJson(snapshot, opts.judge, await getMatchUsage(db, id)) };
         },
-      });
-      const runner = new MatchRunner({ db, models });
-      const snapshot = await runner.runToEnd(id);
-      const result = debateResultJson(snapshot, opts.judge, await getMatchUsage(db, id));
-      await db.$disconnect();
+        { questionBank: true },
+      );
       process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : formatTranscript(result));
       if (snapshot.status === "errored") process.exitCode = 1;
     });

@@ -4,10 +4,10 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { type Command, Option } from "commander";
-import { getDb } from "../../lib/db/client";
-import { migrateDatabase } from "../../lib/db/migrate";
 import { EXPORT_TABLES, type ExportTable } from "../../lib/export/columns";
 import { EXPORT_FORMATS, type ExportFormat, exportStudy } from "../../lib/export/export-study";
+import { studyExists } from "../../lib/studies/repository";
+import { withDb } from "../with-db";
 
 interface ExportCommandOptions {
   study: string;
@@ -38,33 +38,32 @@ export function registerExportCommand(program: Command): void {
 }
 
 async function exportAction(options: ExportCommandOptions): Promise<void> {
-  await migrateDatabase({ log: (line) => process.stderr.write(`${line}\n`) });
-  const db = getDb();
-  try {
-    const study = await db.study.findUnique({ where: { id: options.study }, select: { id: true } });
-    if (!study) throw new Error(`no study with the id ${options.study} (see \`crux study list\`)`);
-    const tables = options.table === "all" ? [...EXPORT_TABLES] : [options.table];
-    const toDirectory = options.table === "all" || (options.out !== undefined && isDirectory(options.out));
-    const dir = toDirectory ? (options.out ?? `${options.study}-export`) : null;
-    if (dir) fs.mkdirSync(dir, { recursive: true });
-    for (const table of tables) {
-      let rows = 0;
-      const chunks = exportStudy(db, options.study, {
-        table,
-        format: options.format,
-        pseudonymise: options.pseudonymise,
-        onRows: (n) => {
-          rows += n;
-        },
-      });
-      const file = dir ? path.join(dir, `${table}.${options.format}`) : (options.out ?? null);
-      if (file) await pipeline(Readable.from(chunks), fs.createWriteStream(file));
-      else await writeToStdout(chunks);
-      process.stderr.write(`${table}: ${rows.toLocaleString("en-US")} rows${file ? ` → ${file}` : ""}\n`);
-    }
-  } finally {
-    await db.$disconnect();
-  }
+  await withDb(
+    async (db) => {
+      if (!(await studyExists(db, options.study)))
+        throw new Error(`no study with the id ${options.study} (see \`crux study list\`)`);
+      const tables = options.table === "all" ? [...EXPORT_TABLES] : [options.table];
+      const toDirectory = options.table === "all" || (options.out !== undefined && isDirectory(options.out));
+      const dir = toDirectory ? (options.out ?? `${options.study}-export`) : null;
+      if (dir) fs.mkdirSync(dir, { recursive: true });
+      for (const table of tables) {
+        let rows = 0;
+        const chunks = exportStudy(db, options.study, {
+          table,
+          format: options.format,
+          pseudonymise: options.pseudonymise,
+          onRows: (n) => {
+            rows += n;
+          },
+        });
+        const file = dir ? path.join(dir, `${table}.${options.format}`) : (options.out ?? null);
+        if (file) await pipeline(Readable.from(chunks), fs.createWriteStream(file));
+        else await writeToStdout(chunks);
+        process.stderr.write(`${table}: ${rows.toLocaleString("en-US")} rows${file ? ` → ${file}` : ""}\n`);
+      }
+    },
+    { logMigrations: true },
+  );
 }
 
 function isDirectory(target: string): boolean {

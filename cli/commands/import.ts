@@ -1,8 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { type Command, Option } from "commander";
-import { getDb } from "../../lib/db/client";
-import { migrateDatabase } from "../../lib/db/migrate";
+import { zodErrorMessage } from "../../lib/errors";
 import { DEFAULT_DEBATE_LICENSE, type ImportDebatesResult, importDebates } from "../../lib/import/debates";
 import { convertNyuRelease, NYU_2023_LICENSE } from "../../lib/import/nyu-2023";
 import { parseDebateFile } from "../../lib/import/parse-debates";
@@ -13,6 +12,7 @@ import {
   type QuestionFileFormat,
 } from "../../lib/questions/import";
 import { setNameSchema } from "../../lib/questions/schema";
+import { withDb } from "../with-db";
 
 interface ImportQuestionsOptions {
   set: string;
@@ -53,7 +53,7 @@ function summary(result: ImportResult, set: string, allowPartial: boolean): stri
 async function importQuestionsAction(file: string, options: ImportQuestionsOptions): Promise<void> {
   // Check everything the user typed before touching the database.
   const set = setNameSchema.safeParse(options.set);
-  if (!set.success) throw new Error(`--set: ${set.error.issues.map((issue) => issue.message).join("; ")}`);
+  if (!set.success) throw new Error(`--set: ${zodErrorMessage(set.error, { path: false })}`);
   const format = resolveFormat(file, options.format);
   let content: string;
   try {
@@ -62,20 +62,17 @@ async function importQuestionsAction(file: string, options: ImportQuestionsOptio
     throw new Error(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
 
-  await migrateDatabase({ log: (line) => process.stderr.write(`${line}\n`) });
-  const db = getDb();
-  let result: ImportResult;
-  try {
-    result = await importQuestions(db, {
-      content,
-      format,
-      set: set.data,
-      allowPartial: options.allowPartial ?? false,
-      license: options.license,
-    });
-  } finally {
-    await db.$disconnect();
-  }
+  const result: ImportResult = await withDb(
+    (db) =>
+      importQuestions(db, {
+        content,
+        format,
+        set: set.data,
+        allowPartial: options.allowPartial ?? false,
+        license: options.license,
+      }),
+    { logMigrations: true },
+  );
 
   const failed = result.errors.length > 0 && !options.allowPartial;
   if (options.json) {
@@ -217,7 +214,7 @@ async function runDebateImport(
   extra: { conversion?: object; dryRun?: boolean },
 ): Promise<void> {
   const dataset = setNameSchema.safeParse(options.dataset);
-  if (!dataset.success) throw new Error(`--dataset: ${dataset.error.issues.map((issue) => issue.message).join("; ")}`);
+  if (!dataset.success) throw new Error(`--dataset: ${zodErrorMessage(dataset.error, { path: false })}`);
   let result: ImportDebatesResult;
   if (extra.dryRun) {
     const parsed = parseDebateFile(content);
@@ -232,20 +229,18 @@ async function runDebateImport(
       study: null,
     };
   } else {
-    await migrateDatabase({ log: (line) => process.stderr.write(`${line}\n`) });
-    const db = getDb();
-    try {
-      result = await importDebates(db, {
-        content,
-        dataset: dataset.data,
-        allowPartial: options.allowPartial ?? false,
-        license: options.license,
-        ownerEmail: options.owner,
-        fileName,
-      });
-    } finally {
-      await db.$disconnect();
-    }
+    result = await withDb(
+      (db) =>
+        importDebates(db, {
+          content,
+          dataset: dataset.data,
+          allowPartial: options.allowPartial ?? false,
+          license: options.license,
+          ownerEmail: options.owner,
+          fileName,
+        }),
+      { logMigrations: true },
+    );
   }
   const failed = result.errors.length > 0 && !options.allowPartial;
   if (options.json) {

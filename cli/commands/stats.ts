@@ -3,8 +3,9 @@ import { z } from "zod";
 import { getHeadlineComparison } from "../../lib/analysis/headline";
 import { getStudyResults } from "../../lib/analysis/results";
 import { formatP, resultsFiltersSchema } from "../../lib/analysis/results-schema";
-import { getDb } from "../../lib/db/client";
-import { prepareDatabase } from "../prepare";
+import { zodErrorMessage } from "../../lib/errors";
+import { optionName } from "../options";
+import { withDb } from "../with-db";
 
 /**
  * `crux stats --study <id> [--condition name …] [--replicates N] [--json]`: the headline table of a study — per
@@ -36,78 +37,76 @@ export function registerStatsCommand(program: Command): void {
     .option("--json", "print JSON: { study, conditions, differences }")
     .action(async (raw: Record<string, unknown>) => {
       const parsed = optionsSchema.safeParse(raw);
-      if (!parsed.success)
-        throw new Error(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join("; "));
+      if (!parsed.success) throw new Error(zodErrorMessage(parsed.error, { path: optionName }));
       const opts = parsed.data;
       const filters = resultsFiltersSchema.parse({ condition: opts.condition });
-      await prepareDatabase();
-      const db = getDb();
-      try {
-        const results = await getStudyResults(db, opts.study, filters);
-        const headline = await getHeadlineComparison(db, opts.study, filters, { replicates: opts.replicates });
-        const conditions = results.conditions.map((c) => ({
-          condition: c.condition,
-          protocol: c.protocol,
-          n: c.n,
-          correct: c.correct,
-          accuracy: c.accuracy,
-          ci: c.ci,
-        }));
-        const differences = headline.differences.map((d) => ({
-          a: d.a,
-          b: d.b,
-          estimate: d.estimate,
-          ci: d.ci,
-          p: d.p,
-        }));
-        if (opts.json) {
-          process.stdout.write(`${JSON.stringify({ study: opts.study, conditions, differences })}\n`);
-          return;
-        }
-        const out: string[] = [];
-        out.push(
-          `${results.verdicts} verdicts analysed; ${results.excluded.total} matches left out ` +
-            `(${results.excluded.practice} practice, ${results.excluded.abandoned} abandoned, ` +
-            `${results.excluded.errored} errored, ${results.excluded.participant} failed/removed participants)` +
-            `${results.pending ? `; ${results.pending} in progress` : ""}.`,
-          "",
-        );
-        const rows = [
-          ["condition", "protocol", "n", "correct", "accuracy", "95% CI"],
-          ...conditions.map((c) => [
-            c.condition,
-            c.protocol,
-            String(c.n),
-            String(c.correct),
-            pct(c.accuracy),
-            c.ci ? `[${pct(c.ci[0])}, ${pct(c.ci[1])}]` : "—",
-          ]),
-        ];
-        out.push(...table(rows), "");
-        if (differences.length === 0) out.push(headline.summary);
-        else {
+      await withDb(
+        async (db) => {
+          const results = await getStudyResults(db, opts.study, filters);
+          const headline = await getHeadlineComparison(db, opts.study, filters, { replicates: opts.replicates });
+          const conditions = results.conditions.map((c) => ({
+            condition: c.condition,
+            protocol: c.protocol,
+            n: c.n,
+            correct: c.correct,
+            accuracy: c.accuracy,
+            ci: c.ci,
+          }));
+          const differences = headline.differences.map((d) => ({
+            a: d.a,
+            b: d.b,
+            estimate: d.estimate,
+            ci: d.ci,
+            p: d.p,
+          }));
+          if (opts.json) {
+            process.stdout.write(`${JSON.stringify({ study: opts.study, conditions, differences })}\n`);
+            return;
+          }
+          const out: string[] = [];
           out.push(
-            `Differences (two-way judge × question cluster bootstrap, ${headline.replicates} replicates; ` +
-              `permutation test, ${headline.permutations} permutations):`,
-          );
-          out.push(
-            ...table([
-              ["a − b", "difference", "95% CI", "p"],
-              ...headline.differences.map((d) => [
-                `${d.a} − ${d.b}`,
-                `${pts(d.estimate)} points`,
-                d.ci ? `[${pts(d.ci[0])}, ${pts(d.ci[1])}]` : "—",
-                formatP(d.p),
-              ]),
-            ]),
+            `${results.verdicts} verdicts analysed; ${results.excluded.total} matches left out ` +
+              `(${results.excluded.practice} practice, ${results.excluded.abandoned} abandoned, ` +
+              `${results.excluded.errored} errored, ${results.excluded.participant} failed/removed participants)` +
+              `${results.pending ? `; ${results.pending} in progress` : ""}.`,
             "",
-            ...headline.differences.map((d) => d.summary),
           );
-        }
-        process.stdout.write(`${out.join("\n")}\n`);
-      } finally {
-        await db.$disconnect();
-      }
+          const rows = [
+            ["condition", "protocol", "n", "correct", "accuracy", "95% CI"],
+            ...conditions.map((c) => [
+              c.condition,
+              c.protocol,
+              String(c.n),
+              String(c.correct),
+              pct(c.accuracy),
+              c.ci ? `[${pct(c.ci[0])}, ${pct(c.ci[1])}]` : "—",
+            ]),
+          ];
+          out.push(...table(rows), "");
+          if (differences.length === 0) out.push(headline.summary);
+          else {
+            out.push(
+              `Differences (two-way judge × question cluster bootstrap, ${headline.replicates} replicates; ` +
+                `permutation test, ${headline.permutations} permutations):`,
+            );
+            out.push(
+              ...table([
+                ["a − b", "difference", "95% CI", "p"],
+                ...headline.differences.map((d) => [
+                  `${d.a} − ${d.b}`,
+                  `${pts(d.estimate)} points`,
+                  d.ci ? `[${pts(d.ci[0])}, ${pts(d.ci[1])}]` : "—",
+                  formatP(d.p),
+                ]),
+              ]),
+              "",
+              ...headline.differences.map((d) => d.summary),
+            );
+          }
+          process.stdout.write(`${out.join("\n")}\n`);
+        },
+        { questionBank: true },
+      );
     });
 }
 

@@ -1,14 +1,15 @@
 import fs from "node:fs/promises";
 import type { Command } from "commander";
 import { z } from "zod";
-import { getDb } from "../../lib/db/client";
+import { zodErrorMessage } from "../../lib/errors";
 import { createModels } from "../../lib/matches/models";
 import { MatchRunner } from "../../lib/matches/runner";
 import { parseStudyFile } from "../../lib/studies/file";
 import { resolveOwner } from "../../lib/studies/owner";
-import { createStudy, launchStudy } from "../../lib/studies/repository";
+import { createStudy, launchStudy, listAllStudies } from "../../lib/studies/repository";
 import { type RunProgress, runStudy } from "../../lib/studies/run";
-import { prepareDatabase } from "../prepare";
+import { optionName } from "../options";
+import { withDb } from "../with-db";
 
 /**
  * `crux study create <file>` (YAML or JSON design → prints the new study's id), `crux study launch <id>`,
@@ -35,15 +36,20 @@ export function registerStudyCommand(program: Command): void {
     .action(async (file: string, opts: { owner?: string; launch?: boolean }) => {
       const parsed = parseStudyFile(await fs.readFile(file, "utf8"));
       if (!parsed.ok) throw new Error(`${file} is not a valid study design:\n  ${parsed.errors.join("\n  ")}`);
-      await prepareDatabase();
-      const db = getDb();
-      const owner = await resolveOwner(db, opts.owner);
-      const { id } = await createStudy(db, { ownerId: owner, config: parsed.config });
-      if (opts.launch) {
-        const version = await launchStudy(db, id);
-        process.stderr.write(`Launched version ${version.version} (${version.slots} slots, ${version.configHash})\n`);
-      }
-      await db.$disconnect();
+      const id = await withDb(
+        async (db) => {
+          const owner = await resolveOwner(db, opts.owner);
+          const { id } = await createStudy(db, { ownerId: owner, config: parsed.config });
+          if (opts.launch) {
+            const version = await launchStudy(db, id);
+            process.stderr.write(
+              `Launched version ${version.version} (${version.slots} slots, ${version.configHash})\n`,
+            );
+          }
+          return id;
+        },
+        { questionBank: true },
+      );
       process.stdout.write(`${id}\n`);
     });
 
@@ -52,10 +58,7 @@ export function registerStudyCommand(program: Command): void {
     .description("Freeze the study's design as a new version (if it changed) and open it to participants")
     .argument("<id>", "study id")
     .action(async (id: string) => {
-      await prepareDatabase();
-      const db = getDb();
-      const version = await launchStudy(db, id);
-      await db.$disconnect();
+      const version = await withDb((db) => launchStudy(db, id), { questionBank: true });
       process.stdout.write(`version ${version.version}\t${version.slots} slots\t${version.configHash}\n`);
     });
 
@@ -63,10 +66,7 @@ export function registerStudyCommand(program: Command): void {
     .command("list")
     .description("List studies (id, status, name)")
     .action(async () => {
-      await prepareDatabase();
-      const db = getDb();
-      const rows = await db.study.findMany({ orderBy: { createdAt: "asc" } });
-      await db.$disconnect();
+      const rows = await withDb(listAllStudies, { questionBank: true });
       if (rows.length === 0) process.stderr.write("No studies yet: create one with `crux study create <file>`.\n");
       for (const row of rows) process.stdout.write(`${row.id}\t${row.status}\t${row.name}\n`);
     });
@@ -81,33 +81,37 @@ export function registerStudyCommand(program: Command): void {
     .option("--json", "print the summary as JSON")
     .action(async (id: string, raw: Record<string, unknown>) => {
       const parsed = runOptionsSchema.safeParse(raw);
-      if (!parsed.success)
-        throw new Error(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join("; "));
+      if (!parsed.success) throw new Error(zodErrorMessage(parsed.error, { path: optionName }));
       const opts = parsed.data;
-      await prepareDatabase();
-      const db = getDb();
-      const models = createModels(db, { offlineWordDelayMs: 0, cache: opts.cache });
-      if (opts.judge) models.judge(opts.judge);
-      const runner = new MatchRunner({ db, models });
-      // Ctrl-C stops taking new matches; a second one exits at once. Either way the run resumes next time.
-      const controller = new AbortController();
-      process.once("SIGINT", () => {
-        process.stderr.write("\nStopping after the matches in progress (Ctrl-C again to quit now)…\n");
-        controller.abort();
-        process.once("SIGINT", () => process.exit(130));
-      });
-      const bar = progressBar();
-      const summary = await runStudy(db, {
-        studyId: id,
-        judge: opts.judge,
-        concurrency: opts.concurrency,
-        runner,
-        signal: controller.signal,
-        onProgress: bar.update,
-      });
-      bar.done();
-      await runner.stop();
-      await db.$disconnect();
+      const summary = await withDb(
+        async (db) => {
+          const models = createModels(db, { offlineWordDelayMs: 0, cache: opts.cache });
+          if (opts.judge) models.judge(opts.judge);
+          const runner = new MatchRunner({ db, models });
+          // Ctrl-C stops taking new matches; a second one exits at once. Either way the run resumes next time.
+          const controller = new AbortController();
+          process.once("SIGINT", () => {
+            process.stderr.write("\nStopping after the matches in progress (Ctrl-C again to quit now)…\n");
+            controller.abort();
+            process.once("SIGINT", () => process.exit(130));
+          });
+          const bar = progressBar();
+          try {
+            return await runStudy(db, {
+              studyId: id,
+              judge: opts.judge,
+              concurrency: opts.concurrency,
+              runner,
+              signal: controller.signal,
+              onProgress: bar.update,
+            });
+          } finally {
+            bar.done();
+            await runner.stop();
+          }
+        },
+        { questionBank: true },
+      );
       const ranCompleted = summary.completed - summary.skipped;
       if (opts.json) {
         process.stdout.write(

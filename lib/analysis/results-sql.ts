@@ -5,7 +5,7 @@ import { filterRange, type ResultsFilters } from "./results-schema";
  * The SQL behind the results page: GROUP BY aggregates that return a few thousand rows however many verdicts there
  * are, written to run unchanged on SQLite and PostgreSQL — quoted camelCase identifiers, `CASE WHEN` instead of
  * boolean arithmetic, ordinal GROUP BY, standard window functions, no JSON functions. Verdicts are read from
- * StudyVerdict (one flat row per verdict, ./study-verdicts.ts), so no query joins; matches without a verdict
+ * StudyVerdict (one flat row per verdict, lib/matches/study-verdicts.ts), so no query joins; matches without a verdict
  * (unfinished, abandoned, errored) from the Match index. JSON columns (a verdict's probabilities, a match's
  * debaters) are only grouped on, never looked into: judges' probabilities come from a slider and debaters from a
  * handful of models, so they take few distinct values, and each distinct value is parsed once in JavaScript.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Prisma } from "../db/generated/client";
+import { studyVerdictInsert } from "../matches/study-verdicts";
 import { defaultPairs } from "./headline";
 import { judgeLabel } from "./results-rankings";
 import { toNumber } from "./results-rows";
@@ -26,7 +27,6 @@ import {
   verdictWatermarkQuery,
 } from "./results-sql";
 import { accuracyCell } from "./results-tally";
-import { studyVerdictInsert } from "./study-verdicts";
 
 describe("results filters", () => {
   it("reads query parameters: repeated or comma-separated lists, blanks as unset", () => {

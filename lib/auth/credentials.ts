@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zodFieldErrors } from "../errors";
 
 /**
  * What a person types to sign up or sign in, validated once here for the forms, next-auth's `authorize` and the
@@ -93,10 +94,5 @@ export interface AuthFormState {
 
 /** Field name → first message, for showing errors next to the fields. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const key = String(issue.path[0] ?? "form");
-    out[key] ??= issue.message;
-  }
-  return out;
+  return zodFieldErrors(error);
 }

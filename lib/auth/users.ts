@@ -74,6 +74,11 @@ export async function revokeUserSessions(db: Db, userId: string, at: Date = new 
   ]);
 }
 
+/** True when a user (account or guest) has this email. */
+export async function userExistsWithEmail(db: Db, email: string): Promise<boolean> {
+  return Boolean(await db.user.findUnique({ where: { email }, select: { id: true } }));
+}
+
 /**
  * Creates an admin account, or makes an existing user with that email an admin (setting the password when one is
  * given). Used by `crux admin create`.

@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
 import { createQuoteVerifier, type QuoteVerifier } from "../debate/quotes";
+import { zodErrorMessage } from "../errors";
 import { setNameSchema } from "../questions/schema";
 import type { DebateImportError } from "./debate-schema";
 import { checkConditions, type ImportedStudy, loadImportedConfig, saveImportedStudy } from "./imported-study";
@@ -45,7 +46,7 @@ export interface ImportDebatesResult {
 /** Parses `content` and imports it. Throws on a bad dataset name or licence; bad rows come back in `errors`. */
 export async function importDebates(db: Db, options: ImportDebatesOptions): Promise<ImportDebatesResult> {
   const dataset = setNameSchema.safeParse(options.dataset);
-  if (!dataset.success) throw new Error(dataset.error.issues.map((issue) => issue.message).join("; "));
+  if (!dataset.success) throw new Error(zodErrorMessage(dataset.error, { path: false }));
   const source = dataset.data;
   const license = (options.license ?? DEFAULT_DEBATE_LICENSE).trim();
   if (license === "") throw new Error("the licence must not be empty");

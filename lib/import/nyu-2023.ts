@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { zodErrorMessage } from "../errors";
 import type { DebateImportInput } from "./debate-schema";
 import { type Detokenized, detokenize, spanText } from "./detokenize";
 
@@ -358,10 +359,9 @@ export function convertNyuRelease(input: string, options: NyuConvertOptions = {}
     }
     const room = nyuRoomSchema.safeParse(json);
     if (!room.success) {
-      const issue = room.error.issues[0];
       result.skipped.push({
         id: name,
-        reason: `not an NYU debate room (${issue?.path.join(".") || "file"}: ${issue?.message})`,
+        reason: `not an NYU debate room (${zodErrorMessage(room.error, { first: true, root: "file" })})`,
       });
       continue;
     }

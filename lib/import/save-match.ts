@@ -1,4 +1,3 @@
-import { recordStudyVerdict } from "../analysis/study-verdicts";
 import type { Db } from "../db/client";
 import { asJson } from "../db/json";
 import { type MatchConfig, matchConfigSchema } from "../debate/config";
@@ -6,6 +5,7 @@ import { countWords } from "../debate/limits";
 import { extractQuotes, type QuoteVerifier, verifyTurnQuotes } from "../debate/quotes";
 import { logScore } from "../debate/scoring";
 import type { DebaterSeat, Quote } from "../debate/types";
+import { recordStudyVerdict } from "../matches/study-verdicts";
 import type { ImportedStudy } from "./imported-study";
 import type { ParsedDebate } from "./parse-debates";
 

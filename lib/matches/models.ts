@@ -1,6 +1,6 @@
 import type { Db } from "../db/client";
-import { createDbResponseCache } from "../db/response-cache";
 import { env } from "../env";
+import { createDbResponseCache } from "../models/db-response-cache";
 import { createModelResolver, type ModelResolver } from "../models/resolver";
 import { createLlmRuntime } from "../models/runtime";
 

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { recordStudyVerdict } from "../analysis/study-verdicts";
 import type { Db } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
 import { asJson } from "../db/json";
 import { type MatchConfig, matchConfigSchema } from "../debate/config";
 import type { DebaterSeat, JudgeStepRecord, MatchStatus, Quote, TurnRecord, VerdictRecord } from "../debate/types";
 import type { CallMeta, ModelCallRecord } from "../models/types";
+import { recordStudyVerdict } from "./study-verdicts";
 
 /**
  * Data access for matches: verb-noun functions over Prisma that return plain domain data. JSON columns are

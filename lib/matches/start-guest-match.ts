@@ -1,5 +1,6 @@
+import { z } from "zod";
 import type { Db } from "../db/client";
-import type { Protocol } from "../debate/types";
+import { PROTOCOLS } from "../debate/types";
 import { env } from "../env";
 import { DEFAULT_DEBATER } from "../models/resolver";
 import { createDebateMatch } from "./create";
@@ -12,11 +13,23 @@ export function playableDebaters(): string[] {
   return [DEFAULT_DEBATER, ...env.CRUX_PLAY_MODELS.filter((spec) => spec !== DEFAULT_DEBATER)];
 }
 
+/**
+ * "Start a match", as the home page's Play form and `POST /api/matches` both take it: the one schema for this
+ * input. Every field is optional (defaults: a QuALITY story, the debate protocol, the offline debater); a debater
+ * must be one offered for play. Unknown fields are refused, so a typo is not silently ignored.
+ */
+export const startMatchSchema = z.strictObject({
+  source: z.enum(PLAYABLE_SOURCES).optional(),
+  protocol: z.enum(PROTOCOLS).optional(),
+  debaters: z
+    .string()
+    .refine((spec) => playableDebaters().includes(spec), "not a debater model offered for play (see CRUX_PLAY_MODELS)")
+    .optional(),
+});
+export type StartMatchInput = z.infer<typeof startMatchSchema>;
+
 /** A new match for a person judging in the browser; every seat uses the chosen (allowed) debater model. */
-export async function startJudgeMatch(
-  db: Db,
-  options: { judgeId: string; source?: (typeof PLAYABLE_SOURCES)[number]; debaters?: string; protocol?: Protocol },
-): Promise<{ id: string }> {
+export async function startJudgeMatch(db: Db, options: StartMatchInput & { judgeId: string }): Promise<{ id: string }> {
   const debaters = options.debaters ?? DEFAULT_DEBATER;
   return createDebateMatch(db, {
     judgeId: options.judgeId,

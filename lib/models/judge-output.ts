@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zodErrorMessage } from "../errors";
 
 /**
  * Parsing what a language-model judge (or best-of-N picker) answers. Models wrap JSON in code fences, add prose
@@ -241,7 +242,11 @@ function answerObject(text: string, key: string): ParseResult<Record<string, unk
 }
 
 function firstIssue(error: z.ZodError): string {
-  return error.issues[0]?.message ?? "the answer does not match the required format";
+  return zodErrorMessage(error, {
+    first: true,
+    path: false,
+    fallback: "the answer does not match the required format",
+  });
 }
 
 /** Parses a judge's answer for `optionCount` options (see {@link judgeOutputSchema} for what is accepted). */

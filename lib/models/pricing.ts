@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { zodErrorMessage } from "../errors";
 
 /**
  * Model prices, as data: `data/model-prices.json` by default, or a whole replacement file (the caller passes the
@@ -90,22 +91,13 @@ function issuePath(pathParts: readonly PropertyKey[]): string {
   );
 }
 
-/** One readable line per problem (at most three); a bad record key reports why the key is bad. */
-function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .slice(0, 3)
-    .map((issue) => {
-      const inner = issue.code === "invalid_key" ? issue.issues[0]?.message : undefined;
-      return `${issuePath(issue.path)}: ${inner ?? issue.message}`;
-    })
-    .join("; ");
-}
-
 /** Validates parsed price data (the JSON file's content). `origin` names its source in error messages. */
 export function parsePriceTable(data: unknown, origin = "price table"): PriceTable {
   const parsed = priceFileSchema.safeParse(data);
   if (!parsed.success) {
-    throw new PriceTableError(`invalid model price file ${origin}: ${describeIssues(parsed.error.issues)}`);
+    throw new PriceTableError(
+      `invalid model price file ${origin}: ${zodErrorMessage(parsed.error, { limit: 3, path: issuePath })}`,
+    );
   }
   const models: Record<string, ModelPrice> = { ...BUILT_IN_PRICES };
   for (const [key, { input, output }] of Object.entries(parsed.data.models)) models[key] = { input, output };

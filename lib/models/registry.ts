@@ -6,7 +6,7 @@
  */
 
 import { z } from "zod";
-import { CruxError } from "../errors";
+import { CruxError, zodErrorMessage } from "../errors";
 import type { LlmRuntime } from "./llm/call";
 import { createLlmDebater } from "./llm/debater";
 import { createLlmJudge } from "./llm/judge";
@@ -129,7 +129,13 @@ export function createModelRegistry(options: ModelRegistryOptions = {}): ModelRe
       ...(options.llm ? LLM_PROVIDERS.map((p) => `${p}:<model>`) : []),
     ];
     const parsed = modelSpecSchema.safeParse(spec);
-    if (!parsed.success) throw new UnknownModelSpecError(spec, kind, available, parsed.error.issues[0]?.message);
+    if (!parsed.success)
+      throw new UnknownModelSpecError(
+        spec,
+        kind,
+        available,
+        zodErrorMessage(parsed.error, { first: true, path: false }),
+      );
     const provider = providers.get(parsed.data.provider);
     const model = provider ? create(provider, parsed.data.model) : undefined;
     if (!model) throw new UnknownModelSpecError(spec, kind, available, provider ? undefined : "no such provider");

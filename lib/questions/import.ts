@@ -3,6 +3,7 @@ import { CsvError } from "csv-parse";
 import { parse as parseCsv } from "csv-parse/sync";
 import type { z } from "zod";
 import type { Db } from "../db/client";
+import { zodErrorMessage } from "../errors";
 import { describeIssues, readJsonlObjects } from "../jsonl";
 import {
   CSV_COLUMNS,
@@ -270,7 +271,7 @@ function passageExternalId(text: string): string {
  */
 export async function importQuestions(db: Db, options: ImportOptions): Promise<ImportResult> {
   const set = setNameSchema.safeParse(options.set);
-  if (!set.success) throw new Error(set.error.issues.map((issue) => issue.message).join("; "));
+  if (!set.success) throw new Error(zodErrorMessage(set.error, { path: false }));
   const license = (options.license ?? DEFAULT_IMPORT_LICENSE).trim();
   if (license === "") throw new Error("the licence must not be empty");
 

@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import { markParticipantsSeen } from "../studies/participants";
 
 /**
  * Signs of life of study participants: a participant with an open socket (the match room, the participant page)
@@ -23,9 +24,9 @@ export function trackParticipantPresence(
 ): () => void {
   const touch = (userIds: string[]) => {
     if (userIds.length === 0) return;
-    db.participant
-      .updateMany({ where: { userId: { in: userIds } }, data: { lastSeenAt: new Date() } })
-      .catch((error: unknown) => options.log?.(`could not record participants' presence: ${String(error)}`));
+    markParticipantsSeen(db, userIds).catch((error: unknown) =>
+      options.log?.(`could not record participants' presence: ${String(error)}`),
+    );
   };
   const participantsOnline = () => {
     const ids = new Set<string>();

@@ -4,10 +4,11 @@ import { type CookieJar, parseCookies, resolveUser } from "../auth/resolve-user"
 import type { SessionUser } from "../auth/roles";
 import type { Db } from "../db/client";
 import { type MatchSnapshot, viewFor } from "../debate/view";
-import { CruxError, toErrorPayload } from "../errors";
-import { assertJudgeOf, assertObserverOf } from "../matches/access";
+import { CruxError, toErrorPayload, zodErrorMessage } from "../errors";
+import { assertJudgeOf } from "../matches/access";
 import type { MatchListener, MatchRunner } from "../matches/runner";
 import { SlidingWindowLimiter } from "../rate-limit";
+import { assertObserverOf } from "../studies/match-access";
 import { DeltaCoalescer } from "./deltas";
 import {
   type Ack,
@@ -164,12 +165,8 @@ export function attachRealtime(
       socket.data.user = user;
       const parsed = schema.safeParse(payload);
       if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const where = issue?.path.length ? ` (${issue.path.join(".")})` : "";
-        reply({
-          ok: false,
-          error: { code: "BAD_REQUEST", message: `Invalid ${event} payload${where}: ${issue?.message}` },
-        });
+        const problem = zodErrorMessage(parsed.error, { first: true });
+        reply({ ok: false, error: { code: "BAD_REQUEST", message: `Invalid ${event} payload: ${problem}` } });
         return;
       }
       try {

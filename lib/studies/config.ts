@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { samplingConfigSchema, scoringConfigSchema } from "../debate/config";
 import { PROTOCOLS } from "../debate/types";
+import { zodIssueMessages } from "../errors";
 
 /**
  * A study's design: the one schema behind the browser form, `crux study create file.yaml` and the API, so the
@@ -177,5 +178,5 @@ export function conditionDebaters(condition: StudyCondition): [string, string] {
 
 /** Readable one-line summaries of zod issues ("conditions.0.protocol: Invalid option …"), for forms and the CLI. */
 export function describeIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${issue.path.length ? issue.path.join(".") : "(study)"}: ${issue.message}`);
+  return zodIssueMessages(error, { root: "(study)" });
 }

@@ -1,4 +1,5 @@
 import { isNode, LineCounter, parseDocument } from "yaml";
+import { zodIssueMessage } from "../errors";
 import { type StudyConfig, studyConfigSchema } from "./config";
 
 /**
@@ -33,8 +34,7 @@ export function parseStudyFile(text: string): StudyFileResult {
         const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
         if (isNode(node) && node.range) line = lineCounter.linePos(node.range[0]).line;
       }
-      const where = path.length ? path.join(".") : "(study)";
-      return `${line ? `line ${line}: ` : ""}${where}: ${issue.message}`;
+      return `${line ? `line ${line}: ` : ""}${zodIssueMessage(issue, { root: "(study)" })}`;
     }),
   };
 }

@@ -339,3 +339,8 @@ export function validateSurvey(
 export async function touchParticipant(db: Db, userId: string): Promise<void> {
   await db.participant.updateMany({ where: { userId }, data: { lastSeenAt: new Date() } });
 }
+
+/** Records that the participants with these user ids are online now (`lastSeenAt`, read by the dropout sweep). */
+export async function markParticipantsSeen(db: Db, userIds: readonly string[]): Promise<void> {
+  await db.participant.updateMany({ where: { userId: { in: [...userIds] } }, data: { lastSeenAt: new Date() } });
+}

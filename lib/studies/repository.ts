@@ -2,7 +2,7 @@ import { z } from "zod";
 import { hasRole, type SessionUser } from "../auth/roles";
 import type { Db } from "../db/client";
 import { asJson } from "../db/json";
-import { CruxError } from "../errors";
+import { CruxError, zodErrorMessage } from "../errors";
 import { storedStringsSchema } from "../questions/schema";
 import { hashSeed, mulberry32 } from "../random";
 import { type FrozenStudy, frozenStudySchema, type StudyConfig, studyConfigSchema } from "./config";
@@ -68,9 +68,7 @@ export async function updateStudyConfig(db: Db, studyId: string, input: unknown)
 function parseConfig(input: unknown): StudyConfig {
   const parsed = studyConfigSchema.safeParse(input);
   if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    const where = first?.path.length ? `${first.path.join(".")}: ` : "";
-    throw new CruxError("BAD_REQUEST", `Invalid study design — ${where}${first?.message ?? "invalid"}`);
+    throw new CruxError("BAD_REQUEST", `Invalid study design — ${zodErrorMessage(parsed.error, { first: true })}`);
   }
   return parsed.data;
 }
@@ -94,6 +92,17 @@ export async function listStudiesFor(db: Db, user: SessionUser): Promise<StudySu
     : { OR: [{ ownerId: user.id }, { members: { some: { userId: user.id } } }] };
   const rows = await db.study.findMany({ where, select: summaryFields, orderBy: { createdAt: "desc" } });
   return rows.map(toSummary);
+}
+
+/** Every study, oldest first (the command line, which acts for the operator, not for a user). */
+export async function listAllStudies(db: Db): Promise<StudySummary[]> {
+  const rows = await db.study.findMany({ select: summaryFields, orderBy: { createdAt: "asc" } });
+  return rows.map(toSummary);
+}
+
+/** True when there is a study with this id. */
+export async function studyExists(db: Db, studyId: string): Promise<boolean> {
+  return Boolean(await db.study.findUnique({ where: { id: studyId }, select: { id: true } }));
 }
 
 /** The study if `user` may see it: NOT_FOUND when there is none, FORBIDDEN when it is not theirs. */
@@ -154,9 +163,12 @@ export async function getStudyVersion(db: Db, versionId: string): Promise<StudyV
 /**
  * Launches the draft: resolves its questions, freezes config + questions as a new version (hash stored), creates
  * its slots and makes it the version new participants join. Launching an unchanged design again returns the
- * current version instead of making a new one. Fails with a readable message when the pool cannot be filled.
+ * current version instead of making a new one (`unchanged`). Fails with a readable message when the pool cannot be filled.
  */
-export async function launchStudy(db: Db, studyId: string): Promise<StudyVersionRecord & { slots: number }> {
+export async function launchStudy(
+  db: Db,
+  studyId: string,
+): Promise<StudyVersionRecord & { slots: number; unchanged: boolean }> {
   const study = await db.study.findUnique({ where: { id: studyId } });
   if (!study) throw new CruxError("NOT_FOUND", "No such study.");
   if (study.status === "imported") throw new CruxError("CONFLICT", "An imported dataset cannot be launched.");
@@ -169,7 +181,7 @@ export async function launchStudy(db: Db, studyId: string): Promise<StudyVersion
     if (current.configHash === hash) {
       if (study.status !== "live") await db.study.update({ where: { id: studyId }, data: { status: "live" } });
       const slots = await db.slot.count({ where: { versionId: current.id } });
-      return { ...current, slots };
+      return { ...current, slots, unchanged: true };
     }
   }
   const plan = planStudy(frozen, stories);
@@ -190,7 +202,7 @@ export async function launchStudy(db: Db, studyId: string): Promise<StudyVersion
       })),
     });
     await tx.study.update({ where: { id: studyId }, data: { status: "live", currentVersionId: version.id } });
-    return { ...version, frozen, slots: plan.length };
+    return { ...version, frozen, slots: plan.length, unchanged: false };
   });
 }
 

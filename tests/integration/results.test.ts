@@ -4,8 +4,8 @@ import { clearResultsCache, getHeadlineComparison, getRatingIntervals } from "..
 import { getStudyResults, listStudyTags } from "../../lib/analysis/results";
 import { judgeLabel } from "../../lib/analysis/results-rankings";
 import { NO_FILTERS, type ResultsFilters, resultsFiltersSchema } from "../../lib/analysis/results-schema";
-import { recordStudyVerdict } from "../../lib/analysis/study-verdicts";
 import { verdictAggregateStats } from "../../lib/analysis/verdict-aggregates";
+import { recordStudyVerdict } from "../../lib/matches/study-verdicts";
 import { createLaunchedStudy, createResearcher, createSyntheticSet } from "../support/studies";
 import { tempDatabase } from "../support/temp-db";
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { assertObserverOf } from "../../lib/matches/access";
 import { createDebateMatch } from "../../lib/matches/create";
+import { assertObserverOf } from "../../lib/studies/match-access";
 import { listTranscripts, transcriptFiltersSchema } from "../../lib/transcripts/list";
 import { createLaunchedStudy, createResearcher, createSyntheticSet } from "../support/studies";
 import { tempDatabase } from "../support/temp-db";

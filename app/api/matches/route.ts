@@ -1,24 +1,8 @@
 import { NextResponse } from "next/server";
-import { z } from "zod";
 import { getOrCreateGuest } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
-import { PROTOCOLS } from "@/lib/debate/types";
-import { ERROR_STATUS, toErrorPayload } from "@/lib/errors";
-import { PLAYABLE_SOURCES, playableDebaters, startJudgeMatch } from "@/lib/matches/start-guest-match";
-
-const bodySchema = z
-  .object({
-    source: z.enum(PLAYABLE_SOURCES).optional(),
-    protocol: z.enum(PROTOCOLS).optional(),
-    debaters: z
-      .string()
-      .refine(
-        (spec) => playableDebaters().includes(spec),
-        "not a debater model offered for play (see CRUX_PLAY_MODELS)",
-      )
-      .optional(),
-  })
-  .strict();
+import { ERROR_STATUS, toErrorPayload, zodErrorMessage } from "@/lib/errors";
+import { startJudgeMatch, startMatchSchema } from "@/lib/matches/start-guest-match";
 
 /** POST /api/matches — start a debate for the caller (a guest session is created when there is none). */
 export async function POST(request: Request) {
@@ -29,11 +13,10 @@ export async function POST(request: Request) {
   } catch {
     return NextResponse.json({ code: "BAD_REQUEST", message: "Body must be JSON." }, { status: 400 });
   }
-  const body = bodySchema.safeParse(json);
+  const body = startMatchSchema.safeParse(json);
   if (!body.success) {
-    const issue = body.error.issues[0];
     return NextResponse.json(
-      { code: "BAD_REQUEST", message: `${issue?.path.join(".") || "body"}: ${issue?.message}` },
+      { code: "BAD_REQUEST", message: zodErrorMessage(body.error, { first: true, root: "body" }) },
       { status: 400 },
     );
   }

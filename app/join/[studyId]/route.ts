@@ -4,7 +4,7 @@ import { SESSION_COOKIE, sessionCookieOptions } from "@/lib/auth/guest";
 import { getCurrentUser } from "@/lib/auth/session";
 import { isHttpsFrom } from "@/lib/client-ip";
 import { getDb } from "@/lib/db/client";
-import { CruxError } from "@/lib/errors";
+import { CruxError, zodErrorMessage } from "@/lib/errors";
 import { externalIdsSchema, joinStudy } from "@/lib/studies/participants";
 
 const studyIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
@@ -21,8 +21,7 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
     return messagePage(404, "Study not found", "This study link is not valid.");
   const external = externalIdsSchema.safeParse(Object.fromEntries(request.nextUrl.searchParams));
   if (!external.success) {
-    const issue = external.error.issues[0];
-    const detail = issue?.path.length ? `${issue.path.join(".")}: ${issue.message}` : (issue?.message ?? "");
+    const detail = zodErrorMessage(external.error, { first: true });
     return messagePage(
       400,
       "This study link is malformed",

@@ -2,6 +2,8 @@ import Link from "next/link";
 import { JudgeRoom } from "@/components/judge-room";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
+import { CruxError } from "@/lib/errors";
+import { assertJudgeOf } from "@/lib/matches/access";
 
 /**
  * The judge's room. The page itself carries only the match id: everything else arrives over the socket,
@@ -10,11 +12,17 @@ import { getDb } from "@/lib/db/client";
 export default async function MatchPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await getCurrentUser();
-  const match = await getDb().match.findUnique({ where: { id }, select: { judgeId: true } });
-  if (!match || !user || match.judgeId !== user.id) {
+  const refused = await assertJudgeOf(getDb(), user, id).then(
+    () => null,
+    (error: unknown) => {
+      if (error instanceof CruxError && (error.code === "NOT_FOUND" || error.code === "FORBIDDEN")) return error;
+      throw error;
+    },
+  );
+  if (refused) {
     return (
       <section className="notice">
-        <h1>{match ? "This match belongs to another judge" : "No such match"}</h1>
+        <h1>{refused.code === "NOT_FOUND" ? "No such match" : "This match belongs to another judge"}</h1>
         <p>
           <Link href="/">Start a new game</Link>
         </p>

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { StepState } from "@/components/participant/step-form";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
-import { CruxError } from "@/lib/errors";
+import { CruxError, zodErrorMessage } from "@/lib/errors";
 import { getRunner } from "@/lib/matches/runner-registry";
 import { type EndMatch, endMatchInDatabase } from "@/lib/studies/assignment";
 import {
@@ -76,6 +76,13 @@ function intentFromForm(formData: FormData): { intent: ParticipantIntent } | { m
     raw = { step, answers };
   }
   const parsed = participantIntentSchema.safeParse(raw);
-  if (!parsed.success) return { message: parsed.error.issues[0]?.message ?? "Something in the form is not valid." };
+  if (!parsed.success)
+    return {
+      message: zodErrorMessage(parsed.error, {
+        first: true,
+        path: false,
+        fallback: "Something in the form is not valid.",
+      }),
+    };
   return { intent: parsed.data };
 }

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
-import { CruxError } from "@/lib/errors";
+import { CruxError, zodErrorMessage } from "@/lib/errors";
 import { createModels } from "@/lib/matches/models";
 import { getRunner } from "@/lib/matches/runner-registry";
 import { endStudyMatch, reassignSlot, removeParticipant } from "@/lib/studies/monitor";
@@ -35,7 +35,11 @@ function studyAction<S extends z.ZodType<{ studyId: string }>>(schema: S, handle
     const studyId = typeof raw.studyId === "string" ? raw.studyId : "";
     const user = await requireRole("researcher", { callbackUrl: `/studies/${encodeURIComponent(studyId)}` });
     const parsed = schema.safeParse(raw);
-    if (!parsed.success) return { ok: false, message: parsed.error.issues[0]?.message ?? "Invalid request." };
+    if (!parsed.success)
+      return {
+        ok: false,
+        message: zodErrorMessage(parsed.error, { first: true, path: false, fallback: "Invalid request." }),
+      };
     try {
       await getStudyFor(getDb(), user, parsed.data.studyId);
       const message = await handler(parsed.data);
@@ -49,9 +53,8 @@ function studyAction<S extends z.ZodType<{ studyId: string }>>(schema: S, handle
 }
 
 const launch = studyAction(studyOnly, async ({ studyId }) => {
-  const before = await getDb().study.findUniqueOrThrow({ where: { id: studyId }, select: { currentVersionId: true } });
   const version = await launchStudy(getDb(), studyId);
-  return version.id === before.currentVersionId
+  return version.unchanged
     ? `Nothing changed since version ${version.version}: it stays the live version.`
     : `Version ${version.version} is live with ${version.slots} slots.`;
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zodErrorMessage } from "../../errors";
 
 /**
  * Provider configuration from the environment, following each provider's own conventions:
@@ -36,7 +37,7 @@ export function providersFromEnv(source: Record<string, string | undefined>): Pr
   const read = <T>(name: string, schema: z.ZodType<T>): T | undefined => {
     const parsed = schema.safeParse(source[name]);
     if (parsed.success) return parsed.data;
-    problems.push(`${name}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+    problems.push(`${name}: ${zodErrorMessage(parsed.error, { first: true, path: false, fallback: "invalid" })}`);
     return undefined;
   };
   const endpoint = (prefix: string, keyName: string, urlName: string): ProviderEndpoint | null => {

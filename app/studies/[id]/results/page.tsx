@@ -15,6 +15,7 @@ import { StudyForbidden } from "@/components/studies/study-forbidden";
 import { getStudyResults, listStudyTags } from "@/lib/analysis/results";
 import { NO_FILTERS, parseResultsFilters, resultsFiltersQuery } from "@/lib/analysis/results-schema";
 import { getDb } from "@/lib/db/client";
+import { zodErrorMessage } from "@/lib/errors";
 import { loadStudyForPage } from "../../access";
 
 export const metadata = { title: "Results — Crux" };
@@ -55,8 +56,7 @@ export default async function StudyResultsPage({
       <ResultsFiltersForm action={path} filters={filters} conditions={[...designed, ...extra]} tags={tags} />
       {!parsed.success && (
         <p role="alert" className="notice">
-          Some filters were not understood and were ignored:{" "}
-          {parsed.error.issues.map((i) => `${i.path.join(".") || "filters"}: ${i.message}`).join("; ")}
+          Some filters were not understood and were ignored: {zodErrorMessage(parsed.error, { root: "filters" })}
         </p>
       )}
       <p className="muted" data-testid="results-counts">

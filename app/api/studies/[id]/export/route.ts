@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { loadStudyForApi } from "@/app/studies/access";
 import { getDb } from "@/lib/db/client";
+import { zodErrorMessage } from "@/lib/errors";
 import { exportFileName, exportQuerySchema, exportStudy, toReadableStream } from "@/lib/export/export-study";
 
 export const dynamic = "force-dynamic";
@@ -17,9 +18,8 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   if (!access.ok) return access.response;
   const query = exportQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!query.success) {
-    const issue = query.error.issues[0];
     return NextResponse.json(
-      { code: "BAD_REQUEST", message: `${issue?.path.join(".") || "query"}: ${issue?.message}` },
+      { code: "BAD_REQUEST", message: zodErrorMessage(query.error, { first: true, root: "query" }) },
       { status: 400 },
     );
   }

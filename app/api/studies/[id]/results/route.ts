@@ -5,7 +5,7 @@ import { getHeadlineComparison, getRatingIntervals } from "@/lib/analysis/headli
 import { getStudyResults } from "@/lib/analysis/results";
 import { parseResultsFilters } from "@/lib/analysis/results-schema";
 import { getDb } from "@/lib/db/client";
-import { CruxError } from "@/lib/errors";
+import { CruxError, zodErrorMessage } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
 
@@ -31,13 +31,9 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   });
   const filters = parseResultsFilters(search);
   if (!options.success || !filters.success) {
-    const issue = (options.error ?? filters.error)?.issues[0];
-    return errorResponse(
-      new CruxError(
-        "BAD_REQUEST",
-        `Bad query parameter ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`,
-      ),
-    );
+    const error = options.error ?? filters.error;
+    const problem = error ? zodErrorMessage(error, { first: true, root: "query" }) : "invalid";
+    return errorResponse(new CruxError("BAD_REQUEST", `Bad query parameter ${problem}`));
   }
   try {
     const db = getDb();

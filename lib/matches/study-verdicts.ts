@@ -5,7 +5,8 @@ import { Prisma } from "../db/generated/client";
  * StudyVerdict: the flat copy of a study match's verdict that the results page aggregates (see schema.prisma).
  * Every place that writes a verdict calls {@link recordStudyVerdict} in the same transaction, so the copy exists
  * exactly when the verdict does; a play match (no study) gets none. The copy is one INSERT … SELECT, identical on
- * SQLite and PostgreSQL, and a second call for the same match does nothing.
+ * SQLite and PostgreSQL, and a second call for the same match does nothing. It lives with the verdict writes
+ * (lib/matches, also called by lib/import); lib/analysis only reads the copy.
  */
 
 type Tx = Pick<Db, "$executeRaw">;

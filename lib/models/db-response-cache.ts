@@ -1,5 +1,5 @@
-import type { CachedResponse, ResponseCache } from "../models/llm/call";
-import type { Db } from "./client";
+import type { Db } from "../db/client";
+import type { CachedResponse, ResponseCache } from "./llm/call";
 
 /** The model response cache in the database (ModelResponse table), shared by every process on the database. */
 export function createDbResponseCache(db: Db): ResponseCache {
