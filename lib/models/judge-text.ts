@@ -26,11 +26,11 @@ function plain(text: string): string {
     .replace(/\u00a0/g, " ");
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-function valueOf(match: RegExpExecArray, at: number): number | undefined {
+function probabilityAt(match: RegExpExecArray, at: number): number | undefined {
   const raw = match[at];
   if (raw === undefined) return undefined;
   const value = Number(raw);
@@ -41,14 +41,14 @@ function valueOf(match: RegExpExecArray, at: number): number | undefined {
 function labelled(text: string, labels: readonly string[], flags: string): (number | undefined)[] {
   const after = labels.map((label) => {
     const match = new RegExp(`${label}${ARROW}${NUMBER}${NOT_A_COUNT}`, flags).exec(text);
-    return match ? valueOf(match, 1) : undefined;
+    return match ? probabilityAt(match, 1) : undefined;
   });
   if (after.every((v) => v !== undefined)) return after;
   // "70% A, 30% B", "0.7 for A": only when the label-first form did not find them all, since "A: 0.7 B: 0.3"
   // read backwards would pair 0.7 with B.
   const before = labels.map((label) => {
     const match = new RegExp(`${NUMBER}\\s*(?:for|on|to|that)?\\s*${label}`, flags).exec(text);
-    return match ? valueOf(match, 1) : undefined;
+    return match ? probabilityAt(match, 1) : undefined;
   });
   const found = (values: (number | undefined)[]) => values.filter((v) => v !== undefined).length;
   return found(before) > found(after) ? before : after;
@@ -69,7 +69,7 @@ function labelSets(optionCount: number, optionTexts: readonly string[]): { label
   ];
   const texts = optionTexts.map((t) => t.trim().replace(/\s+/g, " "));
   if (texts.length === optionCount && texts.every((t) => t.length > 0)) {
-    const words = texts.map((t) => `["“']?${escape(t).replace(/ /g, "\\s+")}["”']?`);
+    const words = texts.map((t) => `["“']?${escapeRegExp(t).replace(/ /g, "\\s+")}["”']?`);
     sets.push({ labels: words, flags: "i" });
   }
   return sets;
