@@ -40,6 +40,12 @@ describe("plain-text verdicts: probabilities", () => {
     ["Confidence — A: 0.1", [0.1, 0.9]],
     ["A ≈ 0.3, B ≈ 0.7", [0.3, 0.7]],
     ["My verdict\n\nA - 0.5\nB - 0.5\n\nTied, I need another round.", [0.5, 0.5]],
+    [
+      "After weighing the evidence, debater B's verified quotes are stronger.\n\nFinal probabilities:\n- Option 1: 25%\n- Option 2: 75%\n\nAction: end",
+      [0.25, 0.75],
+    ],
+    ["| Option | Probability |\n|---|---|\n| A | 0.35 |\n| B | 0.65 |", [0.35, 0.65]],
+    ["Verdict: B\nProbabilities — A: 15%, B: 85%", [0.15, 0.85]],
   ])("reads %j", (text, probabilities) => {
     const value = read(text);
     expect(value.probabilities).toHaveLength(2);
@@ -109,6 +115,8 @@ describe("plain-text verdicts: unusable answers still get a reason to re-ask wit
   it("never reads the article 'a' or counts of rounds as an option's probability", () => {
     expect(refused("This is a 2 round debate and a 50 word limit.")).toContain("no probabilities found");
     expect(read("A: 0.4 after 2 rounds, B: 0.6").probabilities).toEqual([0.4, 0.6]);
+    expect(refused("Option A is 2 verified quotes ahead.")).toContain("no probabilities found");
+    expect(refused("Option A is 2 ahead.")).toContain("no probabilities found");
   });
 
   it("does not take long on a huge answer", () => {

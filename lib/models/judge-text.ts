@@ -15,8 +15,8 @@ export interface PlainTextVerdict {
 
 const NUMBER = String.raw`(\d{1,3}(?:\.\d+)?|\.\d+)\s*(%|percent\b)?`;
 // A number that is a count of something ("2 rounds") is not a probability.
-const NOT_A_COUNT = String.raw`(?![\d.]|\s*(?:words|rounds?|quotes?|times|debaters?)\b)`;
-const ARROW = String.raw`\s*(?:[:=]|->|→|-|\bis\b|\bat\b|\bgets\b)?\s*(?:about\s+|approximately\s+|~\s*|≈\s*)?`;
+const NOT_A_COUNT = String.raw`(?![\d.]|\s*(?:words|rounds?|quotes?|times|debaters?|verified|sentences?|points?)\b)`;
+const ARROW = String.raw`\s*(?:[:=|]|->|→|-|\bis\b|\bat\b|\bgets\b)?\s*(?:about\s+|approximately\s+|~\s*|≈\s*)?`;
 
 /** Markdown emphasis, headings and fences removed, dashes and spaces made plain, so patterns stay simple. */
 function plain(text: string): string {
@@ -155,9 +155,9 @@ export function readPlainTextVerdict(
     const missing = values.filter((v) => v === undefined).length;
     if (missing === 0) probabilities = values as number[];
     else if (optionCount === 2 && missing === 1) {
+      // Only a probability (≤ 1, or a percentage already divided) implies the other: "A is 2" is more likely a count.
       const known = values.find((v) => v !== undefined) as number;
-      const scale = known > 1 ? 100 : 1;
-      if (known <= scale) probabilities = values.map((v) => v ?? scale - known);
+      if (known <= 1) probabilities = values.map((v) => v ?? 1 - known);
     }
     if (probabilities) break;
   }
