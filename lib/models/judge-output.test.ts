@@ -96,6 +96,18 @@ describe("parseJudgeOutput: accepted forms", () => {
     expect(ok(text).probabilities).toEqual([0.9, 0.1]);
   });
 
+  it("reads a broken object or single quotes as plain text (the JSON reader refuses them)", () => {
+    expect(ok('{"probabilities": [0.3, 0.7], "action": "end",}')).toMatchObject({
+      probabilities: [0.3, 0.7],
+      action: "end",
+    });
+    expect(ok("{'probabilities': [0.3, 0.7], 'action': 'end', 'reasoning': 'x'}")).toEqual({
+      probabilities: [0.3, 0.7],
+      action: "end",
+      reasoning: "x",
+    });
+  });
+
   it("handles any number of options", () => {
     expect(ok('{"probabilities": [0.2, 0.3, 0.5], "action": "end", "reasoning": ""}', 3).probabilities).toEqual([
       0.2, 0.3, 0.5,
@@ -107,8 +119,7 @@ describe("parseJudgeOutput: rejected forms, with a reason", () => {
   it.each([
     ["empty text", "", "no JSON object found"],
     ["prose only", "I think B is right, about 70%.", "no JSON object found"],
-    ["a broken object", '{"probabilities": [0.3, 0.7], "action": "end",}', "no valid JSON object found"],
-    ["single quotes", "{'probabilities': [0.3, 0.7], 'action': 'end', 'reasoning': 'x'}", "no valid JSON object"],
+    ["a broken object without probabilities", '{"action": "end", "reasoning": "x",}', "no valid JSON object found"],
     ["a JSON array", "[0.3, 0.7]", "no JSON object found"],
     ["no probabilities", '{"action": "end", "reasoning": "x"}', 'the JSON object has no "probabilities" field'],
     ["probabilities not an array", '{"probabilities": 0.7, "action": "end", "reasoning": "x"}', "must be an array"],

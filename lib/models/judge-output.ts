@@ -1,10 +1,13 @@
 import { z } from "zod";
 import { zodErrorMessage } from "../errors";
+import { NO_PROBABILITIES, readPlainTextVerdict } from "./judge-text";
 
 /**
  * Parsing what a language-model judge (or best-of-N picker) answers. Models wrap JSON in code fences, add prose
- * around it, capitalise keys or answer in percent; all of that is accepted. Anything else is rejected with a short
- * reason written to be fed back to the model (see {@link reaskMessage}), so it can correct itself.
+ * around it, capitalise keys or answer in percent; all of that is accepted, and a judge answer with no JSON object
+ * at all is read as plain text ("Probabilities: A 0.7, B 0.3 — Answer: A", see judge-text.ts). Anything else is
+ * rejected with a short reason written to be fed back to the model (see {@link reaskMessage}), so it can correct
+ * itself.
  */
 
 /** Longest accepted judge reasoning, in characters. */
@@ -249,12 +252,58 @@ function firstIssue(error: z.ZodError): string {
   });
 }
 
-/** Parses a judge's answer for `optionCount` options (see {@link judgeOutputSchema} for what is accepted). */
-export function parseJudgeOutput(text: string, optionCount: number): ParseResult<JudgeOutput> {
+/**
+ * Parses a judge's answer for `optionCount` options (see {@link judgeOutputSchema} for what is accepted). A JSON
+ * object with "probabilities" decides alone; without one the text is read as a plain-text verdict (options by
+ * letter, number or by their text in `optionTexts`), validated by the same schema, its reasoning cut to fit. When
+ * the text has probabilities that cannot be used, that reason is given; when it has none, the JSON reason (the
+ * prompt asks for JSON), joined by the plain-text one when the text holds no brace at all.
+ */
+export function parseJudgeOutput(
+  text: string,
+  optionCount: number,
+  optionTexts: readonly string[] = [],
+): ParseResult<JudgeOutput> {
+  const schema = judgeOutputSchema(optionCount);
   const found = answerObject(text, "probabilities");
-  if (!found.ok) return found;
-  const parsed = judgeOutputSchema(optionCount).safeParse(found.value);
+  if (found.ok) {
+    const parsed = schema.safeParse(found.value);
+    return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: firstIssue(parsed.error) };
+  }
+  const plain = readPlainTextVerdict(text, optionCount, optionTexts);
+  if (!plain.ok) {
+    if (plain.error !== NO_PROBABILITIES) return plain;
+    return text.includes("{") ? found : { ok: false, error: `${found.error} and ${plain.error}` };
+  }
+  const reasoning = plain.value.reasoning.slice(0, MAX_REASONING_CHARS);
+  const question = plain.value.question?.slice(0, MAX_QUESTION_CHARS);
+  const parsed = schema.safeParse({ ...plain.value, reasoning, ...(question ? { question } : {}) });
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: firstIssue(parsed.error) };
+}
+
+/**
+ * The JSON schema a judge's answer is requested in through a provider's structured output (OpenAI
+ * `response_format: json_schema`, Anthropic's output format or JSON tool, vLLM/Ollama/llama.cpp guided decoding).
+ * Written for OpenAI's strict mode, the narrowest of them: every property required, no extra properties, the
+ * optional question as a nullable string (null reads as no question), no string length limits (unsupported
+ * there; the parser enforces them). The answer is still read by {@link parseJudgeOutput}.
+ */
+export function judgeAnswerJsonSchema(optionCount: number, mayAsk: boolean): Record<string, unknown> {
+  const answer = z.object({
+    probabilities: z
+      .array(z.number().min(0).max(1))
+      .length(optionCount)
+      .describe("one probability per answer option, in the order the options are listed, summing to 1"),
+    action: z.enum(["continue", "end"]).describe('"continue" to hear another round, "end" to give the verdict now'),
+    reasoning: z.string().describe("a short explanation of the judgement"),
+  });
+  const schema = mayAsk
+    ? answer.extend({
+        question: z.string().nullable().describe("only with continue: a question for the next round, or null"),
+      })
+    : answer;
+  const { $schema: _, ...json } = z.toJSONSchema(schema, { target: "draft-7" }) as Record<string, unknown>;
+  return json;
 }
 
 /**

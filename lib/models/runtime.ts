@@ -40,5 +40,6 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
     policy: retryPolicySchema.parse(options.policy ?? {}),
     prices: loadPriceTable(options.pricesFile),
     cache: options.cache ?? null,
+    plainTextOnly: new Set(),
   };
 }

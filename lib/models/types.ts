@@ -81,7 +81,13 @@ export interface ModelCallRecord {
   promptVersion: string;
   promptHash: string;
   prompt: { system: string; messages: { role: "user" | "assistant"; content: string }[] };
-  settings: { temperature?: number; maxOutputTokens?: number; seed?: number };
+  /** `responseFormat`: the structured-output mode the answer was requested in; absent for plain text. */
+  settings: {
+    temperature?: number;
+    maxOutputTokens?: number;
+    seed?: number;
+    responseFormat?: "json_schema" | "json_object";
+  };
   output: string;
   error?: string;
   attempts: number;

@@ -1,13 +1,14 @@
 import { createAnthropic } from "@ai-sdk/anthropic";
 import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import { APICallError, generateText, type LanguageModel, streamText } from "ai";
+import { APICallError, generateText, jsonSchema, type LanguageModel, Output, streamText } from "ai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { faultsThen, promptText, scriptedDebate, sequence } from "../support/fake-llm/scripted";
 import {
   type FakeLlmServer,
   type Protocol,
   type RecordedRequest,
+  rejectStructuredOutput,
   startFakeLlmServer,
 } from "../support/fake-llm/server";
 
@@ -291,6 +292,84 @@ describe("fake LLM server", () => {
     expect([closed.message, closed.isRetryable]).toEqual(["Cannot connect to API: other side closed", true]);
     expect((await streaming).thrown ?? (await streaming).errors[0]).toBeDefined();
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe("structured output", () => {
+  const verdictSchema = {
+    type: "object",
+    properties: {
+      probabilities: { type: "array", items: { type: "number" } },
+      action: { type: "string", enum: ["continue", "end"] },
+      reasoning: { type: "string" },
+      question: { type: ["string", "null"] },
+    },
+    required: ["probabilities", "action", "reasoning", "question"],
+    additionalProperties: false,
+  } as const;
+
+  function judge(model: LanguageModel) {
+    return generateText({
+      model,
+      system: 'You are the judge. Answer {"probabilities": [...]}.',
+      prompt: "Give probabilities.",
+      maxRetries: 0,
+      maxOutputTokens: MAX_OUTPUT_TOKENS,
+      output: Output.object({ schema: jsonSchema(verdictSchema), name: "verdict" }),
+    });
+  }
+
+  it.each<[string, () => LanguageModel, string]>([
+    ["openai (.chat)", () => createOpenAI({ baseURL, apiKey: "k" }).chat("gpt-test"), "json_schema"],
+    [
+      "openai-compatible with structured outputs",
+      () => createOpenAICompatible({ name: "local", baseURL, supportsStructuredOutputs: true })("llama"),
+      "json_schema",
+    ],
+    [
+      "openai-compatible without (JSON mode)",
+      () => createOpenAICompatible({ name: "local", baseURL })("llama"),
+      "json_object",
+    ],
+    [
+      "anthropic, native output format",
+      () => createAnthropic({ baseURL, apiKey: "k" })("claude-haiku-4-5"),
+      "anthropic_format",
+    ],
+    [
+      "anthropic, forced JSON tool",
+      () => createAnthropic({ baseURL, apiKey: "k" })("claude-3-5-haiku-latest"),
+      "anthropic_tool",
+    ],
+  ])("%s: the request is recorded with its kind and answered with JSON of the schema", async (_, model, kind) => {
+    const result = await judge(model());
+    // JSON mode carries no schema, so the scripted judge cannot know the question key is wanted.
+    const question = kind === "json_object" ? {} : { question: null };
+    expect(result.output).toEqual({
+      probabilities: [0.3, 0.7],
+      action: "continue",
+      reasoning: expect.any(String),
+      ...question,
+    });
+    const structured = lastRequest().structuredOutput;
+    expect(structured?.kind).toBe(kind);
+    if (kind !== "json_object") expect(structured?.schema).toMatchObject({ required: verdictSchema.required });
+  });
+
+  it("a plain request is recorded as such", async () => {
+    await generate(createOpenAI({ baseURL, apiKey: "k" }).chat("gpt-test"));
+    expect(lastRequest().structuredOutput).toBeNull();
+  });
+
+  it("rejectStructuredOutput answers 400 to structured requests only, in each protocol's shape", async () => {
+    server.setResponder(rejectStructuredOutput(() => ({ kind: "text", text: "plain" })));
+    const openai = apiError(await rejection(judge(createOpenAI({ baseURL, apiKey: "k" }).chat("gpt-test"))));
+    expect(openai.statusCode).toBe(400);
+    expect(openai.message).toMatch(/'response_format' of type 'json_schema' is not supported/);
+    const anthropic = apiError(await rejection(judge(createAnthropic({ baseURL, apiKey: "k" })("claude-haiku-4-5"))));
+    expect(anthropic.statusCode).toBe(400);
+    expect(anthropic.message).toMatch(/output_config.format/);
+    expect((await generate(createOpenAI({ baseURL, apiKey: "k" }).chat("gpt-test"))).text).toBe("plain");
   });
 });
 

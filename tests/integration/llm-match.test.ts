@@ -14,7 +14,13 @@ import { createModelResolver } from "../../lib/models/resolver";
 import { createLlmRuntime } from "../../lib/models/runtime";
 import { seedQuestionBank } from "../../lib/questions/seed";
 import { faultsThen, promptText, scriptedDebate } from "../support/fake-llm/scripted";
-import { type FakeLlmServer, type RecordedRequest, type Reply, startFakeLlmServer } from "../support/fake-llm/server";
+import {
+  type FakeLlmServer,
+  type RecordedRequest,
+  type Reply,
+  rejectStructuredOutput,
+  startFakeLlmServer,
+} from "../support/fake-llm/server";
 
 /**
  * Whole matches through the real model adapter (AI SDK providers, retries, cache, accounting) against a loopback
@@ -42,7 +48,7 @@ describe("matches with language-model debaters and judges", () => {
     fake.setResponder(scriptedDebate);
   });
 
-  function runtime(options: { cache?: boolean; policy?: Partial<RetryPolicy> } = {}) {
+  function runtime(options: { cache?: boolean; policy?: Partial<RetryPolicy>; env?: Record<string, string> } = {}) {
     const base = `${fake.url}/v1`;
     return createLlmRuntime({
       providers: providersFromEnv({
@@ -52,6 +58,7 @@ describe("matches with language-model debaters and judges", () => {
         ANTHROPIC_BASE_URL: base,
         CRUX_PROVIDER_LOCAL_BASE_URL: base,
         CRUX_PROVIDER_LOCAL_CONCURRENCY: "1",
+        ...options.env,
       }),
       cache: options.cache ? createDbResponseCache(db) : null,
       policy: { baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 3_000, ...options.policy },
@@ -334,6 +341,120 @@ describe("matches with language-model debaters and judges", () => {
     });
     expect(snapshot.status).toBe("complete");
     expect(peak).toBe(1);
+  });
+});
+
+describe("AI judges' answer format", () => {
+  let fake: FakeLlmServer;
+  let db: Db;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crux-llm-judge-"));
+
+  beforeAll(async () => {
+    fake = await startFakeLlmServer();
+    const url = `file:${path.join(dir, "crux.db")}`;
+    await migrateDatabase({ url });
+    db = createDb(url);
+    await seedQuestionBank(db);
+  });
+  afterAll(async () => {
+    await fake?.close();
+    await db?.$disconnect();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    fake.requests.length = 0;
+    fake.setResponder(scriptedDebate);
+  });
+
+  async function play(judge: string, seed: number, env: Record<string, string> = {}) {
+    const base = `${fake.url}/v1`;
+    const llm = createLlmRuntime({
+      providers: providersFromEnv({
+        OPENAI_API_KEY: "sk-openai-test",
+        OPENAI_BASE_URL: base,
+        ANTHROPIC_API_KEY: "sk-ant-test",
+        ANTHROPIC_BASE_URL: base,
+        CRUX_PROVIDER_LOCAL_BASE_URL: base,
+        ...env,
+      }),
+      cache: null,
+      policy: { baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 3_000 },
+    });
+    const runner = new MatchRunner({ db, models: createModelResolver({ offlineWordDelayMs: 0, llm }) });
+    const { id } = await createDebateMatch(db, {
+      judgeModel: judge,
+      debaterModels: ["offline:extractive", "offline:extractive"],
+      seed,
+      config: { protocol: "debate", rounds: 2, sampling: { bestOf: 1 } },
+    });
+    const snapshot = await runner.runToEnd(id);
+    const calls = await db.modelCall.findMany({ where: { matchId: id }, orderBy: { createdAt: "asc" } });
+    return { snapshot, calls, requests: [...fake.requests], llm };
+  }
+
+  const settingsOf = (call: { settings: unknown }) =>
+    (typeof call.settings === "string" ? JSON.parse(call.settings) : call.settings) as { responseFormat?: string };
+
+  it.each([
+    ["openai:gpt-4o-mini", "json_schema"],
+    ["openai-compatible:local/llama-test", "json_schema"],
+    // @ai-sdk/anthropic uses the native output format where the model has it, else a forced "json" tool.
+    ["anthropic:claude-haiku-4-5", "anthropic_format"],
+    ["anthropic:claude-3-5-haiku-latest", "anthropic_tool"],
+  ])("%s answers through structured output (%s) and the match completes", async (judge, kind) => {
+    const { snapshot, calls, requests } = await play(judge, 21);
+    expect(snapshot.status, snapshot.error ?? "").toBe("complete");
+    expect(snapshot.verdict?.probabilities).toEqual([0.3, 0.7]);
+    expect(requests).toHaveLength(2);
+    for (const request of requests) {
+      expect(request.structuredOutput?.kind).toBe(kind);
+      const schema = request.structuredOutput?.schema as { properties: Record<string, unknown>; required: string[] };
+      expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(["probabilities", "action", "reasoning"]));
+      expect(schema.required).toContain("probabilities");
+    }
+    expect(calls.map((c) => settingsOf(c).responseFormat)).toEqual(["json_schema", "json_schema"]);
+  });
+
+  it("completes when the model only answers in plain text (a server that ignores the schema)", async () => {
+    fake.setResponder(() => ({ kind: "text", text: "Probabilities: A 0.7, B 0.3 — Answer: A" }));
+    const { snapshot, calls, requests } = await play("openai-compatible:local/llama-test", 22);
+    expect(snapshot.status, snapshot.error ?? "").toBe("complete");
+    expect(snapshot.verdict?.probabilities).toEqual([0.7, 0.3]);
+    expect(requests.every((r) => r.structuredOutput?.kind === "json_schema")).toBe(true);
+    // One call per round: no re-ask was needed.
+    expect(calls).toHaveLength(2);
+  });
+
+  it("asks in plain text only when the server's structured output is off, or JSON mode without a schema", async () => {
+    fake.setResponder(() => ({ kind: "text", text: "A: 70%, B: 30%\nAction: continue" }));
+    const off = await play("openai-compatible:local/llama-test", 23, { CRUX_PROVIDER_LOCAL_STRUCTURED_OUTPUT: "off" });
+    expect(off.snapshot.status, off.snapshot.error ?? "").toBe("complete");
+    expect(off.requests.every((r) => r.structuredOutput === null)).toBe(true);
+    expect(off.requests.every((r) => !("response_format" in (r.body as object)))).toBe(true);
+    expect(off.calls.every((c) => settingsOf(c).responseFormat === undefined)).toBe(true);
+
+    fake.requests.length = 0;
+    fake.setResponder(scriptedDebate);
+    const mode = { CRUX_PROVIDER_LOCAL_STRUCTURED_OUTPUT: "json_object" };
+    const jsonMode = await play("openai-compatible:local/llama-test", 24, mode);
+    expect(jsonMode.snapshot.status, jsonMode.snapshot.error ?? "").toBe("complete");
+    expect(jsonMode.requests.every((r) => r.structuredOutput?.kind === "json_object")).toBe(true);
+  });
+
+  it.each([
+    ["openai:gpt-4o-mini", "openai"],
+    ["anthropic:claude-haiku-4-5", "anthropic"],
+  ])("%s: a 400 for the response format falls back to plain text, remembered for the model", async (judge) => {
+    fake.setResponder(rejectStructuredOutput(scriptedDebate));
+    const { snapshot, calls, requests, llm } = await play(judge, 25);
+    expect(snapshot.status, snapshot.error ?? "").toBe("complete");
+    expect(snapshot.verdict?.probabilities).toEqual([0.3, 0.7]);
+    // Round 1: refused with the schema, answered without; round 2: asked without at once.
+    expect(requests.map((r) => r.structuredOutput !== null)).toEqual([true, false, false]);
+    expect(calls).toHaveLength(3);
+    expect(calls[0]?.error).toMatch(/400/);
+    expect(calls.slice(1).every((c) => c.error === null && settingsOf(c).responseFormat === undefined)).toBe(true);
+    expect(llm.plainTextOnly.has(judge)).toBe(true);
   });
 });
 

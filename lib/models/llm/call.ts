@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { PriceTable } from "../pricing";
 import { costOf } from "../pricing";
-import { type CompletionRequest, complete, type ResolvedModel } from "../providers/ai-sdk";
+import { type CompletionRequest, complete, type ResolvedModel, responseFormatFor } from "../providers/ai-sdk";
 import type { ProvidersConfig } from "../providers/config";
 import type { CallOptions, ModelCallRecord, ModelCallRole } from "../types";
 import { classifyError } from "./classify-error";
@@ -13,7 +13,8 @@ import type { RetryPolicy } from "./retry-policy";
 /**
  * One logical model call: response cache, per-provider concurrency limit, retries with backoff (a stream that
  * fails midway is restarted from scratch and the listener is told to discard what it had), token and cost
- * accounting, and a record of the call for storage — emitted for failures too.
+ * accounting, and a record of the call for storage — emitted for failures too. A call that asks for structured
+ * output and is refused for it falls back to plain text (see {@link callLlm}).
  */
 
 export interface CachedResponse {
@@ -36,6 +37,11 @@ export interface LlmRuntime {
   prices: PriceTable;
   /** Null when caching is turned off. */
   cache: ResponseCache | null;
+  /**
+   * Specs whose provider refused a structured-output request that then succeeded in plain text: asked in plain
+   * text for the rest of the process, so each judge call does not pay for a refused request first.
+   */
+  plainTextOnly: Set<string>;
 }
 
 export interface LlmCallRequest extends CompletionRequest {
@@ -52,28 +58,65 @@ export interface LlmCallResult {
   record: ModelCallRecord;
 }
 
-/** Key of the response cache: everything that determines the answer. */
+/**
+ * Key of the response cache: everything that determines the answer. The response schema is left out on purpose:
+ * it only constrains the format of an answer that is parsed the same way either way, and keys stay those of
+ * answers stored before judges used structured output, so replaying a study still costs nothing.
+ */
 export function cacheKey(request: LlmCallRequest): string {
   const { spec, system, messages, temperature, maxOutputTokens, seed } = request;
   const identity = JSON.stringify({ spec, system, messages, temperature, maxOutputTokens, seed });
   return createHash("sha256").update(identity).digest("hex");
 }
 
-/** Makes the call (or answers from the cache). Throws ModelCallError when it finally fails. */
+/**
+ * Makes the call (or answers from the cache). Throws ModelCallError when it finally fails. With a
+ * `responseSchema`, the answer is asked for in the provider's structured-output mode unless the provider is set
+ * to "off"; when the provider rejects that request (400 or 422: real servers answer "response_format is not
+ * supported" so), the refused call is recorded and the same call is made again in plain text, and if that one
+ * succeeds the model is asked in plain text from then on (see {@link LlmRuntime.plainTextOnly}).
+ */
 export async function callLlm(
   runtime: LlmRuntime,
   request: LlmCallRequest,
   options: CallOptions = {},
 ): Promise<LlmCallResult> {
-  const started = performance.now();
+  const { responseSchema, ...plain } = request;
   const model = runtime.resolve(request.spec);
+  if (!responseSchema || runtime.plainTextOnly.has(request.spec) || !responseFormatFor(model, request)) {
+    return callOnce(runtime, model, plain, options);
+  }
+  try {
+    return await callOnce(runtime, model, request, options);
+  } catch (error) {
+    if (!ModelCallError.isInstance(error) || (error.status !== 400 && error.status !== 422)) throw error;
+    // A 400 can have other causes (a prompt too long): only a plain-text success shows the format was at fault.
+    const result = await callOnce(runtime, model, plain, options);
+    runtime.plainTextOnly.add(request.spec);
+    return result;
+  }
+}
+
+async function callOnce(
+  runtime: LlmRuntime,
+  model: ResolvedModel,
+  request: LlmCallRequest,
+  options: CallOptions,
+): Promise<LlmCallResult> {
+  const started = performance.now();
+  const format = request.responseSchema ? model.structuredOutput : undefined;
   const base = {
     role: request.role,
     model: request.spec,
     promptVersion: request.promptVersion,
     promptHash: request.promptHash,
     prompt: { system: request.system, messages: request.messages },
-    settings: { temperature: request.temperature, maxOutputTokens: request.maxOutputTokens, seed: request.seed },
+    settings: {
+      temperature: request.temperature,
+      maxOutputTokens: request.maxOutputTokens,
+      seed: request.seed,
+      ...(format && format !== "off" ? { responseFormat: format } : {}),
+    },
   };
   const key = runtime.cache ? cacheKey(request) : null;
   const hit = key ? await runtime.cache?.get(key) : null;

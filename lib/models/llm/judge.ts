@@ -1,5 +1,5 @@
 import { hasDebaters, judgeMayAsk } from "../../debate/protocols";
-import { type JudgeOutput, parseJudgeOutput, reaskMessage } from "../judge-output";
+import { type JudgeOutput, judgeAnswerJsonSchema, parseJudgeOutput, reaskMessage } from "../judge-output";
 import { judgePrompt } from "../prompts";
 import type { CallOptions, JudgeInput, JudgeModel, JudgeReply, ModelCallRecord } from "../types";
 import { callLlm, type LlmCallRequest, type LlmRuntime } from "./call";
@@ -24,10 +24,11 @@ function allowed(output: JudgeOutput, input: JudgeInput): JudgeOutput {
 /**
  * A judge backed by a language model, with a prompt for the match's protocol (see judgePrompt). It never sees
  * the passage, except the expert judge: its prompt holds the question, the options and the transcript with each
- * quote marked verified or not. The answer must be JSON (probabilities, action, reasoning, and in interactive
- * debate and consultancy an optional question), parsed with zod; a malformed answer is fed back with the reason
- * and asked again, a bounded number of times, after which the call fails with a readable error (the match then
- * ends as errored, turns kept).
+ * quote marked verified or not. The answer is asked for as JSON (probabilities, action, reasoning, and in
+ * interactive debate and consultancy an optional question) through the provider's structured output where it has
+ * one, and in the prompt in any case; it is parsed with zod, or read as a plain-text verdict when it holds no
+ * JSON. An unusable answer is fed back with the reason and asked again, a bounded number of times, after which
+ * the call fails with a readable error (the match then ends as errored, turns kept).
  */
 export function createLlmJudge(spec: string, runtime: LlmRuntime): JudgeModel {
   return {
@@ -36,6 +37,11 @@ export function createLlmJudge(spec: string, runtime: LlmRuntime): JudgeModel {
       const started = performance.now();
       const prompt = judgePrompt(input);
       const format = judgeMayAsk(input.protocol ?? "debate") && input.round < input.totalRounds ? "judge-ask" : "judge";
+      const responseSchema = {
+        name: "judge_verdict",
+        description: "The judge's probabilities for the answer options, next action and reasoning.",
+        schema: judgeAnswerJsonSchema(input.options.length, format === "judge-ask"),
+      };
       const calls: ModelCallRecord[] = [];
       const onCall = (record: ModelCallRecord) => {
         calls.push(record);
@@ -57,10 +63,11 @@ export function createLlmJudge(spec: string, runtime: LlmRuntime): JudgeModel {
             promptVersion: prompt.version,
             promptHash: prompt.hash,
             stream: false,
+            responseSchema,
           },
           { signal: options.signal, onCall },
         );
-        const parsed = parseJudgeOutput(text, input.options.length);
+        const parsed = parseJudgeOutput(text, input.options.length, input.options);
         if (parsed.ok) {
           return {
             ...allowed(parsed.value, input),

@@ -1,9 +1,9 @@
 import { createAnthropic } from "@ai-sdk/anthropic";
 import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import { generateText, type LanguageModel, NoOutputGeneratedError } from "ai";
+import { generateText, type LanguageModel, NoOutputGeneratedError, type OutputInterface } from "ai";
 import { CruxError } from "../../errors";
-import { compatibleServer, type ProvidersConfig } from "./config";
+import { compatibleServer, type ProvidersConfig, type StructuredOutputMode } from "./config";
 
 /**
  * The only module that talks to provider SDKs (the Vercel AI SDK and its providers). Everything above it works
@@ -31,6 +31,8 @@ export interface ResolvedModel {
   concurrency: number;
   /** The environment variable holding this provider's key, named in authentication errors. */
   apiKeyVariable: string;
+  /** How a JSON answer is requested from this provider (the endpoint's setting). */
+  structuredOutput: StructuredOutputMode;
   languageModel: ProviderLanguageModel;
 }
 
@@ -45,13 +47,13 @@ export function resolveLanguageModel(provider: LlmProvider, model: string, confi
     if (!endpoint) throw notConfigured(spec, "set OPENAI_API_KEY (and OPENAI_BASE_URL for a proxy)");
     const openai = createOpenAI({ apiKey: endpoint.apiKey ?? NO_KEY, baseURL: endpoint.baseURL });
     // Chat completions: the protocol every OpenAI-compatible server speaks too.
-    return resolved(spec, provider, model, "openai", endpoint.concurrency, "OPENAI_API_KEY", openai.chat(model));
+    return resolved(spec, provider, model, "openai", endpoint, "OPENAI_API_KEY", openai.chat(model));
   }
   if (provider === "anthropic") {
     const endpoint = config.anthropic;
     if (!endpoint) throw notConfigured(spec, "set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for a proxy)");
     const anthropic = createAnthropic({ apiKey: endpoint.apiKey ?? NO_KEY, baseURL: endpoint.baseURL });
-    return resolved(spec, provider, model, "anthropic", endpoint.concurrency, "ANTHROPIC_API_KEY", anthropic(model));
+    return resolved(spec, provider, model, "anthropic", endpoint, "ANTHROPIC_API_KEY", anthropic(model));
   }
   const slash = model.indexOf("/");
   if (slash <= 0 || slash === model.length - 1) {
@@ -69,17 +71,11 @@ export function resolveLanguageModel(provider: LlmProvider, model: string, confi
     baseURL: server.baseURL,
     apiKey: server.apiKey,
     includeUsage: true,
+    // Without it the provider downgrades a schema to `json_object`, which is what that mode is for.
+    supportsStructuredOutputs: server.structuredOutput === "json_schema",
   });
   const keyVariable = `CRUX_PROVIDER_${name.toUpperCase().replaceAll("-", "_")}_API_KEY`;
-  return resolved(
-    spec,
-    provider,
-    modelName,
-    `openai-compatible:${name}`,
-    server.concurrency,
-    keyVariable,
-    compatible(modelName),
-  );
+  return resolved(spec, provider, modelName, `openai-compatible:${name}`, server, keyVariable, compatible(modelName));
 }
 
 function resolved(
@@ -87,15 +83,25 @@ function resolved(
   provider: LlmProvider,
   modelName: string,
   limiterKey: string,
-  concurrency: number,
+  endpoint: { concurrency: number; structuredOutput: StructuredOutputMode },
   apiKeyVariable: string,
   languageModel: ProviderLanguageModel,
 ): ResolvedModel {
-  return { spec, provider, modelName, limiterKey, concurrency, apiKeyVariable, languageModel };
+  const { concurrency, structuredOutput } = endpoint;
+  return { spec, provider, modelName, limiterKey, concurrency, apiKeyVariable, structuredOutput, languageModel };
 }
 
 function notConfigured(spec: string, hint: string): CruxError {
   return new CruxError("BAD_REQUEST", `model "${spec}" is not configured: ${hint}`);
+}
+
+/** A JSON schema the answer should follow, requested through the provider's structured output. */
+export interface ResponseSchema {
+  /** JSON schema (draft 7) of the answer object. */
+  schema: Record<string, unknown>;
+  /** Name of the schema (OpenAI requires one: letters, digits, `_` and `-`). */
+  name: string;
+  description?: string;
 }
 
 export interface CompletionRequest {
@@ -104,6 +110,41 @@ export interface CompletionRequest {
   temperature?: number;
   maxOutputTokens?: number;
   seed?: number;
+  /**
+   * Ask for JSON following this schema, in the model's structured-output mode (none: plain text). The answer
+   * comes back as text either way, unvalidated: the caller parses it.
+   */
+  responseSchema?: ResponseSchema;
+}
+
+type ResponseFormat = Parameters<ProviderLanguageModel["doGenerate"]>[0]["responseFormat"];
+
+/** The provider call's `responseFormat` for a request on this model, or undefined for plain text. */
+export function responseFormatFor(model: ResolvedModel, request: CompletionRequest): ResponseFormat {
+  const wanted = request.responseSchema;
+  if (!wanted || model.structuredOutput === "off") return undefined;
+  if (model.structuredOutput === "json_object") return { type: "json" };
+  return {
+    type: "json",
+    schema: wanted.schema as NonNullable<Extract<ResponseFormat, { type: "json" }>["schema"]>,
+    name: wanted.name,
+    description: wanted.description,
+  };
+}
+
+/**
+ * generateText's output mode that only sets the response format: the text is returned as the model wrote it
+ * (Output.object would throw on an answer that is not valid JSON of the schema, where Crux's own tolerant parser
+ * and its re-asks should decide).
+ */
+function rawJsonOutput(responseFormat: ResponseFormat): OutputInterface<string, string, never> {
+  return {
+    name: "object",
+    responseFormat: Promise.resolve(responseFormat),
+    parseCompleteOutput: async ({ text }) => text,
+    parsePartialOutput: async ({ text }) => ({ partial: text }),
+    createElementStreamTransform: () => undefined,
+  };
 }
 
 export interface Completion {
@@ -146,6 +187,7 @@ export async function complete(
 ): Promise<Completion> {
   // Anthropic has no seed parameter (the SDK warns on every call); the seed still keys the response cache.
   const seed = model.provider === "anthropic" ? undefined : request.seed;
+  const responseFormat = responseFormatFor(model, request);
   if (!options.onDelta) {
     const result = await generateText({
       model: model.languageModel,
@@ -156,6 +198,7 @@ export async function complete(
       seed,
       maxRetries: 0,
       abortSignal: options.signal,
+      ...(responseFormat ? { output: rawJsonOutput(responseFormat) } : {}),
     });
     return {
       text: result.text,
@@ -176,6 +219,7 @@ export async function complete(
       temperature: request.temperature,
       maxOutputTokens: request.maxOutputTokens,
       seed,
+      responseFormat,
       abortSignal: signal,
     });
     reader = stream.getReader();

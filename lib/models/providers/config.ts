@@ -5,7 +5,9 @@ import { zodErrorMessage } from "../../errors";
  * Provider configuration from the environment, following each provider's own conventions:
  * `OPENAI_API_KEY` / `OPENAI_BASE_URL`, `ANTHROPIC_API_KEY` / `ANTHROPIC_BASE_URL`, and for every named
  * OpenAI-compatible server (vLLM, Ollama, llama.cpp, LM Studio, OpenRouter…) `CRUX_PROVIDER_<NAME>_BASE_URL`,
- * `CRUX_PROVIDER_<NAME>_API_KEY` (optional) and `CRUX_PROVIDER_<NAME>_CONCURRENCY` (optional). The spec
+ * `CRUX_PROVIDER_<NAME>_API_KEY` (optional), `CRUX_PROVIDER_<NAME>_CONCURRENCY` (optional) and
+ * `CRUX_PROVIDER_<NAME>_STRUCTURED_OUTPUT` (optional, see {@link STRUCTURED_OUTPUT_MODES}; also for OPENAI and
+ * ANTHROPIC). The spec
  * `openai-compatible:<name>/<model>` uses the server named `<name>` (case-insensitive; `-` in the name is `_` in
  * the variable). Keys stay on the server: nothing here is ever sent to a browser.
  */
@@ -15,11 +17,29 @@ const optional = (schema: z.ZodType<string>) =>
   z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
 const concurrency = z.coerce.number().int().min(1).max(256);
 
+/**
+ * How judges ask a provider for their answer's format: `json_schema` (the provider constrains the answer to the
+ * JSON schema: OpenAI, Anthropic, vLLM, Ollama, llama.cpp, LM Studio, OpenRouter), `json_object` (JSON mode
+ * without a schema, for OpenAI-compatible servers that have only that) or `off` (the format is only described in
+ * the prompt, and the answer read by the tolerant parser). Whatever the mode, a provider that rejects the request
+ * for its format is asked again in plain text (see lib/models/llm/call.ts).
+ */
+export const STRUCTURED_OUTPUT_MODES = ["json_schema", "json_object", "off"] as const;
+export type StructuredOutputMode = (typeof STRUCTURED_OUTPUT_MODES)[number];
+/** Every provider Crux supports has JSON-schema output, and so do the usual local servers. */
+export const DEFAULT_STRUCTURED_OUTPUT: StructuredOutputMode = "json_schema";
+const structuredOutput = z.preprocess(
+  (v) => (typeof v === "string" ? (v.trim() === "" ? undefined : v.trim().toLowerCase()) : v),
+  z.enum(STRUCTURED_OUTPUT_MODES, { error: `must be one of ${STRUCTURED_OUTPUT_MODES.join(", ")}` }).optional(),
+);
+
 export interface ProviderEndpoint {
   apiKey?: string;
   baseURL?: string;
   /** Most calls in flight at once to this provider. */
   concurrency: number;
+  /** How judges' answers are requested in JSON. */
+  structuredOutput: StructuredOutputMode;
 }
 
 export interface ProvidersConfig {
@@ -48,6 +68,7 @@ export function providersFromEnv(source: Record<string, string | undefined>): Pr
       apiKey,
       baseURL,
       concurrency: read(`${prefix}_CONCURRENCY`, concurrency.optional()) ?? DEFAULT_CONCURRENCY,
+      structuredOutput: read(`${prefix}_STRUCTURED_OUTPUT`, structuredOutput) ?? DEFAULT_STRUCTURED_OUTPUT,
     };
   };
 
@@ -62,6 +83,7 @@ export function providersFromEnv(source: Record<string, string | undefined>): Pr
       baseURL,
       apiKey: read(`${prefix}_API_KEY`, optional(z.string())),
       concurrency: read(`${prefix}_CONCURRENCY`, concurrency.optional()) ?? DEFAULT_CONCURRENCY,
+      structuredOutput: read(`${prefix}_STRUCTURED_OUTPUT`, structuredOutput) ?? DEFAULT_STRUCTURED_OUTPUT,
     };
   }
 

@@ -47,7 +47,9 @@ function contentText(content: unknown): string {
  * 3. The prompt contains "probabilities" → a judge's JSON verdict
  *    `{"probabilities":[0.3,0.7],"action":"continue"|"end","reasoning":"…"}`, with action "end" exactly when the
  *    prompt contains "final round" (case-insensitive). Always two options. When the prompt offers a `"question"`
- *    field and it continues, it asks `What does the story say about <first 3 words of the question>?`.
+ *    field and it continues, it asks `What does the story say about <first 3 words of the question>?`. When the
+ *    request carries a JSON schema with a `question` property, the key is always there (null when not asking).
+ *    For a forced Anthropic JSON tool the server sends this JSON as the tool call's input.
  * 4. Anything else → a short generic sentence.
  */
 export function scriptedDebate(request: RecordedRequest): Reply {
@@ -67,7 +69,12 @@ export function scriptedDebate(request: RecordedRequest): Reply {
     const reasoning = "The second answer is better supported by the verified quotes so far.";
     const verdict = { probabilities: [0.3, 0.7], action, reasoning };
     const ask = action === "continue" && /"question"/.test(prompt);
-    return { kind: "text", text: JSON.stringify(ask ? { ...verdict, question: judgeQuestionFor(prompt) } : verdict) };
+    const question = ask ? judgeQuestionFor(prompt) : null;
+    // Under a JSON schema every property it lists is present (strict mode): no question is then null.
+    const properties = request.structuredOutput?.schema?.properties;
+    const schemaAsks = typeof properties === "object" && properties !== null && "question" in properties;
+    const answer = question !== null || schemaAsks ? { ...verdict, question } : verdict;
+    return { kind: "text", text: JSON.stringify(answer) };
   }
   return { kind: "text", text: "This is a scripted reply from the fake model provider." };
 }

@@ -4,9 +4,11 @@ import type { Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { flatten, isRecord, parseJson, readBody, sendJson, sendText } from "./http";
 import { promptText, scriptedDebate } from "./scripted";
+import { structuredOutputOf } from "./structured";
 import type { Protocol, RecordedRequest, Reply, Responder } from "./types";
-import { type Answer, openaiWire, type WireFormat, wireFor } from "./wire";
+import { type Answer, anthropicWire, openaiWire, type WireFormat, wireFor } from "./wire";
 
+export { rejectStructuredOutput } from "./structured";
 export type * from "./types";
 
 /**
@@ -75,6 +77,7 @@ export async function startFakeLlmServer(options: FakeLlmOptions = {}): Promise<
       body: parseJson(raw),
       at: Date.now(),
     };
+    request.structuredOutput = structuredOutputOf(request.body);
     const index = requests.push(request) - 1;
     if (typeof request.body === "string") {
       return sendJson(res, 400, wireFor(protocol).error(400, "The request body is not valid JSON."));
@@ -107,7 +110,9 @@ export async function startFakeLlmServer(options: FakeLlmOptions = {}): Promise<
       },
     };
     if (body.stream !== true) {
-      const json = JSON.stringify(wire.body(answer, text));
+      // A forced JSON tool is answered with a tool_use block, as Anthropic does (streams stay text: judges do not stream).
+      const input = request.structuredOutput?.kind === "anthropic_tool" ? jsonObject(text) : undefined;
+      const json = JSON.stringify(input ? anthropicWire.toolUse(answer, "json", input) : wire.body(answer, text));
       if (reply.kind === "text" || reply.kind === "empty") return sendText(res, 200, json);
       // Without a stream there are no chunks to count: reset, malformed and truncated all cut the body in half.
       const half = json.slice(0, Math.floor(json.length / 2));
@@ -194,6 +199,12 @@ export async function startFakeLlmServer(options: FakeLlmOptions = {}): Promise<
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The text as a JSON object, or undefined when it is not one. */
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  const value = parseJson(text);
+  return isRecord(value) ? value : undefined;
 }
 
 /** Words with their trailing whitespace (leading whitespace stays with the first word), so chunks join back to `text`. */

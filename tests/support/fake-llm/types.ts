@@ -17,6 +17,23 @@ export interface RecordedRequest {
   body: unknown;
   /** `Date.now()` when the request body had been read. */
   at: number;
+  /** The structured output the request asked for; null (or absent in hand-made requests) for plain text. */
+  structuredOutput?: StructuredOutputRequest | null;
+}
+
+/**
+ * How a request asked for structured output: OpenAI `response_format` `json_schema` / `json_object`, Anthropic
+ * `output_config.format` (`anthropic_format`) or a forced tool named "json" (`anthropic_tool`, answered with a
+ * `tool_use` block when the reply's text is a JSON object).
+ */
+export interface StructuredOutputRequest {
+  kind: "json_schema" | "json_object" | "anthropic_format" | "anthropic_tool";
+  /** The JSON schema the answer must follow, when the request carried one. */
+  schema?: Record<string, unknown>;
+  /** The schema's name (OpenAI) or the tool's (Anthropic). */
+  name?: string;
+  /** OpenAI's strict mode. */
+  strict?: boolean;
 }
 
 /** Token counts reported to the client. */

@@ -121,8 +121,20 @@ function anthropicError(status: number): { type: string; message: string } {
   return { type: "invalid_request_error", message: `Request failed with status ${status}.` };
 }
 
-/** Anthropic messages (`POST /v1/messages`). */
-export const anthropicWire: WireFormat = {
+/** Anthropic messages (`POST /v1/messages`); `toolUse` is the body of an answer given as a tool call. */
+export const anthropicWire: WireFormat & {
+  toolUse(answer: Answer, name: string, input: Record<string, unknown>): unknown;
+} = {
+  toolUse: (answer, name, input) => ({
+    id: answer.id,
+    type: "message",
+    role: "assistant",
+    model: answer.model,
+    content: [{ type: "tool_use", id: `toolu_${answer.id}`, name, input }],
+    stop_reason: "tool_use",
+    stop_sequence: null,
+    usage: { input_tokens: answer.usage.input, output_tokens: answer.usage.output },
+  }),
   open: (answer) => [
     anthropicEvent({
       type: "message_start",
