@@ -73,6 +73,7 @@ export class MatchRunner {
         await this.store.setMatchStatus(matchId, "running");
         match.stored.status = "running";
         match.stored.startedAt = new Date();
+        match.stored.lastActivityAt = match.stored.startedAt;
       }
     });
     this.drive(match);
@@ -260,6 +261,8 @@ export class MatchRunner {
     };
     await this.store.saveTurn(stored.id, turn, reply.meta, limited.truncated ? { truncatedFrom: reply.text } : {});
     stored.turns.push(turn);
+    // As the stored match counts it (repository.getStoredMatch): the judge's clock starts when the turns are in.
+    stored.lastActivityAt = new Date();
     match.live.delete(seat);
   }
 
