@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Fails the run if a server or CLI process started by a test outlives it (tests/support/processes.ts).
+    globalSetup: ["tests/global-setup.ts"],
   },
 });

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { markTestProcess } from "./processes";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -26,7 +27,12 @@ export async function runCrux(
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   // Node leaves variables whose value is undefined out of the child's environment.
   for (const name of Object.keys(childEnv)) if (/^(OPENAI_|ANTHROPIC_|CRUX_)/.test(name)) childEnv[name] = undefined;
-  Object.assign(childEnv, env, { DATABASE_URL: databaseUrl, CRUX_LOG: "error" });
+  Object.assign(
+    childEnv,
+    env,
+    { DATABASE_URL: databaseUrl, CRUX_LOG: "error" },
+    markTestProcess(`crux ${args.join(" ")}`),
+  );
   try {
     const running = run(process.execPath, [path.join(root, "bin", "crux.mjs"), ...args], {
       cwd: os.tmpdir(),
