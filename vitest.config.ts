@@ -8,7 +8,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
-    // Fails the run if a server or CLI process started by a test outlives it (tests/support/processes.ts).
+    // Each file stops what its tests started and left running; the run fails if a server or CLI process started
+    // by a test outlives it anyway (tests/support/processes.ts).
+    setupFiles: ["tests/setup-file.ts"],
     globalSetup: ["tests/global-setup.ts"],
   },
 });

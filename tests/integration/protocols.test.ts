@@ -161,6 +161,7 @@ describe("protocols, timers, observers and restarts", () => {
     judge.socket.disconnect();
   });
 
+  // Two servers start within this test: on a busy machine that alone can take most of a minute.
   it("resumes a match after the server is killed mid-turn, redoing the interrupted turn without duplicates", async () => {
     const slow = await startServer({ env: { CRUX_OFFLINE_WORD_DELAY_MS: "40" } });
     try {
@@ -201,7 +202,7 @@ describe("protocols, timers, observers and restarts", () => {
     } finally {
       await slow.stop();
     }
-  });
+  }, 120_000);
 });
 
 /** Polls until `condition` holds (for streamed chunks, which arrive as events rather than views). */

@@ -69,3 +69,35 @@ export function findTestProcesses(run: string): MarkedProcess[] {
   }
   return found;
 }
+
+const leftovers = new Set<() => unknown>();
+
+/**
+ * Registers how to stop a process a test started, for when the test ends first (it failed, or timed out while the
+ * process was still needed). Returns the function that forgets it, to call once the process has exited.
+ */
+export function onLeftover(stop: () => unknown): () => void {
+  leftovers.add(stop);
+  return () => leftovers.delete(stop);
+}
+
+/** Stops every process this test file started and has not stopped; runs after each file (tests/setup-file.ts). */
+export async function stopLeftovers(): Promise<void> {
+  const stops = [...leftovers];
+  leftovers.clear();
+  await Promise.allSettled(stops.map(async (stop) => stop()));
+}
+
+/** Kills, at once, every process of this run marked with exactly `label` (a command and all it started). */
+export function killMarked(label: string): void {
+  const run = process.env[RUN_VARIABLE];
+  if (!run) return;
+  for (const found of findTestProcesses(run)) {
+    if (found.label !== label) continue;
+    try {
+      process.kill(found.pid, "SIGKILL");
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+}

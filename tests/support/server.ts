@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { markTestProcess } from "./processes";
+import { markTestProcess, onLeftover } from "./processes";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 /** How long a server may take to shut down after SIGTERM before it is killed. */
@@ -55,6 +55,16 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const hasExited = () => child.exitCode !== null || child.signalCode !== null;
+  const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
+    if (hasExited()) return;
+    child.kill(signal);
+    // A server that does not shut down cleanly is killed rather than left behind.
+    const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  };
+  const forget = onLeftover(() => stop());
+  void exited.then(forget);
   let output = "";
   child.stdout?.on("data", (chunk) => {
     output += String(chunk);
@@ -88,13 +98,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     dir,
     child,
     output: () => output,
-    stop: async (signal = "SIGTERM") => {
-      if (hasExited()) return;
-      child.kill(signal);
-      // A server that does not shut down cleanly is killed rather than left behind.
-      const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop,
   };
 }
