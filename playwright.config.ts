@@ -1,4 +1,4 @@
-import { execSync } from "node:child_process";
+import { execFileSync, execSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -19,13 +19,35 @@ function chromiumPath(): string | undefined {
   }
 }
 
-const port = Number(process.env.E2E_PORT ?? 3107);
-const llmPort = Number(process.env.E2E_LLM_PORT ?? 3108);
+/**
+ * Two ports free right now, from the system (each held by a listener until both are known, so they differ). The
+ * config is synchronous, so a short child process asks: Node has no synchronous way to listen.
+ */
+function freePorts(): [number, number] {
+  const script = `const net = require("node:net");
+    const listen = () => new Promise((resolve) => { const s = net.createServer(); s.listen(0, "127.0.0.1", () => resolve(s)); });
+    Promise.all([listen(), listen()]).then((servers) => {
+      process.stdout.write(servers.map((s) => s.address().port).join(" "));
+      for (const s of servers) s.close();
+    });`;
+  const [port, llm] = execFileSync(process.execPath, ["-e", script], { encoding: "utf8" }).split(" ").map(Number);
+  if (!port || !llm) throw new Error("could not find free ports for the e2e servers");
+  return [port, llm];
+}
+
+// The config is evaluated again in each worker: the first evaluation picks free ports (so that two runs on one
+// machine do not collide) and the data directory, and workers inherit them. E2E_PORT / E2E_LLM_PORT choose fixed ones.
+if (!process.env.E2E_PORT || !process.env.E2E_LLM_PORT) {
+  const [port, llm] = freePorts();
+  process.env.E2E_PORT ||= String(port);
+  process.env.E2E_LLM_PORT ||= String(llm);
+}
+const port = Number(process.env.E2E_PORT);
+const llmPort = Number(process.env.E2E_LLM_PORT);
 /** The debater spec served by the fake provider; tests/e2e/llm-debaters.spec.ts chooses it on the home page. */
 export const E2E_LLM_DEBATER = "openai-compatible:local/scripted-llm";
 /** A fake key: the browser tests check that it never reaches the browser. */
 export const E2E_LLM_API_KEY = "sk-e2e-local-not-for-browsers";
-// The config is evaluated again in each worker: the first evaluation picks the data directory, workers inherit it.
 process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "crux-e2e-"));
 const e2eDatabaseUrl = `file:${path.join(process.env.E2E_DATA_DIR, "crux.db")}`;
 process.env.E2E_DATABASE_URL = e2eDatabaseUrl;

@@ -8,5 +8,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Each file stops what its tests started and left running; the run fails if a server or CLI process started
+    // by a test outlives it anyway (tests/support/processes.ts).
+    setupFiles: ["tests/setup-file.ts"],
+    globalSetup: ["tests/global-setup.ts"],
   },
 });

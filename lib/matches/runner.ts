@@ -11,15 +11,8 @@ import type { ModelResolver } from "../models/resolver";
 import type { ModelCallRecord } from "../models/types";
 import { mulberry32 } from "../random";
 import { decideJudgeStep, decideTimeout, type JudgeStepInput } from "./judge-step";
-import {
-  getStoredMatch,
-  listInFlightMatchIds,
-  recordModelCall,
-  type StoredMatch,
-  saveJudgeStep,
-  saveTurn,
-  setMatchStatus,
-} from "./repository";
+import { createMatchStore, type MatchStore } from "./match-store";
+import type { StoredMatch } from "./repository";
 
 /**
  * The match runner drives matches through their protocol: asks the debaters for turns (streaming), verifies
@@ -35,12 +28,15 @@ export interface MatchListener {
   onDelta(delta: { matchId: string; round: number; speaker: Seat; seq: number; text: string }): void;
 }
 
-export interface MatchRunnerOptions {
-  db: Db;
+/**
+ * The runner persists through the matches repository on `db`, or through `store` (an in-memory store in its unit
+ * tests). Time is `Date.now()` and `setTimeout`, so fake timers drive it in tests.
+ */
+export type MatchRunnerOptions = ({ db: Db } | { store: MatchStore }) & {
   models: ModelResolver;
   listener?: MatchListener;
   log?: (line: string) => void;
-}
+};
 
 interface ActiveMatch {
   stored: StoredMatch;
@@ -57,9 +53,12 @@ interface ActiveMatch {
 export class MatchRunner {
   private readonly active = new Map<string, ActiveMatch>();
   private readonly verifiers = new Map<string, ReturnType<typeof createQuoteVerifier>>();
+  private readonly store: MatchStore;
   private stopped = false;
 
-  constructor(private readonly options: MatchRunnerOptions) {}
+  constructor(private readonly options: MatchRunnerOptions) {
+    this.store = "store" in options ? options.store : createMatchStore(options.db);
+  }
 
   /** The current snapshot (stored state plus live streams). Throws NOT_FOUND for an unknown match. */
   async snapshot(matchId: string): Promise<MatchSnapshot> {
@@ -71,9 +70,10 @@ export class MatchRunner {
     const match = await this.load(matchId);
     await this.enqueue(match, async () => {
       if (match.stored.status === "waiting") {
-        await setMatchStatus(this.options.db, matchId, "running");
+        await this.store.setMatchStatus(matchId, "running");
         match.stored.status = "running";
         match.stored.startedAt = new Date();
+        match.stored.lastActivityAt = match.stored.startedAt;
       }
     });
     this.drive(match);
@@ -116,7 +116,7 @@ export class MatchRunner {
       match.abort.abort();
       this.clearTimer(match);
       match.live.clear();
-      await setMatchStatus(this.options.db, matchId, "abandoned", reason);
+      await this.store.setMatchStatus(matchId, "abandoned", reason);
       this.publish(match);
     });
     await match.driving;
@@ -126,7 +126,7 @@ export class MatchRunner {
 
   /** Resumes every match that was running when the process last stopped. */
   async resumeInFlight(): Promise<number> {
-    const ids = await listInFlightMatchIds(this.options.db);
+    const ids = await this.store.listInFlightMatchIds();
     for (const id of ids) this.drive(await this.load(id));
     return ids.length;
   }
@@ -144,7 +144,7 @@ export class MatchRunner {
   private async load(matchId: string): Promise<ActiveMatch> {
     const existing = this.active.get(matchId);
     if (existing) return existing;
-    const stored = await getStoredMatch(this.options.db, matchId);
+    const stored = await this.store.getMatch(matchId);
     if (!stored) throw new CruxError("NOT_FOUND", "No such match.");
     // Another caller may have loaded it while we awaited: keep the first.
     const again = this.active.get(matchId);
@@ -175,7 +175,7 @@ export class MatchRunner {
         if (this.stopped || match.stored.status === "abandoned") return;
         const message = error instanceof Error ? error.message : String(error);
         this.options.log?.(`match ${match.stored.id} errored: ${message}`);
-        await setMatchStatus(this.options.db, match.stored.id, "errored", message).catch(() => undefined);
+        await this.store.setMatchStatus(match.stored.id, "errored", message).catch(() => undefined);
         match.stored.status = "errored";
         match.stored.error = message;
         match.live.clear();
@@ -259,14 +259,10 @@ export class MatchRunner {
       quotes: verifyTurnQuotes(limited.text, this.verifierFor(stored.id, passage)),
       model: reply.meta.model,
     };
-    await saveTurn(
-      this.options.db,
-      stored.id,
-      turn,
-      reply.meta,
-      limited.truncated ? { truncatedFrom: reply.text } : {},
-    );
+    await this.store.saveTurn(stored.id, turn, reply.meta, limited.truncated ? { truncatedFrom: reply.text } : {});
     stored.turns.push(turn);
+    // As the stored match counts it (repository.getStoredMatch): the judge's clock starts when the turns are in.
+    stored.lastActivityAt = new Date();
     match.live.delete(seat);
   }
 
@@ -314,7 +310,7 @@ export class MatchRunner {
   private async applyDecision(match: ActiveMatch, decision: ReturnType<typeof decideTimeout>): Promise<void> {
     const { stored } = match;
     this.clearTimer(match);
-    await saveJudgeStep(this.options.db, stored.id, decision.step, decision.verdict);
+    await this.store.saveJudgeStep(stored.id, decision.step, decision.verdict);
     stored.judgeSteps.push(decision.step);
     stored.lastActivityAt = new Date();
     if (decision.verdict) {
@@ -322,7 +318,7 @@ export class MatchRunner {
       stored.status = "complete";
     } else if (decision.abandon) {
       const reason = "The judge ran out of time without choosing an answer.";
-      await setMatchStatus(this.options.db, stored.id, "abandoned", reason);
+      await this.store.setMatchStatus(stored.id, "abandoned", reason);
       stored.status = "abandoned";
       stored.error = reason;
     }
@@ -357,7 +353,7 @@ export class MatchRunner {
     return {
       record: (call: ModelCallRecord) => {
         writes.push(
-          recordModelCall(this.options.db, { matchId, round, seat }, call).catch((error: unknown) => {
+          this.store.recordModelCall({ matchId, round, seat }, call).catch((error: unknown) => {
             this.options.log?.(`could not record a model call for match ${matchId}: ${String(error)}`);
           }),
         );

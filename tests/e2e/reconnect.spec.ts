@@ -188,18 +188,29 @@ test("a network drop mid-stream: the page says so, reconnects, catches up withou
   await context.setOffline(true);
   const status = page.getByTestId("status");
   await expect(status).toHaveText("Connection lost — reconnecting…");
-  // While offline the page hears nothing, though the server streams on: the live text stays as it was. Kept short:
-  // socket.io's first retry comes 0.5–1.5 s after the drop, and an attempt made while offline doubles the next wait.
+  // While offline the page hears nothing, though the server streams on: once the server has stored the whole
+  // interrupted turn (every chunk of it sent, had anyone been listening), the page still shows the live text it had
+  // at the drop.
   const live = page.getByTestId("live-turn").and(page.locator(`.seat-${before.live.seat}`));
   const frozen = await live.textContent();
-  await page.waitForTimeout(300);
-  expect(await live.textContent()).toBe(frozen);
+  await expect
+    .poll(
+      async () =>
+        (await storedMatch(page)).turns.some((t) => t.round === before.live.round && t.speaker === before.live.seat),
+      {
+        message: "the server finishes the interrupted turn while the page is offline",
+        timeout: 30_000,
+      },
+    )
+    .toBe(true);
+  expect(await live.textContent({ timeout: 1_000 })).toBe(frozen);
 
   await context.setOffline(false);
-  // Usually back in 1–2 s; allow for retries backing off (up to 5 s each, plus jitter).
+  // Usually back within a few seconds; allow for retries made while offline backing off (up to 5 s each, plus
+  // jitter).
   await expect(status).not.toHaveText(/Connection lost/, { timeout: 15_000 });
-  // Depending on when the retry lands, round 2 is still streaming (the rejoin's view carries the text so far and
-  // later chunks extend it) or already over; either way the page must end up exactly as stored.
+  // Depending on when the retry lands, round 2's other turn is still streaming (the rejoin's view carries the text
+  // so far and later chunks extend it) or already over; either way the page must end up exactly as stored.
   await judgeRound(page, 2);
   await expect(page.getByRole("slider")).toHaveValue("60");
   await page.getByRole("button", { name: "Next round" }).click();

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../../lib/db/client";
 import { runCrux } from "../support/cli";
 import { type FakeLlmServer, startFakeLlmServer } from "../support/fake-llm/server";
+import { markTestProcess } from "../support/processes";
 
 /**
  * `crux study create` and `crux study run` as a researcher uses them: a design file, an automated run with an AI
@@ -43,7 +44,13 @@ questionsPerJudge: 3
 /** Starts `crux study run` and kills it (SIGKILL: no clean-up at all) once `after` matches are reported done. */
 function runAndKill(studyId: string, after: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...llmEnv(), DATABASE_URL: databaseUrl, CRUX_LOG: "error" };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...llmEnv(),
+      DATABASE_URL: databaseUrl,
+      CRUX_LOG: "error",
+      ...markTestProcess("crux study run (killed)"),
+    };
     const child = spawn(
       process.execPath,
       [path.join(root, "bin", "crux.mjs"), "study", "run", studyId, "--judge", JUDGE, "--concurrency", "3"],

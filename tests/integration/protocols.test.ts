@@ -117,46 +117,25 @@ describe("protocols, timers, observers and restarts", () => {
     judge.socket.disconnect();
   });
 
-  it("records a timeout when the judge's time runs out, carrying the last probabilities forward", async () => {
+  // The timeout rules (carried probabilities, a verdict or an abandon after the last round, deadlines counted from
+  // the last move) are unit-tested with fake timers in lib/matches/runner.test.ts. Here: the server enforces the
+  // limit by itself and tells the judge, with the shortest limit a match may have, waiting for the event.
+  it("ends a judge's step when the time runs out and tells the judge, without anyone acting", async () => {
     const { cookie } = await createGuestMatch(server.url);
     const user = await getUserBySessionToken(db, decodeURIComponent(cookie.split("=")[1] ?? ""));
     if (!user) throw new Error("no guest user");
-    const timed = await createDebateMatch(db, {
-      judgeId: user.id,
-      config: { rounds: 2, judgeTimeLimitMs: 1_500 },
-    });
+    const timed = await createDebateMatch(db, { judgeId: user.id, config: { rounds: 1, judgeTimeLimitMs: 1_000 } });
     const judge = await connectJudge(server.url, cookie);
     await request(judge, "match:join", { matchId: timed.id });
     const judging = await waitForView(judge, (v) => v.phase.kind === "judge" && v.phase.round === 1);
-    expect(judging.deadline).toBeGreaterThan(Date.now());
-    // Round 1 times out (uniform probabilities carried), the debate goes on to round 2, which also times out:
-    // a uniform final judgement has no answer, so the match is abandoned — nothing hangs.
-    const abandoned = await waitForView(judge, (v) => v.status === "abandoned", 30_000);
-    expect(abandoned.judgeSteps.map((s) => s.action)).toEqual(["timeout", "timeout"]);
+    expect(judging.deadline).toEqual(expect.any(Number));
+    // No probabilities were given: the uniform judgement carried to the end has no answer, so the match is
+    // abandoned — nothing hangs.
+    const abandoned = await waitForView(judge, (v) => v.status === "abandoned");
+    expect(abandoned.judgeSteps.map((s) => s.action)).toEqual(["timeout"]);
     expect(abandoned.judgeSteps[0]?.probabilities).toEqual([0.5, 0.5]);
-    expect(abandoned.turns).toHaveLength(4);
+    expect(abandoned.turns).toHaveLength(2);
     expect(abandoned.error).toMatch(/ran out of time/);
-    judge.socket.disconnect();
-  });
-
-  it("turns a timed-out final round into a verdict from the last probabilities", async () => {
-    const { cookie } = await createGuestMatch(server.url);
-    const user = await getUserBySessionToken(db, decodeURIComponent(cookie.split("=")[1] ?? ""));
-    if (!user) throw new Error("no guest user");
-    const timed = await createDebateMatch(db, { judgeId: user.id, config: { rounds: 2, judgeTimeLimitMs: 1_500 } });
-    const judge = await connectJudge(server.url, cookie);
-    await request(judge, "match:join", { matchId: timed.id });
-    await waitForView(judge, (v) => v.phase.kind === "judge" && v.phase.round === 1);
-    const ack = await request(judge, "judge:step", {
-      matchId: timed.id,
-      round: 1,
-      probabilities: [0.8, 0.2],
-      action: "continue",
-    });
-    expect(ack.ok).toBe(true);
-    const done = await waitForView(judge, (v) => v.phase.kind === "complete", 30_000);
-    expect(done.judgeSteps.map((s) => s.action)).toEqual(["continue", "timeout"]);
-    expect(done.reveal?.verdict).toMatchObject({ probabilities: [0.8, 0.2], chosen: 0, rounds: 2 });
     judge.socket.disconnect();
   });
 
@@ -182,6 +161,7 @@ describe("protocols, timers, observers and restarts", () => {
     judge.socket.disconnect();
   });
 
+  // Two servers start within this test: on a busy machine that alone can take most of a minute.
   it("resumes a match after the server is killed mid-turn, redoing the interrupted turn without duplicates", async () => {
     const slow = await startServer({ env: { CRUX_OFFLINE_WORD_DELAY_MS: "40" } });
     try {
@@ -222,7 +202,7 @@ describe("protocols, timers, observers and restarts", () => {
     } finally {
       await slow.stop();
     }
-  });
+  }, 120_000);
 });
 
 /** Polls until `condition` holds (for streamed chunks, which arrive as events rather than views). */

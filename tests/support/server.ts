@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import { markTestProcess, onLeftover } from "./processes";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
+/** How long a server may take to shut down after SIGTERM before it is killed. */
+const STOP_TIMEOUT_MS = 15_000;
 
 export interface RunningServer {
   url: string;
@@ -34,24 +36,35 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "crux-test-"));
   const databaseUrl = `file:${path.join(dir, "crux.db")}`;
-  const child = spawn(
-    process.execPath,
-    [createRequire(import.meta.url).resolve("tsx/cli"), path.join(root, "server.ts")],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        PORT: String(options.port ?? 0),
-        HOST: "127.0.0.1",
-        DATABASE_URL: databaseUrl,
-        CRUX_OFFLINE_WORD_DELAY_MS: "1",
-        CRUX_LOG: "error",
-        ...options.env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+  // tsx as a loader in this very process, not through its CLI: the CLI runs the script in a child of its own, which
+  // a SIGKILL (a test simulating a crash) would leave running as an orphan, still serving its database.
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server.ts")], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(options.port ?? 0),
+      HOST: "127.0.0.1",
+      DATABASE_URL: databaseUrl,
+      CRUX_OFFLINE_WORD_DELAY_MS: "1",
+      CRUX_LOG: "error",
+      ...options.env,
+      ...markTestProcess(`server on ${dir}`),
     },
-  );
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const hasExited = () => child.exitCode !== null || child.signalCode !== null;
+  const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
+    if (hasExited()) return;
+    child.kill(signal);
+    // A server that does not shut down cleanly is killed rather than left behind.
+    const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  };
+  const forget = onLeftover(() => stop());
+  void exited.then(forget);
   let output = "";
   child.stdout?.on("data", (chunk) => {
     output += String(chunk);
@@ -60,7 +73,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     output += String(chunk);
   });
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      // Not ready in time: it must not linger (it may yet start, on a port no test knows).
+      child.kill("SIGKILL");
+      reject(new Error(`server did not start in time:\n${output}`));
+    }, 60_000);
     const onData = () => {
       const match = /Crux ready on http:\/\/localhost:(\d+)/.exec(output);
       if (match?.[1]) {
@@ -81,11 +98,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     dir,
     child,
     output: () => output,
-    stop: (signal = "SIGTERM") =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill(signal);
-      }),
+    stop,
   };
 }

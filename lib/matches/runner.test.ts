@@ -1,0 +1,339 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { MemoryMatchStore, matchFixture, ScriptedModels } from "../../tests/support/runner-fakes";
+import type { MatchConfigInput } from "../debate/config";
+import type { MatchSnapshot } from "../debate/view";
+import type { StoredMatch } from "./repository";
+import { MatchRunner } from "./runner";
+
+/**
+ * The runner's queue, judge timers, eviction and aborts, without a database or a clock: the store is in memory,
+ * every model call waits for the test to answer it, and fake timers move time. `flush` lets the runner do all it
+ * can without a timer firing (the fakes answer through promises only), so every assertion is about a settled state.
+ */
+
+const LIMIT = 60_000;
+const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function setup(config: Omit<MatchConfigInput, "seed"> = {}, overrides: Partial<StoredMatch> = {}) {
+  const store = new MemoryMatchStore(matchFixture(config, overrides));
+  const models = new ScriptedModels();
+  const changes: MatchSnapshot[] = [];
+  const deltas: { seq: number; text: string }[] = [];
+  const logs: string[] = [];
+  const runner = new MatchRunner({
+    store,
+    models,
+    listener: { onChange: (s) => changes.push(s), onDelta: ({ seq, text }) => deltas.push({ seq, text }) },
+    log: (line) => logs.push(line),
+  });
+  runners.push(runner);
+  /** Answers every turn asked for until the judge (or the end) is reached. */
+  const finishTurns = async () => {
+    while (models.turns.length > 0) {
+      models.answerTurns();
+      await flush();
+    }
+  };
+  const step = (round: number, probabilities: number[], action: "continue" | "end" = "continue") =>
+    runner.submitJudgeStep("m1", "judge-1", { round, probabilities, action });
+  return { store, models, runner, changes, deltas, logs, finishTurns, step };
+}
+
+const runners: MatchRunner[] = [];
+
+beforeEach(() => {
+  // setImmediate stays real: `flush` needs it.
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], now: new Date("2026-01-01T00:00:00Z") });
+});
+
+afterEach(async () => {
+  await Promise.all(runners.splice(0).map((r) => r.stop()));
+  vi.useRealTimers();
+});
+
+describe("the queue", () => {
+  it("starts a waiting match once, however many callers start it together", async () => {
+    const { store, models, runner } = setup();
+    await Promise.all([runner.start("m1"), runner.start("m1"), runner.start("m1")]);
+    await flush();
+    expect(store.writesOf("status").map((w) => w.status)).toEqual(["running"]);
+    // One drive loop: each opening turn was asked for once.
+    expect(models.describe()).toBe("turn 1A, turn 1B");
+  });
+
+  it("serialises judge intents: of two steps for the same round, the second is refused and nothing is doubled", async () => {
+    const { store, runner, finishTurns, step } = setup({ rounds: 2 });
+    await runner.start("m1");
+    await finishTurns();
+    const [first, second] = await Promise.allSettled([step(1, [0.6, 0.4]), step(1, [0.3, 0.7])]);
+    expect(first.status).toBe("fulfilled");
+    expect(second).toMatchObject({ status: "rejected", reason: { code: "OUT_OF_TURN" } });
+    expect(store.writesOf("judge-step").map((w) => w.step.probabilities)).toEqual([[0.6, 0.4]]);
+  });
+
+  it("keeps going after a refused intent", async () => {
+    const { store, runner, finishTurns, step } = setup({ rounds: 2 });
+    await runner.start("m1");
+    await finishTurns();
+    await expect(step(1, [0.6, 0.6])).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      runner.submitJudgeStep("m1", "someone-else", { round: 1, probabilities: [0.5, 0.5], action: "continue" }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const after = await step(1, [0.6, 0.4]);
+    expect(after.phase).toEqual({ kind: "turns", round: 2, seats: ["A"] });
+    expect(store.writesOf("judge-step")).toHaveLength(1);
+  });
+
+  it("streams a turn's chunks in order and shows the text so far until the turn is stored", async () => {
+    const { store, models, runner, deltas } = setup();
+    await runner.start("m1");
+    models.turn(1, "A").stream("The gardener ");
+    models.turn(1, "A").stream("did it.");
+    expect(deltas).toEqual([
+      { seq: 0, text: "The gardener " },
+      { seq: 1, text: "did it." },
+    ]);
+    const streaming = await runner.snapshot("m1");
+    expect(streaming.live).toEqual([
+      { round: 1, speaker: "A", text: "The gardener did it.", seq: 1 },
+      { round: 1, speaker: "B", text: "", seq: -1 },
+    ]);
+    models.turn(1, "A").answer("The gardener did it.");
+    await flush();
+    const stored = await runner.snapshot("m1");
+    expect(stored.live.map((l) => l.speaker)).toEqual(["B"]);
+    expect(store.stored("m1").turns.map((t) => `${t.round}${t.speaker}`)).toEqual(["1A"]);
+  });
+});
+
+describe("judge timers", () => {
+  it("times out the judge's step at the deadline, carries the probabilities forward, and the debate goes on", async () => {
+    const { store, models, runner, finishTurns } = setup({ rounds: 2, judgeTimeLimitMs: LIMIT });
+    await runner.start("m1");
+    await finishTurns();
+    const judging = await runner.snapshot("m1");
+    expect(judging.phase).toEqual({ kind: "judge", round: 1, final: false });
+    expect(judging.deadline).toBe(Date.now() + LIMIT);
+
+    await vi.advanceTimersByTimeAsync(LIMIT - 1);
+    expect(store.writesOf("judge-step")).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    await flush();
+    expect(store.writesOf("judge-step").map((w) => w.step)).toEqual([
+      { round: 1, probabilities: [0.5, 0.5], action: "timeout", message: null },
+    ]);
+    expect(models.describe()).toBe("turn 2A");
+  });
+
+  it("turns a timed-out final round into the verdict from the last probabilities", async () => {
+    const { store, runner, finishTurns, step } = setup({ rounds: 2, judgeTimeLimitMs: LIMIT });
+    await runner.start("m1");
+    await finishTurns();
+    await step(1, [0.8, 0.2]);
+    await finishTurns();
+    await vi.advanceTimersByTimeAsync(LIMIT);
+    await flush();
+    const done = await runner.snapshot("m1");
+    expect(done.status).toBe("complete");
+    expect(done.judgeSteps.map((s) => s.action)).toEqual(["continue", "timeout"]);
+    expect(done.verdict).toMatchObject({ probabilities: [0.8, 0.2], chosen: 0, correct: true, rounds: 2 });
+    expect(store.stored("m1").status).toBe("complete");
+  });
+
+  it("abandons the match when the final round times out with no side taken", async () => {
+    const { store, runner, finishTurns } = setup({ rounds: 1, judgeTimeLimitMs: LIMIT });
+    await runner.start("m1");
+    await finishTurns();
+    await vi.advanceTimersByTimeAsync(LIMIT);
+    await flush();
+    expect(store.stored("m1")).toMatchObject({ status: "abandoned", error: expect.stringMatching(/ran out of time/) });
+    expect(store.stored("m1").judgeSteps.map((s) => s.action)).toEqual(["timeout"]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("counts each deadline from the match's last move: a step in time cancels the timer, later turns restart it", async () => {
+    const { store, models, runner, finishTurns, step } = setup({
+      rounds: 3,
+      laterRounds: "simultaneous",
+      judgeTimeLimitMs: LIMIT,
+    });
+    await runner.start("m1");
+    // The debaters take a while; the judge's time starts when their turns are in.
+    await vi.advanceTimersByTimeAsync(10_000);
+    await finishTurns();
+    expect((await runner.snapshot("m1")).deadline).toBe(Date.now() + LIMIT);
+    await vi.advanceTimersByTimeAsync(LIMIT - 1);
+    await step(1, [0.6, 0.4]);
+    expect(vi.getTimerCount()).toBe(0);
+
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(models.describe()).toBe("turn 2A, turn 2B");
+    await finishTurns();
+    const judging = await runner.snapshot("m1");
+    expect(judging.phase).toMatchObject({ kind: "judge", round: 2 });
+    expect(judging.deadline).toBe(Date.now() + LIMIT);
+    await vi.advanceTimersByTimeAsync(LIMIT - 1);
+    expect(store.writesOf("judge-step")).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await flush();
+    expect(store.stored("m1").judgeSteps.map((s) => s.action)).toEqual(["continue", "timeout"]);
+  });
+
+  it("after a restart, counts the judge's time from the stored last move", async () => {
+    const now = Date.now();
+    const turn = (speaker: "A" | "B", option: number) => ({
+      round: 1,
+      speaker,
+      option,
+      text: "An argument.",
+      quotes: [],
+      model: "fake:debater",
+    });
+    const { store, runner } = setup(
+      { rounds: 2, judgeTimeLimitMs: LIMIT },
+      {
+        status: "running",
+        startedAt: new Date(now - 50_000),
+        lastActivityAt: new Date(now - 40_000),
+        turns: [turn("A", 0), turn("B", 1)],
+      },
+    );
+    expect(await runner.resumeInFlight()).toBe(1);
+    await flush();
+    expect((await runner.snapshot("m1")).deadline).toBe(now + LIMIT - 40_000);
+    await vi.advanceTimersByTimeAsync(LIMIT - 40_000 - 1);
+    expect(store.writesOf("judge-step")).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    await flush();
+    expect(store.writesOf("judge-step").map((w) => w.step.action)).toEqual(["timeout"]);
+  });
+
+  it("sets no timer without a time limit, nor for an AI judge", async () => {
+    const human = setup({ rounds: 2 });
+    await human.runner.start("m1");
+    await human.finishTurns();
+    expect((await human.runner.snapshot("m1")).deadline).toBeNull();
+    expect(vi.getTimerCount()).toBe(0);
+
+    const ai = setup({ rounds: 2, judgeTimeLimitMs: LIMIT }, { judgeModel: "fake:judge" });
+    await ai.runner.start("m1");
+    await ai.finishTurns();
+    expect(ai.models.describe()).toBe("judge 1");
+    expect((await ai.runner.snapshot("m1")).deadline).toBeNull();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("clears pending deadlines on stop", async () => {
+    const { store, runner, finishTurns } = setup({ rounds: 2, judgeTimeLimitMs: LIMIT });
+    await runner.start("m1");
+    await finishTurns();
+    expect(vi.getTimerCount()).toBe(1);
+    await runner.stop();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(store.stored("m1").status).toBe("running");
+  });
+});
+
+describe("eviction", () => {
+  it("keeps a match in memory while it runs and lets it go once it is over", async () => {
+    const { store, runner, finishTurns, step } = setup({ rounds: 1 });
+    await runner.start("m1");
+    await finishTurns();
+    const loads = store.loads;
+    await runner.snapshot("m1");
+    expect(store.loads).toBe(loads);
+
+    const done = await step(1, [0.3, 0.7], "end");
+    expect(done.status).toBe("complete");
+    // Over: the next read comes from the store, with the same result.
+    const again = await runner.snapshot("m1");
+    expect(store.loads).toBe(loads + 1);
+    expect(done.verdict).toMatchObject(again.verdict ?? { missing: "verdict" });
+  });
+
+  it("lets an errored match go, with the model's error recorded and logged", async () => {
+    const { store, models, runner, logs } = setup();
+    await runner.start("m1");
+    models.turn(1, "B").fail(new Error("provider down"));
+    await flush();
+    expect(store.stored("m1")).toMatchObject({ status: "errored", error: "provider down" });
+    expect(logs).toEqual(["match m1 errored: provider down"]);
+    // Turn 1A is still being asked for; its answer must not revive the match.
+    models.answerTurns();
+    await flush();
+    const loads = store.loads;
+    expect((await runner.snapshot("m1")).status).toBe("errored");
+    expect(store.loads).toBe(loads + 1);
+  });
+});
+
+describe("abort", () => {
+  it("abandoning aborts the model calls in flight, keeps what was played, and asks nothing more", async () => {
+    const { store, models, runner, finishTurns, step } = setup({ rounds: 2, judgeTimeLimitMs: LIMIT });
+    await runner.start("m1");
+    await finishTurns();
+    await step(1, [0.6, 0.4]);
+    models.turn(2, "A").stream("Half a");
+
+    const ended = await runner.abandon("m1", "Ended by the researcher.");
+    expect(models.aborted).toEqual(["turn 2A"]);
+    expect(ended).toMatchObject({ status: "abandoned", error: "Ended by the researcher.", live: [] });
+    expect(ended.turns.map((t) => `${t.round}${t.speaker}`)).toEqual(["1A", "1B"]);
+    // The aborted call is expected: the match is not marked errored, and no timer or turn follows.
+    expect(store.writesOf("status").map((w) => w.status)).toEqual(["running", "abandoned"]);
+    expect(models.describe()).toBe("");
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("leaves a finished match as it is", async () => {
+    const { store, runner, finishTurns, step } = setup({ rounds: 1 });
+    await runner.start("m1");
+    await finishTurns();
+    await step(1, [0.3, 0.7], "end");
+    const after = await runner.abandon("m1", "Too late.");
+    expect(after).toMatchObject({ status: "complete", error: null });
+    expect(store.writesOf("status").map((w) => w.status)).toEqual(["running"]);
+  });
+
+  it("stop aborts calls in flight and leaves the match running, to be resumed", async () => {
+    const { store, models, runner, logs } = setup();
+    await runner.start("m1");
+    await runner.stop();
+    expect(models.aborted).toEqual(["turn 1A", "turn 1B"]);
+    expect(store.stored("m1").status).toBe("running");
+    expect(logs).toEqual([]);
+
+    // A new process picks it up and redoes the interrupted turns.
+    const models2 = new ScriptedModels();
+    const next = new MatchRunner({ store, models: models2 });
+    runners.push(next);
+    expect(await next.resumeInFlight()).toBe(1);
+    expect(models2.describe()).toBe("turn 1A, turn 1B");
+  });
+});
+
+describe("an AI judge", () => {
+  it("is asked after each round, and an exact tie at the end is broken by the seed", async () => {
+    const { store, models, runner, finishTurns } = setup(
+      { rounds: 2, laterRounds: "simultaneous" },
+      {
+        judgeModel: "fake:judge",
+        judgeId: null,
+      },
+    );
+    const ran = runner.runToEnd("m1");
+    await flush();
+    await finishTurns();
+    models.judgements[0]?.answer({ probabilities: [0.6, 0.4], action: "continue", reasoning: "A leads." });
+    await flush();
+    await finishTurns();
+    expect(models.judgements[0]?.input.round).toBe(2);
+    models.judgements[0]?.answer({ probabilities: [0.5, 0.5], action: "continue", reasoning: "Even." });
+    const done = await ran;
+    expect(done.status).toBe("complete");
+    expect(done.judgeSteps.map((s) => s.action)).toEqual(["continue", "end"]);
+    expect(done.verdict?.chosen).not.toBeNull();
+    expect(done.verdict?.explanation).toMatch(/^Even\. \(Tie broken at random towards option [01]\.\)$/);
+    expect(store.stored("m1").status).toBe("complete");
+  });
+});
