@@ -104,10 +104,14 @@ module.exports = {
       name: "edges-use-db-client-only",
       comment:
         "Pages, route handlers, server actions, socket handlers, the CLI and server.ts may take the database " +
-        "client from lib/db (client.ts), never its internals: queries belong in the domain modules of lib.",
+        "client from lib/db (client.ts) and its whole-database operations (migrate, backup, restore), never its " +
+        "internals: queries belong in the domain modules of lib.",
       severity: "error",
       from: { path: "^(app|components|cli)/|^server\\.ts$|^proxy\\.ts$|^lib/realtime/" },
-      to: { path: "^lib/db/", pathNot: "^lib/db/(client|errors|migrate)\\.ts$" },
+      to: {
+        path: "^lib/db/",
+        pathNot: "^lib/db/(client|errors|migrate|backup|backup-files|database-file|restore)\\.ts$",
+      },
     },
     {
       name: "no-circular",
