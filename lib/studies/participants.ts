@@ -9,6 +9,12 @@ import { assignNext, createConditionMatch, type EndMatch } from "./assignment";
 import type { StudyConfig, SurveyQuestion } from "./config";
 import { balanceFor } from "./plan";
 import { getStudyVersion } from "./repository";
+import {
+  type ParticipantStatus,
+  participantStageSchema,
+  participantStatusSchema,
+  type ParticipantStage as Stage,
+} from "./vocabulary";
 
 /**
  * The participant's path through a study, as a server-side state machine: link → consent → instructions
@@ -16,10 +22,6 @@ import { getStudyVersion } from "./repository";
  * intents (`participantIntentSchema`); this module decides what comes next, so reloading, a second tab or coming
  * back later with the same link always lands on the right step.
  */
-
-export const STAGES = ["consent", "instructions", "check", "practice", "matches", "survey", "done"] as const;
-export type Stage = (typeof STAGES)[number];
-export type ParticipantStatus = "active" | "completed" | "failed_check" | "removed" | "full";
 
 /** Ids a recruiting platform appends to the study link (Prolific's names; other platforms can use the same). */
 export const externalIdsSchema = z.object({
@@ -156,7 +158,7 @@ export async function getParticipantView(
   const currentMatch = held?.matchId ? matches.find((m) => m.id === held.matchId) : undefined;
   const done = matches.filter((m) => !m.practice && m.status === "complete").length;
   const stage = parseStage(participant.stage);
-  const status = participant.status as ParticipantStatus;
+  const status = participantStatusSchema.parse(participant.status);
   return {
     participantId: participant.id,
     studyId,
@@ -179,7 +181,7 @@ export async function getParticipantView(
 }
 
 function parseStage(value: string): Stage {
-  return (STAGES as readonly string[]).includes(value) ? (value as Stage) : "consent";
+  return participantStageSchema.catch("consent").parse(value);
 }
 
 /** The code and redirect for a finished participant. "full" gets no code: they should return the study. */
