@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getOrCreateGuest } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
-import { PROTOCOLS } from "@/lib/debate/types";
+import { PROTOCOLS } from "@/lib/debate/vocabulary";
 import { playableDebaters, startJudgeMatch } from "@/lib/matches/start-guest-match";
 
 const playSchema = z.object({

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useEffect } from "react";
 import { PROTOCOL_LABELS } from "@/lib/debate/protocols";
-import type { MatchView } from "@/lib/debate/view";
+import type { MatchView, ViewerRole } from "@/lib/debate/view";
 import { Countdown } from "./countdown";
 import { JudgePanel } from "./judge-panel";
 import { speakerName, Transcript } from "./transcript";
@@ -21,7 +21,7 @@ export function JudgeRoom({
   onEnd,
 }: {
   matchId: string;
-  role?: "judge" | "observer";
+  role?: ViewerRole;
   onEnd?: (outcome: "complete" | "errored") => void;
 }) {
   const { view, connected, error, submitStep } = useMatch(matchId, role);

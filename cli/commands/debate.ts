@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { getDb } from "../../lib/db/client";
-import { PROTOCOLS } from "../../lib/debate/types";
 import type { MatchSnapshot } from "../../lib/debate/view";
+import { PROTOCOLS } from "../../lib/debate/vocabulary";
 import { createDebateMatch } from "../../lib/matches/create";
 import { createModels } from "../../lib/matches/models";
 import { getMatchUsage } from "../../lib/matches/repository";

@@ -3,7 +3,7 @@
 import { type FormEvent, startTransition, useActionState, useId, useState } from "react";
 import YAML from "yaml";
 import { PROTOCOL_LABELS } from "@/lib/debate/protocols";
-import { PROTOCOLS } from "@/lib/debate/types";
+import { PROTOCOLS } from "@/lib/debate/vocabulary";
 import { CheckboxField, SelectField, TextArea, TextField } from "./fields";
 import {
   type CheckDraft,

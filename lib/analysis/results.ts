@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "../db/client";
+import type { DebaterSeat } from "../debate/types";
 import { CruxError } from "../errors";
 import {
   bradleyTerry,
@@ -152,13 +153,7 @@ interface OutcomeRow {
   score: unknown;
 }
 
-interface Seat {
-  seat: string;
-  option: number;
-  model: string;
-  honest?: boolean;
-}
-
+/** Match.debaters (DebaterSeat[]) read leniently: a malformed row tallies no debaters instead of failing the page. */
 const seatsSchema = z
   .array(z.object({ seat: z.string(), option: z.number(), model: z.string(), honest: z.boolean().optional() }))
   .catch([]);
@@ -584,7 +579,7 @@ export async function getStudyResults(
 
 function tallySeat(
   models: Map<string, DebaterRow>,
-  seat: Seat,
+  seat: Pick<DebaterSeat, "option" | "model" | "honest">,
   group: { count: number; chosen: number; gold: number },
 ): void {
   let row = models.get(seat.model);

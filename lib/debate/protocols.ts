@@ -1,4 +1,4 @@
-import type { Protocol, Seat } from "./types";
+import type { Protocol, Seat } from "./vocabulary";
 
 /**
  * What each protocol is made of. Debate and interactive debate seat two debaters on opposite options; consultancy

@@ -4,7 +4,8 @@ import type { Db } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
 import { asJson } from "../db/json";
 import { type MatchConfig, matchConfigSchema } from "../debate/config";
-import type { DebaterSeat, JudgeStepRecord, MatchStatus, Quote, TurnRecord, VerdictRecord } from "../debate/types";
+import type { DebaterSeat, JudgeStepRecord, Quote, TurnRecord, VerdictRecord } from "../debate/types";
+import { judgeActionSchema, type MatchStatus, matchStatusSchema, seatSchema } from "../debate/vocabulary";
 import type { CallMeta, ModelCallRecord } from "../models/types";
 
 /**
@@ -12,7 +13,6 @@ import type { CallMeta, ModelCallRecord } from "../models/types";
  * parsed with zod on the way out, so a corrupt row fails loudly here instead of deep in the UI.
  */
 
-const seatSchema = z.enum(["A", "B"]);
 const debatersSchema = z.array(
   z.object({ seat: seatSchema, option: z.number().int().min(0), model: z.string(), honest: z.boolean().optional() }),
 );
@@ -103,7 +103,7 @@ export async function getStoredMatch(db: Db, id: string): Promise<StoredMatch | 
   const { question } = row;
   return {
     id: row.id,
-    status: row.status as MatchStatus,
+    status: matchStatusSchema.parse(row.status),
     error: row.error,
     protocol: row.protocol,
     config: matchConfigSchema.parse(row.config),
@@ -140,7 +140,7 @@ export async function getStoredMatch(db: Db, id: string): Promise<StoredMatch | 
     judgeSteps: row.judgeSteps.map((s) => ({
       round: s.round,
       probabilities: numbersSchema.parse(s.probabilities),
-      action: z.enum(["continue", "end", "timeout"]).parse(s.action),
+      action: judgeActionSchema.parse(s.action),
       message: s.message,
     })),
     verdict: row.verdict

@@ -1,5 +1,5 @@
 import type { Db } from "../db/client";
-import type { Protocol } from "../debate/types";
+import type { Protocol } from "../debate/vocabulary";
 import { env } from "../env";
 import { DEFAULT_DEBATER } from "../models/resolver";
 import { createDebateMatch } from "./create";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { samplingConfigSchema, scoringConfigSchema } from "../debate/config";
-import { PROTOCOLS } from "../debate/types";
+import { PROTOCOLS } from "../debate/vocabulary";
 
 /**
  * A study's design: the one schema behind the browser form, `crux study create file.yaml` and the API, so the

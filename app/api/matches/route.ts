@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { getOrCreateGuest } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
-import { PROTOCOLS } from "@/lib/debate/types";
+import { PROTOCOLS } from "@/lib/debate/vocabulary";
 import { ERROR_STATUS, toErrorPayload } from "@/lib/errors";
 import { PLAYABLE_SOURCES, playableDebaters, startJudgeMatch } from "@/lib/matches/start-guest-match";
 

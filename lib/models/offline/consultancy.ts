@@ -15,6 +15,7 @@
  */
 
 import type { Probabilities, TurnRecord } from "../../debate/types";
+import type { JudgeChoice } from "../../debate/vocabulary";
 import type { JudgeInput } from "../types";
 import { describeTally, exactPair, SCORE_FORMULA, type SideTally, tallyEvidence, uniform } from "./tally";
 
@@ -30,7 +31,7 @@ const UNVERIFIED_CAP = PRIOR;
 /** The judge's reading of a consultancy so far. */
 export interface ConsultancyJudgement {
   probabilities: Probabilities;
-  action: "continue" | "end";
+  action: JudgeChoice;
   reasoning: string;
 }
 

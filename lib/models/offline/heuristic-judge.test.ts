@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Quote, Seat, TurnRecord } from "../../debate/types";
+import type { Quote, TurnRecord } from "../../debate/types";
+import type { Seat } from "../../debate/vocabulary";
 import type { JudgeInput } from "../types";
 import { createHeuristicJudge, scoresToProbabilities, tallyEvidence } from "./heuristic-judge";
 

@@ -15,6 +15,7 @@
  */
 
 import type { Probabilities } from "../../debate/types";
+import type { JudgeChoice } from "../../debate/vocabulary";
 import type { CallOptions, JudgeInput, JudgeModel, JudgeReply, ModelInfo } from "../types";
 import { judgeConsultancy } from "./consultancy";
 import { abortError } from "./stream";
@@ -37,11 +38,11 @@ const INFO: ModelInfo = {
 /** What the judge decided, before call metadata is added. */
 interface Judgement {
   probabilities: Probabilities;
-  action: "continue" | "end";
+  action: JudgeChoice;
   reasoning: string;
 }
 
-function explain(input: JudgeInput, tallies: SideTally[], p: Probabilities, action: "continue" | "end"): string {
+function explain(input: JudgeInput, tallies: SideTally[], p: Probabilities, action: JudgeChoice): string {
   const sides = tallies.map((t, i) => describeTally(`Option ${i + 1}`, t, p[i] ?? 0));
   const max = Math.max(...p);
   const verdict =

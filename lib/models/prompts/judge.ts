@@ -1,5 +1,6 @@
 import { judgeMayAsk } from "../../debate/protocols";
-import type { Protocol, Seat, TurnRecord } from "../../debate/types";
+import type { TurnRecord } from "../../debate/types";
+import type { Protocol, Seat } from "../../debate/vocabulary";
 import type { JudgeInput } from "../types";
 import { checkRound, JUDGE_PROMPTS, renderPrompt } from "./catalog";
 import type { RenderedPrompt } from "./template";

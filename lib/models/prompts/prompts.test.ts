@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createQuoteVerifier, verifyTurnQuotes } from "../../debate/quotes";
-import type { Seat, TurnRecord } from "../../debate/types";
+import type { TurnRecord } from "../../debate/types";
+import type { Seat } from "../../debate/vocabulary";
 import { TEST_OPTIONS, TEST_PASSAGE, TEST_QUESTION } from "../test-story";
 import type { DebaterTurnInput, JudgeInput } from "../types";
 import {
