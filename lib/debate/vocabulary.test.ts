@@ -2,6 +2,7 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   ACTIVE_MATCH_STATUSES,
   type ActiveMatchStatus,
+  assertTwoOptions,
   isSettledMatchStatus,
   JUDGE_ACTIONS,
   JUDGE_CHOICES,
@@ -57,5 +58,11 @@ describe("options", () => {
     expect(() => toOptionIndex(2)).toThrow(/exactly two options/);
     expect(() => otherOption(-1)).toThrow(RangeError);
     expect(() => otherOption(0.5)).toThrow(RangeError);
+  });
+
+  it("are checked on a question", () => {
+    expect(() => assertTwoOptions(["Ada", "Ben"])).not.toThrow();
+    expect(() => assertTwoOptions(["Ada", "Ben", "Cy"])).toThrow("a question needs exactly two options (got 3)");
+    expect(() => assertTwoOptions([])).toThrow(RangeError);
   });
 });

@@ -52,6 +52,12 @@ export function otherOption(option: number): OptionIndex {
   return toOptionIndex(option) === 0 ? 1 : 0;
 }
 
+/** Throws unless a question has exactly two options: everything that computes "the other option" relies on it. */
+export function assertTwoOptions(options: readonly unknown[]): void {
+  if (options.length !== OPTION_COUNT)
+    throw new RangeError(`a question needs exactly two options (got ${options.length})`);
+}
+
 /** Order of the debaters' turns after the blind opening round. */
 export const ROUND_ORDERS = ["sequential", "simultaneous"] as const;
 export const roundOrderSchema = z.enum(ROUND_ORDERS);

@@ -5,7 +5,7 @@ import { isUniqueViolation } from "../db/errors";
 import { asJson } from "../db/json";
 import { type MatchConfig, matchConfigSchema } from "../debate/config";
 import type { DebaterSeat, JudgeStepRecord, Quote, TurnRecord, VerdictRecord } from "../debate/types";
-import { judgeActionSchema, type MatchStatus, matchStatusSchema, seatSchema } from "../debate/vocabulary";
+import { judgeActionSchema, type MatchStatus, matchStatusSchema, OPTION_COUNT, seatSchema } from "../debate/vocabulary";
 import type { CallMeta, ModelCallRecord } from "../models/types";
 
 /**
@@ -20,7 +20,8 @@ const quotesSchema = z.array(
   z.object({ text: z.string(), verified: z.boolean(), start: z.number().optional(), end: z.number().optional() }),
 );
 const numbersSchema = z.array(z.number());
-const stringsSchema = z.array(z.string());
+/** A question's options as stored: exactly two, which every rule and model here relies on. */
+const optionsSchema = z.array(z.string()).length(OPTION_COUNT, { error: "a question needs exactly two options" });
 
 export interface StoredMatch {
   id: string;
@@ -123,7 +124,7 @@ export async function getStoredMatch(db: Db, id: string): Promise<StoredMatch | 
       id: question.id,
       source: question.source,
       text: question.text,
-      options: stringsSchema.parse(question.options),
+      options: optionsSchema.parse(question.options),
       gold: question.gold,
       passage: question.passage
         ? { title: question.passage.title, text: question.passage.text, license: question.passage.license }

@@ -59,7 +59,7 @@ export function judgeConsultancy(input: JudgeInput): ConsultancyJudgement {
   }
   const tally = tallyEvidence(input)[option] ?? { verified: 0, words: 0, unverified: 0, relevance: 0, score: 0 };
   const p = consultantProbability(tally);
-  const probabilities = exactPair(input.options.map((_, i) => (i === option ? p : (1 - p) / (n - 1))));
+  const probabilities = exactPair(input.options.map((_, i) => (i === option ? p : 1 - p)));
   const latest = Math.max(...input.transcript.map((t) => t.round));
   const earlier = input.transcript.filter((t) => t.round < latest);
   const fresh = countedVerified(input, input.transcript, option) - countedVerified(input, earlier, option);

@@ -15,7 +15,7 @@
  */
 
 import type { Probabilities } from "../../debate/types";
-import type { JudgeChoice } from "../../debate/vocabulary";
+import { assertTwoOptions, type JudgeChoice } from "../../debate/vocabulary";
 import type { CallOptions, JudgeInput, JudgeModel, JudgeReply, ModelInfo } from "../types";
 import { judgeConsultancy } from "./consultancy";
 import { abortError } from "./stream";
@@ -99,6 +99,7 @@ export function createHeuristicJudge(): JudgeModel {
     async judge(input: JudgeInput, call: CallOptions = {}): Promise<JudgeReply> {
       const started = performance.now();
       if (call.signal?.aborted) throw abortError();
+      assertTwoOptions(input.options);
       const { probabilities, action, reasoning } = decide(input);
       call.onDelta?.(reasoning);
       return {
