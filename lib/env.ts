@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { LOG_LEVELS } from "./log";
 
 /**
  * Every environment variable Crux reads, parsed once. Bad values fail at start with a message naming the
@@ -67,7 +68,7 @@ const envSchema = z
       .default("0")
       .transform((v) => v === "1" || v === "true"),
     /** Log level for the server's own messages. */
-    CRUX_LOG: z.enum(["silent", "error", "info", "debug"]).default("info"),
+    CRUX_LOG: z.enum(LOG_LEVELS).default("info"),
   })
   .superRefine((value, ctx) => {
     // Half a GitHub configuration would silently leave the button out; say so instead.

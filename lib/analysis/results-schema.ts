@@ -29,6 +29,10 @@ const instantSchema = z.preprocess(
   z.union([z.iso.date(), z.iso.datetime({ offset: true })]).optional(),
 );
 
+/** The parts the results route serves: every aggregate at once, or one of the slow resampled ones. */
+export const RESULTS_PARTS = ["summary", "headline", "ratings"] as const;
+export type ResultsPart = (typeof RESULTS_PARTS)[number];
+
 /** The judge-kind filter: every judge, or one kind of judge. */
 export const JUDGE_KIND_FILTERS = ["all", ...JUDGE_KINDS] as const;
 export type JudgeKindFilter = (typeof JUDGE_KIND_FILTERS)[number];

@@ -11,6 +11,7 @@ import { balanceFor } from "./plan";
 import { getStudyVersion } from "./repository";
 import {
   type ParticipantStatus,
+  type ParticipantStep,
   participantStageSchema,
   participantStatusSchema,
   type ParticipantStage as Stage,
@@ -215,7 +216,8 @@ export async function advanceParticipant(
   await db.participant.update({ where: { id: participant.id }, data: { lastSeenAt: new Date() } });
   if (participant.status !== "active" || stage === "done")
     throw new CruxError("CONFLICT", "You have finished this study.");
-  const expected: Record<ParticipantIntent["step"], Stage> = {
+  // Keyed by every step, so an intent without a stage (or a step without an intent) does not compile.
+  const expected: Record<ParticipantStep, Stage> = {
     consent: "consent",
     instructions: "instructions",
     check: "check",

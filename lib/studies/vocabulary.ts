@@ -48,6 +48,13 @@ export const participantStageSchema = z.enum(PARTICIPANT_STAGES);
 export type ParticipantStage = z.infer<typeof participantStageSchema>;
 
 /**
+ * The steps a participant's page submits (the intents of lib/studies/participants.ts): each completes the stage of
+ * the same name, and `next` asks for the next match.
+ */
+export const PARTICIPANT_STEPS = ["consent", "instructions", "check", "practice", "next", "survey"] as const;
+export type ParticipantStep = (typeof PARTICIPANT_STEPS)[number];
+
+/**
  * How a participant's part in a study stands: still `active`, `completed`, sent off after failing the
  * comprehension check (`failed_check`), `removed` by a researcher, or turned away before
  * judging anything because no slot was left for them (`full`).
