@@ -51,6 +51,9 @@ export type MatchPhase =
   | { kind: "complete" }
   | { kind: "errored" };
 
+/** The phases a match ends in: the verdict is in, or the match stopped. */
+export type EndPhase = Extract<MatchPhase["kind"], "complete" | "errored">;
+
 /** A quote as the judge sees it before the verdict: no passage offsets. */
 export type PublicQuote = Pick<Quote, "text" | "verified">;
 
