@@ -81,14 +81,20 @@ function judgeWithoutTranscript(input: JudgeInput): Judgement {
 }
 
 function decide(input: JudgeInput): Judgement {
-  switch (input.protocol ?? "debate") {
+  const protocol = input.protocol ?? "debate";
+  switch (protocol) {
     case "consultancy":
       return judgeConsultancy(input);
     case "naive":
     case "expert":
       return judgeWithoutTranscript(input);
-    default:
+    case "debate":
+    case "interactive":
       return judgeDebate(input);
+    default: {
+      const unhandled: never = protocol;
+      throw new RangeError(`unknown protocol ${String(unhandled)}`);
+    }
   }
 }
 
