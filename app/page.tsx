@@ -1,5 +1,5 @@
 import { PROTOCOL_LABELS } from "@/lib/debate/protocols";
-import { PROTOCOLS } from "@/lib/debate/types";
+import { PROTOCOLS } from "@/lib/debate/vocabulary";
 import { playableDebaters } from "@/lib/matches/start-guest-match";
 import { startGameAction } from "./actions";
 

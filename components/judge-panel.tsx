@@ -2,6 +2,7 @@
 
 import { useId, useState } from "react";
 import type { MatchView } from "@/lib/debate/view";
+import type { JudgeChoice } from "@/lib/debate/vocabulary";
 import type { ErrorPayload } from "@/lib/errors";
 import type { Ack } from "@/lib/realtime/protocol";
 import type { MatchConnection } from "./use-match";
@@ -36,7 +37,7 @@ export function JudgePanel({
   const first = view.question.options[left];
   const second = view.question.options[right];
 
-  async function send(action: "continue" | "end") {
+  async function send(action: JudgeChoice) {
     setPending(true);
     setError(null);
     const probabilities = view.question.options.map(() => 0);

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useEffect } from "react";
 import { PROTOCOL_LABELS } from "@/lib/debate/protocols";
-import type { MatchView } from "@/lib/debate/view";
+import type { EndPhase, MatchView, ViewerRole } from "@/lib/debate/view";
 import { Countdown } from "./countdown";
 import { JudgePanel } from "./judge-panel";
 import { speakerName, Transcript } from "./transcript";
@@ -21,8 +21,8 @@ export function JudgeRoom({
   onEnd,
 }: {
   matchId: string;
-  role?: "judge" | "observer";
-  onEnd?: (outcome: "complete" | "errored") => void;
+  role?: ViewerRole;
+  onEnd?: (outcome: EndPhase) => void;
 }) {
   const { view, connected, error, submitStep } = useMatch(matchId, role);
   const ended = view?.phase.kind === "complete" || view?.phase.kind === "errored" ? view.phase.kind : null;

@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
-import type { MatchView } from "@/lib/debate/view";
+import type { MatchView, ViewerRole } from "@/lib/debate/view";
 import type { ErrorPayload } from "@/lib/errors";
 import { applyDelta } from "@/lib/realtime/deltas";
 import {
@@ -26,7 +26,7 @@ export interface MatchConnection {
  * Connects to the match room: joins on every (re)connect and receives the full view, then applies views and
  * streamed chunks as they come. A gap in chunk sequence numbers triggers a resync, so nothing is lost or doubled.
  */
-export function useMatch(matchId: string, role: "judge" | "observer" = "judge"): MatchConnection {
+export function useMatch(matchId: string, role: ViewerRole = "judge"): MatchConnection {
   const [view, setViewState] = useState<MatchView | null>(null);
   const [connected, setConnected] = useState(false);
   const [error, setError] = useState<ErrorPayload | null>(null);

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { zodIssueMessages } from "./errors";
+import { LOG_LEVELS } from "./log";
 
 /**
  * Every environment variable Crux reads, parsed once. Bad values fail at start with a message naming the
@@ -84,7 +85,7 @@ const envSchema = z
     /** How long a shutdown (SIGINT/SIGTERM) may take before the process exits anyway. */
     CRUX_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
     /** Log level for the server's own messages. */
-    CRUX_LOG: z.enum(["silent", "error", "info", "debug"]).default("info"),
+    CRUX_LOG: z.enum(LOG_LEVELS).default("info"),
   })
   .superRefine((value, ctx) => {
     // Half a GitHub configuration would silently leave the button out; say so instead.

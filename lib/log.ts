@@ -1,5 +1,7 @@
 /** A minimal leveled logger for the server's own messages (one line each, to stderr except `always`). */
-export type LogLevel = "silent" | "error" | "info" | "debug";
+/** Log levels from quietest to noisiest (CRUX_LOG in lib/env.ts takes one). */
+export const LOG_LEVELS = ["silent", "error", "info", "debug"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const ORDER: Record<LogLevel, number> = { silent: 0, error: 1, info: 2, debug: 3 };
 

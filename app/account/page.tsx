@@ -3,7 +3,7 @@ import { parseRole, ROLE_LABELS } from "@/lib/auth/roles";
 import { requireAccount } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { PROTOCOL_LABELS } from "@/lib/debate/protocols";
-import { PROTOCOLS, type Protocol } from "@/lib/debate/types";
+import { PROTOCOLS, type Protocol } from "@/lib/debate/vocabulary";
 import { listJudgedMatches } from "@/lib/matches/list";
 import { signOutEverywhereAction } from "../auth-actions";
 

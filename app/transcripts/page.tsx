@@ -1,9 +1,10 @@
 import Link from "next/link";
 import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
+import { MATCH_STATUSES } from "@/lib/debate/vocabulary";
 import { CruxError } from "@/lib/errors";
 import { listStudiesFor } from "@/lib/studies/repository";
-import { listTranscripts, transcriptFiltersSchema } from "@/lib/transcripts/list";
+import { listTranscripts, OUTCOME_FILTER_LABELS, transcriptFiltersSchema } from "@/lib/transcripts/list";
 
 export const metadata = { title: "Transcripts — Crux" };
 
@@ -54,16 +55,18 @@ export default async function TranscriptsPage({ searchParams }: { searchParams: 
           Outcome{" "}
           <select name="outcome" defaultValue={filters.outcome ?? ""}>
             <option value="">any</option>
-            <option value="correct">judge right</option>
-            <option value="wrong">judge wrong</option>
-            <option value="none">no verdict</option>
+            {Object.entries(OUTCOME_FILTER_LABELS).map(([outcome, label]) => (
+              <option key={outcome} value={outcome}>
+                {label}
+              </option>
+            ))}
           </select>
         </label>
         <label>
           Status{" "}
           <select name="status" defaultValue={filters.status ?? ""}>
             <option value="">any</option>
-            {["complete", "running", "waiting", "abandoned", "errored"].map((status) => (
+            {MATCH_STATUSES.map((status) => (
               <option key={status} value={status}>
                 {status}
               </option>

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
-import { PROTOCOLS } from "../../lib/debate/types";
 import type { MatchSnapshot } from "../../lib/debate/view";
+import { PROTOCOLS } from "../../lib/debate/vocabulary";
 import { zodErrorMessage } from "../../lib/errors";
 import { createDebateMatch } from "../../lib/matches/create";
 import { createModels } from "../../lib/matches/models";

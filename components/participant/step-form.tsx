@@ -1,6 +1,7 @@
 "use client";
 
 import { type ReactNode, startTransition, useActionState } from "react";
+import type { ParticipantStep } from "@/lib/studies/vocabulary";
 
 /** What a step's form shows after a refused submission. */
 export interface StepState {
@@ -8,7 +9,8 @@ export interface StepState {
 }
 /** The page's server action that applies a step (passed down, so components do not import from app/). */
 export type StepAction = (previous: StepState, formData: FormData) => Promise<StepState>;
-export type StepName = "consent" | "instructions" | "check" | "practice" | "next" | "survey";
+/** The step a form submits (one per participant intent). */
+export type StepName = ParticipantStep;
 
 /**
  * One step's form: the fields (server-rendered children), a submit button, and the server's answer when it refuses

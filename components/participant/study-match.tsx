@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useState } from "react";
+import type { EndPhase } from "@/lib/debate/view";
 import { JudgeRoom } from "../judge-room";
 import { type StepAction, StepForm, type StepName } from "./step-form";
 
@@ -24,8 +25,8 @@ export function StudyMatch({
   step: Extract<StepName, "practice" | "next">;
   continueLabel: string;
 }) {
-  const [outcome, setOutcome] = useState<"complete" | "errored" | null>(complete ? "complete" : null);
-  const onEnd = useCallback((ended: "complete" | "errored") => setOutcome(ended), []);
+  const [outcome, setOutcome] = useState<EndPhase | null>(complete ? "complete" : null);
+  const onEnd = useCallback((ended: EndPhase) => setOutcome(ended), []);
   return (
     <div data-testid="study-match" data-match-id={matchId}>
       <JudgeRoom matchId={matchId} onEnd={onEnd} />

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import type { ResultsPart } from "@/lib/analysis/results-schema";
 
 export type PartState<T> = { status: "loading" } | { status: "ready"; data: T } | { status: "error"; message: string };
 
@@ -8,7 +9,7 @@ export type PartState<T> = { status: "loading" } | { status: "ready"; data: T } 
  * Loads one of the results route's slow parts (`headline`, `ratings`) for the page's filters: the page renders
  * at once from the main request and these fill in when the resampling is done.
  */
-export function useResultsPart<T>(studyId: string, part: "headline" | "ratings", query: string): PartState<T> {
+export function useResultsPart<T>(studyId: string, part: Exclude<ResultsPart, "summary">, query: string): PartState<T> {
   const [state, setState] = useState<PartState<T>>({ status: "loading" });
   useEffect(() => {
     const controller = new AbortController();

@@ -1,7 +1,7 @@
 "use client";
 
 import { PROTOCOL_LABELS } from "@/lib/debate/protocols";
-import { PROTOCOLS } from "@/lib/debate/types";
+import { PROTOCOLS } from "@/lib/debate/vocabulary";
 import type { StudyConfigPath } from "@/lib/studies/config-paths";
 import { SelectField, TextField } from "./fields";
 import { RemoveButton } from "./item-list";

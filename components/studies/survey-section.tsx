@@ -1,16 +1,18 @@
 "use client";
 
+import { SURVEY_KINDS, type SurveyKind } from "@/lib/studies/config";
 import type { StudyConfigPath } from "@/lib/studies/config-paths";
 import { CheckboxField, SelectField, TextArea, TextField } from "./fields";
 import { ItemList, RemoveButton } from "./item-list";
 import { newSurveyQuestion, type SurveyDraft } from "./study-draft";
 import type { SectionProps } from "./study-section";
 
-const SURVEY_KINDS = [
-  { value: "text", label: "Free text" },
-  { value: "scale", label: "Scale 1–7" },
-  { value: "choice", label: "One of the options" },
-];
+const SURVEY_KIND_LABELS: Record<SurveyKind, string> = {
+  text: "Free text",
+  scale: "Scale 1–7",
+  choice: "One of the options",
+};
+const SURVEY_KIND_OPTIONS = SURVEY_KINDS.map((kind) => ({ value: kind, label: SURVEY_KIND_LABELS[kind] }));
 
 /** The questions participants answer at the end. */
 export function SurveySection({ draft, update, errorsAt }: SectionProps) {
@@ -58,7 +60,7 @@ function SurveyFields({
           label="Kind"
           value={question.kind}
           onChange={(kind) => onChange({ kind })}
-          options={SURVEY_KINDS}
+          options={SURVEY_KIND_OPTIONS}
           errors={errorsAt(["survey", index, "kind"])}
         />
       </div>

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { JUDGE_KINDS, type JudgeKind } from "../debate/vocabulary";
 import type { BradleyTerryIntervals, Rating, ReliabilityBin } from "./index";
 
 /**
@@ -28,8 +29,13 @@ const instantSchema = z.preprocess(
   z.union([z.iso.date(), z.iso.datetime({ offset: true })]).optional(),
 );
 
-export const JUDGE_KINDS = ["all", "human", "ai"] as const;
-export type JudgeKind = (typeof JUDGE_KINDS)[number];
+/** The parts the results route serves: every aggregate at once, or one of the slow resampled ones. */
+export const RESULTS_PARTS = ["summary", "headline", "ratings"] as const;
+export type ResultsPart = (typeof RESULTS_PARTS)[number];
+
+/** The judge-kind filter: every judge, or one kind of judge. */
+export const JUDGE_KIND_FILTERS = ["all", ...JUDGE_KINDS] as const;
+export type JudgeKindFilter = (typeof JUDGE_KIND_FILTERS)[number];
 
 /**
  * Filters of the results: verdict time (from/to: a day includes all of it), one judge (user id, or an AI judge's
@@ -42,7 +48,7 @@ export const resultsFiltersSchema = z
     judge: z.preprocess(blankToUndefined, z.string().trim().min(1).max(200).optional()),
     condition: listSchema,
     tag: listSchema,
-    judgeKind: z.preprocess(blankToUndefined, z.enum(JUDGE_KINDS).default("all")),
+    judgeKind: z.preprocess(blankToUndefined, z.enum(JUDGE_KIND_FILTERS).default("all")),
   })
   .superRefine((filters, ctx) => {
     const range = filterRange(filters);
@@ -157,7 +163,7 @@ export interface JudgeRow {
   id: string;
   /** A pseudonym for humans ("J-3f2a", a short hash of the id); the model spec for AI judges. */
   label: string;
-  kind: "human" | "ai";
+  kind: JudgeKind;
   n: number;
   correct: number;
   accuracy: number;

@@ -1,4 +1,5 @@
 import { Prisma } from "../db/generated/client";
+import { EXCLUDED_PARTICIPANT_STATUSES } from "../studies/vocabulary";
 import { filterRange, type ResultsFilters } from "./results-schema";
 
 /**
@@ -16,9 +17,6 @@ import { filterRange, type ResultsFilters } from "./results-schema";
 
 /** Who judged: the human judge's user id, else the AI judge's model spec (StudyVerdict.judgeKey holds the same). */
 const JUDGE_KEY = Prisma.sql`COALESCE(m."judgeId", m."judgeModel", 'unknown')`;
-
-/** Statuses of participants whose completed matches are left out of the analysis. */
-const EXCLUDED_PARTICIPANT_STATUSES = ["failed_check", "removed"] as const;
 
 /** What the queries need besides the filters: the study and, with a tag filter, the question ids that match. */
 export interface QueryScope {

@@ -38,6 +38,9 @@ describe("matchConfigSchema", () => {
     expect(matchConfigSchema.parse({ seed: 1, protocol: "expert" }).rounds).toBe(1);
     expect(matchConfigSchema.parse({ seed: 1, protocol: "consultancy", rounds: 4 }).rounds).toBe(4);
     expect(matchConfigSchema.safeParse({ seed: 1, optionOrder: [1, 1] }).success).toBe(false);
+    // A question has exactly two options, so a third index is not an order of them.
+    expect(matchConfigSchema.safeParse({ seed: 1, optionOrder: [0, 1, 2] }).success).toBe(false);
+    expect(matchConfigSchema.safeParse({ seed: 1, optionOrder: [2, 0] }).success).toBe(false);
     expect(matchConfigSchema.parse({ seed: 1, optionOrder: [1, 0] }).optionOrder).toEqual([1, 0]);
     expect(matchConfigSchema.safeParse({ seed: 1, judgeTimeLimitMs: 10 }).success).toBe(false);
   });

@@ -1,14 +1,12 @@
 import { z } from "zod";
 import { hasDebaters } from "./protocols";
-import { PROTOCOLS } from "./types";
+import { OPTION_COUNT, optionIndexSchema, protocolSchema, roundOrderSchema, seatSchema } from "./vocabulary";
 
 /**
  * A match's configuration. Parsed once when the match is created and stored with it, so a match always replays
  * under the rules it started with. Unknown keys are rejected so a misspelt option fails loudly instead of
  * silently falling back to a default.
  */
-
-const seatSchema = z.enum(["A", "B"]);
 
 export const scoringConfigSchema = z.strictObject({
   /** Log scoring of the judge's probability on the correct answer (see ./scoring.ts). */
@@ -29,14 +27,14 @@ export const samplingConfigSchema = z.strictObject({
 
 export const matchConfigSchema = z
   .strictObject({
-    protocol: z.enum(PROTOCOLS).default("debate"),
+    protocol: protocolSchema.default("debate"),
     /** Maximum number of rounds; the judge may end earlier. */
     rounds: z.int().min(1).max(10).default(3),
     /** Maximum words per turn, quoted words included. */
     wordLimit: z.int().min(20).max(1000).default(150),
     /** Opening statements are always given blind of each other. */
     firstRound: z.literal("simultaneous").default("simultaneous"),
-    laterRounds: z.enum(["sequential", "simultaneous"]).default("sequential"),
+    laterRounds: roundOrderSchema.default("sequential"),
     /** Seat that speaks first in sequential rounds, every round (seats are assigned to options at random). */
     firstSpeaker: seatSchema.default("A"),
     /** Drives every random choice of the match (seat assignment, offline models), so matches are reproducible. */
@@ -47,12 +45,15 @@ export const matchConfigSchema = z
      * The options in the order the judge sees them (a permutation of option indexes), drawn at random per match so
      * a side effect of screen position cannot masquerade as a protocol effect. Probabilities stay in option order.
      */
-    optionOrder: z.array(z.int().min(0).max(9)).min(2).max(10).default([0, 1]),
+    optionOrder: z
+      .array(optionIndexSchema)
+      .length(OPTION_COUNT, { error: "optionOrder must list both options (a question has exactly two)" })
+      .default([0, 1]),
     /** Time the judge has for each step, server-enforced; null means no limit (the default for play). */
     judgeTimeLimitMs: z.int().min(1_000).max(3_600_000).nullable().default(null),
   })
-  .refine((c) => [...c.optionOrder].sort().every((v, i) => v === i), {
-    message: "optionOrder must be a permutation of the option indexes",
+  .refine((c) => c.optionOrder[0] !== c.optionOrder[1], {
+    message: "optionOrder must list options 0 and 1 once each",
     path: ["optionOrder"],
   })
   // Without debaters there is nothing to wait for between rounds: those protocols have one judgement.

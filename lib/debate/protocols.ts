@@ -1,4 +1,4 @@
-import type { Protocol, Seat } from "./types";
+import { type Protocol, SEATS, type Seat } from "./vocabulary";
 
 /**
  * What each protocol is made of. Debate and interactive debate seat two debaters on opposite options; consultancy
@@ -7,9 +7,21 @@ import type { Protocol, Seat } from "./types";
 
 /** The seats that speak in a protocol. */
 export function seatsOf(protocol: Protocol): Seat[] {
-  if (protocol === "debate" || protocol === "interactive") return ["A", "B"];
-  if (protocol === "consultancy") return ["A"];
-  return [];
+  switch (protocol) {
+    case "debate":
+    case "interactive":
+      return [...SEATS];
+    case "consultancy":
+      return ["A"];
+    case "naive":
+    case "expert":
+      return [];
+    default: {
+      // A new protocol must say who speaks: this stops compiling until it does.
+      const unhandled: never = protocol;
+      throw new RangeError(`unknown protocol ${String(unhandled)}`);
+    }
+  }
 }
 
 export function hasDebaters(protocol: Protocol): boolean {

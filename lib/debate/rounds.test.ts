@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { defaultMatchConfig, type MatchConfig } from "./config";
 import { nextStep, orderTurns, roundPlan, visibleTranscript } from "./rounds";
-import type { JudgeAction, JudgeStepRecord, Seat, TurnRecord, VerdictRecord } from "./types";
+import type { JudgeStepRecord, TurnRecord, VerdictRecord } from "./types";
+import type { JudgeAction, Seat } from "./vocabulary";
 
 const config = defaultMatchConfig(7);
 

@@ -1,6 +1,7 @@
 import type { MatchConfig } from "./config";
 import { seatsOf } from "./protocols";
-import type { JudgeQuestion, JudgeStepRecord, Seat, TurnRecord, VerdictRecord } from "./types";
+import type { JudgeQuestion, JudgeStepRecord, TurnRecord, VerdictRecord } from "./types";
+import type { Seat } from "./vocabulary";
 
 /**
  * Turn order and the match state machine.

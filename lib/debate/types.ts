@@ -1,11 +1,10 @@
+import type { JudgeAction, Seat } from "./vocabulary";
+
 /**
  * Core domain types of a debate. Pure data, shared by the server and the browser (no secrets live here; what a
- * role may see is decided by `viewFor` in ./view.ts).
+ * role may see is decided by `viewFor` in ./view.ts). The vocabularies they are built from (protocol, seat,
+ * option, judge action, match status) live in ./vocabulary.ts.
  */
-
-/** A debater's seat. Seats are assigned to options at random per match. */
-export type Seat = "A" | "B";
-export const SEATS: readonly Seat[] = ["A", "B"];
 
 /** A quote found in a turn: the text inside `<quote>…</quote>`, checked against the passage. */
 export interface Quote {
@@ -27,10 +26,8 @@ export interface TurnRecord {
   model: string;
 }
 
-/** The judge's probabilities after a round, one per option, summing to 1. */
+/** The judge's probabilities after a round, one per option (two: OPTION_COUNT in ./vocabulary.ts), summing to 1. */
 export type Probabilities = number[];
-
-export type JudgeAction = "continue" | "end" | "timeout";
 
 export interface JudgeStepRecord {
   round: number;
@@ -48,8 +45,6 @@ export interface VerdictRecord {
   rounds: number;
 }
 
-export type MatchStatus = "waiting" | "running" | "awaiting_verdict" | "complete" | "abandoned" | "errored";
-
 /** Which model sits in which seat and argues which option. */
 export interface DebaterSeat {
   seat: Seat;
@@ -58,14 +53,6 @@ export interface DebaterSeat {
   /** Consultancy only: whether the consultant was assigned the correct option (server-side; never shown to judges). */
   honest?: boolean;
 }
-
-/**
- * The protocols a match can run (see lib/debate/protocols.ts): two debaters; two debaters the judge can question
- * between rounds; one consultant (honest half the time) the judge can question; no help at all; or no help but
- * the story itself (a calibration ceiling).
- */
-export const PROTOCOLS = ["debate", "interactive", "consultancy", "naive", "expert"] as const;
-export type Protocol = (typeof PROTOCOLS)[number];
 
 /** A question or comment the judge addressed to the debaters after a round (interactive debate, consultancy). */
 export interface JudgeQuestion {

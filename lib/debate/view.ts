@@ -1,17 +1,8 @@
 import type { MatchConfig } from "./config";
 import { judgeMayAsk, judgeSeesPassage } from "./protocols";
 import { judgeQuestionsOf } from "./rounds";
-import type {
-  DebaterSeat,
-  JudgeQuestion,
-  JudgeStepRecord,
-  MatchStatus,
-  Protocol,
-  Quote,
-  Seat,
-  TurnRecord,
-  VerdictRecord,
-} from "./types";
+import type { DebaterSeat, JudgeQuestion, JudgeStepRecord, Quote, TurnRecord, VerdictRecord } from "./types";
+import type { MatchStatus, Protocol, Seat } from "./vocabulary";
 
 /**
  * `viewFor` is the one place that decides what each role may see of a match. Everything sent to a browser goes
@@ -59,6 +50,9 @@ export type MatchPhase =
   | { kind: "judge"; round: number; final: boolean }
   | { kind: "complete" }
   | { kind: "errored" };
+
+/** The phases a match ends in: the verdict is in, or the match stopped. */
+export type EndPhase = Extract<MatchPhase["kind"], "complete" | "errored">;
 
 /** A quote as the judge sees it before the verdict: no passage offsets. */
 export type PublicQuote = Pick<Quote, "text" | "verified">;

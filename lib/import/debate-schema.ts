@@ -1,7 +1,15 @@
 import { z } from "zod";
 import { hasDebaters, seatsOf } from "../debate/protocols";
 import { PROBABILITY_SUM_TOLERANCE } from "../debate/scoring";
-import { PROTOCOLS } from "../debate/types";
+import {
+  judgeChoiceSchema,
+  judgeKindSchema,
+  OPTION_COUNT,
+  optionIndexSchema,
+  protocolSchema,
+  roundOrderSchema,
+  seatSchema,
+} from "../debate/vocabulary";
 
 /**
  * One line of a debate import file (docs/debate-import-format.md): an external debate with its question, passage,
@@ -55,9 +63,6 @@ const timestampSchema = z.union([z.string(), z.number()]).transform((value, ctx)
   return z.NEVER;
 });
 
-const optionSchema = z.literal([0, 1]);
-const seatSchema = z.enum(["A", "B"]);
-
 /** Two probabilities, one per option, in [0, 1] and summing to 1. */
 export const importProbabilitiesSchema = z
   .tuple([z.number().min(0).max(1), z.number().min(0).max(1)])
@@ -75,14 +80,20 @@ const questionSchema = z.strictObject({
   /** Your id for the question within the dataset; default: a hash of its text, options and passage. */
   id: idSchema.optional(),
   text: text(DEBATE_IMPORT_LIMITS.question),
-  options: z.tuple([text(DEBATE_IMPORT_LIMITS.option), text(DEBATE_IMPORT_LIMITS.option)]),
+  /** Exactly two answers (OPTION_COUNT): every protocol puts one side on each. */
+  options: z.tuple([text(DEBATE_IMPORT_LIMITS.option), text(DEBATE_IMPORT_LIMITS.option)], {
+    error: (issue) =>
+      Array.isArray(issue.input)
+        ? `must be exactly ${OPTION_COUNT} answers: a question has exactly two options (found ${issue.input.length})`
+        : undefined,
+  }),
   /** 0-based index of the correct option. */
-  gold: optionSchema,
+  gold: optionIndexSchema,
 });
 
 const debaterSchema = z.strictObject({
   seat: seatSchema,
-  option: optionSchema,
+  option: optionIndexSchema,
   /** Model spec of an AI debater; absent (or "human") for a person. */
   model: text(DEBATE_IMPORT_LIMITS.name).optional(),
   /** A human debater's (pseudonymous) id in the source, kept with the match. */
@@ -107,7 +118,7 @@ const turnSchema = z.strictObject({
 const judgeSchema = z.strictObject({
   /** The judge's (pseudonymous) id in the source; required for human judges. */
   id: idSchema.optional(),
-  kind: z.enum(["human", "ai"]),
+  kind: judgeKindSchema,
   /** Model spec of an AI judge. */
   model: text(DEBATE_IMPORT_LIMITS.name).optional(),
 });
@@ -116,7 +127,7 @@ const judgeStepSchema = z.strictObject({
   /** Rounds of arguments the judge had seen: 0 is the judge's prior, before any argument. */
   round: z.int().min(0).max(10),
   probabilities: importProbabilitiesSchema,
-  action: z.enum(["continue", "end"]),
+  action: judgeChoiceSchema,
   message: body(DEBATE_IMPORT_LIMITS.message).optional(),
   at: timestampSchema.optional(),
 });
@@ -124,7 +135,7 @@ const judgeStepSchema = z.strictObject({
 const verdictSchema = z.strictObject({
   probabilities: importProbabilitiesSchema,
   /** The option chosen; default: the more probable one (required when the probabilities tie). */
-  chosen: optionSchema.optional(),
+  chosen: optionIndexSchema.optional(),
   explanation: body(DEBATE_IMPORT_LIMITS.message).optional(),
   /** Rounds of arguments the judge saw before deciding; default: the last round with a turn (at least 1). */
   rounds: z.int().min(1).max(10).optional(),
@@ -136,7 +147,7 @@ const verdictSchema = z.strictObject({
 const rulesSchema = z.strictObject({
   /** Default: the longest turn's word count (20–1,000). */
   wordLimit: z.int().min(20).max(1000).optional(),
-  laterRounds: z.enum(["sequential", "simultaneous"]).optional(),
+  laterRounds: roundOrderSchema.optional(),
   firstSpeaker: seatSchema.optional(),
 });
 
@@ -147,7 +158,7 @@ export const debateImportRowSchema = z
     passage: z
       .strictObject({ title: text(DEBATE_IMPORT_LIMITS.title).optional(), text: text(DEBATE_IMPORT_LIMITS.passage) })
       .optional(),
-    protocol: z.enum(PROTOCOLS),
+    protocol: protocolSchema,
     /** The study condition the debate belongs to; default: the protocol's name. */
     condition: conditionNameSchema.optional(),
     debaters: z.array(debaterSchema).max(2).default([]),

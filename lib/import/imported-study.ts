@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
 import { asJson } from "../db/json";
 import { countWords } from "../debate/limits";
-import type { Protocol } from "../debate/types";
+import type { Protocol } from "../debate/vocabulary";
 import { frozenStudySchema, type StudyCondition, type StudyConfigInput, studyConfigSchema } from "../studies/config";
 import { resolveOwner } from "../studies/owner";
 import { configHash } from "../studies/plan";

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import type { Seat } from "../debate/vocabulary";
 import { zodErrorMessage } from "../errors";
 import type { DebateImportInput } from "./debate-schema";
 import { type Detokenized, detokenize, spanText } from "./detokenize";
@@ -135,7 +136,7 @@ export function convertNyuRoom(
   const steps: Array<Step & { judgment: Judgment }> = [];
   const offline = new Map<string, { mode: string; judgments: Judgment[] }>();
   let round = 0;
-  let firstSpeaker: "A" | "B" | undefined;
+  let firstSpeaker: Seat | undefined;
   for (const entry of room.rounds) {
     if ("SimultaneousSpeeches" in entry || "SequentialSpeeches" in entry) {
       const speeches = Object.entries(

@@ -75,6 +75,18 @@ describe("parseDebateFile", () => {
     expect(message(11)).toBe("each line must be a JSON object (one debate)");
   });
 
+  it("takes questions with exactly two options, saying so otherwise", () => {
+    const options = (list: string[]) =>
+      line(sampleDebate({ question: { text: "Who keeps the light?", options: list, gold: 0 } }));
+    const { errors } = parseDebateFile([options(["Ada", "Ben", "Cy"]), options(["Ada"])].join("\n"));
+    expect(errors.map((e) => e.message)).toEqual([
+      "question.options must be exactly 2 answers: a question has exactly two options (found 3)",
+      "question.options must be exactly 2 answers: a question has exactly two options (found 1)",
+    ]);
+    const gold = line(sampleDebate({ question: { text: "Who keeps the light?", options: ["Ada", "Ben"], gold: 2 } }));
+    expect(parseDebateFile(gold).errors[0]?.message).toMatch(/^question\.gold /);
+  });
+
   it("checks rules across fields: seats per protocol, no turns without debaters, an AI judge's model", () => {
     const consultancy = sampleDebate({
       protocol: "consultancy",

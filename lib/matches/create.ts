@@ -2,7 +2,8 @@ import { randomInt } from "node:crypto";
 import type { Db } from "../db/client";
 import { type MatchConfigInput, matchConfigSchema } from "../debate/config";
 import { seatsOf } from "../debate/protocols";
-import type { DebaterSeat, Seat } from "../debate/types";
+import type { DebaterSeat } from "../debate/types";
+import { type OptionIndex, otherOption, type Seat } from "../debate/vocabulary";
 import { CruxError } from "../errors";
 import { DEFAULT_DEBATER } from "../models/resolver";
 import { pickRandomQuestion } from "../questions/queries";
@@ -19,7 +20,7 @@ export interface NewMatchOptions {
   seed?: number;
   config?: Omit<MatchConfigInput, "seed" | "firstSpeaker" | "optionOrder">;
   /** Counterbalanced set-up chosen by a study plan instead of the seeded draws (lib/studies/plan.ts matchSetup). */
-  setup?: { aOption: number; honest: boolean; firstSpeaker: Seat; optionOrder: number[] };
+  setup?: { aOption: OptionIndex; honest: boolean; firstSpeaker: Seat; optionOrder: OptionIndex[] };
   /** Study bookkeeping stored with the match. */
   study?: MatchStudyLink;
 }
@@ -39,9 +40,9 @@ export async function createDebateMatch(db: Db, options: NewMatchOptions): Promi
   if (!question) throw new CruxError("NOT_FOUND", `No question with id ${questionId}.`);
 
   const random = seeded(seed ^ 0x5bd1e995);
-  const drawn = {
+  const drawn: NonNullable<NewMatchOptions["setup"]> = {
     aOption: random() < 0.5 ? 0 : 1,
-    firstSpeaker: (random() < 0.5 ? "A" : "B") as Seat,
+    firstSpeaker: random() < 0.5 ? "A" : "B",
     optionOrder: random() < 0.5 ? [0, 1] : [1, 0],
     honest: random() < 0.5,
   };
@@ -51,10 +52,10 @@ export async function createDebateMatch(db: Db, options: NewMatchOptions): Promi
   const seats = seatsOf(config.protocol);
   const debaters: DebaterSeat[] =
     config.protocol === "consultancy"
-      ? [{ seat: "A", option: honest ? question.gold : 1 - question.gold, model: modelA, honest }]
+      ? [{ seat: "A", option: honest ? question.gold : otherOption(question.gold), model: modelA, honest }]
       : [
           { seat: "A" as const, option: aOption, model: modelA },
-          { seat: "B" as const, option: 1 - aOption, model: modelB },
+          { seat: "B" as const, option: otherOption(aOption), model: modelB },
         ].filter((d) => seats.includes(d.seat));
   const match = await createMatch(db, {
     questionId,

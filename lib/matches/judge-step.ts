@@ -2,6 +2,7 @@ import { judgeMayAsk } from "../debate/protocols";
 import { nextStep } from "../debate/rounds";
 import { chosenOption, logScore } from "../debate/scoring";
 import type { JudgeStepRecord, VerdictRecord } from "../debate/types";
+import type { JudgeChoice } from "../debate/vocabulary";
 import { CruxError } from "../errors";
 import type { StoredMatch } from "./repository";
 
@@ -9,7 +10,7 @@ import type { StoredMatch } from "./repository";
 export interface JudgeStepInput {
   round: number;
   probabilities: number[];
-  action: "continue" | "end";
+  action: JudgeChoice;
   /** Why, with the verdict. */
   explanation?: string;
   /** A question or comment for the next round (interactive debate and consultancy). */

@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
-import type { JudgeStepRecord, MatchStatus, TurnRecord, VerdictRecord } from "../debate/types";
+import type { JudgeStepRecord, TurnRecord, VerdictRecord } from "../debate/types";
+import type { MatchStatus } from "../debate/vocabulary";
 import type { CallMeta, ModelCallRecord } from "../models/types";
 import {
   getStoredMatch,

@@ -3,7 +3,8 @@ import type { Db } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
 import { asJson } from "../db/json";
 import { type MatchConfig, matchConfigSchema } from "../debate/config";
-import type { DebaterSeat, JudgeStepRecord, MatchStatus, Quote, TurnRecord, VerdictRecord } from "../debate/types";
+import type { DebaterSeat, JudgeStepRecord, Quote, TurnRecord, VerdictRecord } from "../debate/types";
+import { judgeActionSchema, type MatchStatus, matchStatusSchema, OPTION_COUNT, seatSchema } from "../debate/vocabulary";
 import type { CallMeta, ModelCallRecord } from "../models/types";
 import { recordStudyVerdict } from "./study-verdicts";
 
@@ -12,7 +13,6 @@ import { recordStudyVerdict } from "./study-verdicts";
  * parsed with zod on the way out, so a corrupt row fails loudly here instead of deep in the UI.
  */
 
-const seatSchema = z.enum(["A", "B"]);
 const debatersSchema = z.array(
   z.object({ seat: seatSchema, option: z.number().int().min(0), model: z.string(), honest: z.boolean().optional() }),
 );
@@ -20,7 +20,8 @@ const quotesSchema = z.array(
   z.object({ text: z.string(), verified: z.boolean(), start: z.number().optional(), end: z.number().optional() }),
 );
 const numbersSchema = z.array(z.number());
-const stringsSchema = z.array(z.string());
+/** A question's options as stored: exactly two, which every rule and model here relies on. */
+const optionsSchema = z.array(z.string()).length(OPTION_COUNT, { error: "a question needs exactly two options" });
 
 export interface StoredMatch {
   id: string;
@@ -103,7 +104,7 @@ export async function getStoredMatch(db: Db, id: string): Promise<StoredMatch | 
   const { question } = row;
   return {
     id: row.id,
-    status: row.status as MatchStatus,
+    status: matchStatusSchema.parse(row.status),
     error: row.error,
     protocol: row.protocol,
     config: matchConfigSchema.parse(row.config),
@@ -123,7 +124,7 @@ export async function getStoredMatch(db: Db, id: string): Promise<StoredMatch | 
       id: question.id,
       source: question.source,
       text: question.text,
-      options: stringsSchema.parse(question.options),
+      options: optionsSchema.parse(question.options),
       gold: question.gold,
       passage: question.passage
         ? { title: question.passage.title, text: question.passage.text, license: question.passage.license }
@@ -140,7 +141,7 @@ export async function getStoredMatch(db: Db, id: string): Promise<StoredMatch | 
     judgeSteps: row.judgeSteps.map((s) => ({
       round: s.round,
       probabilities: numbersSchema.parse(s.probabilities),
-      action: z.enum(["continue", "end", "timeout"]).parse(s.action),
+      action: judgeActionSchema.parse(s.action),
       message: s.message,
     })),
     verdict: row.verdict

@@ -4,8 +4,9 @@ import { judgeMayAsk, judgeSeesPassage } from "../debate/protocols";
 import { createQuoteVerifier, verifyTurnQuotes } from "../debate/quotes";
 import { judgeQuestionsOf, nextStep, orderTurns, visibleTranscript } from "../debate/rounds";
 import { chosenOption } from "../debate/scoring";
-import type { Seat, TurnRecord } from "../debate/types";
+import type { TurnRecord } from "../debate/types";
 import type { LiveTurn, MatchPhase, MatchSnapshot } from "../debate/view";
+import { isSettledMatchStatus, type Seat } from "../debate/vocabulary";
 import { CruxError } from "../errors";
 import type { ModelResolver } from "../models/resolver";
 import type { ModelCallRecord } from "../models/types";
@@ -110,7 +111,7 @@ export class MatchRunner {
     const match = await this.load(matchId);
     await this.enqueue(match, async () => {
       const { stored } = match;
-      if (stored.status === "complete" || stored.status === "abandoned" || stored.status === "errored") return;
+      if (isSettledMatchStatus(stored.status)) return;
       stored.status = "abandoned";
       stored.error = reason;
       match.abort.abort();
@@ -366,7 +367,7 @@ export class MatchRunner {
 
   /** Finished matches leave memory; the database has everything, and `load` brings one back on demand. */
   private evictIfSettled(match: ActiveMatch): void {
-    if (match.driving || match.stored.status === "running" || match.stored.status === "waiting") return;
+    if (match.driving || !isSettledMatchStatus(match.stored.status)) return;
     this.clearTimer(match);
     if (this.active.get(match.stored.id) === match) this.active.delete(match.stored.id);
     this.verifiers.delete(match.stored.id);

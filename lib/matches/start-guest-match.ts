@@ -1,12 +1,13 @@
 import { z } from "zod";
 import type { Db } from "../db/client";
-import { PROTOCOLS } from "../debate/types";
+import { PROTOCOLS } from "../debate/vocabulary";
 import { env } from "../env";
 import { DEFAULT_DEBATER } from "../models/resolver";
+import { BUILTIN_SETS } from "../questions/schema";
 import { createDebateMatch } from "./create";
 
-/** The question sets a guest may play from the home page or the API. */
-export const PLAYABLE_SOURCES = ["quality", "truthfulqa"] as const;
+/** The question sets a guest may play from the home page or the API: the shipped bank's. */
+export const PLAYABLE_SOURCES = BUILTIN_SETS;
 
 /** Debater models offered for play: the offline default, then those allowed by CRUX_PLAY_MODELS. */
 export function playableDebaters(): string[] {

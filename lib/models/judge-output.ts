@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { JUDGE_CHOICES, type JudgeChoice } from "../debate/vocabulary";
 import { zodErrorMessage } from "../errors";
 import { NO_PROBABILITIES, readPlainTextVerdict } from "./judge-text";
 
@@ -25,7 +26,7 @@ const MAX_OBJECT_STARTS = 200;
  */
 export interface JudgeOutput {
   probabilities: number[];
-  action: "continue" | "end";
+  action: JudgeChoice;
   reasoning: string;
   question?: string;
 }
@@ -129,7 +130,7 @@ export function judgeOutputSchema(optionCount: number) {
           probabilities,
           action: z.preprocess(
             (v) => (typeof v === "string" ? v.trim().toLowerCase() : v),
-            z.enum(["continue", "end"], {
+            z.enum(JUDGE_CHOICES, {
               error: (issue) =>
                 issue.input === undefined ? 'missing "action"' : '"action" must be "continue" or "end"',
             }),

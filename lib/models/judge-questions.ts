@@ -1,4 +1,5 @@
-import type { JudgeQuestion, Seat } from "../debate/types";
+import type { JudgeQuestion } from "../debate/types";
+import type { Seat } from "../debate/vocabulary";
 
 /**
  * Which of the judge's questions a speaker owes an answer. Shared by the prompt builders (to tell a language model

@@ -1,4 +1,5 @@
-import type { JudgeQuestion, Probabilities, Protocol, Seat, TurnRecord } from "../debate/types";
+import type { JudgeQuestion, Probabilities, TurnRecord } from "../debate/types";
+import type { JudgeChoice, Protocol, Seat } from "../debate/vocabulary";
 
 /**
  * The model adapter's interface. Every debater and judge — the offline ones here, real providers later — is
@@ -117,7 +118,7 @@ export interface DebaterReply {
 export interface JudgeReply {
   probabilities: Probabilities;
   /** Whether the judge wants another round (ignored after the last round). */
-  action: "continue" | "end";
+  action: JudgeChoice;
   reasoning: string;
   /** A question for the next round (interactive debate and consultancy; ignored elsewhere and when ending). */
   question?: string;

@@ -46,7 +46,7 @@ describe("parseQuestionFile: JSONL", () => {
     expect(messages[2]).toMatch(/^invalid JSON: /);
     expect(messages[3]).toBe("question is missing");
     expect(messages[4]).toBe("gold must be 0 or 1, the index of the correct option (got 2)");
-    expect(messages[5]).toBe("options must have exactly 2 entries (found 3)");
+    expect(messages[5]).toBe("options must have exactly 2 entries: a question has exactly two options (found 3)");
     expect(messages[6]).toBe("the two options must be different");
     expect(messages[7]).toMatch(/^unknown field "answer"/);
     expect(messages[9]).toBe('duplicate id "ok-1" (first used on line 1)');

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { OPTION_COUNT, OPTION_INDEXES, type OptionIndex, optionIndexSchema } from "../debate/vocabulary";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Question sets
@@ -45,7 +46,7 @@ export interface ImportRow {
   question: string;
   /** Exactly two different, non-empty answers: debate needs one side per option. */
   options: [string, string];
-  gold: 0 | 1;
+  gold: OptionIndex;
   passage?: string;
   title?: string;
   tags?: string[];
@@ -73,7 +74,8 @@ const idSchema = z.preprocess(
 const optionsSchema = z.tuple([text(IMPORT_LIMITS.option), text(IMPORT_LIMITS.option)], {
   error: (issue) => {
     if (issue.input === undefined) return "is missing";
-    if (Array.isArray(issue.input)) return `must have exactly 2 entries (found ${issue.input.length})`;
+    if (Array.isArray(issue.input))
+      return `must have exactly ${OPTION_COUNT} entries: a question has exactly two options (found ${issue.input.length})`;
     return "must be an array of two strings";
   },
 });
@@ -84,7 +86,7 @@ const tagsSchema = z
   .transform((tags) => [...new Set(tags)]);
 
 /** `gold` in JSON: the number 0 or 1 (JSON has types, so "1" is a mistake worth reporting). */
-const jsonGoldSchema = z.literal([0, 1], {
+const jsonGoldSchema = z.literal(OPTION_INDEXES, {
   error: (issue) =>
     issue.input === undefined
       ? "is missing"
@@ -102,7 +104,7 @@ const csvGoldSchema = z
     return z.NEVER;
   });
 
-function importRowSchema(gold: z.ZodType<0 | 1, unknown>) {
+function importRowSchema(gold: z.ZodType<OptionIndex, unknown>) {
   return z
     .strictObject(
       {
@@ -171,7 +173,7 @@ export const bankQuestionSchema = z.object({
   id: z.string().min(1),
   question: z.string().min(1),
   options: bankOptions,
-  gold: z.literal([0, 1]),
+  gold: optionIndexSchema,
   tags: z.array(z.string().min(1)),
 });
 export type BankQuestion = z.infer<typeof bankQuestionSchema>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import type { MatchView } from "../debate/view";
+import type { MatchView, ViewerRole } from "../debate/view";
+import { judgeChoiceSchema, OPTION_COUNT, type Seat } from "../debate/vocabulary";
 import type { ErrorPayload } from "../errors";
 
 /**
@@ -22,8 +23,11 @@ export const judgeStepSchema = z.object({
   matchId,
   /** The round the judge has just read; guards against stale or duplicated intents. */
   round: z.number().int().min(1).max(100),
-  probabilities: z.array(z.number().min(0).max(1)).min(2).max(10),
-  action: z.enum(["continue", "end"]),
+  /** One per option, in option order: exactly two (a question has exactly two options). */
+  probabilities: z
+    .array(z.number().min(0).max(1))
+    .length(OPTION_COUNT, { error: `must hold one probability per option (${OPTION_COUNT})` }),
+  action: judgeChoiceSchema,
   /** Why, with the verdict ("end"). */
   explanation: z.string().trim().max(4000).optional(),
   /** A question or comment for the next round, with "continue" (interactive debate and consultancy). */
@@ -37,7 +41,7 @@ export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorPayload };
 export interface TurnDelta {
   matchId: string;
   round: number;
-  speaker: "A" | "B";
+  speaker: Seat;
   seq: number;
   text: string;
 }
@@ -59,5 +63,5 @@ export interface ServerToClientEvents {
 }
 
 /** Room names: views differ by role, so each role listens in its own room. */
-export const roomFor = (matchId: string, role: "judge" | "observer") => `match:${matchId}:${role}`;
+export const roomFor = (matchId: string, role: ViewerRole) => `match:${matchId}:${role}`;
 export const streamRoomFor = (matchId: string) => `match:${matchId}:stream`;

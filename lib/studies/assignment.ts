@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db } from "../db/client";
-import type { MatchStatus } from "../debate/types";
+import { isSettledMatchStatus, type MatchStatus, SETTLED_MATCH_STATUSES, seatSchema } from "../debate/vocabulary";
 import { createDebateMatch } from "../matches/create";
 import { hashSeed } from "../random";
 import { conditionDebaters, type StudyCondition } from "./config";
@@ -22,11 +22,8 @@ import { getStudyVersion, type StudyVersionRecord } from "./repository";
 /** Ends a live match (the runner's `abandon` in the server; a plain status update where no runner runs). */
 export type EndMatch = (matchId: string, reason: string) => Promise<void>;
 
-/** Statuses after which a match will not move again. */
-const SETTLED: readonly string[] = ["complete", "abandoned", "errored"];
-
 export const balanceSchema = z.object({
-  honestSeat: z.enum(["A", "B"]),
+  honestSeat: seatSchema,
   honestFirst: z.boolean(),
   goldFirst: z.boolean(),
 });
@@ -68,7 +65,7 @@ export async function assignNext(
   });
   for (const slot of held) {
     const match = slot.matches.find((m) => m.id === slot.matchId);
-    if (match && !SETTLED.includes(match.status))
+    if (match && !isSettledMatchStatus(match.status))
       return { kind: "match", assignment: { slotId: slot.id, matchId: match.id, condition: slot.condition } };
     if (match?.status === "complete") await db.slot.update({ where: { id: slot.id }, data: { status: "done" } });
     else await reopenSlot(db, slot.id, participantId);
@@ -233,7 +230,7 @@ export async function sweepDropouts(
     }
     if (await reopenSlot(db, slot.id, slot.participantId)) {
       freed++;
-      if (match && !SETTLED.includes(match.status))
+      if (match && !isSettledMatchStatus(match.status))
         await options.endMatch(match.id, "The judge left: no sign of life within the study's dropout time.");
     }
   }
@@ -245,7 +242,7 @@ export function endMatchInDatabase(db: Db): EndMatch {
   return async (matchId, reason) => {
     const status: MatchStatus = "abandoned";
     await db.match.updateMany({
-      where: { id: matchId, status: { notIn: [...SETTLED] } },
+      where: { id: matchId, status: { notIn: [...SETTLED_MATCH_STATUSES] } },
       data: { status, error: reason, endedAt: new Date() },
     });
     await db.event.create({ data: { matchId, type: "match.abandoned", payload: { error: reason } } });

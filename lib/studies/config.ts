@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { samplingConfigSchema, scoringConfigSchema } from "../debate/config";
-import { PROTOCOLS } from "../debate/types";
+import { protocolSchema } from "../debate/vocabulary";
 import { zodIssueMessages } from "../errors";
 
 /**
@@ -36,7 +36,7 @@ export const conditionSchema = z.strictObject({
     .string()
     .trim()
     .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,39}$/, "1–40 letters, digits, spaces, '_', '-' or '.'"),
-  protocol: z.enum(PROTOCOLS),
+  protocol: protocolSchema,
   rounds: z.int().min(1).max(10).default(3),
   wordLimit: z.int().min(20).max(1000).default(150),
   /** One spec for every seat, or [seat A, seat B]. */
@@ -56,14 +56,17 @@ const choiceQuestionSchema = z.strictObject({
   answer: z.int().min(0),
 });
 
+/** Kinds of survey question: a free answer, a 1–7 Likert scale, or one of the question's options. */
+export const SURVEY_KINDS = ["text", "scale", "choice"] as const;
+export type SurveyKind = (typeof SURVEY_KINDS)[number];
+
 export const surveyQuestionSchema = z.strictObject({
   id: z
     .string()
     .trim()
     .regex(/^[a-z][a-z0-9_]{0,39}$/, "lower-case letters, digits and '_', starting with a letter"),
   prompt: textSchema(1000).min(1),
-  /** text: free answer; scale: 1–7 Likert; choice: one of `options`. */
-  kind: z.enum(["text", "scale", "choice"]).default("text"),
+  kind: z.enum(SURVEY_KINDS).default("text"),
   options: z.array(textSchema(300).min(1)).max(10).default([]),
   required: z.boolean().default(false),
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Db } from "../db/client";
+import { ACTIVE_MATCH_STATUSES, isSettledMatchStatus } from "../debate/vocabulary";
 import { CruxError } from "../errors";
 import { type EndMatch, reopenSlot } from "./assignment";
 import { getStudyVersion } from "./repository";
@@ -18,9 +19,6 @@ export const ONLINE_WINDOW_MS = 2 * 60_000;
 export const STUCK_AFTER_MS = 5 * 60_000;
 /** Cap on the stuck and errored lists (newest first), so a broken model cannot make the page unusable. */
 const PROBLEM_LIMIT = 50;
-
-const SETTLED = ["complete", "abandoned", "errored"];
-const ACTIVE = ["waiting", "running", "awaiting_verdict"];
 
 export interface MonitorMatch {
   id: string;
@@ -159,7 +157,7 @@ export async function getStudyMonitor(db: Db, studyId: string, now: Date = new D
       include: { slots: { where: { status: "assigned" }, select: { matchId: true } } },
     }),
     db.match.findMany({
-      where: { studyVersionId: version.id, status: { in: ACTIVE } },
+      where: { studyVersionId: version.id, status: { in: [...ACTIVE_MATCH_STATUSES] } },
       select: activitySelect,
       orderBy: { createdAt: "desc" },
     }),
@@ -257,7 +255,7 @@ export async function endStudyMatch(
   });
   if (!match || match.studyId !== studyId) throw new CruxError("NOT_FOUND", "No such match in this study.");
   if (match.status === "complete") throw new CruxError("CONFLICT", "This match is finished: its judgment stands.");
-  if (!SETTLED.includes(match.status)) await endMatch(matchId, "Ended by a researcher.");
+  if (!isSettledMatchStatus(match.status)) await endMatch(matchId, "Ended by a researcher.");
   if (!match.slotId) return { reopened: false };
   const slot = await db.slot.findUnique({
     where: { id: match.slotId },
@@ -282,7 +280,7 @@ export async function reassignSlot(db: Db, studyId: string, slotId: string, endM
   if (slot.matchId) {
     const match = await db.match.findUnique({ where: { id: slot.matchId }, select: { status: true } });
     if (match?.status === "complete") throw new CruxError("CONFLICT", "This slot's match is finished.");
-    if (match && !SETTLED.includes(match.status)) await endMatch(slot.matchId, "Slot reassigned by a researcher.");
+    if (match && !isSettledMatchStatus(match.status)) await endMatch(slot.matchId, "Slot reassigned by a researcher.");
   }
   await reopenSlot(db, slotId, slot.participantId);
 }
@@ -312,7 +310,7 @@ export async function removeParticipant(
     data: { status: "removed", stage: "done", completionCode, finishedAt: new Date() },
   });
   const open = await db.match.findMany({
-    where: { judgeId: participant.userId, studyId, status: { in: ACTIVE } },
+    where: { judgeId: participant.userId, studyId, status: { in: [...ACTIVE_MATCH_STATUSES] } },
     select: { id: true },
   });
   for (const match of open) await endMatch(match.id, "The participant was removed by a researcher.");

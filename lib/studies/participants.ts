@@ -9,6 +9,13 @@ import { assignNext, createConditionMatch, type EndMatch } from "./assignment";
 import type { StudyConfig, SurveyQuestion } from "./config";
 import { balanceFor } from "./plan";
 import { getStudyVersion } from "./repository";
+import {
+  type ParticipantStatus,
+  type ParticipantStep,
+  participantStageSchema,
+  participantStatusSchema,
+  type ParticipantStage as Stage,
+} from "./vocabulary";
 
 /**
  * The participant's path through a study, as a server-side state machine: link → consent → instructions
@@ -16,10 +23,6 @@ import { getStudyVersion } from "./repository";
  * intents (`participantIntentSchema`); this module decides what comes next, so reloading, a second tab or coming
  * back later with the same link always lands on the right step.
  */
-
-export const STAGES = ["consent", "instructions", "check", "practice", "matches", "survey", "done"] as const;
-export type Stage = (typeof STAGES)[number];
-export type ParticipantStatus = "active" | "completed" | "failed_check" | "removed" | "full";
 
 /** Ids a recruiting platform appends to the study link (Prolific's names; other platforms can use the same). */
 export const externalIdsSchema = z.object({
@@ -156,7 +159,7 @@ export async function getParticipantView(
   const currentMatch = held?.matchId ? matches.find((m) => m.id === held.matchId) : undefined;
   const done = matches.filter((m) => !m.practice && m.status === "complete").length;
   const stage = parseStage(participant.stage);
-  const status = participant.status as ParticipantStatus;
+  const status = participantStatusSchema.parse(participant.status);
   return {
     participantId: participant.id,
     studyId,
@@ -179,7 +182,7 @@ export async function getParticipantView(
 }
 
 function parseStage(value: string): Stage {
-  return (STAGES as readonly string[]).includes(value) ? (value as Stage) : "consent";
+  return participantStageSchema.catch("consent").parse(value);
 }
 
 /** The code and redirect for a finished participant. "full" gets no code: they should return the study. */
@@ -213,7 +216,8 @@ export async function advanceParticipant(
   await db.participant.update({ where: { id: participant.id }, data: { lastSeenAt: new Date() } });
   if (participant.status !== "active" || stage === "done")
     throw new CruxError("CONFLICT", "You have finished this study.");
-  const expected: Record<ParticipantIntent["step"], Stage> = {
+  // Keyed by every step, so an intent without a stage (or a step without an intent) does not compile.
+  const expected: Record<ParticipantStep, Stage> = {
     consent: "consent",
     instructions: "instructions",
     check: "check",

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Seat } from "../debate/types";
+import { otherOption, type Seat, toOptionIndex } from "../debate/vocabulary";
 import { hashSeed, mulberry32 } from "../random";
 import type { FrozenStudy } from "./config";
 
@@ -94,11 +94,13 @@ export function planStudy(frozen: FrozenStudy, questions: readonly PlanQuestion[
 /** Seat assignments, first speaker and option order of a match from its balance and the question's gold. */
 export function matchSetup(balance: Balance, gold: number) {
   const other: Seat = balance.honestSeat === "A" ? "B" : "A";
+  const right = toOptionIndex(gold);
+  const wrong = otherOption(right);
   return {
-    aOption: balance.honestSeat === "A" ? gold : 1 - gold,
+    aOption: balance.honestSeat === "A" ? right : wrong,
     honest: balance.honestSeat === "A",
     firstSpeaker: balance.honestFirst ? balance.honestSeat : other,
-    optionOrder: balance.goldFirst ? [gold, 1 - gold] : [1 - gold, gold],
+    optionOrder: balance.goldFirst ? [right, wrong] : [wrong, right],
   };
 }
 

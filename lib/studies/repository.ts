@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { hasRole, type SessionUser } from "../auth/roles";
 import type { Db } from "../db/client";
 import { asJson } from "../db/json";
@@ -7,16 +6,13 @@ import { storedStringsSchema } from "../questions/schema";
 import { hashSeed, mulberry32 } from "../random";
 import { type FrozenStudy, frozenStudySchema, type StudyConfig, studyConfigSchema } from "./config";
 import { configHash, planStudy } from "./plan";
+import { type SettableStudyStatus, type StudyStatus, studyStatusSchema } from "./vocabulary";
 
 /**
  * Studies as data: create and edit the draft design, launch (freeze a version, resolve its questions and
  * materialise its slots), and the one access rule — admins see every study, researchers the studies they own or
  * were added to, nobody else any.
  */
-
-/** `imported`: a dataset of external debates loaded with `crux import debates` (analysed and reviewed like a study). */
-export const STUDY_STATUSES = ["draft", "live", "paused", "closed", "imported"] as const;
-export type StudyStatus = (typeof STUDY_STATUSES)[number];
 
 export interface StudySummary {
   id: string;
@@ -46,7 +42,7 @@ const summaryFields = {
 } as const;
 
 function toSummary<T extends { status: string }>(row: T): T & { status: StudyStatus } {
-  const status = z.enum(STUDY_STATUSES).catch("closed").parse(row.status);
+  const status = studyStatusSchema.catch("closed").parse(row.status);
   return { ...row, status };
 }
 
@@ -137,7 +133,7 @@ export async function addStudyMember(db: Db, studyId: string, email: string): Pr
   });
 }
 
-export async function setStudyStatus(db: Db, studyId: string, status: "live" | "paused" | "closed"): Promise<void> {
+export async function setStudyStatus(db: Db, studyId: string, status: SettableStudyStatus): Promise<void> {
   const study = await db.study.findUnique({ where: { id: studyId }, select: { currentVersionId: true, status: true } });
   if (!study) throw new CruxError("NOT_FOUND", "No such study.");
   if (study.status === "imported") throw new CruxError("CONFLICT", "An imported dataset cannot take participants.");

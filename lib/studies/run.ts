@@ -3,6 +3,7 @@ import type { MatchRunner } from "../matches/runner";
 import { createConditionMatch } from "./assignment";
 import { type PlanItem, planStudy } from "./plan";
 import { getStudyVersion, launchStudy, type StudyVersionRecord } from "./repository";
+import { type StudyRunStatus, studyRunStatusSchema } from "./vocabulary";
 
 /**
  * Automated runs: every planned judgment of a study version, judged by an AI judge instead of a person, with
@@ -20,7 +21,7 @@ const PROGRESS_INTERVAL_MS = 1000;
 export interface RunProgress {
   runId: string;
   judge: string;
-  status: "running" | "stopped" | "complete";
+  status: StudyRunStatus;
   total: number;
   completed: number;
   errored: number;
@@ -209,7 +210,7 @@ export async function listRuns(db: Db, studyId: string): Promise<RunProgress[]> 
   return runs.map((r) => ({
     runId: r.id,
     judge: r.judge,
-    status: r.status === "complete" || r.status === "stopped" ? r.status : "running",
+    status: studyRunStatusSchema.catch("running").parse(r.status),
     total: r.total,
     completed: r.completed,
     errored: r.errored,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { hasRole, type SessionUser } from "../auth/roles";
 import type { Db } from "../db/client";
 import type { Prisma } from "../db/generated/client";
+import { matchStatusSchema } from "../debate/vocabulary";
 import { CruxError } from "../errors";
 import { getStudyFor } from "../studies/repository";
 
@@ -13,13 +14,18 @@ import { getStudyFor } from "../studies/repository";
 
 export const PAGE_SIZE = 50;
 
+/** The outcome filter's choices, with the words the filter form shows for them. */
+export const OUTCOME_FILTER_LABELS = { correct: "judge right", wrong: "judge wrong", none: "no verdict" } as const;
+export type OutcomeFilter = keyof typeof OUTCOME_FILTER_LABELS;
+const OUTCOME_FILTERS = Object.keys(OUTCOME_FILTER_LABELS) as [OutcomeFilter, ...OutcomeFilter[]];
+
 /** Query-string filters of /transcripts (all optional; strings because they come from a GET form). */
 export const transcriptFiltersSchema = z.object({
   /** A study or dataset id, or "play" for matches outside any study. */
   study: z.string().trim().max(100).optional().catch(undefined),
   condition: z.string().trim().max(100).optional().catch(undefined),
-  outcome: z.enum(["correct", "wrong", "none"]).optional().catch(undefined),
-  status: z.enum(["complete", "running", "waiting", "abandoned", "errored"]).optional().catch(undefined),
+  outcome: z.enum(OUTCOME_FILTERS).optional().catch(undefined),
+  status: matchStatusSchema.optional().catch(undefined),
   /** Words to find in the question. */
   q: z.string().trim().max(200).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),

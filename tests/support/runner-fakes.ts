@@ -1,5 +1,6 @@
 import { type MatchConfigInput, matchConfigSchema } from "../../lib/debate/config";
-import type { JudgeStepRecord, MatchStatus, Seat, TurnRecord, VerdictRecord } from "../../lib/debate/types";
+import type { JudgeStepRecord, TurnRecord, VerdictRecord } from "../../lib/debate/types";
+import type { MatchStatus, Seat } from "../../lib/debate/vocabulary";
 import type { MatchStore } from "../../lib/matches/match-store";
 import type { StoredMatch } from "../../lib/matches/repository";
 import type { ModelResolver } from "../../lib/models/resolver";

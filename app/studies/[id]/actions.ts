@@ -10,6 +10,7 @@ import { getRunner } from "@/lib/matches/runner-registry";
 import { endStudyMatch, reassignSlot, removeParticipant } from "@/lib/studies/monitor";
 import { addStudyMember, getStudyFor, launchStudy, setStudyStatus } from "@/lib/studies/repository";
 import { startBackgroundRun, stopBackgroundRun } from "@/lib/studies/run";
+import { settableStudyStatusSchema } from "@/lib/studies/vocabulary";
 import { studyEndMatch } from "../access";
 
 /**
@@ -59,13 +60,10 @@ const launch = studyAction(studyOnly, async ({ studyId }) => {
     : `Version ${version.version} is live with ${version.slots} slots.`;
 });
 
-const setStatus = studyAction(
-  studyOnly.extend({ status: z.enum(["live", "paused", "closed"], "Choose live, paused or closed.") }),
-  async ({ studyId, status }) => {
-    await setStudyStatus(getDb(), studyId, status);
-    return { live: "The study is live.", paused: "The study is paused.", closed: "The study is closed." }[status];
-  },
-);
+const setStatus = studyAction(studyOnly.extend({ status: settableStudyStatusSchema }), async ({ studyId, status }) => {
+  await setStudyStatus(getDb(), studyId, status);
+  return { live: "The study is live.", paused: "The study is paused.", closed: "The study is closed." }[status];
+});
 
 const addMember = studyAction(
   studyOnly.extend({ email: z.email("Enter the researcher's email address.") }),

@@ -15,6 +15,7 @@
  */
 
 import type { Probabilities, TurnRecord } from "../../debate/types";
+import type { JudgeChoice } from "../../debate/vocabulary";
 import type { JudgeInput } from "../types";
 import { describeTally, exactPair, SCORE_FORMULA, type SideTally, tallyEvidence, uniform } from "./tally";
 
@@ -30,7 +31,7 @@ const UNVERIFIED_CAP = PRIOR;
 /** The judge's reading of a consultancy so far. */
 export interface ConsultancyJudgement {
   probabilities: Probabilities;
-  action: "continue" | "end";
+  action: JudgeChoice;
   reasoning: string;
 }
 
@@ -58,7 +59,7 @@ export function judgeConsultancy(input: JudgeInput): ConsultancyJudgement {
   }
   const tally = tallyEvidence(input)[option] ?? { verified: 0, words: 0, unverified: 0, relevance: 0, score: 0 };
   const p = consultantProbability(tally);
-  const probabilities = exactPair(input.options.map((_, i) => (i === option ? p : (1 - p) / (n - 1))));
+  const probabilities = exactPair(input.options.map((_, i) => (i === option ? p : 1 - p)));
   const latest = Math.max(...input.transcript.map((t) => t.round));
   const earlier = input.transcript.filter((t) => t.round < latest);
   const fresh = countedVerified(input, input.transcript, option) - countedVerified(input, earlier, option);

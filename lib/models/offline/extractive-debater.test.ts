@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { countWords } from "../../debate/limits";
 import { createQuoteVerifier, extractQuotes, type QuoteVerifier, verifyTurnQuotes } from "../../debate/quotes";
-import type { JudgeQuestion, Quote, Seat, TurnRecord } from "../../debate/types";
+import type { JudgeQuestion, Quote, TurnRecord } from "../../debate/types";
+import type { Seat } from "../../debate/vocabulary";
 import { loadQuestionBank } from "../../questions/seed";
 import type { DebaterTurnInput } from "../types";
 import { indexPassage, rankSentences, termSet, tokenize } from "./bm25";

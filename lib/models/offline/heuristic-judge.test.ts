@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Quote, Seat, TurnRecord } from "../../debate/types";
+import type { Quote, TurnRecord } from "../../debate/types";
+import type { Seat } from "../../debate/vocabulary";
 import type { JudgeInput } from "../types";
 import { createHeuristicJudge, scoresToProbabilities, tallyEvidence } from "./heuristic-judge";
 
@@ -142,15 +143,15 @@ describe("heuristic judge in consultancy", () => {
     expect(invented.probabilities[1]).toBeGreaterThanOrEqual(0.25);
   });
 
-  it("shares the rest equally among the other options", async () => {
-    const options = [...OPTIONS, "Helium, oxygen, nitrogen, carbon dioxide, water"];
-    const reply = await judge.judge(
-      consultancy([consultant(1, [verified("Water froze at the bottom")], 0)], { options }),
-    );
-    const [p0, p1, p2] = reply.probabilities;
+  it("gives the other option the rest, and takes only questions with two options", async () => {
+    const reply = await judge.judge(consultancy([consultant(1, [verified("Water froze at the bottom")], 0)]));
+    const [p0 = 0, p1 = 0] = reply.probabilities;
     expect(p0).toBeGreaterThan(0.5);
-    expect(p1).toBeCloseTo(p2 ?? 0, 12);
-    expect((p0 ?? 0) + (p1 ?? 0) + (p2 ?? 0)).toBeCloseTo(1, 12);
+    expect(p0 + p1).toBe(1);
+    const options = [...OPTIONS, "Helium, oxygen, nitrogen, carbon dioxide, water"];
+    await expect(
+      judge.judge(consultancy([consultant(1, [verified("Water froze at the bottom")], 0)], { options })),
+    ).rejects.toThrow(/exactly two options/);
   });
 
   it("continues while new verified evidence comes, and ends when a round brings none", async () => {
@@ -179,8 +180,7 @@ describe("heuristic judge without a transcript", () => {
     expect(reply.action).toBe("end");
     expect(reply.question).toBeUndefined();
     expect(reply.reasoning).toMatch(/tie from its seed/);
-    const three = await judge.judge(input([], { protocol, options: ["a", "b", "c"] }));
-    expect(three.probabilities.map((p) => p.toFixed(6))).toEqual(["0.333333", "0.333333", "0.333333"]);
+    await expect(judge.judge(input([], { protocol, options: ["a", "b", "c"] }))).rejects.toThrow(/exactly two options/);
   });
 });
 

@@ -15,6 +15,7 @@
  */
 
 import type { Probabilities } from "../../debate/types";
+import { assertTwoOptions, type JudgeChoice } from "../../debate/vocabulary";
 import type { CallOptions, JudgeInput, JudgeModel, JudgeReply, ModelInfo } from "../types";
 import { judgeConsultancy } from "./consultancy";
 import { abortError } from "./stream";
@@ -37,11 +38,11 @@ const INFO: ModelInfo = {
 /** What the judge decided, before call metadata is added. */
 interface Judgement {
   probabilities: Probabilities;
-  action: "continue" | "end";
+  action: JudgeChoice;
   reasoning: string;
 }
 
-function explain(input: JudgeInput, tallies: SideTally[], p: Probabilities, action: "continue" | "end"): string {
+function explain(input: JudgeInput, tallies: SideTally[], p: Probabilities, action: JudgeChoice): string {
   const sides = tallies.map((t, i) => describeTally(`Option ${i + 1}`, t, p[i] ?? 0));
   const max = Math.max(...p);
   const verdict =
@@ -80,14 +81,20 @@ function judgeWithoutTranscript(input: JudgeInput): Judgement {
 }
 
 function decide(input: JudgeInput): Judgement {
-  switch (input.protocol ?? "debate") {
+  const protocol = input.protocol ?? "debate";
+  switch (protocol) {
     case "consultancy":
       return judgeConsultancy(input);
     case "naive":
     case "expert":
       return judgeWithoutTranscript(input);
-    default:
+    case "debate":
+    case "interactive":
       return judgeDebate(input);
+    default: {
+      const unhandled: never = protocol;
+      throw new RangeError(`unknown protocol ${String(unhandled)}`);
+    }
   }
 }
 
@@ -98,6 +105,7 @@ export function createHeuristicJudge(): JudgeModel {
     async judge(input: JudgeInput, call: CallOptions = {}): Promise<JudgeReply> {
       const started = performance.now();
       if (call.signal?.aborted) throw abortError();
+      assertTwoOptions(input.options);
       const { probabilities, action, reasoning } = decide(input);
       call.onDelta?.(reasoning);
       return {

@@ -1,4 +1,4 @@
-import type { Protocol } from "../../debate/types";
+import type { Protocol } from "../../debate/vocabulary";
 import {
   type PromptTemplate,
   type PromptVars,

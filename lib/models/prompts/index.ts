@@ -1,6 +1,7 @@
 import type { QuoteVerifier } from "../../debate/quotes";
 import { verifyTurnQuotes } from "../../debate/quotes";
-import type { Seat, TurnRecord } from "../../debate/types";
+import type { TurnRecord } from "../../debate/types";
+import type { Seat } from "../../debate/vocabulary";
 import { openQuestions } from "../judge-questions";
 import type { DebaterTurnInput } from "../types";
 import { checkOption, checkRound, renderPrompt } from "./catalog";

@@ -1,5 +1,6 @@
 import { judgeMayAsk } from "../../debate/protocols";
-import type { Protocol, Seat, TurnRecord } from "../../debate/types";
+import type { TurnRecord } from "../../debate/types";
+import { assertTwoOptions, type Protocol, type Seat } from "../../debate/vocabulary";
 import type { JudgeInput } from "../types";
 import { checkRound, JUDGE_PROMPTS, renderPrompt } from "./catalog";
 import type { RenderedPrompt } from "./template";
@@ -77,7 +78,7 @@ function expertStoryNote(passage: string): string {
  */
 export function judgePrompt(input: JudgeInput, extras: PromptExtras = {}): RenderedPrompt {
   checkRound(input.round, input.totalRounds);
-  if (input.options.length < 2) throw new RangeError("a judge needs at least two options");
+  assertTwoOptions(input.options);
   const protocol = input.protocol ?? "debate";
   const n = input.options.length;
   const common = { question: input.question, options: renderOptions(input.options), optionCount: n };

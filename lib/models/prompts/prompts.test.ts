@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createQuoteVerifier, verifyTurnQuotes } from "../../debate/quotes";
-import type { Seat, TurnRecord } from "../../debate/types";
+import type { TurnRecord } from "../../debate/types";
+import type { Seat } from "../../debate/vocabulary";
 import { TEST_OPTIONS, TEST_PASSAGE, TEST_QUESTION } from "../test-story";
 import type { DebaterTurnInput, JudgeInput } from "../types";
 import {
@@ -348,10 +349,12 @@ describe("judgePrompt", () => {
     expect(user.match(/<turn /g)).toHaveLength(1);
   });
 
-  it("lists as many probability slots as there are options", () => {
-    const { system } = judgePrompt(judgeInput({ options: ["a", "b", "c"] }));
-    expect(system).toContain("<probability of option 3>]");
-    expect(system).toContain("3 numbers from 0 to 1");
+  it("asks for one probability per option, and takes only questions with two options", () => {
+    const { system } = judgePrompt(judgeInput());
+    expect(system).toContain("<probability of option 2>]");
+    expect(system).toContain("2 numbers from 0 to 1");
+    expect(() => judgePrompt(judgeInput({ options: ["a", "b", "c"] }))).toThrow(/exactly two options/);
+    expect(() => judgePrompt(judgeInput({ options: ["a"] }))).toThrow(/exactly two options/);
   });
 });
 

@@ -1,5 +1,6 @@
 import { findQuoteSpans } from "../../debate/quotes";
-import type { JudgeQuestion, Quote, Seat, TurnRecord } from "../../debate/types";
+import type { JudgeQuestion, Quote, TurnRecord } from "../../debate/types";
+import type { Seat } from "../../debate/vocabulary";
 
 /**
  * How a transcript is written into every prompt (debater, consultant, judge, picker), so all of them see the same

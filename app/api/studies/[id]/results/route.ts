@@ -3,14 +3,14 @@ import { z } from "zod";
 import { errorResponse, loadStudyForApi } from "@/app/studies/access";
 import { getHeadlineComparison, getRatingIntervals } from "@/lib/analysis/headline";
 import { getStudyResults } from "@/lib/analysis/results";
-import { parseResultsFilters } from "@/lib/analysis/results-schema";
+import { parseResultsFilters, RESULTS_PARTS } from "@/lib/analysis/results-schema";
 import { getDb } from "@/lib/db/client";
 import { CruxError, zodErrorMessage } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
 
 const partSchema = z.object({
-  part: z.enum(["summary", "headline", "ratings"]).default("summary"),
+  part: z.enum(RESULTS_PARTS).default("summary"),
   replicates: z.coerce.number().int().min(100).max(20_000).default(2000),
 });
 

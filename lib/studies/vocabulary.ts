@@ -1,0 +1,78 @@
+import { z } from "zod";
+
+/**
+ * The studies' vocabularies, each defined once: a const list, its zod schema and the type inferred from it, with
+ * the sets derived from it next to it. These are the values stored in the string columns of Study, Slot,
+ * Participant and StudyRun (prisma/schema.prisma points here). A plain module with no database import, so pages,
+ * forms and the analysis can use it as well as the data modules beside it.
+ */
+
+// ---------------------------------------------------------------------------------------------------------------
+// Study.status
+
+/**
+ * A study's life: a `draft` design, `live` once launched (participants may join), `paused` or `closed` by its
+ * researchers; `imported` is a dataset of external debates loaded with `crux import debates` (analysed and
+ * reviewed like a study, never launched).
+ */
+export const STUDY_STATUSES = ["draft", "live", "paused", "closed", "imported"] as const;
+export const studyStatusSchema = z.enum(STUDY_STATUSES);
+export type StudyStatus = z.infer<typeof studyStatusSchema>;
+
+/** The statuses a researcher may switch a launched study to (launching makes it live; drafts and imports stay). */
+export const SETTABLE_STUDY_STATUSES = ["live", "paused", "closed"] as const satisfies readonly StudyStatus[];
+export const settableStudyStatusSchema = z.enum(SETTABLE_STUDY_STATUSES, "Choose live, paused or closed.");
+export type SettableStudyStatus = z.infer<typeof settableStudyStatusSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Slot.status
+
+/** An assignment slot: `open` → `assigned` (to a participant, with a match) → `done`; an abandoned one reopens. */
+export const SLOT_STATUSES = ["open", "assigned", "done"] as const;
+export type SlotStatus = (typeof SLOT_STATUSES)[number];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Participant.stage and Participant.status
+
+/** The participant's path through a study, in order (lib/studies/participants.ts moves them along it). */
+export const PARTICIPANT_STAGES = [
+  "consent",
+  "instructions",
+  "check",
+  "practice",
+  "matches",
+  "survey",
+  "done",
+] as const;
+export const participantStageSchema = z.enum(PARTICIPANT_STAGES);
+export type ParticipantStage = z.infer<typeof participantStageSchema>;
+
+/**
+ * The steps a participant's page submits (the intents of lib/studies/participants.ts): each completes the stage of
+ * the same name, and `next` asks for the next match.
+ */
+export const PARTICIPANT_STEPS = ["consent", "instructions", "check", "practice", "next", "survey"] as const;
+export type ParticipantStep = (typeof PARTICIPANT_STEPS)[number];
+
+/**
+ * How a participant's part in a study stands: still `active`, `completed`, sent off after failing the
+ * comprehension check (`failed_check`), `removed` by a researcher, or turned away before
+ * judging anything because no slot was left for them (`full`).
+ */
+export const PARTICIPANT_STATUSES = ["active", "completed", "failed_check", "removed", "full"] as const;
+export const participantStatusSchema = z.enum(PARTICIPANT_STATUSES);
+export type ParticipantStatus = z.infer<typeof participantStatusSchema>;
+
+/** Participants whose judgments the results leave out (their matches count as excluded, not as data). */
+export const EXCLUDED_PARTICIPANT_STATUSES = [
+  "failed_check",
+  "removed",
+] as const satisfies readonly ParticipantStatus[];
+
+// ---------------------------------------------------------------------------------------------------------------
+// StudyRun.status
+
+/** An automated run: `running` (or resumable when its heartbeat is stale), `stopped` before the end, `complete`. */
+export const STUDY_RUN_STATUSES = ["running", "stopped", "complete"] as const;
+export const studyRunStatusSchema = z.enum(STUDY_RUN_STATUSES);
+export type StudyRunStatus = z.infer<typeof studyRunStatusSchema>;
