@@ -5,6 +5,8 @@ import { z } from "zod";
 import { backupDatabase } from "../../lib/db/backup";
 import { defaultBackupPath, formatBytes } from "../../lib/db/backup-files";
 import { describeContents } from "../../lib/db/database-file";
+import { zodErrorMessage } from "../../lib/errors";
+import { optionName } from "../options";
 import { sqliteDatabaseFile } from "../sqlite-file";
 
 /**
@@ -26,8 +28,7 @@ export function registerBackupCommand(program: Command): void {
     )
     .action(async (raw: Record<string, unknown>) => {
       const parsed = optionsSchema.safeParse(raw);
-      if (!parsed.success)
-        throw new Error(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join("; "));
+      if (!parsed.success) throw new Error(zodErrorMessage(parsed.error, { path: optionName }));
       const source = sqliteDatabaseFile("backup");
       const named = defaultBackupPath(source, new Date());
       const out = parsed.data.out ? path.resolve(parsed.data.out) : named;

@@ -4,6 +4,8 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { describeContents } from "../../lib/db/database-file";
 import { commitRestore, databaseInUse, discardRestore, inUse, stageRestore } from "../../lib/db/restore";
+import { zodErrorMessage } from "../../lib/errors";
+import { optionName } from "../options";
 import { sqliteDatabaseFile } from "../sqlite-file";
 
 /**
@@ -26,11 +28,7 @@ export function registerRestoreCommand(program: Command): void {
     .action(async (file: unknown, raw: Record<string, unknown>) => {
       const parsed = inputSchema.safeParse({ ...raw, file });
       if (!parsed.success)
-        throw new Error(
-          parsed.error.issues
-            .map((i) => `${i.path[0] === "file" ? "<file>" : `--${String(i.path[0])}`}: ${i.message}`)
-            .join("; "),
-        );
+        throw new Error(zodErrorMessage(parsed.error, { path: (p) => (p[0] === "file" ? "<file>" : optionName(p)) }));
       const target = sqliteDatabaseFile("restore");
       const { yes } = parsed.data;
       // Refused before any work: without a terminal there is nobody to ask.

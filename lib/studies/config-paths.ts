@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { dottedPath, zodIssueMessage } from "../errors";
 import type { StudyConfigInput } from "./config";
 
 /**
@@ -25,7 +26,10 @@ export interface FieldIssue {
 
 /** The issues of a refused design, for the form (plain data, so a server action can return them). */
 export function fieldIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
+  return error.issues.map((issue) => ({
+    path: dottedPath(issue.path),
+    message: zodIssueMessage(issue, { path: false }),
+  }));
 }
 
 /** The messages of the issues at `path` or anywhere below it (a condition's "scoring" covers "scoring.roundCost"). */
