@@ -1,8 +1,8 @@
-import { expect, type Page, test } from "@playwright/test";
-import { hashPassword } from "../../lib/auth/password";
+import { expect, test } from "@playwright/test";
 import { createDb } from "../../lib/db/client";
 import { endMatchInDatabase } from "../../lib/studies/assignment";
 import { advanceParticipant, joinStudy } from "../../lib/studies/participants";
+import { seedResearcher, signInThroughForm } from "./support";
 
 /**
  * A researcher's path through the browser: design a two-condition study (a refused design keeps what was typed),
@@ -10,32 +10,11 @@ import { advanceParticipant, joinStudy } from "../../lib/studies/participants";
  * its monitor. The researcher is seeded straight into the e2e database and signs in through the sign-in page.
  */
 
-const PASSWORD = "a long e2e password";
-
-async function seedResearcher(): Promise<string> {
-  const email = `researcher-${Date.now().toString(36)}@example.test`;
-  const db = createDb(process.env.E2E_DATABASE_URL);
-  try {
-    await db.user.create({
-      data: { email, role: "researcher", name: "E2E Researcher", passwordHash: await hashPassword(PASSWORD) },
-    });
-  } finally {
-    await db.$disconnect();
-  }
-  return email;
-}
-
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-}
-
 test("a researcher designs, launches and runs a study, then opens its monitor", async ({ page }) => {
   const email = await seedResearcher();
   await page.goto("/studies/new");
   await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fstudies%2Fnew/);
-  await signIn(page, email);
+  await signInThroughForm(page, email);
   await expect(page.getByRole("heading", { name: "New study" })).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Studies" })).toBeVisible();
 

@@ -1,6 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { hashPassword } from "../../lib/auth/password";
-import { createDb } from "../../lib/db/client";
+import { seedResearcher, signInThroughForm } from "./support";
 
 /**
  * The study design form's messages: each at its field (lists included), replaced on every attempt — a YAML text
@@ -8,22 +7,8 @@ import { createDb } from "../../lib/db/client";
  * (add and remove conditions and survey questions). The researcher is seeded straight into the e2e database.
  */
 
-const PASSWORD = "a long e2e password";
-
-// The same seeding as study-design.spec.ts; kept here so each spec stands alone.
 async function signInAsNewResearcher(page: Page): Promise<void> {
-  const email = `researcher-${Date.now().toString(36)}@example.test`;
-  const db = createDb(process.env.E2E_DATABASE_URL);
-  try {
-    await db.user.create({
-      data: { email, role: "researcher", name: "E2E Researcher", passwordHash: await hashPassword(PASSWORD) },
-    });
-  } finally {
-    await db.$disconnect();
-  }
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await signInThroughForm(page, await seedResearcher());
 }
 
 test("the design form shows each attempt's messages at their fields, and only that attempt's", async ({ page }) => {

@@ -1,5 +1,6 @@
 import { expect, type Page } from "@playwright/test";
 import { z } from "zod";
+import { hashPassword } from "../../lib/auth/password";
 import { createDb } from "../../lib/db/client";
 
 /**
@@ -190,4 +191,28 @@ export function plainStretches(text: string, except: string[] = []): string[] {
     .filter((run) => !except.some((other) => other.includes(run)))
     .sort((a, b) => b.length - a.length)
     .slice(0, 5);
+}
+
+/** The password of every account the browser tests seed. */
+export const E2E_PASSWORD = "a long e2e password";
+
+/** A new researcher account seeded straight into the e2e database; returns its email. */
+export async function seedResearcher(): Promise<string> {
+  const email = `researcher-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}@example.test`;
+  const db = createDb(process.env.E2E_DATABASE_URL);
+  try {
+    await db.user.create({
+      data: { email, role: "researcher", name: "E2E Researcher", passwordHash: await hashPassword(E2E_PASSWORD) },
+    });
+  } finally {
+    await db.$disconnect();
+  }
+  return email;
+}
+
+/** Signs in through the sign-in form the page is on. */
+export async function signInThroughForm(page: Page, email: string, password = E2E_PASSWORD): Promise<void> {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }

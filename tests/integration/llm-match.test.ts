@@ -23,14 +23,13 @@ import {
 } from "../support/fake-llm/server";
 
 /**
- * Whole matches through the real model adapter (AI SDK providers, retries, cache, accounting) against a loopback
- * server that speaks the OpenAI and Anthropic wire protocols and injects faults.
+ * A loopback provider and a seeded database for one describe block; each test starts with no recorded requests and
+ * the scripted debate as the provider's answers.
  */
-describe("matches with language-model debaters and judges", () => {
-  let fake: FakeLlmServer;
-  let db: Db;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crux-llm-"));
-
+function loopbackSetup(prefix: string): { fake: () => FakeLlmServer; db: () => Db } {
+  let fake: FakeLlmServer | undefined;
+  let db: Db | undefined;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `crux-${prefix}-`));
   beforeAll(async () => {
     fake = await startFakeLlmServer();
     const url = `file:${path.join(dir, "crux.db")}`;
@@ -44,8 +43,27 @@ describe("matches with language-model debaters and judges", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
   beforeEach(() => {
-    fake.requests.length = 0;
-    fake.setResponder(scriptedDebate);
+    fake?.requests.splice(0);
+    fake?.setResponder(scriptedDebate);
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("the loopback setup is not ready: use it inside tests or hooks");
+    return value;
+  };
+  return { fake: () => ready(fake), db: () => ready(db) };
+}
+
+/**
+ * Whole matches through the real model adapter (AI SDK providers, retries, cache, accounting) against a loopback
+ * server that speaks the OpenAI and Anthropic wire protocols and injects faults.
+ */
+describe("matches with language-model debaters and judges", () => {
+  const setup = loopbackSetup("llm");
+  let fake: FakeLlmServer;
+  let db: Db;
+  beforeAll(() => {
+    fake = setup.fake();
+    db = setup.db();
   });
 
   function runtime(options: { cache?: boolean; policy?: Partial<RetryPolicy>; env?: Record<string, string> } = {}) {
@@ -345,25 +363,12 @@ describe("matches with language-model debaters and judges", () => {
 });
 
 describe("AI judges' answer format", () => {
+  const setup = loopbackSetup("llm-judge");
   let fake: FakeLlmServer;
   let db: Db;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crux-llm-judge-"));
-
-  beforeAll(async () => {
-    fake = await startFakeLlmServer();
-    const url = `file:${path.join(dir, "crux.db")}`;
-    await migrateDatabase({ url });
-    db = createDb(url);
-    await seedQuestionBank(db);
-  });
-  afterAll(async () => {
-    await fake?.close();
-    await db?.$disconnect();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  beforeEach(() => {
-    fake.requests.length = 0;
-    fake.setResponder(scriptedDebate);
+  beforeAll(() => {
+    fake = setup.fake();
+    db = setup.db();
   });
 
   async function play(judge: string, seed: number, env: Record<string, string> = {}) {
