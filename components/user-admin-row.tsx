@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useId } from "react";
-import { ASSIGNABLE_ROLES } from "@/lib/auth/roles";
+import { ASSIGNABLE_ROLES, isRoleChangeable } from "@/lib/auth/roles";
 
 interface UserActionState {
   ok?: boolean;
@@ -10,7 +10,8 @@ interface UserActionState {
 type UserAction = (previous: UserActionState, formData: FormData) => Promise<UserActionState>;
 
 /**
- * One account's admin controls on /admin/users: change the role, revoke sessions. Each answers in a live region.
+ * One account's admin controls on /admin/users: change the role (player, researcher and admin accounts only:
+ * `ASSIGNABLE_ROLES`), revoke sessions. Each answers in a live region.
  * `label` names the user, so every control's accessible name says whom it acts on.
  */
 export function UserAdminControls({
@@ -34,7 +35,8 @@ export function UserAdminControls({
   const state = revokeState.message ? revokeState : roleState;
   return (
     <div className="user-controls">
-      {role !== "guest" && !isSelf && (
+      {/* Guests' and study participants' roles are not an admin's to change (changeUserRole refuses them too). */}
+      {isRoleChangeable(role) && !isSelf && (
         <form action={roleAction} className="inline-form">
           <input type="hidden" name="userId" value={userId} />
           <label htmlFor={selectId} className="visually-hidden">

@@ -74,6 +74,8 @@ const envSchema = z
     /** Sign-in (and sign-up) attempts allowed per email address, and per client IP, in any 15 minutes. */
     CRUX_SIGNIN_LIMIT_PER_EMAIL: z.coerce.number().int().min(1).max(100_000).default(10),
     CRUX_SIGNIN_LIMIT_PER_IP: z.coerce.number().int().min(1).max(100_000).default(50),
+    /** Study-link requests (`/join/<id>`) allowed per client IP in any 10 minutes. */
+    CRUX_JOIN_LIMIT_PER_IP: z.coerce.number().int().min(1).max(100_000).default(30),
     /**
      * Behind a reverse proxy: take the client's IP (for rate limits) from the last X-Forwarded-For entry, which the
      * proxy appends. Off by default, since a client could otherwise spoof it.

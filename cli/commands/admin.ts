@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { z } from "zod";
 import { emailSchema, nameSchema, passwordSchema } from "../../lib/auth/credentials";
-import { createOrPromoteAdmin, userExistsWithEmail } from "../../lib/auth/users";
+import { createOrPromoteAdmin } from "../../lib/auth/users";
 import { zodErrorMessage } from "../../lib/errors";
 import { withDb } from "../with-db";
 
@@ -78,26 +78,28 @@ async function createAdminAction(options: CreateAdminOptions): Promise<void> {
   if (options.password !== undefined) check(passwordSchema, options.password, "--password");
 
   await withDb(async (db) => {
-    const exists = await userExistsWithEmail(db, email);
-    // A new admin needs a password; an existing user is promoted without one unless --password is given.
-    const password =
-      options.password ?? (exists ? undefined : check(passwordSchema, await promptPassword(), "password"));
+    // Promoting an existing user sets the password too: that the address was registered proves nothing about who
+    // registered it, so the account becomes the operator's (its old password and sessions stop working).
+    const password = options.password ?? check(passwordSchema, await promptPassword(), "password");
     const result = await createOrPromoteAdmin(db, { email, password, name });
-    const note = result.passwordSet && !result.created ? " (password changed)" : "";
-    process.stdout.write(result.created ? `Created admin ${email}.\n` : `${email} is now an admin${note}.\n`);
+    process.stdout.write(
+      result.created
+        ? `Created admin ${email}.\n`
+        : `${email} is now an admin; its password was replaced and its sessions were signed out.\n`,
+    );
   });
 }
 
 /**
  * Registers `crux admin create --email <e> [--password <p>] [--name <n>]`: creates an admin account, or promotes the
- * user with that email. Without --password a new admin's password is asked for (hidden on a terminal, else read
- * from standard input), which keeps it out of the shell history.
+ * user with that email, replacing its password and revoking its sessions. Without --password the password is asked
+ * for (hidden on a terminal, else read from standard input), which keeps it out of the shell history.
  */
 export function registerAdminCommand(program: Command): void {
   const admin = program.command("admin").description("Manage Crux accounts");
   admin
     .command("create")
-    .description("Create an admin account, or make an existing user an admin")
+    .description("Create an admin account, or make an existing user an admin (replacing its password)")
     .requiredOption("--email <email>", "the admin's email address (their sign-in name)")
     .option("--password <password>", "password, at least 10 characters (default: prompt, or read from stdin)")
     .option("--name <name>", "display name")

@@ -1,13 +1,22 @@
 "use client";
 
-import { TextField } from "./fields";
+import { CheckboxField, TextField } from "./fields";
 import type { SectionProps } from "./study-section";
 
-/** Where participants go at the end, the codes they are given, and when a silent one counts as gone. */
+/**
+ * Who may arrive (only with a Prolific id, if asked), where participants go at the end, the codes they are given,
+ * and when a silent one counts as gone.
+ */
 export function CompletionSection({ draft, update, errorsAt }: SectionProps) {
   return (
     <fieldset className="study-fieldset">
       <legend>Completion</legend>
+      <CheckboxField
+        label="Require a Prolific id"
+        checked={draft.requireProlificId}
+        onChange={(requireProlificId) => update({ requireProlificId })}
+        hint="Study links without PROLIFIC_PID are refused, so only people sent by Prolific can take part."
+      />
       <TextField
         label="Redirect URL (optional)"
         type="url"

@@ -28,6 +28,7 @@ const TOP_KEYS = [
   "instructions",
   "comprehensionCheck",
   "practice",
+  "requireProlificId",
   "survey",
   "completion",
   "dropoutMinutes",
@@ -83,6 +84,7 @@ export function draftFromConfig(input: unknown): StudyDraft {
     }),
     checkAttempts: text(check.attempts, "2"),
     practice: config.practice === true,
+    requireProlificId: config.requireProlificId === true,
     survey: list(config.survey).map((raw) => {
       const q = isRecord(raw) ? raw : {};
       return {
@@ -171,6 +173,7 @@ export function configFromDraft(draft: StudyDraft): Record<string, unknown> {
       attempts: num(draft.checkAttempts),
     },
     practice: draft.practice,
+    requireProlificId: draft.requireProlificId,
     survey: draft.survey.map((q) => ({
       id: q.id,
       prompt: q.prompt,

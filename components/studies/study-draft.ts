@@ -55,6 +55,8 @@ export interface StudyDraft {
   check: CheckDraft[];
   checkAttempts: string;
   practice: boolean;
+  /** Refuse study links without a PROLIFIC_PID. */
+  requireProlificId: boolean;
   survey: SurveyDraft[];
   redirectUrl: string;
   codeCompleted: string;

@@ -130,4 +130,44 @@ describe("user administration", () => {
       code: "CONFLICT",
     });
   });
+
+  it("never changes a study participant's role, and makes nobody a participant (checked here, not only in the UI)", async () => {
+    const { id: adminId } = await createOrPromoteAdmin(db, { email: "chief@example.test", password: PASSWORD });
+    const participant = await db.user.create({ data: { role: "participant" } });
+    for (const role of ["admin", "researcher", "player"] as const)
+      await expect(changeUserRole(db, { actorId: adminId, userId: participant.id, role })).rejects.toMatchObject({
+        code: "CONFLICT",
+        message: expect.stringMatching(/study participant keeps their role/),
+      });
+    const player = await db.user.create({ data: { email: "p2@example.test", role: "player" } });
+    const sneaky = { actorId: adminId, userId: player.id, role: "participant" as never };
+    await expect(changeUserRole(db, sneaky)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(changeUserRole(db, { ...sneaky, role: "guest" as never })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    expect((await db.user.findUniqueOrThrow({ where: { id: participant.id } })).role).toBe("participant");
+    expect((await db.user.findUniqueOrThrow({ where: { id: player.id } })).role).toBe("player");
+  });
+
+  it("promotes an existing account only by replacing its password and revoking its sessions", async () => {
+    const squatter = await signUpWithPassword(db, { email: "owner@example.test", password: "squatter's password" });
+    const guestSession = await db.session.create({
+      data: { userId: squatter.id, sessionToken: "squatter-token", expires: new Date(Date.now() + 60_000) },
+    });
+    const before = Date.now();
+    const promoted = await createOrPromoteAdmin(db, { email: "owner@example.test", password: PASSWORD });
+    expect(promoted).toEqual({ id: squatter.id, created: false });
+    const user = await db.user.findUniqueOrThrow({ where: { id: squatter.id } });
+    expect(user.role).toBe("admin");
+    expect(user.sessionsRevokedAt?.getTime()).toBeGreaterThanOrEqual(before);
+    expect(await db.session.findUnique({ where: { id: guestSession.id } })).toBeNull();
+    // The squatter's password and session no longer work; the operator's password does.
+    expect(await signInWithPassword(db, { email: "owner@example.test", password: "squatter's password" })).toBeNull();
+    expect(await signInWithPassword(db, { email: "owner@example.test", password: PASSWORD })).not.toBeNull();
+    const old = await accountCookies(squatter.id, { signedInAt: before - 1 });
+    expect(await resolveUser(db, old, { secret: SECRET })).toBeNull();
+    await expect(createOrPromoteAdmin(db, { email: "owner@example.test", password: "" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hasRole, isAccount, parseRole, ROLES, type Role } from "./roles";
+import { hasRole, isAccount, isRoleChangeable, parseRole, ROLES, type Role } from "./roles";
 
 describe("roles", () => {
   it("admin ⊇ researcher ⊇ player; participant and guest stand alone", () => {
@@ -30,5 +30,10 @@ describe("roles", () => {
     expect(isAccount({ role: "guest" })).toBe(false);
     expect(isAccount({ role: "nonsense" })).toBe(false);
     for (const role of ["player", "participant", "researcher", "admin"]) expect(isAccount({ role })).toBe(true);
+  });
+
+  it("an admin changes roles only among player, researcher and admin: never a guest's or a participant's", () => {
+    expect(ROLES.filter(isRoleChangeable)).toEqual(["player", "researcher", "admin"]);
+    expect(isRoleChangeable("superuser")).toBe(false);
   });
 });

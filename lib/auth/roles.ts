@@ -14,9 +14,20 @@ export const ROLES = ["guest", "player", "participant", "researcher", "admin"] a
 export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
 
-/** Roles an admin may give an account (guests have no credentials, so "guest" is not a role one assigns). */
-export const ASSIGNABLE_ROLES = ["player", "participant", "researcher", "admin"] as const satisfies readonly Role[];
-export const assignableRoleSchema = z.enum(ASSIGNABLE_ROLES);
+/**
+ * The roles an admin may change, into one another: only accounts with credentials. Guests have none. Study
+ * participants have none either — their session is whatever the study link handed to the browser, so promoting
+ * one would give researcher or admin rights to whoever holds that cookie — and a participant exists only as part of
+ * a study, so no account is made one by hand (study links create them).
+ */
+export const ASSIGNABLE_ROLES = ["player", "researcher", "admin"] as const satisfies readonly Role[];
+export const assignableRoleSchema = z.enum(ASSIGNABLE_ROLES, "Choose player, researcher or admin.");
+export type AssignableRole = z.infer<typeof assignableRoleSchema>;
+
+/** Whether an admin may change the role of an account that has `role` (into another assignable role). */
+export function isRoleChangeable(role: string): role is AssignableRole {
+  return assignableRoleSchema.safeParse(role).success;
+}
 
 /** For each role, the roles it includes besides itself. */
 const INCLUDES: Record<Role, readonly Role[]> = {

@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
 import { CruxError } from "../errors";
 import { hashPassword } from "./password";
-import type { Role } from "./roles";
+import { type AssignableRole, isRoleChangeable, parseRole, ROLE_LABELS } from "./roles";
 
 /** User administration: listing, roles, revoking sessions, creating admins (the admin page and the CLI). */
 
@@ -40,18 +40,26 @@ export function countGuests(db: Db): Promise<number> {
 }
 
 /**
- * Gives an account a role. Guests have no credentials and cannot be given one; nobody changes their own role (so an
- * admin cannot lock themselves out); the last admin cannot be demoted.
+ * Gives an account a role: only between player, researcher and admin (`ASSIGNABLE_ROLES`, which says why guests and
+ * study participants are neither changed nor made). Nobody changes their own role (so an admin cannot lock
+ * themselves out); the last admin cannot be demoted.
  */
 export async function changeUserRole(
   db: Db,
-  options: { actorId: string; userId: string; role: Exclude<Role, "guest"> },
+  options: { actorId: string; userId: string; role: AssignableRole },
 ): Promise<{ id: string; role: string }> {
   if (options.actorId === options.userId) throw new CruxError("FORBIDDEN", "You cannot change your own role.");
+  // Checked here too, not only by the callers' schemas: this function is the rule.
+  if (!isRoleChangeable(options.role)) throw new CruxError("BAD_REQUEST", "Choose player, researcher or admin.");
   return db.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id: options.userId }, select: { role: true } });
     if (!user) throw new CruxError("NOT_FOUND", "No such user.");
     if (user.role === "guest") throw new CruxError("CONFLICT", "Guests have no account to give a role to.");
+    if (!isRoleChangeable(user.role))
+      throw new CruxError(
+        "CONFLICT",
+        `A ${ROLE_LABELS[parseRole(user.role)]} keeps their role: it comes with their study link, not an account.`,
+      );
     if (user.role === "admin" && options.role !== "admin" && (await tx.user.count({ where: { role: "admin" } })) <= 1) {
       throw new CruxError("CONFLICT", "This is the last admin: make someone else admin first.");
     }
@@ -74,36 +82,37 @@ export async function revokeUserSessions(db: Db, userId: string, at: Date = new 
   ]);
 }
 
-/** True when a user (account or guest) has this email. */
-export async function userExistsWithEmail(db: Db, email: string): Promise<boolean> {
-  return Boolean(await db.user.findUnique({ where: { email }, select: { id: true } }));
-}
-
 /**
- * Creates an admin account, or makes an existing user with that email an admin (setting the password when one is
- * given). Used by `crux admin create`.
+ * Creates an admin account, or makes the user with that email an admin. Either way `password` becomes the
+ * account's password: whoever registered the address first (sign-up does not prove one owns it) loses the password
+ * they chose, and every session they hold is revoked, so promoting an account never hands admin rights to someone
+ * other than the operator. Used by `crux admin create`.
  */
 export async function createOrPromoteAdmin(
   db: Db,
-  options: { email: string; password?: string; name?: string },
-): Promise<{ id: string; created: boolean; passwordSet: boolean }> {
-  const existing = await db.user.findUnique({ where: { email: options.email }, select: { id: true } });
-  const passwordHash = options.password ? await hashPassword(options.password) : undefined;
-  if (existing) {
-    await db.user.update({
-      where: { id: existing.id },
-      data: {
-        role: "admin",
-        ...(passwordHash ? { passwordHash } : {}),
-        ...(options.name ? { name: options.name } : {}),
-      },
+  options: { email: string; password: string; name?: string },
+): Promise<{ id: string; created: boolean }> {
+  if (!options.password) throw new CruxError("BAD_REQUEST", "An admin needs a password.");
+  const passwordHash = await hashPassword(options.password);
+  return db.$transaction(async (tx) => {
+    const existing = await tx.user.findUnique({ where: { email: options.email }, select: { id: true } });
+    if (existing) {
+      await tx.user.update({
+        where: { id: existing.id },
+        data: {
+          role: "admin",
+          passwordHash,
+          sessionsRevokedAt: new Date(),
+          ...(options.name ? { name: options.name } : {}),
+        },
+      });
+      await tx.session.deleteMany({ where: { userId: existing.id } });
+      return { id: existing.id, created: false };
+    }
+    const user = await tx.user.create({
+      data: { email: options.email, passwordHash, name: options.name ?? null, role: "admin" },
+      select: { id: true },
     });
-    return { id: existing.id, created: false, passwordSet: Boolean(passwordHash) };
-  }
-  if (!passwordHash) throw new CruxError("BAD_REQUEST", "A new admin needs a password.");
-  const user = await db.user.create({
-    data: { email: options.email, passwordHash, name: options.name ?? null, role: "admin" },
-    select: { id: true },
+    return { id: user.id, created: true };
   });
-  return { id: user.id, created: true, passwordSet: true };
 }

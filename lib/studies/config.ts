@@ -120,6 +120,11 @@ export const studyConfigSchema = z
       .prefault({}),
     /** A practice match before the real ones: the first condition's protocol, a question outside the pool, never analysed. */
     practice: z.boolean().default(false),
+    /**
+     * Admit only arrivals whose link carries a PROLIFIC_PID (as Prolific's study links do): a bare `/join/<id>`
+     * is refused, so nobody outside the recruiting platform can take the study's slots.
+     */
+    requireProlificId: z.boolean().default(false),
     survey: z.array(surveyQuestionSchema).max(20).default([]),
     completion: completionSchema.prefault({}),
     /** Minutes without a sign of life after which a participant's match is abandoned and its slot freed. */

@@ -54,11 +54,21 @@ export interface JoinResult {
   session?: { token: string; expires: Date };
 }
 
+/** The refusal a second browser gets for a Prolific id that another browser holds. */
+export const PARTICIPANT_ID_IN_USE =
+  "This participant id is already in use in another browser. Return to Prolific and open the study again from " +
+  "the browser you started it in (the link Prolific gives you resumes where you left off), or contact the researchers.";
+
 /**
- * Arrival by link. The same browser, or the same PROLIFIC_PID, resumes the same participant; anyone else becomes
- * a new participant of the study's current version, with the next arrival ordinal (which picks their row of the
- * condition Latin square). Signed-in accounts are refused: a researcher trying the link would otherwise judge as
- * themselves; a private window gives them a participant's view.
+ * Arrival by link. The browser holding a participant's session resumes that participant; a PROLIFIC_PID already
+ * taken resumes only with the SESSION_ID Prolific gave that attempt (the same person's full link in another
+ * browser), and is otherwise refused (`PARTICIPANT_ID_IN_USE`): the id alone is no secret, and would hand anyone
+ * the participant's progress, verdicts and completion code. Anyone else becomes a new participant of the study's
+ * current version, with the next arrival ordinal (which picks their row of the condition Latin square) — only while
+ * the study is live, and only with a PROLIFIC_PID when the study requires one. A study that is not live resumes
+ * nobody from another browser either: its link stops being a way in at all, and only sessions already held
+ * continue. Signed-in accounts are refused: a researcher trying the link would otherwise judge as themselves; a
+ * private window gives them a participant's view.
  */
 export async function joinStudy(
   db: Db,
@@ -75,22 +85,27 @@ export async function joinStudy(
     const mine = await db.participant.findUnique({ where: { userId: input.current.id } });
     if (mine?.studyId === study.id) return { participantId: mine.id, userId: mine.userId };
   }
+  const notTaking = () =>
+    new CruxError("CONFLICT", "This study is not taking participants right now. Please come back later.");
+  const live = study.status === "live" && study.currentVersionId ? study.currentVersionId : null;
   const pid = input.external.PROLIFIC_PID;
   if (pid) {
     const returning = await db.participant.findUnique({
       where: { studyId_externalId: { studyId: study.id, externalId: pid } },
     });
-    if (returning) {
-      const session = await createSessionFor(db, returning.userId);
-      return { participantId: returning.id, userId: returning.userId, session };
-    }
+    if (returning) return resumeFromAnotherBrowser(db, returning, input.external, live !== null);
   }
-  if (study.status !== "live" || !study.currentVersionId)
-    throw new CruxError("CONFLICT", "This study is not taking participants right now. Please come back later.");
-  const versionId = study.currentVersionId;
+  if (!live) throw notTaking();
+  const { config } = (await getStudyVersion(db, live)).frozen;
+  if (config.requireProlificId && !pid)
+    throw new CruxError(
+      "FORBIDDEN",
+      "This study can only be started from Prolific: open it from the study's page on Prolific, which adds your " +
+        "participant id to the link.",
+    );
   // The counter hands out arrival ordinals atomically, however many people arrive at once.
   const { arrivals } = await db.studyVersion.update({
-    where: { id: versionId },
+    where: { id: live },
     data: { arrivals: { increment: 1 } },
     select: { arrivals: true },
   });
@@ -99,7 +114,7 @@ export async function joinStudy(
     const participant = await db.participant.create({
       data: {
         studyId: study.id,
-        versionId,
+        versionId: live,
         userId: user.id,
         ordinal: arrivals - 1,
         externalId: pid ?? null,
@@ -111,14 +126,38 @@ export async function joinStudy(
     return { participantId: participant.id, userId: user.id, session };
   } catch (error) {
     await db.user.delete({ where: { id: user.id } });
-    // The same PROLIFIC_PID arrived twice at once: the other request created the participant; resume that one.
+    // The same PROLIFIC_PID arrived twice at once: the other request created the participant; the same rule decides.
     const other =
       pid && isUniqueViolation(error)
         ? await db.participant.findUnique({ where: { studyId_externalId: { studyId: study.id, externalId: pid } } })
         : null;
     if (!other) throw error;
-    return { participantId: other.id, userId: other.userId, session: await createSessionFor(db, other.userId) };
+    return resumeFromAnotherBrowser(db, other, input.external, true);
   }
+}
+
+/**
+ * A taken PROLIFIC_PID from a browser without the participant's session: resumed (with a new session) only while
+ * the study is live and with the SESSION_ID stored at the participant's first arrival.
+ */
+async function resumeFromAnotherBrowser(
+  db: Db,
+  returning: { id: string; userId: string; externalSession: string | null },
+  external: ExternalIds,
+  live: boolean,
+): Promise<JoinResult> {
+  if (!live)
+    throw new CruxError(
+      "CONFLICT",
+      "This study is not taking participants right now. If you started it, continue in the browser you started in.",
+    );
+  const sameAttempt = Boolean(external.SESSION_ID) && external.SESSION_ID === returning.externalSession;
+  if (!sameAttempt) throw new CruxError("CONFLICT", PARTICIPANT_ID_IN_USE);
+  return {
+    participantId: returning.id,
+    userId: returning.userId,
+    session: await createSessionFor(db, returning.userId),
+  };
 }
 
 /** What the participant's page shows: never the comprehension check's answers, gold or anything of other judges. */

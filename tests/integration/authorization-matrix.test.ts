@@ -4,9 +4,10 @@ import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getUserBySessionToken } from "../../lib/auth/guest";
 import { createDb, type Db } from "../../lib/db/client";
+import { createDebateMatch } from "../../lib/matches/create";
 import { PROTOCOL_VERSION } from "../../lib/realtime/protocol";
 import { endMatchInDatabase } from "../../lib/studies/assignment";
-import { advanceParticipant, joinStudy } from "../../lib/studies/participants";
+import { advanceParticipant, type ExternalIds, joinStudy } from "../../lib/studies/participants";
 import { createStudy, launchStudy } from "../../lib/studies/repository";
 import {
   type ActionResult,
@@ -61,6 +62,9 @@ type Outcome =
   | "401"
   | "403"
   | "404"
+  | "303"
+  | "409"
+  | "429"
   | "NOT_AUTHENTICATED"
   | "FORBIDDEN";
 
@@ -68,12 +72,18 @@ interface RequestRow {
   /** The file (pages and routes) or event it covers. */
   covers: string;
   /**
-   * What to request; `:match` stands for a play match judged by the "judge" user, `:study` a draft study of
-   * "researcher", `:live` the live study "participant" takes part in.
+   * What to request; `:match` stands for a play match judged by the "judge" user, `:judgedMatch` an unsettled match
+   * judged by "researcher", `:study` a draft study of "researcher", `:live` the live study "participant" takes part
+   * in, `:pid` the PROLIFIC_PID "participant" joined it with. A socket row's target is the event, optionally
+   * followed by the match (default `:match`).
    */
   target: string;
   kind: "page" | "api" | "socket";
   expect: Record<Role, Outcome>;
+  /** API rows: send this many requests to `/join` from the case's client IP first (to be past its rate limit). */
+  exhaustJoinLimit?: boolean;
+  /** What the response body must say, by role (for refusals that differ by reason). */
+  says?: Partial<Record<Role, RegExp>>;
 }
 
 /** A caller: their cookies and user (none when anonymous). */
@@ -92,6 +102,8 @@ interface ActionContext {
   liveStudyId: string;
   /** An account with PASSWORD, for the sign-in action. */
   signInEmail: string;
+  /** Fetches a page as the shared admin (for checks of what the admin pages offer). */
+  pageAsAdmin: (target: string) => Promise<{ status: number; html: string }>;
 }
 
 interface ActionCall {
@@ -124,6 +136,10 @@ const all = (outcome: Outcome): Record<Role, Outcome> =>
   Object.fromEntries(ROLES.map((role) => [role, outcome])) as Record<Role, Outcome>;
 
 const PASSWORD = "correct horse battery";
+/** Study-link requests per client IP on the matrix's server (`CRUX_JOIN_LIMIT_PER_IP`). */
+const JOIN_LIMIT = 3;
+/** The PROLIFIC_PID and SESSION_ID the "participant" joined `:live` with. */
+const PARTICIPANT_PID = "matrix-returning";
 let serial = 0;
 /** A name no other case uses. */
 const unique = (prefix: string) => `${prefix}-${Date.now()}-${++serial}`;
@@ -194,6 +210,13 @@ const MATRIX: Row[] = [
     expect: { ...all("signin"), researcher: "ok", outsider: "ok", admin: "ok" },
   },
   {
+    // A match the researcher judges, not yet settled: not for their eyes as an observer (story and answer).
+    covers: "app/observe/[id]/page.tsx",
+    target: "/observe/:judgedMatch",
+    kind: "page",
+    expect: { ...all("signin"), researcher: "notice", outsider: "ok", admin: "ok" },
+  },
+  {
     // Study pages show only the visitor's own participation: anyone else gets a notice, no data.
     covers: "app/participate/[studyId]/page.tsx",
     target: "/participate/:live",
@@ -207,6 +230,32 @@ const MATRIX: Row[] = [
     target: "/join/no-such-study?PROLIFIC_PID=matrix1",
     kind: "api",
     expect: all("404"),
+  },
+  {
+    // A Prolific id someone else holds, from another browser (no SESSION_ID): only the browser holding that
+    // participant's session is let back in; everyone else is refused and gets no session.
+    covers: "app/join/[studyId]/route.ts",
+    target: "/join/:live?PROLIFIC_PID=:pid",
+    kind: "api",
+    expect: { ...all("409"), participant: "303" },
+    says: {
+      ...Object.fromEntries(
+        ROLES.filter((role) => role !== "participant").map((role) => [role, /already in use in another browser/]),
+      ),
+      player: /signed in with an account/,
+      researcher: /signed in with an account/,
+      outsider: /signed in with an account/,
+      admin: /signed in with an account/,
+    },
+  },
+  {
+    // Past the per-IP limit on study links, whoever asks: a 429 page (with Retry-After), before anything else.
+    covers: "app/join/[studyId]/route.ts",
+    target: "/join/:live",
+    kind: "api",
+    exhaustJoinLimit: true,
+    expect: all("429"),
+    says: Object.fromEntries(ROLES.map((role) => [role, /Too many study links/])),
   },
   // Studies: researcher accounts only (players are sent to sign in as "forbidden"); `:study` is the researcher's own.
   // A researcher who is not on the study gets a "not your study" notice without its data.
@@ -281,6 +330,13 @@ const MATRIX: Row[] = [
     target: "match:observe",
     kind: "socket",
     expect: { ...all("FORBIDDEN"), anonymous: "NOT_AUTHENTICATED", researcher: "ok", admin: "ok", outsider: "ok" },
+  },
+  {
+    // The researcher judges this match: observing it would show them the story and the answer before their verdict.
+    covers: "match:observe",
+    target: "match:observe :judgedMatch",
+    kind: "socket",
+    expect: { ...all("FORBIDDEN"), anonymous: "NOT_AUTHENTICATED", admin: "ok", outsider: "ok" },
   },
   // Server actions. Signing in, signing up, signing out and "Play" are open to everyone.
   {
@@ -395,6 +451,28 @@ const MATRIX: Row[] = [
       },
     }),
   ),
+  {
+    // A study participant gets no role menu, and the action refuses to change their role, even for an admin.
+    covers: "app/admin/users/actions.ts#changeRoleAction",
+    target: "/admin/users",
+    kind: "action",
+    expect: { ...all("signin"), admin: "refused" },
+    refusal: { admin: /A study participant keeps their role/ },
+    call: async ({ db, role, liveStudyId, pageAsAdmin }) => {
+      const pid = unique("menu");
+      const joined = await joinStudy(db, { studyId: liveStudyId, external: { PROLIFIC_PID: pid }, current: null });
+      if (role === "admin") {
+        const { html } = await pageAsAdmin("/admin/users");
+        expect(html).toContain(`Revoke sessions of Prolific ${pid}`);
+        expect(html).not.toContain(`Role for Prolific ${pid}`);
+      }
+      return {
+        args: [{}, formData({ userId: joined.userId, role: "admin" })],
+        check: async () =>
+          expect((await db.user.findUniqueOrThrow({ where: { id: joined.userId } })).role).toBe("participant"),
+      };
+    },
+  },
   // A participant's steps act on their own participation only.
   {
     covers: "app/participate/[studyId]/actions.ts#advanceStepAction",
@@ -664,14 +742,16 @@ describe("authorization matrix", () => {
   let db: Db;
   let actions: ServerAction[] = [];
   let matchId = "";
+  let judgedMatchId = "";
+  let clientIps = 0;
   let studyId = "";
   let liveStudyId = "";
   let otherLiveStudyId = "";
   let signInEmail = "";
   const callers = {} as Record<Role, Caller>;
 
-  /** A new user of `role`'s kind, with the cookies a browser would hold. */
-  async function newCaller(role: Role): Promise<Caller> {
+  /** A new user of `role`'s kind, with the cookies a browser would hold (a participant: with `external` ids). */
+  async function newCaller(role: Role, external: ExternalIds = {}): Promise<Caller> {
     if (role === "anonymous") return { cookie: "", userId: null };
     if (role === "guest" || role === "judge") {
       const guest = await createGuestMatch(server.url);
@@ -681,7 +761,7 @@ describe("authorization matrix", () => {
     if (role === "participant" || role === "otherParticipant") {
       // A session as the study link gives it.
       const studyId = role === "participant" ? liveStudyId : otherLiveStudyId;
-      const joined = await joinStudy(db, { studyId, external: {}, current: null });
+      const joined = await joinStudy(db, { studyId, external, current: null });
       return { cookie: `crux_session=${joined.session?.token}`, userId: joined.userId };
     }
     const jar = new CookieJar();
@@ -694,7 +774,14 @@ describe("authorization matrix", () => {
 
   beforeAll(async () => {
     // Many accounts sign up and in from this one address: lift the per-IP limit (tested in accounts.test.ts).
-    server = await startServer({ env: { CRUX_SIGNIN_LIMIT_PER_IP: "10000" } });
+    // Study links: a low limit, and each case's requests say their own client IP (X-Forwarded-For, trusted here).
+    server = await startServer({
+      env: {
+        CRUX_SIGNIN_LIMIT_PER_IP: "10000",
+        CRUX_JOIN_LIMIT_PER_IP: String(JOIN_LIMIT),
+        CRUX_TRUST_PROXY: "1",
+      },
+    });
     db = createDb(server.databaseUrl);
     actions = listServerActions();
     callers.researcher = await newCaller("researcher");
@@ -704,8 +791,13 @@ describe("authorization matrix", () => {
     // Two live studies with a participant each.
     liveStudyId = await liveStudy(db, researcherId);
     otherLiveStudyId = await liveStudy(db, researcherId);
+    callers.participant = await newCaller("participant", {
+      PROLIFIC_PID: PARTICIPANT_PID,
+      SESSION_ID: "matrix-attempt",
+    });
     for (const role of ROLES) callers[role] ??= await newCaller(role);
     matchId = (await db.match.findFirstOrThrow({ where: { judgeId: callers.judge.userId } })).id;
+    judgedMatchId = (await createDebateMatch(db, { judgeId: researcherId })).id;
     signInEmail = `${unique("signin")}@example.test`;
     const result = await authCallback(
       server.url,
@@ -725,7 +817,12 @@ describe("authorization matrix", () => {
   it.each(cases)("%s as %s → %s", async (_covers, role, expected, row) => {
     if (row.kind === "action") return checkAction(row, role, expected);
     const cookie = callers[role].cookie;
-    const target = row.target.replace(":match", matchId).replace(":study", studyId).replace(":live", liveStudyId);
+    const target = row.target
+      .replace(":judgedMatch", judgedMatchId)
+      .replace(":match", matchId)
+      .replace(":study", studyId)
+      .replace(":live", liveStudyId)
+      .replace(":pid", PARTICIPANT_PID);
     if (row.kind === "page") {
       const page = await getPage(server.url, target, new CookieJar(cookie));
       if (expected === "signin") {
@@ -734,21 +831,36 @@ describe("authorization matrix", () => {
       } else {
         expect(page.status).toBe(200);
         if (expected === "notice")
-          expect(page.html).toMatch(/another judge|No such match|Open your study link|Not your study/);
-        if (expected === "ok") expect(page.html).not.toMatch(/Not your study|Open your study link/);
+          expect(page.html).toMatch(
+            /another judge|No such match|Open your study link|Not your study|cannot watch this/,
+          );
+        if (expected === "ok") expect(page.html).not.toMatch(/Not your study|Open your study link|cannot watch this/);
         if (row.covers === "app/match/[id]/page.tsx" && expected === "ok")
           expect(page.html).not.toMatch(/another judge/);
       }
     } else if (row.kind === "api") {
       const [method, url] = target.includes(" ") ? target.split(" ") : ["GET", target];
+      // Each case is a client of its own (one IPv6 /64), so only the row about the limit meets it.
+      const ip = `2001:db8:${(++clientIps).toString(16)}::1`;
+      const headers = { "content-type": "application/json", "x-forwarded-for": ip, ...(cookie ? { cookie } : {}) };
+      if (row.exhaustJoinLimit)
+        for (let i = 0; i < JOIN_LIMIT; i++)
+          expect((await fetch(`${server.url}/join/no-such-study`, { headers, redirect: "manual" })).status).toBe(404);
       const response = await fetch(`${server.url}${url}`, {
         method,
-        headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) },
+        headers,
+        redirect: "manual",
         ...(method === "POST" ? { body: "{}" } : {}),
       });
       expect(String(response.status)).toMatch(expected === "ok" ? /^20[01]$/ : new RegExp(`^${expected}$`));
+      const says = row.says?.[role];
+      if (says) expect(await response.text()).toMatch(says);
+      // A refused study link hands out no session.
+      if (url?.startsWith("/join/") && expected !== "303")
+        expect(response.headers.getSetCookie().some((line) => line.startsWith("crux_session="))).toBe(false);
     } else {
-      await checkSocket(target, cookie, expected);
+      const [event = target, match] = target.split(" ");
+      await checkSocket(event, cookie, expected, match ?? matchId);
     }
   });
 
@@ -758,7 +870,8 @@ describe("authorization matrix", () => {
     if (!action) throw new Error(`the build has no server action ${row.covers}`);
     const caller = row.fresh ? await newCaller(role) : callers[role];
     const researcherId = callers.researcher.userId ?? "";
-    const call = await row.call({ db, role, caller, researcherId, liveStudyId, signInEmail });
+    const pageAsAdmin = (target: string) => getPage(server.url, target, new CookieJar(callers.admin.cookie));
+    const call = await row.call({ db, role, caller, researcherId, liveStudyId, signInEmail, pageAsAdmin });
     const target = row.target.replace(":study", call.studyId ?? studyId).replace(":live", liveStudyId);
     const response = await callAction(server.url, action, target, call.args, caller.cookie);
     const seen = `${response.status} ${response.redirect ?? ""} ${JSON.stringify(response.result) ?? ""}`;
@@ -768,7 +881,7 @@ describe("authorization matrix", () => {
     await call.check?.(expected === "ok", response);
   }
 
-  async function checkSocket(event: string, cookie: string, expected: Outcome) {
+  async function checkSocket(event: string, cookie: string, expected: Outcome, matchId: string) {
     if (expected === "NOT_AUTHENTICATED") {
       const socket = io(server.url, {
         auth: { v: PROTOCOL_VERSION },

@@ -40,19 +40,47 @@ describe("npx crux admin create", () => {
     expect(await verifyPassword("typed on stdin 123", user.passwordHash)).toBe(true);
   });
 
-  it("promotes an existing user without asking for a password, or sets one when given", async () => {
-    await db.user.create({ data: { email: "player@example.test", role: "player", passwordHash: "kept" } });
-    const promoted = await runCrux(["admin", "create", "--email", "player@example.test"], databaseUrl);
-    expect(promoted).toMatchObject({ code: 0, stdout: "player@example.test is now an admin.\n" });
-    expect(await db.user.findUniqueOrThrow({ where: { email: "player@example.test" } })).toMatchObject({
-      role: "admin",
-      passwordHash: "kept",
+  it("promotes an existing user only with a password, which replaces theirs, and signs them out everywhere", async () => {
+    // Someone registered the address first: promoting must not hand them admin rights.
+    const squatter = await db.user.create({
+      data: { email: "player@example.test", role: "player", passwordHash: "kept" },
     });
+    await db.session.create({
+      data: { userId: squatter.id, sessionToken: "squatter", expires: new Date(Date.now() + 3_600_000) },
+    });
+    // No password (nothing on stdin): refused, nothing changed.
+    const refused = await runCrux(["admin", "create", "--email", "player@example.test"], databaseUrl);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("no password given");
+    expect(await db.user.findUniqueOrThrow({ where: { id: squatter.id } })).toMatchObject({
+      role: "player",
+      passwordHash: "kept",
+      sessionsRevokedAt: null,
+    });
+
+    const promoted = await runCrux(
+      ["admin", "create", "--email", "player@example.test"],
+      databaseUrl,
+      {},
+      "the operator's own\n",
+    );
+    expect(promoted).toMatchObject({
+      code: 0,
+      stdout: "player@example.test is now an admin; its password was replaced and its sessions were signed out.\n",
+    });
+    const user = await db.user.findUniqueOrThrow({ where: { id: squatter.id } });
+    expect(user.role).toBe("admin");
+    expect(await verifyPassword("the operator's own", user.passwordHash)).toBe(true);
+    expect(user.sessionsRevokedAt).not.toBeNull();
+    expect(await db.session.count({ where: { userId: squatter.id } })).toBe(0);
+
     const reset = await runCrux(
       ["admin", "create", "--email", "player@example.test", "--password", "a brand new password"],
       databaseUrl,
     );
-    expect(reset.stdout).toBe("player@example.test is now an admin (password changed).\n");
+    expect(reset.code).toBe(0);
+    const after = await db.user.findUniqueOrThrow({ where: { id: squatter.id } });
+    expect(await verifyPassword("a brand new password", after.passwordHash)).toBe(true);
   });
 
   it("refuses bad input with a clear message and exit code 1, creating nothing", async () => {

@@ -16,6 +16,10 @@ import { type RunningServer, startServer } from "../support/server";
  */
 
 const PROLIFIC = "https://app.prolific.com/submissions/complete";
+const JOIN_LIMIT = 5;
+let clients = 0;
+/** A client address of its own (one IPv6 /64 each), so that no two requests share a rate-limit count by accident. */
+const newClientIp = () => `2001:db8:${(++clients).toString(16)}::1`;
 
 function design(overrides: Partial<StudyConfigInput> = {}): StudyConfigInput {
   return {
@@ -49,7 +53,9 @@ describe("participant flow", () => {
   let ownerId = "";
 
   beforeAll(async () => {
-    server = await startServer();
+    // Each request says which client it comes from (X-Forwarded-For, trusted here), so the per-IP limit on study
+    // links is exercised on purpose only.
+    server = await startServer({ env: { CRUX_TRUST_PROXY: "1", CRUX_JOIN_LIMIT_PER_IP: String(JOIN_LIMIT) } });
     db = createDb(server.databaseUrl);
     ownerId = (await db.user.create({ data: { role: "researcher", email: `owner-${Date.now()}@example.test` } })).id;
     studyId = (await createStudy(db, { ownerId, config: design() })).id;
@@ -61,10 +67,10 @@ describe("participant flow", () => {
   });
 
   /** GET a study link without following the redirect; the jar takes the cookies it sets. */
-  async function join(id: string, query: string, jar = new CookieJar()) {
+  async function join(id: string, query: string, jar = new CookieJar(), ip = newClientIp()) {
     const response = await fetch(`${server.url}/join/${id}${query}`, {
       redirect: "manual",
-      headers: { cookie: jar.header() },
+      headers: { cookie: jar.header(), "x-forwarded-for": ip },
     });
     jar.absorb(response);
     return { status: response.status, location: response.headers.get("location"), response, jar };
@@ -100,20 +106,95 @@ describe("participant flow", () => {
     expect(again.response.headers.getSetCookie().some((c) => c.startsWith("crux_session="))).toBe(false);
   });
 
-  it("resumes the same participant when the same PROLIFIC_PID comes back from another browser", async () => {
-    const first = await join(studyId, "?PROLIFIC_PID=flow2");
+  it("resumes a PROLIFIC_PID in another browser only with the same SESSION_ID; refuses it otherwise", async () => {
+    const first = await join(studyId, "?PROLIFIC_PID=flow2&SESSION_ID=attempt2");
     const participant = await participantByPid("flow2");
     await advance(participant.userId, { step: "consent", agree: true });
 
-    const other = await join(studyId, "?PROLIFIC_PID=flow2&SESSION_ID=later");
+    // The same person's own link (same SESSION_ID) in another browser: the same participant, at their step.
+    const other = await join(studyId, "?PROLIFIC_PID=flow2&SESSION_ID=attempt2");
     expect(other.status).toBe(303);
     expect(other.jar.get("crux_session")).toBeTruthy();
     expect(other.jar.get("crux_session")).not.toBe(first.jar.get("crux_session"));
     expect(await db.participant.count({ where: { studyId, externalId: "flow2" } })).toBe(1);
-    // The new browser is at the step the participant reached, not at the start.
     const shown = await page(other.jar);
     expect(shown.html).toContain("Instructions text: only the debaters can read the story.");
     expect(shown.html).not.toContain("I agree to take part");
+
+    // Someone who knows only the id (no SESSION_ID, or another one): refused, no session, nothing of the participant.
+    for (const query of ["?PROLIFIC_PID=flow2", "?PROLIFIC_PID=flow2&SESSION_ID=guessed"]) {
+      const impostor = await join(studyId, query);
+      expect(impostor.status).toBe(409);
+      expect(impostor.jar.get("crux_session")).toBeUndefined();
+      const text = await impostor.response.text();
+      expect(text).toContain("This participant id is already in use in another browser. Return to Prolific");
+      expect(text).not.toContain("Instructions text");
+      expect((await page(impostor.jar)).html).toContain("Open your study link to take part");
+    }
+    // A participant who arrived without a SESSION_ID can be resumed by their own browser only.
+    const bare = await join(studyId, "?PROLIFIC_PID=flow2b");
+    expect((await join(studyId, "?PROLIFIC_PID=flow2b", bare.jar)).status).toBe(303);
+    expect((await join(studyId, "?PROLIFIC_PID=flow2b&SESSION_ID=anything")).status).toBe(409);
+    expect(await db.participant.count({ where: { studyId, externalId: { in: ["flow2", "flow2b"] } } })).toBe(2);
+  });
+
+  it("admits nobody new to a study that is not live, and resumes only the browsers holding a session", async () => {
+    const paused = (await createStudy(db, { ownerId, config: design({ name: "Closing study" }) })).id;
+    await launchStudy(db, paused);
+    const holder = await join(paused, "?PROLIFIC_PID=closing1&SESSION_ID=c1");
+    for (const status of ["paused", "closed"] as const) {
+      await db.study.update({ where: { id: paused }, data: { status } });
+      // The participant's own browser continues (their page, their link).
+      expect((await join(paused, "?PROLIFIC_PID=closing1&SESSION_ID=c1", holder.jar)).status).toBe(303);
+      expect((await page(holder.jar, paused)).html).toContain("Consent text");
+      // Another browser, even with the right SESSION_ID, and anyone new: refused, with no session.
+      for (const query of ["?PROLIFIC_PID=closing1&SESSION_ID=c1", "?PROLIFIC_PID=closing2", ""]) {
+        const refused = await join(paused, query);
+        expect(refused.status).toBe(409);
+        expect(refused.jar.get("crux_session")).toBeUndefined();
+        expect(await refused.response.text()).toContain("not taking participants right now");
+      }
+    }
+    expect(await db.participant.count({ where: { studyId: paused } })).toBe(1);
+  });
+
+  it('refuses links without PROLIFIC_PID when the study says "require a Prolific id"', async () => {
+    const strict = (
+      await createStudy(db, { ownerId, config: design({ name: "Prolific only", requireProlificId: true }) })
+    ).id;
+    await launchStudy(db, strict);
+    const bare = await join(strict, "");
+    expect(bare.status).toBe(403);
+    expect(bare.jar.get("crux_session")).toBeUndefined();
+    expect(await bare.response.text()).toContain("can only be started from Prolific");
+    expect(await db.participant.count({ where: { studyId: strict } })).toBe(0);
+    const sent = await join(strict, "?PROLIFIC_PID=strict1&STUDY_ID=s&SESSION_ID=x");
+    expect(sent.status).toBe(303);
+    expect(await db.participant.count({ where: { studyId: strict } })).toBe(1);
+    // The bare link still resumes the browser that holds the session.
+    expect((await join(strict, "", sent.jar)).status).toBe(303);
+    // The default admits links without an id (the tests above join that way too).
+    expect((await join(studyId, "")).status).toBe(303);
+  });
+
+  it("limits study links per client IP (IPv6 by /64), with a page that says when to try again", async () => {
+    const ip = "198.51.100.7";
+    for (let i = 0; i < JOIN_LIMIT; i++)
+      expect((await join("no-such-study", "", new CookieJar(), ip)).status).toBe(404);
+    const limited = await join(studyId, "?PROLIFIC_PID=limited1", new CookieJar(), ip);
+    expect(limited.status).toBe(429);
+    const retryAfter = Number(limited.response.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(600);
+    expect(limited.response.headers.get("content-type")).toMatch(/text\/html/);
+    expect(await limited.response.text()).toMatch(/Too many study links[\s\S]*try again in \d+ (seconds|minutes)/);
+    expect(limited.jar.get("crux_session")).toBeUndefined();
+    expect(await db.participant.count({ where: { studyId, externalId: "limited1" } })).toBe(0);
+    // Another address is unaffected; addresses of one IPv6 /64 share one count.
+    expect((await join(studyId, "?PROLIFIC_PID=limited2", new CookieJar(), "198.51.100.8")).status).toBe(303);
+    for (let i = 0; i < JOIN_LIMIT; i++)
+      expect((await join("no-such-study", "", new CookieJar(), `2001:db8:ffff:1::${i + 1}`)).status).toBe(404);
+    expect((await join("no-such-study", "", new CookieJar(), "2001:db8:ffff:1:abcd::9")).status).toBe(429);
   });
 
   it("refuses bad links with readable pages: bad ids 400, unknown study 404, accounts and closed studies 409", async () => {
@@ -221,10 +302,13 @@ describe("participant flow", () => {
     expect(html).toContain("Continue to Prolific");
     await expect(advance(me.userId, { step: "next" })).rejects.toThrow(/finished this study/);
 
-    // Coming back with the link, from anywhere, shows the end again rather than starting over.
-    const back = await join(studyId, "?PROLIFIC_PID=flow7");
+    // Coming back with the link shows the end again rather than starting over; another browser gets nothing of it.
+    const back = await join(studyId, "?PROLIFIC_PID=flow7", jar);
     expect(back.status).toBe(303);
-    expect((await page(back.jar)).html).toContain('data-testid="completion-code">C1FLOW23');
+    expect((await page(jar)).html).toContain('data-testid="completion-code">C1FLOW23');
+    const elsewhere = await join(studyId, "?PROLIFIC_PID=flow7");
+    expect(elsewhere.status).toBe(409);
+    expect(await elsewhere.response.text()).not.toContain("C1FLOW23");
   });
 
   it("ends with the failed-check code after the last wrong attempt", async () => {

@@ -161,6 +161,51 @@ describe("protocols, timers, observers and restarts", () => {
     judge.socket.disconnect();
   });
 
+  it("refuses a researcher the observer's view of a match they judge until it is settled (socket and page)", async () => {
+    const cookie = await signInAs(db, "researcher");
+    const created = await fetch(`${server.url}/api/matches`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie },
+      body: JSON.stringify({ protocol: "naive" }),
+    });
+    expect(created.status).toBe(201);
+    const { matchId } = (await created.json()) as { matchId: string };
+    const { passage, gold } = await secrets(matchId);
+    const judge = await connectJudge(server.url, cookie);
+    const joined = await request(judge, "match:join", { matchId });
+    if (!joined.ok) throw new Error(joined.error.message);
+
+    const peek = await request(judge, "match:observe", { matchId });
+    expect(peek).toMatchObject({
+      ok: false,
+      error: { code: "FORBIDDEN", message: expect.stringMatching(/judging this match/) },
+    });
+    const page = await fetch(`${server.url}/observe/${matchId}`, { headers: { cookie } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("You cannot watch this match");
+    expect(html).not.toContain(passage.slice(0, 200));
+    expect(judge.received.join("\n")).not.toContain(passage.slice(0, 200));
+
+    // Once the verdict is in, the match is theirs to review like any other.
+    const view =
+      joined.data.phase.kind === "judge" ? joined.data : await waitForView(judge, (v) => v.phase.kind === "judge");
+    if (view.phase.kind !== "judge") throw new Error("not the judge's turn");
+    const verdict = await request(judge, "judge:step", {
+      matchId,
+      round: view.phase.round,
+      probabilities: [0.5, 0.5].map((_, i) => (i === gold ? 0.8 : 0.2)),
+      action: "end",
+    });
+    if (!verdict.ok) throw new Error(verdict.error.message);
+    const watched = await request(judge, "match:observe", { matchId });
+    if (!watched.ok) throw new Error(watched.error.message);
+    expect(watched.data.reveal?.gold).toBe(gold);
+    const after = await (await fetch(`${server.url}/observe/${matchId}`, { headers: { cookie } })).text();
+    expect(after).not.toContain("You cannot watch this match");
+    judge.socket.disconnect();
+  });
+
   // Two servers start within this test: on a busy machine that alone can take most of a minute.
   it("resumes a match after the server is killed mid-turn, redoing the interrupted turn without duplicates", async () => {
     const slow = await startServer({ env: { CRUX_OFFLINE_WORD_DELAY_MS: "40" } });

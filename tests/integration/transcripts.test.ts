@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { ACTIVE_MATCH_STATUSES, SETTLED_MATCH_STATUSES } from "../../lib/debate/vocabulary";
 import { createDebateMatch } from "../../lib/matches/create";
 import { assertObserverOf } from "../../lib/studies/match-access";
 import { listTranscripts, transcriptFiltersSchema } from "../../lib/transcripts/list";
@@ -77,5 +78,27 @@ describe("transcript review", () => {
     await expect(assertObserverOf(db, people.owner, studyMatchId)).resolves.toBeUndefined();
     await expect(assertObserverOf(db, people.admin, studyMatchId)).resolves.toBeUndefined();
     await expect(assertObserverOf(db, people.outsider, studyMatchId)).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("refuses the match's own judge, admin or owner, until the match is settled", async () => {
+    const db = temp.db();
+    const question = await db.question.findFirstOrThrow({ where: { source: "synthetic" } });
+    for (const judge of [people.owner, people.admin]) {
+      const { id } = await createDebateMatch(db, { questionId: question.id, judgeId: judge.id });
+      for (const status of ACTIVE_MATCH_STATUSES) {
+        await db.match.update({ where: { id }, data: { status } });
+        await expect(assertObserverOf(db, judge, id)).rejects.toMatchObject({
+          code: "FORBIDDEN",
+          message: expect.stringMatching(/You are judging this match/),
+        });
+      }
+      for (const status of SETTLED_MATCH_STATUSES) {
+        await db.match.update({ where: { id }, data: { status } });
+        await expect(assertObserverOf(db, judge, id)).resolves.toBeUndefined();
+      }
+      // Another researcher may watch it while it runs.
+      await db.match.update({ where: { id }, data: { status: "running" } });
+      await expect(assertObserverOf(db, people.outsider, id)).resolves.toBeUndefined();
+    }
   });
 });

@@ -2,20 +2,34 @@ import { type NextRequest, NextResponse } from "next/server";
 import { z } from "zod";
 import { SESSION_COOKIE, sessionCookieOptions } from "@/lib/auth/guest";
 import { getCurrentUser } from "@/lib/auth/session";
-import { isHttpsFrom } from "@/lib/client-ip";
+import { clientIpFrom, isHttpsFrom } from "@/lib/client-ip";
 import { getDb } from "@/lib/db/client";
 import { CruxError, zodErrorMessage } from "@/lib/errors";
+import { consumeJoinAttempt } from "@/lib/studies/join-limits";
 import { externalIdsSchema, joinStudy } from "@/lib/studies/participants";
 
 const studyIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
 /**
  * GET /join/<studyId>?PROLIFIC_PID=…&STUDY_ID=…&SESSION_ID=… — a participant's study link. Binds this browser to
- * a participant of the study (a new one, or the same one again for the same browser or PROLIFIC_PID) with a cookie
- * session, then sends them on to their current step. Refusals are small readable pages with the right status,
+ * a participant of the study (a new one, or the same one again for the browser holding its session, or for its
+ * PROLIFIC_PID with the same SESSION_ID: `joinStudy`) with a cookie session, then sends them on to their current
+ * step. Limited per client IP (`CRUX_JOIN_LIMIT_PER_IP`). Refusals are small readable pages with the right status,
  * because whoever follows a study link is a person in a browser, not an API client.
  */
 export async function GET(request: NextRequest, { params }: { params: Promise<{ studyId: string }> }) {
+  const limited = consumeJoinAttempt(clientIpFrom(request.headers));
+  if (!limited.ok) {
+    const seconds = Math.ceil(limited.retryAfterMs / 1000);
+    const wait = seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+    const page = messagePage(
+      429,
+      "Too many study links opened",
+      `Too many study links have been opened from your network. Please try again in ${wait}.`,
+    );
+    page.headers.set("retry-after", String(seconds));
+    return page;
+  }
   const { studyId } = await params;
   if (!studyIdSchema.safeParse(studyId).success)
     return messagePage(404, "Study not found", "This study link is not valid.");
@@ -42,6 +56,7 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
   } catch (error) {
     if (!(error instanceof CruxError)) throw error;
     const titles: Partial<Record<number, string>> = {
+      403: "This study is open to Prolific participants only",
       404: "Study not found",
       409: "You cannot join this study right now",
     };
