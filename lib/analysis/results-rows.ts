@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { DebaterSeat } from "../debate/types";
 
 /**
  * The rows the results queries (./results-sql.ts) hand back, and how their loosely typed values are read: numbers
@@ -52,12 +53,11 @@ export interface OutcomeRow {
   score: unknown;
 }
 
-export interface Seat {
-  seat: string;
-  option: number;
-  model: string;
-  honest?: boolean;
-}
+/**
+ * A debater of an outcome row, as tallied: a stored `DebaterSeat` (lib/debate/types.ts) read leniently — its seat is
+ * not needed, so an odd seat name does not drop the row.
+ */
+export type TalliedSeat = Pick<DebaterSeat, "option" | "model" | "honest">;
 
 /** The debaters of an outcome row (its `debaters` JSON column); none when the column is unreadable. */
 export const seatsSchema = z

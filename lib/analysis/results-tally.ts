@@ -7,7 +7,7 @@ import {
   reliabilityDiagram,
   wilsonInterval,
 } from "./index";
-import { json, type OutcomeRow, type Seat, seatsSchema, toNumber } from "./results-rows";
+import { json, type OutcomeRow, seatsSchema, type TalliedSeat, toNumber } from "./results-rows";
 import type {
   AccuracyCell,
   ConditionResult,
@@ -167,7 +167,7 @@ export function tallyOutcomes(
 
 function tallySeat(
   models: Map<string, DebaterRow>,
-  seat: Seat,
+  seat: TalliedSeat,
   group: { count: number; chosen: number; gold: number },
 ): void {
   let row = models.get(seat.model);

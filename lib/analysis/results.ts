@@ -1,6 +1,5 @@
 import { z } from "zod";
 import type { Db } from "../db/client";
-import type { DebaterSeat } from "../debate/types";
 import { CruxError } from "../errors";
 import { bradleyTerry } from "./index";
 import { questionRows, rankJudges, ratingOutcomes, topQuestions } from "./results-rankings";
