@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import next from "next";
 import { Server } from "socket.io";
 import { ensureAuthSecret, getAuthSecret } from "./lib/auth/secret";
+import { registerSessionEvents } from "./lib/auth/session-events";
 import { stampClientIp } from "./lib/client-ip";
 import { getDb } from "./lib/db/client";
 import { migrateDatabase } from "./lib/db/migrate";
@@ -14,7 +15,7 @@ import { isSameOriginRequest } from "./lib/origin";
 import { seedQuestionBank } from "./lib/questions/seed";
 import { trackParticipantPresence } from "./lib/realtime/presence";
 import { PROTOCOL_VERSION } from "./lib/realtime/protocol";
-import { attachRealtime, type CruxServer, createSocketListener } from "./lib/realtime/server";
+import { attachRealtime, type CruxServer, createSessionEvents, createSocketListener } from "./lib/realtime/server";
 import { applySecurityHeaders } from "./lib/security-headers";
 
 /**
@@ -65,7 +66,21 @@ async function main() {
     log: log.error,
   });
   registerRunner(runner);
-  attachRealtime(io, { db, runner, log: log.error, authSecret: getAuthSecret() });
+  attachRealtime(io, {
+    db,
+    runner,
+    log: log.error,
+    authSecret: getAuthSecret(),
+    trustProxy: env.CRUX_TRUST_PROXY,
+    limits: {
+      socketsPerUser: env.CRUX_SOCKETS_PER_USER,
+      socketsPerIp: env.CRUX_SOCKETS_PER_IP,
+      eventsPerUser: env.CRUX_SOCKET_EVENTS_PER_USER,
+      eventsPerIp: env.CRUX_SOCKET_EVENTS_PER_IP,
+    },
+  });
+  // A revoked session or a changed role closes the user's connections at once (lib/auth/session-events.ts).
+  const stopSessionEvents = registerSessionEvents(createSessionEvents(io, log.info));
   const stopPresence = trackParticipantPresence(io, db, { log: log.error });
 
   await new Promise<void>((resolve) => httpServer.listen(env.PORT, env.HOST, resolve));
@@ -88,6 +103,7 @@ async function main() {
       process.exit(exitCode || 1);
     }, env.CRUX_SHUTDOWN_TIMEOUT_MS).unref();
     stopPresence();
+    stopSessionEvents();
     await runner.stop();
     io.close();
     httpServer.close();

@@ -2,6 +2,7 @@ import type { Db } from "../db/client";
 import { CruxError } from "../errors";
 import { hashPassword } from "./password";
 import { type AssignableRole, isRoleChangeable, parseRole, ROLE_LABELS } from "./roles";
+import { publishSessionsEnded } from "./session-events";
 
 /** User administration: listing, roles, revoking sessions, creating admins (the admin page and the CLI). */
 
@@ -42,7 +43,8 @@ export function countGuests(db: Db): Promise<number> {
 /**
  * Gives an account a role: only between player, researcher and admin (`ASSIGNABLE_ROLES`, which says why guests and
  * study participants are neither changed nor made). Nobody changes their own role (so an admin cannot lock
- * themselves out); the last admin cannot be demoted.
+ * themselves out); the last admin cannot be demoted. The user's live socket connections are closed (they reconnect
+ * under the new role).
  */
 export async function changeUserRole(
   db: Db,
@@ -51,7 +53,7 @@ export async function changeUserRole(
   if (options.actorId === options.userId) throw new CruxError("FORBIDDEN", "You cannot change your own role.");
   // Checked here too, not only by the callers' schemas: this function is the rule.
   if (!isRoleChangeable(options.role)) throw new CruxError("BAD_REQUEST", "Choose player, researcher or admin.");
-  return db.$transaction(async (tx) => {
+  const changed = await db.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id: options.userId }, select: { role: true } });
     if (!user) throw new CruxError("NOT_FOUND", "No such user.");
     if (user.role === "guest") throw new CruxError("CONFLICT", "Guests have no account to give a role to.");
@@ -63,23 +65,28 @@ export async function changeUserRole(
     if (user.role === "admin" && options.role !== "admin" && (await tx.user.count({ where: { role: "admin" } })) <= 1) {
       throw new CruxError("CONFLICT", "This is the last admin: make someone else admin first.");
     }
-    return tx.user.update({
+    const updated = await tx.user.update({
       where: { id: options.userId },
       data: { role: options.role },
       select: { id: true, role: true },
     });
+    return { updated, before: user.role };
   });
+  // Rooms joined under the old role must not keep receiving: the user's live connections are closed.
+  if (changed.before !== changed.updated.role) publishSessionsEnded(changed.updated.id, "role-changed");
+  return changed.updated;
 }
 
 /**
  * Signs a user out everywhere: account sessions issued until now stop working (checked on every request and socket
- * event) and guest sessions are deleted.
+ * event), guest sessions are deleted, and the user's live socket connections are closed.
  */
 export async function revokeUserSessions(db: Db, userId: string, at: Date = new Date()): Promise<void> {
   await db.$transaction([
     db.user.update({ where: { id: userId }, data: { sessionsRevokedAt: at } }),
     db.session.deleteMany({ where: { userId } }),
   ]);
+  publishSessionsEnded(userId, "revoked");
 }
 
 /**

@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { countWords, enforceWordLimit } from "./limits";
+import { countWords, createLimitedStream, enforceWordLimit } from "./limits";
 import { extractQuotes } from "./quotes";
 
 describe("countWords", () => {
@@ -66,5 +67,74 @@ describe("enforceWordLimit", () => {
       expect(result.words).toBeLessThanOrEqual(limit);
       expect(countWords(result.text)).toBe(result.words);
     }
+  });
+});
+
+describe("createLimitedStream", () => {
+  /** Streams `text` in `cuts` pieces; returns every forwarded chunk, the last from `finish`. */
+  function stream(text: string, limit: number, cuts: number[]) {
+    const gate = createLimitedStream(limit);
+    const chunks: string[] = [];
+    const stored = enforceWordLimit(text, limit).text;
+    let at = 0;
+    for (const cut of [...cuts.filter((c) => c > 0 && c < text.length)].sort((a, b) => a - b).concat(text.length)) {
+      const forwarded = gate.push(text.slice(at, cut));
+      if (forwarded) chunks.push(forwarded);
+      // What the judge has at any moment is part of the stored turn, and never more words than the limit.
+      expect(stored.startsWith(gate.text)).toBe(true);
+      expect(countWords(gate.text)).toBeLessThanOrEqual(limit);
+      at = cut;
+    }
+    const last = gate.finish(stored);
+    if (last) chunks.push(last);
+    return { chunks, stored, gate };
+  }
+
+  it("forwards at most the limit, and exactly the stored turn once finished", () => {
+    const { chunks, stored, gate } = stream(
+      `${"word ".repeat(400)}end.`,
+      50,
+      Array.from({ length: 401 }, (_, i) => i * 5),
+    );
+    expect(chunks.join("")).toBe(stored);
+    expect(countWords(chunks.join(""))).toBe(50);
+    expect(gate.over).toBe(true);
+  });
+
+  it("holds back an open quote until it closes, and drops one that does not fit", () => {
+    const fits = stream("one two <quote>three four</quote> five six", 6, [3, 10, 17, 24, 30, 36]);
+    expect(fits.chunks.join("")).toBe(fits.stored);
+    const text = `one two <quote>${"q ".repeat(10)}</quote> after`;
+    const gate = createLimitedStream(5);
+    gate.push(text.slice(0, 20));
+    expect(gate.text).toBe("one two");
+    gate.push(text.slice(20));
+    expect(gate.text).toBe("one two");
+    expect(gate.over).toBe(true);
+    expect(gate.finish(enforceWordLimit(text, 5).text)).toBe("…");
+  });
+
+  it("says when the turn is over the limit before its end is written", () => {
+    const gate = createLimitedStream(3);
+    gate.push("a b c ");
+    expect(gate.over).toBe(false);
+    gate.push("d ");
+    expect(gate.over).toBe(true);
+  });
+
+  it("never forwards a word the stored turn will not have, however the stream is cut (property)", () => {
+    const piece = fc.constantFrom("word", "x", " ", "  ", "\n", "<quote>", "</quote>", "<quo", "te>", "—", ".", "é");
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 60 }).map((parts) => parts.join("")),
+        fc.integer({ min: 1, max: 12 }),
+        fc.array(fc.nat({ max: 400 }), { maxLength: 20 }),
+        (text, limit, cuts) => {
+          const { chunks, stored } = stream(text, limit, cuts);
+          expect(chunks.join("")).toBe(stored);
+        },
+      ),
+      { seed: 14, numRuns: 500 },
+    );
   });
 });

@@ -89,20 +89,37 @@ describe("the queue", () => {
     await runner.start("m1");
     models.turn(1, "A").stream("The gardener ");
     models.turn(1, "A").stream("did it.");
+    // A word goes out once it is whole (the space or tag after it is written): it may still be growing.
     expect(deltas).toEqual([
-      { seq: 0, text: "The gardener " },
-      { seq: 1, text: "did it." },
+      { seq: 0, text: "The gardener" },
+      { seq: 1, text: " did" },
     ]);
     const streaming = await runner.snapshot("m1");
     expect(streaming.live).toEqual([
-      { round: 1, speaker: "A", text: "The gardener did it.", seq: 1 },
+      { round: 1, speaker: "A", text: "The gardener did", seq: 1 },
       { round: 1, speaker: "B", text: "", seq: -1 },
     ]);
     models.turn(1, "A").answer("The gardener did it.");
     await flush();
+    // The turn's end goes out when it is stored: the chunks add up to the stored turn.
+    expect(deltas.at(-1)).toEqual({ seq: 2, text: " it." });
     const stored = await runner.snapshot("m1");
     expect(stored.live.map((l) => l.speaker)).toEqual(["B"]);
     expect(store.stored("m1").turns.map((t) => `${t.round}${t.speaker}`)).toEqual(["1A"]);
+  });
+
+  it("never streams a word past the word limit: the chunks add up to the stored (cut) turn", async () => {
+    const { store, models, runner, deltas } = setup({ wordLimit: 20 });
+    await runner.start("m1");
+    const long = "word ".repeat(100);
+    for (const word of long.match(/\S+\s*/g) ?? []) models.turn(1, "A").stream(word);
+    const streaming = await runner.snapshot("m1");
+    expect(streaming.live.find((l) => l.speaker === "A")?.text).toBe("word ".repeat(20).trimEnd());
+    models.turn(1, "A").answer(long);
+    await flush();
+    const stored = store.stored("m1").turns[0]?.text;
+    expect(stored).toBe(`${"word ".repeat(20).trimEnd()}…`);
+    expect(deltas.map((d) => d.text).join("")).toBe(stored);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Db } from "../db/client";
-import { enforceWordLimit } from "../debate/limits";
+import { createLimitedStream, enforceWordLimit } from "../debate/limits";
 import { judgeMayAsk, judgeSeesPassage } from "../debate/protocols";
 import { createQuoteVerifier, verifyTurnQuotes } from "../debate/quotes";
 import { judgeQuestionsOf, nextStep, orderTurns, visibleTranscript } from "../debate/rounds";
@@ -216,6 +216,13 @@ export class MatchRunner {
     this.publish(match);
     const passage = stored.question.passage?.text ?? "";
     const recorder = this.callRecorder(stored.id, round, seat);
+    // Only text sure to be in the stored turn goes out live: the judge never reads words past the limit.
+    const gate = createLimitedStream(stored.config.wordLimit);
+    const forward = (text: string) => {
+      live.text = gate.text;
+      live.seq += 1;
+      this.options.listener?.onDelta({ matchId: stored.id, round, speaker: seat, seq: live.seq, text });
+    };
     const reply = await this.options.models
       .debater(seatInfo.model)
       .argue(
@@ -237,12 +244,12 @@ export class MatchRunner {
         {
           signal: match.abort.signal,
           onDelta: (text) => {
-            live.text += text;
-            live.seq += 1;
-            this.options.listener?.onDelta({ matchId: stored.id, round, speaker: seat, seq: live.seq, text });
+            const settled = gate.push(text);
+            if (settled) forward(settled);
           },
           // A retried stream starts over: clear the partial text (seq keeps counting, so clients stay in step).
           onReset: () => {
+            gate.reset();
             live.text = "";
             this.publish(match);
           },
@@ -252,6 +259,16 @@ export class MatchRunner {
       .finally(recorder.flush);
     // The limit is enforced here, whatever the model did: the stored and shown turn never exceeds it.
     const limited = enforceWordLimit(reply.text, stored.config.wordLimit);
+    // The live text ends as the stored turn: the held-back end of the last word, the truncation mark.
+    let last = gate.finish(limited.text);
+    if (last === null) {
+      // The reply is not what was streamed (a model that streams differently): the live text starts over.
+      gate.reset();
+      live.text = "";
+      this.publish(match);
+      last = gate.finish(limited.text);
+    }
+    if (last) forward(last);
     const turn: TurnRecord = {
       round,
       speaker: seat,

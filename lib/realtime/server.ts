@@ -2,12 +2,13 @@ import type { Server, Socket } from "socket.io";
 import type { z } from "zod";
 import { type CookieJar, parseCookies, resolveUser } from "../auth/resolve-user";
 import type { SessionUser } from "../auth/roles";
+import type { SessionEvents } from "../auth/session-events";
+import { clientIpOf } from "../client-ip";
 import type { Db } from "../db/client";
 import { type MatchSnapshot, viewFor } from "../debate/view";
 import { CruxError, toErrorPayload, zodErrorMessage } from "../errors";
 import { assertJudgeOf } from "../matches/access";
 import type { MatchListener, MatchRunner } from "../matches/runner";
-import { SlidingWindowLimiter } from "../rate-limit";
 import { assertObserverOf } from "../studies/match-access";
 import { DeltaCoalescer } from "./deltas";
 import {
@@ -20,11 +21,14 @@ import {
   type ServerToClientEvents,
   streamRoomFor,
 } from "./protocol";
+import { SocketGuard, type SocketLimits } from "./socket-limits";
 
 /**
  * socket.io glue: authenticates the handshake from the session cookies (account or guest, exactly as pages do),
- * then one small handler per client event. Each handler is rate limited per connection, re-checks the session (so
- * a revoked session or a changed role stops a connected socket at its next intent), parses its payload with the
+ * admits the connection within the open-connection limits per user and per address, joins it to its user's room
+ * (so a revoked session or a changed role closes it at once: `createSessionEvents`), then one small handler per
+ * client event. Each handler is rate limited per connection, user and address, re-checks the session (so a revoked
+ * session or a changed role stops a connected socket at its next intent), parses its payload with the
  * protocol's zod schema, authorizes, calls the runner, and answers with an ack; errors become
  * `{ ok: false, error }` acks and never reach other clients or crash the server.
  */
@@ -33,10 +37,9 @@ interface SocketData {
   user: SessionUser;
   /** The handshake's cookies, to re-check the session on every event. */
   cookies: CookieJar;
+  /** The client's address at the handshake, for the per-address limits. */
+  ip: string;
 }
-
-/** Intents a connection may send per second; more get a RATE_LIMITED ack. */
-export const SOCKET_EVENTS_PER_SECOND = 20;
 
 export type CruxServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type CruxSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -65,6 +68,24 @@ function shown(io: CruxServer, snapshot: MatchSnapshot, current = false): MatchS
   return { ...snapshot, live: coalescerFor(io).live(snapshot.id, snapshot.live, current) };
 }
 
+/** The room of every connection of one user: what revocation and role changes close. */
+export function userRoomFor(userId: string): string {
+  return `user:${userId}`;
+}
+
+/**
+ * Closes every connection of a user when their sessions end or their role changes (registered by server.ts with
+ * `registerSessionEvents`). Through the room, so with socket.io's Redis adapter it reaches every node.
+ */
+export function createSessionEvents(io: CruxServer, log?: (line: string) => void): SessionEvents {
+  return {
+    sessionsEnded(userId, reason) {
+      log?.(`closing the connections of user ${userId}: ${reason}`);
+      io.in(userRoomFor(userId)).disconnectSockets(true);
+    },
+  };
+}
+
 /** Broadcasts runner changes: each role's room gets the view shaped for that role. */
 export function createSocketListener(io: CruxServer): MatchListener {
   const chunks = coalescerFor(io);
@@ -82,10 +103,19 @@ export function createSocketListener(io: CruxServer): MatchListener {
 
 export function attachRealtime(
   io: CruxServer,
-  deps: { db: Db; runner: MatchRunner; log?: (line: string) => void; authSecret?: string },
+  deps: {
+    db: Db;
+    runner: MatchRunner;
+    log?: (line: string) => void;
+    authSecret?: string;
+    /** Limits on connections and intents (lib/realtime/socket-limits.ts defaults for those not given). */
+    limits?: Partial<SocketLimits>;
+    /** Take the client's address from X-Forwarded-For (CRUX_TRUST_PROXY), as lib/client-ip.ts does for HTTP. */
+    trustProxy?: boolean;
+  },
 ) {
   const { db, runner } = deps;
-  const limiter = new SlidingWindowLimiter({ limit: SOCKET_EVENTS_PER_SECOND, windowMs: 1000 });
+  const guard = new SocketGuard(deps.limits);
   const authenticate = (cookies: CookieJar) => resolveUser(db, cookies, { secret: deps.authSecret });
 
   io.use(async (socket, next) => {
@@ -96,8 +126,17 @@ export function attachRealtime(
       const cookies = parseCookies(socket.handshake.headers.cookie);
       const user = await authenticate(cookies);
       if (!user) return next(new Error("NOT_AUTHENTICATED: start a game from the home page first."));
+      const ip = clientIpOf(socket.request, deps.trustProxy ?? false);
+      const admitted = guard.admit({ socketId: socket.id, userId: user.id, ip });
+      if (!admitted.ok) return next(new Error(admitted.message));
+      // Released once, on whichever comes first: a socket that never finishes connecting emits no "disconnect".
+      const release = () => guard.release(socket.id);
+      socket.once("disconnect", release);
+      socket.conn.once("close", release);
+      if (socket.conn.readyState !== "open") release();
       socket.data.user = user;
       socket.data.cookies = cookies;
+      socket.data.ip = ip;
       next();
     } catch (error) {
       deps.log?.(`handshake failed: ${String(error)}`);
@@ -106,7 +145,7 @@ export function attachRealtime(
   });
 
   io.on("connection", (socket: CruxSocket) => {
-    socket.on("disconnect", () => limiter.reset(socket.id));
+    void socket.join(userRoomFor(socket.data.user.id));
 
     handle(socket, "match:join", joinMatchSchema, async ({ matchId }, user) => {
       await assertJudgeOf(db, user, matchId);
@@ -141,12 +180,9 @@ export function attachRealtime(
     const listener = async (payload: unknown, ack?: unknown) => {
       const reply = typeof ack === "function" ? (ack as (response: Ack<R>) => void) : () => undefined;
       // Counted before anything else, so even malformed floods are cut off cheaply.
-      const allowed = limiter.consume(socket.id);
+      const allowed = guard.consume({ socketId: socket.id, userId: socket.data.user.id, ip: socket.data.ip });
       if (!allowed.ok) {
-        reply({
-          ok: false,
-          error: { code: "RATE_LIMITED", message: `Too many requests: wait ${allowed.retryAfterMs} ms and retry.` },
-        });
+        reply({ ok: false, error: { code: "RATE_LIMITED", message: allowed.message } });
         return;
       }
       let user: SessionUser | null;

@@ -66,7 +66,8 @@ type Outcome =
   | "409"
   | "429"
   | "NOT_AUTHENTICATED"
-  | "FORBIDDEN";
+  | "FORBIDDEN"
+  | "RATE_LIMITED";
 
 interface RequestRow {
   /** The file (pages and routes) or event it covers. */
@@ -140,6 +141,8 @@ const PASSWORD = "correct horse battery";
 const JOIN_LIMIT = 3;
 /** The PROLIFIC_PID and SESSION_ID the "participant" joined `:live` with. */
 const PARTICIPANT_PID = "matrix-returning";
+/** Socket limits of the matrix's server: low enough for a row to go past them, above what other rows use. */
+const SOCKET_LIMITS = { CRUX_SOCKETS_PER_USER: "4", CRUX_SOCKET_EVENTS_PER_USER: "30" };
 let serial = 0;
 /** A name no other case uses. */
 const unique = (prefix: string) => `${prefix}-${Date.now()}-${++serial}`;
@@ -337,6 +340,19 @@ const MATRIX: Row[] = [
     target: "match:observe :judgedMatch",
     kind: "socket",
     expect: { ...all("FORBIDDEN"), anonymous: "NOT_AUTHENTICATED", admin: "ok", outsider: "ok" },
+  },
+  // The socket limits hold for every kind of user alike (the matrix's server has low ones: SOCKET_LIMITS).
+  {
+    covers: "match:join",
+    target: "connections past the per-user limit",
+    kind: "socket",
+    expect: { ...all("RATE_LIMITED"), anonymous: "NOT_AUTHENTICATED" },
+  },
+  {
+    covers: "match:join",
+    target: "intents past the per-user limit",
+    kind: "socket",
+    expect: { ...all("RATE_LIMITED"), anonymous: "NOT_AUTHENTICATED" },
   },
   // Server actions. Signing in, signing up, signing out and "Play" are open to everyone.
   {
@@ -775,11 +791,13 @@ describe("authorization matrix", () => {
   beforeAll(async () => {
     // Many accounts sign up and in from this one address: lift the per-IP limit (tested in accounts.test.ts).
     // Study links: a low limit, and each case's requests say their own client IP (X-Forwarded-For, trusted here).
+    // Sockets: low limits too (SOCKET_LIMITS).
     server = await startServer({
       env: {
         CRUX_SIGNIN_LIMIT_PER_IP: "10000",
         CRUX_JOIN_LIMIT_PER_IP: String(JOIN_LIMIT),
         CRUX_TRUST_PROXY: "1",
+        ...SOCKET_LIMITS,
       },
     });
     db = createDb(server.databaseUrl);
@@ -895,6 +913,8 @@ describe("authorization matrix", () => {
       socket.disconnect();
       return;
     }
+    if (event === "connections past the per-user limit") return checkConnectionLimit(cookie);
+    if (event === "intents past the per-user limit") return checkIntentLimit(cookie);
     const client = await connectJudge(server.url, cookie);
     const payload =
       event === "judge:step" ? { matchId, round: 1, probabilities: [0.4, 0.6], action: "continue" } : { matchId };
@@ -907,5 +927,41 @@ describe("authorization matrix", () => {
       expect(client.received.some((line) => line.startsWith("match:view"))).toBe(false);
     }
     client.socket.disconnect();
+  }
+
+  /** Up to the limit of live connections is served; one more is refused with a RATE_LIMITED connect_error. */
+  async function checkConnectionLimit(cookie: string) {
+    const clients = [];
+    for (let i = 0; i < Number(SOCKET_LIMITS.CRUX_SOCKETS_PER_USER); i++)
+      clients.push(await connectJudge(server.url, cookie));
+    const refused = await connectJudge(server.url, cookie).then(
+      (extra) => {
+        clients.push(extra);
+        return null;
+      },
+      (error: Error) => error,
+    );
+    for (const client of clients) client.socket.disconnect();
+    expect(refused?.message).toMatch(/^RATE_LIMITED: your account already has/);
+    // The server lets closed connections go: as many connect again (and close) as were open.
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const probes = await Promise.allSettled(clients.map(() => connectJudge(server.url, cookie)));
+      for (const probe of probes) if (probe.status === "fulfilled") probe.value.socket.disconnect();
+      if (probes.every((probe) => probe.status === "fulfilled")) return;
+      if (Date.now() > deadline) throw new Error("the server kept counting closed connections");
+    }
+  }
+
+  /** Intents from two connections of one user past the per-user limit get RATE_LIMITED acks. */
+  async function checkIntentLimit(cookie: string) {
+    const clients = [await connectJudge(server.url, cookie), await connectJudge(server.url, cookie)];
+    const acks = await Promise.all(
+      clients.flatMap((client) => Array.from({ length: 20 }, () => request(client, "match:join", { matchId: "x" }))),
+    );
+    for (const client of clients) client.socket.disconnect();
+    const limited = acks.filter((ack) => !ack.ok && ack.error.code === "RATE_LIMITED");
+    expect(limited.length).toBeGreaterThanOrEqual(40 - Number(SOCKET_LIMITS.CRUX_SOCKET_EVENTS_PER_USER));
+    expect(limited.every((ack) => !ack.ok && /from your account/.test(ack.error.message))).toBe(true);
   }
 });

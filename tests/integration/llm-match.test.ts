@@ -6,7 +6,7 @@ import { createDb, type Db } from "../../lib/db/client";
 import { migrateDatabase } from "../../lib/db/migrate";
 import { countWords } from "../../lib/debate/limits";
 import { createDebateMatch } from "../../lib/matches/create";
-import { MatchRunner } from "../../lib/matches/runner";
+import { type MatchListener, MatchRunner } from "../../lib/matches/runner";
 import { createDbResponseCache } from "../../lib/models/db-response-cache";
 import type { RetryPolicy } from "../../lib/models/llm/retry-policy";
 import { providersFromEnv } from "../../lib/models/providers/config";
@@ -91,10 +91,13 @@ describe("matches with language-model debaters and judges", () => {
     bestOf?: number;
     protocol?: "debate" | "interactive" | "consultancy" | "naive" | "expert";
     llm?: ReturnType<typeof runtime>;
+    wordLimit?: number;
+    listener?: MatchListener;
   }) {
     const runner = new MatchRunner({
       db,
       models: createModelResolver({ offlineWordDelayMs: 0, llm: options.llm ?? runtime() }),
+      listener: options.listener,
     });
     const { id } = await createDebateMatch(db, {
       judgeModel: options.judge,
@@ -104,6 +107,7 @@ describe("matches with language-model debaters and judges", () => {
         protocol: options.protocol ?? "debate",
         rounds: options.rounds ?? 2,
         sampling: { bestOf: options.bestOf ?? 1 },
+        ...(options.wordLimit ? { wordLimit: options.wordLimit } : {}),
       },
     });
     const snapshot = await runner.runToEnd(id);
@@ -274,22 +278,68 @@ describe("matches with language-model debaters and judges", () => {
     expect(second.calls.every((c) => c.cached && c.costUsd === 0)).toBe(true);
   });
 
-  it("asks again when a turn is over the word limit, and never stores an over-long turn", async () => {
+  /** Every chunk the runner sends live, by turn ("1A"), joined: what a judge's socket receives. */
+  function liveChunks() {
+    const byTurn = new Map<string, string[]>();
+    const listener: MatchListener = {
+      onChange: () => undefined,
+      onDelta: ({ round, speaker, text }) => {
+        const key = `${round}${speaker}`;
+        byTurn.set(key, [...(byTurn.get(key) ?? []), text]);
+      },
+    };
+    return { listener, joined: (key: string) => (byTurn.get(key) ?? []).join(""), turns: () => [...byTurn.keys()] };
+  }
+
+  it("streams no word past the limit: a 400-word answer for a 50-word limit is stopped, and the judge gets the stored turn", async () => {
     const long = `${"word ".repeat(400)}end.`;
-    let debaterCalls = 0;
-    fake.setResponder((request) => {
-      if (!isDebater(request)) return scriptedDebate(request);
-      return ++debaterCalls <= 2 ? { kind: "text", text: long } : scriptedDebate(request);
-    });
+    fake.setResponder((request) => (isDebater(request) ? { kind: "text", text: long } : scriptedDebate(request)));
+    const live = liveChunks();
     const { snapshot, calls } = await play({
       debaters: ["openai:gpt-4o-mini", "openai:gpt-4o-mini"],
       judge: "offline:heuristic",
       seed: 8,
       rounds: 1,
+      wordLimit: 50,
+      listener: live.listener,
     });
     expect(snapshot.status).toBe("complete");
-    expect(calls.filter((c) => c.role === "debater")).toHaveLength(4);
-    for (const turn of snapshot.turns) expect(countWords(turn.text)).toBeLessThanOrEqual(150);
+    expect(live.turns().sort()).toEqual(["1A", "1B"]);
+    for (const turn of snapshot.turns) {
+      const received = live.joined(`${turn.round}${turn.speaker}`);
+      expect(countWords(received)).toBeLessThanOrEqual(50);
+      expect(received).toBe(turn.text);
+    }
+    // One call per turn, stopped once over the limit: not asked again (the judge saw the first), not run to the end.
+    const debaterCalls = calls.filter((c) => c.role === "debater");
+    expect(debaterCalls).toHaveLength(2);
+    for (const call of debaterCalls) {
+      expect(call.error).toBeNull();
+      expect(countWords(call.output)).toBeLessThan(60);
+    }
+  });
+
+  it("best-of-N: a chosen draft over the limit is rewritten unseen, and the stream still stops at the limit", async () => {
+    const long = `${"word ".repeat(400)}end.`;
+    fake.setResponder((request) => (isDebater(request) ? { kind: "text", text: long } : scriptedDebate(request)));
+    const live = liveChunks();
+    const { snapshot, calls } = await play({
+      debaters: ["openai:gpt-4o-mini", "openai:gpt-4o-mini"],
+      judge: "offline:heuristic",
+      seed: 10,
+      rounds: 1,
+      bestOf: 2,
+      wordLimit: 50,
+      listener: live.listener,
+    });
+    expect(snapshot.status).toBe("complete");
+    for (const turn of snapshot.turns) {
+      const received = live.joined(`${turn.round}${turn.speaker}`);
+      expect(countWords(received)).toBeLessThanOrEqual(50);
+      expect(received).toBe(turn.text);
+    }
+    // Two drafts and one rewrite per seat.
+    expect(calls.filter((c) => c.role === "debater")).toHaveLength(6);
   });
 
   it("samples best-of-N drafts and has a model pick one", async () => {

@@ -29,11 +29,18 @@ export interface RecordingSocket {
   views: MatchView[];
 }
 
-/** A real socket.io client with the guest's cookie, recording everything it receives. */
-export async function connectJudge(baseUrl: string, cookie: string): Promise<RecordingSocket> {
+/**
+ * A real socket.io client with the guest's cookie, recording everything it receives. `headers` are sent with the
+ * handshake too (`x-forwarded-for`, to stand for another client address on a server that trusts a proxy).
+ */
+export async function connectJudge(
+  baseUrl: string,
+  cookie: string,
+  options: { headers?: Record<string, string> } = {},
+): Promise<RecordingSocket> {
   const socket: JudgeSocket = io(baseUrl, {
     auth: { v: PROTOCOL_VERSION },
-    extraHeaders: { cookie },
+    extraHeaders: { ...options.headers, cookie },
     transports: ["websocket"],
     forceNew: true,
     reconnection: false,
@@ -48,7 +55,11 @@ export async function connectJudge(baseUrl: string, cookie: string): Promise<Rec
   });
   await new Promise<void>((resolve, reject) => {
     socket.once("connect", () => resolve());
-    socket.once("connect_error", (error) => reject(error));
+    socket.once("connect_error", (error) => {
+      // A refused handshake leaves the client's connection open: close it.
+      socket.disconnect();
+      reject(error);
+    });
   });
   return { socket, received, views };
 }

@@ -1,7 +1,13 @@
 import { createHash } from "node:crypto";
 import type { PriceTable } from "../pricing";
 import { costOf } from "../pricing";
-import { type CompletionRequest, complete, type ResolvedModel, responseFormatFor } from "../providers/ai-sdk";
+import {
+  type Completion,
+  type CompletionRequest,
+  complete,
+  type ResolvedModel,
+  responseFormatFor,
+} from "../providers/ai-sdk";
 import type { ProvidersConfig } from "../providers/config";
 import type { CallOptions, ModelCallRecord, ModelCallRole } from "../types";
 import { classifyError } from "./classify-error";
@@ -53,6 +59,13 @@ export interface LlmCallRequest extends CompletionRequest {
   stream: boolean;
 }
 
+/**
+ * Options of one call: the adapter's, plus `stopWhen` for a stream: given the text streamed so far (of the current
+ * attempt), true ends the call there — the request is aborted (no more tokens are paid for) and the text so far is
+ * the answer, recorded and cached like a finished one.
+ */
+export type LlmCallOptions = CallOptions & { stopWhen?: (text: string) => boolean };
+
 export interface LlmCallResult {
   text: string;
   record: ModelCallRecord;
@@ -79,7 +92,7 @@ export function cacheKey(request: LlmCallRequest): string {
 export async function callLlm(
   runtime: LlmRuntime,
   request: LlmCallRequest,
-  options: CallOptions = {},
+  options: LlmCallOptions = {},
 ): Promise<LlmCallResult> {
   const { responseSchema, ...plain } = request;
   const model = runtime.resolve(request.spec);
@@ -101,7 +114,7 @@ async function callOnce(
   runtime: LlmRuntime,
   model: ResolvedModel,
   request: LlmCallRequest,
-  options: CallOptions,
+  options: LlmCallOptions,
 ): Promise<LlmCallResult> {
   const started = performance.now();
   const format = request.responseSchema ? model.structuredOutput : undefined;
@@ -145,10 +158,7 @@ async function callOnce(
         withRetries(
           async ({ attempt, signal }) => {
             if (attempt > 1 && request.stream) options.onReset?.();
-            const completion = await complete(model, request, {
-              signal,
-              onDelta: request.stream ? options.onDelta : undefined,
-            });
+            const completion = await completeUntil(model, request, signal, options);
             if (completion.text.trim() === "") throw new EmptyAnswerError();
             return completion;
           },
@@ -225,6 +235,36 @@ export class EmptyAnswerError extends Error {
   constructor() {
     super("the model returned an empty answer");
     this.name = "EmptyAnswerError";
+  }
+}
+
+/** One attempt; a stream with `stopWhen` is cut (its request aborted) as soon as it says so. */
+async function completeUntil(
+  model: ResolvedModel,
+  request: LlmCallRequest,
+  signal: AbortSignal,
+  options: LlmCallOptions,
+): Promise<Completion> {
+  const { stopWhen, onDelta } = options;
+  if (!request.stream || !stopWhen) {
+    return complete(model, request, { signal, onDelta: request.stream ? onDelta : undefined });
+  }
+  const stop = new AbortController();
+  let text = "";
+  try {
+    return await complete(model, request, {
+      signal: AbortSignal.any([signal, stop.signal]),
+      onDelta: (delta) => {
+        if (stop.signal.aborted) return;
+        text += delta;
+        onDelta?.(delta);
+        if (stopWhen(text)) stop.abort();
+      },
+    });
+  } catch (error) {
+    // Our own stop (not a timeout or the caller's abort): the text so far is the answer.
+    if (stop.signal.aborted && !signal.aborted) return { text, finishReason: "stopped" };
+    throw error;
   }
 }
 

@@ -1,4 +1,4 @@
-import { countWords } from "../../debate/limits";
+import { countWords, settledPrefix } from "../../debate/limits";
 import { createQuoteVerifier } from "../../debate/quotes";
 import { hashSeed } from "../../random";
 import { parsePickerOutput, reaskMessage } from "../judge-output";
@@ -19,10 +19,12 @@ function turnPrompt(input: DebaterTurnInput): RenderedPrompt {
 }
 
 /**
- * A debater (or consultant) backed by a language model. It streams its turn; a turn over the word limit is asked
- * for again once (the listener is told to discard the first), and whatever is still over is truncated by the
- * match runner at a word boundary that never splits a quote. With best-of-N sampling it drafts N turns, a judge
- * model picks the most persuasive (Khan et al. 2024), and the chosen one is streamed.
+ * A debater (or consultant) backed by a language model. It streams its turn, and stops the model as soon as the
+ * turn is sure to be over the word limit: what was streamed is what the judge has seen, so it cannot be replaced
+ * by a second attempt, and the match runner cuts it at a word boundary that never splits a quote (streaming only
+ * what survives the cut). With best-of-N sampling it drafts N turns unseen, a judge model picks the most
+ * persuasive (Khan et al. 2024); a chosen draft over the limit is asked for again once (streamed, and stopped
+ * the same way), and the result is streamed.
  */
 export function createLlmDebater(spec: string, runtime: LlmRuntime): DebaterModel {
   return {
@@ -49,6 +51,15 @@ export function createLlmDebater(spec: string, runtime: LlmRuntime): DebaterMode
         stream,
       });
       const first: Message[] = [{ role: "user", content: prompt.user }];
+      // Streams with the model stopped once the turn is sure to be cut (nothing past the limit is worth paying for).
+      const streamed = async (messages: Message[]) =>
+        (
+          await callLlm(runtime, request(0, messages, true), {
+            ...options,
+            onCall,
+            stopWhen: (partial) => settledPrefix(partial, input.wordLimit).over,
+          })
+        ).text;
 
       let text: string;
       if (sampling.bestOf > 1) {
@@ -60,25 +71,24 @@ export function createLlmDebater(spec: string, runtime: LlmRuntime): DebaterMode
         const texts = drafts.map((d) => d.text);
         const best = await pickBest(runtime, sampling.pickerModel ?? spec, input, texts, { ...options, onCall });
         text = texts[best] ?? texts[0] ?? "";
-        for (const word of text.match(/\S+\s*|\s+/g) ?? []) options.onDelta?.(word);
+        // Nothing of the drafts has been shown yet, so a chosen draft over the limit can still be rewritten.
+        const words = countWords(text);
+        if (words > input.wordLimit) {
+          text = await streamed([
+            ...first,
+            { role: "assistant", content: text },
+            {
+              role: "user",
+              content:
+                `That turn has ${words} words; the limit is ${input.wordLimit} (quoted words count). ` +
+                "Write the turn again within the limit, keeping every quote verbatim inside <quote></quote> tags.",
+            },
+          ]);
+        } else {
+          for (const word of text.match(/\S+\s*|\s+/g) ?? []) options.onDelta?.(word);
+        }
       } else {
-        text = (await callLlm(runtime, request(0, first, true), { ...options, onCall })).text;
-      }
-
-      const words = countWords(text);
-      if (words > input.wordLimit) {
-        options.onReset?.();
-        const retry: Message[] = [
-          ...first,
-          { role: "assistant", content: text },
-          {
-            role: "user",
-            content:
-              `That turn has ${words} words; the limit is ${input.wordLimit} (quoted words count). ` +
-              "Write the turn again within the limit, keeping every quote verbatim inside <quote></quote> tags.",
-          },
-        ];
-        text = (await callLlm(runtime, request(0, retry, true), { ...options, onCall })).text;
+        text = await streamed(first);
       }
       return {
         text,
