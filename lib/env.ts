@@ -42,7 +42,7 @@ const envSchema = z
       .max(7 * 24 * 60)
       .default(30),
     /** Unfinished play matches one person may have at once; starting one more abandons their oldest. */
-    CRUX_MAX_OPEN_MATCHES_PER_USER: z.coerce.number().int().min(1).max(1000).default(5),
+    CRUX_OPEN_MATCHES_PER_USER: z.coerce.number().int().min(1).max(1000).default(5),
     /** Milliseconds between words when the offline debater streams (0 = as fast as possible). */
     CRUX_OFFLINE_WORD_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(40),
     /** Seed the question bank on start when it is empty (default on). */

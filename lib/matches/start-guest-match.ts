@@ -33,7 +33,7 @@ export type StartMatchInput = z.infer<typeof startMatchSchema>;
 
 /**
  * A new match for a person judging in the browser; every seat uses the chosen (allowed) debater model. A person has
- * at most CRUX_MAX_OPEN_MATCHES_PER_USER unfinished play matches: starting one more abandons their oldest (rather
+ * at most CRUX_OPEN_MATCHES_PER_USER unfinished play matches: starting one more abandons their oldest (rather
  * than refusing), since the person asking for a new match has evidently left that one, and has no other way to end
  * it.
  */
@@ -41,7 +41,7 @@ export async function startJudgeMatch(
   db: Db,
   options: StartMatchInput & { judgeId: string; maxOpen?: number },
 ): Promise<{ id: string }> {
-  await abandonOldestOpenMatches(db, options.judgeId, (options.maxOpen ?? env.CRUX_MAX_OPEN_MATCHES_PER_USER) - 1);
+  await abandonOldestOpenMatches(db, options.judgeId, (options.maxOpen ?? env.CRUX_OPEN_MATCHES_PER_USER) - 1);
   const debaters = options.debaters ?? DEFAULT_DEBATER;
   return createDebateMatch(db, {
     judgeId: options.judgeId,
