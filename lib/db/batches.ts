@@ -11,11 +11,16 @@ export interface BatchOptions {
   maxItems?: number;
   /** A transaction takes no further item once it has run this long. */
   maxMs?: number;
+  /**
+   * Pause between batches. SQLite's lock is not fair: a writer waiting for it (its busy handler, or a retry) only
+   * gets it if it asks while nobody holds it, so the importer leaves it free for a moment after each commit.
+   */
+  pauseMs?: number;
 }
 
 /**
  * Writes `items` in consecutive transactions of at most `maxItems` items and about `maxMs` each (default 200 items,
- * 100 ms), each retried as a whole on a transient error (another connection holding the lock). Returns what
+ * 100 ms, then a 50 ms pause), each retried as a whole on a transient error (another connection holding the lock). Returns what
  * `write` returned for each item, in order, counting only committed transactions. Each committed batch stays
  * committed if a later one fails: writers make items idempotent so that running the import again completes it.
  */
@@ -25,7 +30,7 @@ export async function writeInBatches<T, R>(
   write: (tx: Db, item: T) => Promise<R>,
   options: BatchOptions = {},
 ): Promise<R[]> {
-  const { maxItems = 200, maxMs = 100 } = options;
+  const { maxItems = 200, maxMs = 100, pauseMs = 50 } = options;
   const results: R[] = [];
   let next = 0;
   while (next < items.length) {
@@ -47,6 +52,7 @@ export async function writeInBatches<T, R>(
     );
     results.push(...batch);
     next = start + batch.length;
+    if (next < items.length && pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
   }
   return results;
 }
