@@ -147,7 +147,7 @@ export class MatchRunner {
     if (!idle || this.stopped) return [];
     const cutoff = now.getTime() - idle.idleMs;
     const minutes = Math.round(idle.idleMs / 60_000);
-    const reason = `No judge activity for ${minutes} minute${minutes === 1 ? "" : "s"}: the match was abandoned.`;
+    const reason = `No judge activity for ${minutes} minute${minutes === 1 ? "" : "s"}.`;
     const reaped: string[] = [];
     // The store knows matches by their stored activity; one in memory may have seen its judge since.
     for (const id of await this.store.listIdleMatchIds(new Date(cutoff))) {
