@@ -3,7 +3,7 @@ import { MemoryMatchStore, matchFixture, ScriptedModels } from "../../tests/supp
 import type { MatchConfigInput } from "../debate/config";
 import type { MatchSnapshot } from "../debate/view";
 import type { StoredMatch } from "./repository";
-import { MatchRunner } from "./runner";
+import { type IdleReaperOptions, MatchRunner } from "./runner";
 
 /**
  * The runner's queue, judge timers, eviction and aborts, without a database or a clock: the store is in memory,
@@ -14,17 +14,24 @@ import { MatchRunner } from "./runner";
 const LIMIT = 60_000;
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-function setup(config: Omit<MatchConfigInput, "seed"> = {}, overrides: Partial<StoredMatch> = {}) {
-  const store = new MemoryMatchStore(matchFixture(config, overrides));
+function setup(
+  config: Omit<MatchConfigInput, "seed"> = {},
+  overrides: Partial<StoredMatch> = {},
+  extra: { idle?: IdleReaperOptions; others?: StoredMatch[] } = {},
+) {
+  const store = new MemoryMatchStore(matchFixture(config, overrides), ...(extra.others ?? []));
   const models = new ScriptedModels();
   const changes: MatchSnapshot[] = [];
   const deltas: { seq: number; text: string }[] = [];
   const logs: string[] = [];
+  const infos: string[] = [];
   const runner = new MatchRunner({
     store,
     models,
     listener: { onChange: (s) => changes.push(s), onDelta: ({ seq, text }) => deltas.push({ seq, text }) },
     log: (line) => logs.push(line),
+    info: (line) => infos.push(line),
+    ...(extra.idle ? { idle: extra.idle } : {}),
   });
   runners.push(runner);
   /** Answers every turn asked for until the judge (or the end) is reached. */
@@ -36,7 +43,7 @@ function setup(config: Omit<MatchConfigInput, "seed"> = {}, overrides: Partial<S
   };
   const step = (round: number, probabilities: number[], action: "continue" | "end" = "continue") =>
     runner.submitJudgeStep("m1", "judge-1", { round, probabilities, action });
-  return { store, models, runner, changes, deltas, logs, finishTurns, step };
+  return { store, models, runner, changes, deltas, logs, infos, finishTurns, step };
 }
 
 const runners: MatchRunner[] = [];
@@ -352,5 +359,154 @@ describe("an AI judge", () => {
     expect(done.verdict?.chosen).not.toBeNull();
     expect(done.verdict?.explanation).toMatch(/^Even\. \(Tie broken at random towards option [01]\.\)$/);
     expect(store.stored("m1").status).toBe("complete");
+  });
+});
+
+const IDLE = 30 * 60_000;
+const EVERY = 60_000;
+const busy = () => Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" });
+
+describe("the idle reaper", () => {
+  it("abandons a match joined and left once its judge has done nothing for the idle time, and frees it", async () => {
+    const { store, runner, finishTurns, changes, infos } = setup(
+      { rounds: 2 },
+      {},
+      { idle: { idleMs: IDLE, everyMs: EVERY } },
+    );
+    await runner.start("m1");
+    await finishTurns();
+    // Waiting for the judge, who has gone: one beat short of the idle time, nothing happens.
+    await vi.advanceTimersByTimeAsync(IDLE);
+    expect(store.stored("m1").status).toBe("running");
+    // The first beat after the idle time.
+    await vi.advanceTimersByTimeAsync(EVERY);
+    await flush();
+    expect(store.stored("m1")).toMatchObject({
+      status: "abandoned",
+      error: expect.stringMatching(/No judge activity for 30 minutes/),
+    });
+    expect(store.writesOf("status").map((w) => w.status)).toEqual(["running", "abandoned"]);
+    expect(changes.at(-1)).toMatchObject({ status: "abandoned", phase: { kind: "errored" } });
+    expect(infos).toEqual(["match m1 abandoned: no judge activity for 30 min"]);
+
+    // Freed: the next read loads it from the store, and a judge who comes back sees it ended, with the reason.
+    const loads = store.loads;
+    const back = await runner.start("m1");
+    expect(store.loads).toBe(loads + 1);
+    expect(back).toMatchObject({ status: "abandoned", phase: { kind: "errored" } });
+    await expect(
+      runner.submitJudgeStep("m1", "judge-1", { round: 1, probabilities: [0.6, 0.4], action: "continue" }),
+    ).rejects.toThrow();
+    expect(store.writesOf("judge-step")).toEqual([]);
+  });
+
+  it("abandons a waiting match nobody joined, counted from its creation", async () => {
+    const { store, runner } = setup({}, {}, { idle: { idleMs: IDLE, everyMs: EVERY } });
+    await vi.advanceTimersByTimeAsync(IDLE + EVERY);
+    await flush();
+    expect(store.stored("m1").status).toBe("abandoned");
+    expect(await runner.reapIdle()).toEqual([]);
+  });
+
+  it("counts a judge joining again as activity", async () => {
+    const { store, runner, finishTurns } = setup({ rounds: 2 }, {}, { idle: { idleMs: IDLE, everyMs: EVERY } });
+    await runner.start("m1");
+    await finishTurns();
+    await vi.advanceTimersByTimeAsync(IDLE - 5 * 60_000);
+    await runner.start("m1");
+    await vi.advanceTimersByTimeAsync(IDLE - EVERY);
+    await flush();
+    expect(store.stored("m1").status).toBe("running");
+    await vi.advanceTimersByTimeAsync(2 * EVERY);
+    await flush();
+    expect(store.stored("m1").status).toBe("abandoned");
+  });
+
+  it("leaves AI-judged matches and finished ones alone, and runs the extra sweep on each beat", async () => {
+    const sweeps: Date[] = [];
+    const done = matchFixture({ rounds: 1 }, { id: "m2", status: "complete" });
+    const { store, models, runner } = setup(
+      {},
+      { judgeModel: "fake:judge", judgeId: null },
+      { idle: { idleMs: IDLE, everyMs: EVERY, sweep: async (now) => void sweeps.push(now) }, others: [done] },
+    );
+    await runner.start("m1");
+    await vi.advanceTimersByTimeAsync(IDLE + EVERY);
+    await flush();
+    expect(store.stored("m1").status).toBe("running");
+    expect(store.stored("m2").status).toBe("complete");
+    expect(models.describe()).toBe("turn 1A, turn 1B");
+    expect(sweeps.length).toBe((IDLE + EVERY) / EVERY);
+  });
+
+  it("stops looking when the runner stops", async () => {
+    const { runner } = setup({}, {}, { idle: { idleMs: IDLE, everyMs: EVERY } });
+    expect(vi.getTimerCount()).toBe(1);
+    await runner.stop();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe("resuming after a restart", () => {
+  it("resumes each match on its own: a row that does not load is logged and marked errored, the others resume", async () => {
+    const running = { status: "running" as const, startedAt: new Date() };
+    const { store, models, runner, logs } = setup(
+      {},
+      { ...running, id: "m1" },
+      {
+        others: [matchFixture({}, { ...running, id: "bad" }), matchFixture({}, { ...running, id: "m3" })],
+      },
+    );
+    store.corrupt.add("bad");
+    expect(await runner.resumeInFlight()).toBe(2);
+    await flush();
+    expect(models.describe()).toBe("turn 1A, turn 1B, turn 1A, turn 1B");
+    expect(store.stored("bad")).toMatchObject({
+      status: "errored",
+      error: "Could not be resumed after a restart: match bad: config does not parse",
+    });
+    expect(logs).toEqual(["match bad errored: Could not be resumed after a restart: match bad: config does not parse"]);
+    expect(store.stored("m1").status).toBe("running");
+    expect(store.stored("m3").status).toBe("running");
+  });
+});
+
+describe("a busy database", () => {
+  it("retries a turn, a judge step and a status change after a pause: the match goes on and nothing is doubled", async () => {
+    const { store, models, runner, logs, infos, step } = setup({ rounds: 1 });
+    store.failNext("setMatchStatus", busy());
+    const starting = runner.start("m1");
+    await vi.advanceTimersByTimeAsync(1000);
+    await starting;
+    store.failNext("saveTurn", busy(), 3);
+    models.answerTurns();
+    await flush();
+    expect(store.writesOf("turn")).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1000);
+    await flush();
+    expect(
+      store
+        .stored("m1")
+        .turns.map((t) => t.speaker)
+        .sort(),
+    ).toEqual(["A", "B"]);
+    store.failNext("saveJudgeStep", busy(), 2);
+    const judging = step(1, [0.2, 0.8], "end");
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await judging).toMatchObject({ status: "complete" });
+    expect(store.writesOf("judge-step")).toHaveLength(1);
+    expect(store.writesOf("status").map((w) => w.status)).toEqual(["running"]);
+    expect(logs).toEqual([]);
+    expect(infos.filter((line) => line.startsWith("database busy"))).toHaveLength(6);
+  });
+
+  it("still errors a match on a write that fails for good", async () => {
+    const { store, models, runner, logs } = setup();
+    await runner.start("m1");
+    store.failNext("saveTurn", new Error("disk I/O error"));
+    models.turn(1, "A").answer("A turn.");
+    await flush();
+    expect(store.stored("m1")).toMatchObject({ status: "errored", error: "disk I/O error" });
+    expect(logs).toEqual(["match m1 errored: disk I/O error"]);
   });
 });

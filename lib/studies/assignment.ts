@@ -1,6 +1,12 @@
 import { z } from "zod";
 import type { Db } from "../db/client";
-import { isSettledMatchStatus, type MatchStatus, SETTLED_MATCH_STATUSES, seatSchema } from "../debate/vocabulary";
+import {
+  ACTIVE_MATCH_STATUSES,
+  isSettledMatchStatus,
+  type MatchStatus,
+  SETTLED_MATCH_STATUSES,
+  seatSchema,
+} from "../debate/vocabulary";
 import { createDebateMatch } from "../matches/create";
 import { hashSeed } from "../random";
 import { conditionDebaters, type StudyCondition } from "./config";
@@ -233,6 +239,47 @@ export async function sweepDropouts(
       if (match && !isSettledMatchStatus(match.status))
         await options.endMatch(match.id, "The judge left: no sign of life within the study's dropout time.");
     }
+  }
+  return freed;
+}
+
+/**
+ * The dropout rule for every study at once, run on the server's idle-match beat: by itself a version's sweep runs
+ * only when its next participant arrives, so a study nobody else joins would keep its dropouts' matches running
+ * (and in memory) for good. Sweeps each version where a slot is held, and ends the unfinished practice matches
+ * (which hold no slot) of participants absent for their study's dropout time. Returns the slots freed.
+ */
+export async function sweepAllDropouts(db: Db, options: { endMatch: EndMatch; now?: Date }): Promise<number> {
+  const now = options.now ?? new Date();
+  const held = await db.slot.findMany({
+    where: { status: "assigned" },
+    distinct: ["versionId"],
+    select: { versionId: true },
+  });
+  const practice = await db.match.findMany({
+    where: {
+      practice: true,
+      judgeModel: null,
+      status: { in: [...ACTIVE_MATCH_STATUSES] },
+      studyVersionId: { not: null },
+    },
+    select: { id: true, judgeId: true, studyVersionId: true },
+  });
+  const versionIds = new Set([...held.map((s) => s.versionId), ...practice.flatMap((m) => m.studyVersionId ?? [])]);
+  let freed = 0;
+  for (const versionId of versionIds) {
+    const version = await getStudyVersion(db, versionId);
+    if (held.some((s) => s.versionId === versionId)) freed += await sweepDropouts(db, version, { ...options, now });
+    const cutoff = new Date(now.getTime() - version.frozen.config.dropoutMinutes * 60_000);
+    const judges = practice.filter((m) => m.studyVersionId === versionId && m.judgeId);
+    const absent = await db.participant.findMany({
+      where: { versionId, userId: { in: judges.flatMap((m) => m.judgeId ?? []) }, lastSeenAt: { lt: cutoff } },
+      select: { userId: true },
+    });
+    const gone = new Set(absent.map((p) => p.userId));
+    for (const match of judges)
+      if (match.judgeId && gone.has(match.judgeId))
+        await options.endMatch(match.id, "The judge left: no sign of life within the study's dropout time.");
   }
   return freed;
 }
