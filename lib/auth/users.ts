@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
 import { CruxError } from "../errors";
+import { type AuditActor, recordAudit } from "./audit";
 import { hashPassword } from "./password";
 import type { Role } from "./roles";
 
@@ -45,7 +46,7 @@ export function countGuests(db: Db): Promise<number> {
  */
 export async function changeUserRole(
   db: Db,
-  options: { actorId: string; userId: string; role: Exclude<Role, "guest"> },
+  options: { actorId: string; userId: string; role: Exclude<Role, "guest">; actorName?: string | null },
 ): Promise<{ id: string; role: string }> {
   if (options.actorId === options.userId) throw new CruxError("FORBIDDEN", "You cannot change your own role.");
   return db.$transaction(async (tx) => {
@@ -55,11 +56,18 @@ export async function changeUserRole(
     if (user.role === "admin" && options.role !== "admin" && (await tx.user.count({ where: { role: "admin" } })) <= 1) {
       throw new CruxError("CONFLICT", "This is the last admin: make someone else admin first.");
     }
-    return tx.user.update({
+    const updated = await tx.user.update({
       where: { id: options.userId },
       data: { role: options.role },
       select: { id: true, role: true },
     });
+    await recordAudit(tx, {
+      actor: { id: options.actorId, name: options.actorName ?? null },
+      action: "user.role",
+      target: `user:${options.userId}`,
+      details: { from: user.role, to: options.role },
+    });
+    return updated;
   });
 }
 
@@ -67,11 +75,19 @@ export async function changeUserRole(
  * Signs a user out everywhere: account sessions issued until now stop working (checked on every request and socket
  * event) and guest sessions are deleted.
  */
-export async function revokeUserSessions(db: Db, userId: string, at: Date = new Date()): Promise<void> {
-  await db.$transaction([
-    db.user.update({ where: { id: userId }, data: { sessionsRevokedAt: at } }),
-    db.session.deleteMany({ where: { userId } }),
-  ]);
+export async function revokeUserSessions(
+  db: Db,
+  userId: string,
+  at: Date = new Date(),
+  options: { auditAs?: AuditActor } = {},
+): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: userId }, select: { id: true }, data: { sessionsRevokedAt: at } });
+    await tx.session.deleteMany({ where: { userId } });
+    // An admin revoking someone's sessions is audited; a user signing themselves out everywhere is not.
+    if (options.auditAs)
+      await recordAudit(tx, { actor: options.auditAs, action: "user.sessions_revoke", target: `user:${userId}` });
+  });
 }
 
 /** True when a user (account or guest) has this email. */

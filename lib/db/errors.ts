@@ -4,8 +4,8 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
- * The message of a write refused by one of the immutability triggers (migration `immutable_records`: a Turn,
- * JudgeStep, Verdict or StudyVerdict row updated or deleted on its own), or null for any other error. Prisma
+ * The message of a write refused by one of the immutability triggers (migrations `immutable_records` and
+ * `audit_log`: a Turn or Verdict row updated or deleted on its own, any AuditLog change), or null for any other error. Prisma
  * reports these as a constraint violation (P2003); the trigger's own message is in the driver's error.
  */
 export function immutableRecordViolation(error: unknown): string | null {

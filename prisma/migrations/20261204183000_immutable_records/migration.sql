@@ -1,4 +1,4 @@
--- Verdicts, turns, judge steps and their study copies are records of what happened: once written they never change.
+-- Verdicts and completed turns are records of what happened: once written they never change.
 -- A correction is a new record with its reason, never an edit. These triggers make the database refuse any UPDATE,
 -- and any DELETE except the cascade that removes a whole match (the match row is already gone when its children
 -- are deleted). Prisma's schema does not describe triggers: a later migration that redefines one of these tables
@@ -15,15 +15,3 @@ BEGIN SELECT RAISE(ABORT, 'Verdict rows are immutable: a verdict is never change
 CREATE TRIGGER "Verdict_immutable_delete" BEFORE DELETE ON "Verdict"
 WHEN EXISTS (SELECT 1 FROM "Match" WHERE "id" = OLD."matchId")
 BEGIN SELECT RAISE(ABORT, 'Verdict rows are immutable: a verdict is only deleted with its match'); END;
-
-CREATE TRIGGER "JudgeStep_immutable_update" BEFORE UPDATE ON "JudgeStep"
-BEGIN SELECT RAISE(ABORT, 'JudgeStep rows are immutable: a judge step is never changed'); END;
-CREATE TRIGGER "JudgeStep_immutable_delete" BEFORE DELETE ON "JudgeStep"
-WHEN EXISTS (SELECT 1 FROM "Match" WHERE "id" = OLD."matchId")
-BEGIN SELECT RAISE(ABORT, 'JudgeStep rows are immutable: a judge step is only deleted with its match'); END;
-
-CREATE TRIGGER "StudyVerdict_immutable_update" BEFORE UPDATE ON "StudyVerdict"
-BEGIN SELECT RAISE(ABORT, 'StudyVerdict rows are immutable: a verdict is never changed'); END;
-CREATE TRIGGER "StudyVerdict_immutable_delete" BEFORE DELETE ON "StudyVerdict"
-WHEN EXISTS (SELECT 1 FROM "Match" WHERE "id" = OLD."matchId")
-BEGIN SELECT RAISE(ABORT, 'StudyVerdict rows are immutable: a verdict is only deleted with its match'); END;
