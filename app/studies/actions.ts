@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import type { StudyFormState } from "@/components/studies/study-draft";
+import { recordAudit } from "@/lib/auth/audit";
 import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { CruxError } from "@/lib/errors";
@@ -35,6 +36,12 @@ export async function createStudyAction(_previous: StudyFormState, input: unknow
   let studyId: string;
   try {
     studyId = (await createStudy(getDb(), { ownerId: user.id, config: parsed.data })).id;
+    await recordAudit(getDb(), {
+      actor: user,
+      action: "study.create",
+      target: `study:${studyId}`,
+      details: { name: parsed.data.name },
+    });
   } catch (error) {
     return failure(error);
   }
@@ -56,6 +63,12 @@ export async function updateStudyAction(
   try {
     await getStudyFor(getDb(), user, id.data);
     await updateStudyConfig(getDb(), id.data, parsed.data);
+    await recordAudit(getDb(), {
+      actor: user,
+      action: "study.edit",
+      target: `study:${id.data}`,
+      details: { name: parsed.data.name },
+    });
   } catch (error) {
     return failure(error);
   }

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { MemoryMatchStore, matchFixture, ScriptedModels } from "../../tests/support/runner-fakes";
 import type { MatchConfigInput } from "../debate/config";
 import type { MatchSnapshot } from "../debate/view";
+import { DRAFT_SUBMITTED } from "./judge-step";
 import type { StoredMatch } from "./repository";
 import { type IdleReaperOptions, MatchRunner } from "./runner";
 
@@ -76,6 +77,21 @@ describe("the queue", () => {
     expect(first.status).toBe("fulfilled");
     expect(second).toMatchObject({ status: "rejected", reason: { code: "OUT_OF_TURN" } });
     expect(store.writesOf("judge-step").map((w) => w.step.probabilities)).toEqual([[0.6, 0.4]]);
+  });
+
+  it("records the same intent sent twice once, and answers the repeat with the current state", async () => {
+    const { store, runner, finishTurns, step } = setup({ rounds: 2 });
+    await runner.start("m1");
+    await finishTurns();
+    const [first, second] = await Promise.all([step(1, [0.6, 0.4], "end"), step(1, [0.6, 0.4], "end")]);
+    expect(first.status).toBe("complete");
+    expect(second.status).toBe("complete");
+    expect(second.verdict).toEqual(first.verdict);
+    expect(store.writesOf("judge-step")).toHaveLength(1);
+    // Once the match has left memory too.
+    expect((await step(1, [0.6, 0.4], "end")).verdict).toMatchObject({ probabilities: [0.6, 0.4], chosen: 0 });
+    await expect(step(1, [0.3, 0.7], "end")).rejects.toMatchObject({ code: "MATCH_OVER" });
+    expect(store.writesOf("judge-step")).toHaveLength(1);
   });
 
   it("keeps going after a refused intent", async () => {
@@ -245,6 +261,76 @@ describe("judge timers", () => {
     expect(ai.models.describe()).toBe("judge 1");
     expect((await ai.runner.snapshot("m1")).deadline).toBeNull();
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("submits the judge's last draft (their slider) as the verdict when the final round's time runs out", async () => {
+    const { store, runner, finishTurns } = setup({ rounds: 1, judgeTimeLimitMs: LIMIT });
+    await runner.start("m1");
+    await finishTurns();
+    await runner.recordDraft("m1", "judge-1", { round: 1, probabilities: [0.4, 0.6] });
+    await vi.advanceTimersByTimeAsync(LIMIT / 2);
+    await runner.recordDraft("m1", "judge-1", { round: 1, probabilities: [0.7, 0.3] });
+    await vi.advanceTimersByTimeAsync(LIMIT / 2);
+    await flush();
+    const done = store.stored("m1");
+    expect(done.status).toBe("complete");
+    expect(done.judgeSteps).toEqual([
+      { round: 1, probabilities: [0.7, 0.3], action: "timeout", message: DRAFT_SUBMITTED },
+    ]);
+    expect(done.verdict).toMatchObject({
+      probabilities: [0.7, 0.3],
+      chosen: 0,
+      explanation: expect.stringMatching(/slider/),
+    });
+  });
+
+  it("submits a draft at an earlier round's timeout, and forgets it once the step is stored", async () => {
+    const { store, models, runner, finishTurns } = setup({ rounds: 3, judgeTimeLimitMs: LIMIT });
+    await runner.start("m1");
+    await finishTurns();
+    await runner.recordDraft("m1", "judge-1", { round: 1, probabilities: [0.2, 0.8] });
+    await vi.advanceTimersByTimeAsync(LIMIT);
+    await flush();
+    expect(models.describe()).toBe("turn 2A");
+    await finishTurns();
+    // No draft for round 2: its timeout carries round 1's probabilities forward, as before.
+    await vi.advanceTimersByTimeAsync(LIMIT);
+    await flush();
+    expect(store.stored("m1").judgeSteps.map((s) => [s.action, s.probabilities, s.message])).toEqual([
+      ["timeout", [0.2, 0.8], DRAFT_SUBMITTED],
+      ["timeout", [0.2, 0.8], null],
+    ]);
+  });
+
+  it("ignores drafts when the match's submitDraftOnTimeout is off", async () => {
+    const { store, runner, finishTurns } = setup({ rounds: 1, judgeTimeLimitMs: LIMIT, submitDraftOnTimeout: false });
+    await runner.start("m1");
+    await finishTurns();
+    await runner.recordDraft("m1", "judge-1", { round: 1, probabilities: [0.7, 0.3] });
+    await vi.advanceTimersByTimeAsync(LIMIT);
+    await flush();
+    expect(store.stored("m1")).toMatchObject({ status: "abandoned", error: expect.stringMatching(/ran out of time/) });
+  });
+
+  it("refuses drafts out of turn, malformed, or from someone else, and writes nothing for a draft", async () => {
+    const { store, runner, finishTurns } = setup({ rounds: 2, judgeTimeLimitMs: LIMIT });
+    await runner.start("m1");
+    await expect(runner.recordDraft("m1", "judge-1", { round: 1, probabilities: [0.7, 0.3] })).rejects.toMatchObject({
+      code: "OUT_OF_TURN",
+    });
+    await finishTurns();
+    await expect(runner.recordDraft("m1", "judge-1", { round: 2, probabilities: [0.7, 0.3] })).rejects.toMatchObject({
+      code: "OUT_OF_TURN",
+    });
+    await expect(runner.recordDraft("m1", "judge-1", { round: 1, probabilities: [0.7, 0.7] })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    await expect(
+      runner.recordDraft("m1", "someone-else", { round: 1, probabilities: [0.7, 0.3] }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await runner.recordDraft("m1", "judge-1", { round: 1, probabilities: [0.7, 0.3] });
+    expect(store.writes.filter((w) => w.kind !== "status")).toEqual([...store.writesOf("turn")]);
+    expect(store.writesOf("judge-step")).toEqual([]);
   });
 
   it("clears pending deadlines on stop", async () => {

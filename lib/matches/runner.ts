@@ -13,7 +13,14 @@ import { CruxError, zodErrorMessage } from "../errors";
 import type { ModelResolver } from "../models/resolver";
 import type { ModelCallRecord } from "../models/types";
 import { mulberry32 } from "../random";
-import { decideJudgeStep, decideTimeout, type JudgeStepInput } from "./judge-step";
+import {
+  decideDraft,
+  decideJudgeStep,
+  decideTimeout,
+  isRepeatOfStoredStep,
+  type JudgeDraft,
+  type JudgeStepInput,
+} from "./judge-step";
 import { createMatchStore, type MatchStore } from "./match-store";
 import type { StoredMatch } from "./repository";
 
@@ -73,6 +80,8 @@ interface ActiveMatch {
   timer: NodeJS.Timeout | null;
   /** The judge last joined (not stored: after a restart the stored activity counts, which is earlier). */
   judgeSeenAt: Date | null;
+  /** Where the judge's slider is for the step awaiting them (`judge:draft`), submitted if their time runs out. */
+  draft: JudgeDraft | null;
 }
 
 export class MatchRunner {
@@ -110,15 +119,35 @@ export class MatchRunner {
     return snapshot;
   }
 
-  /** Applies a human judge's intent after it was validated against the rules; returns the new snapshot. */
+  /**
+   * Applies a human judge's intent after it was validated against the rules; returns the new snapshot. The same
+   * intent sent twice (a double click, a resend after a lost ack) is recorded once: the repeat is answered with the
+   * current snapshot, not an error.
+   */
   async submitJudgeStep(matchId: string, judgeId: string, input: JudgeStepInput): Promise<MatchSnapshot> {
     const match = await this.load(matchId);
     if (match.stored.judgeId !== judgeId) throw new CruxError("FORBIDDEN", "You are not the judge of this match.");
-    await this.enqueue(match, () => this.recordJudgeStep(match, input));
+    await this.enqueue(match, async () => {
+      if (isRepeatOfStoredStep(match.stored, input)) return;
+      await this.recordJudgeStep(match, input);
+    });
     this.drive(match);
     const snapshot = this.toSnapshot(match);
     this.evictIfSettled(match);
     return snapshot;
+  }
+
+  /**
+   * Keeps where a human judge's slider is for the step awaiting them: if their time runs out before they answer,
+   * these probabilities are submitted (when the match's `submitDraftOnTimeout` is on). Validated like a step; kept
+   * in memory only (a draft lost to a restart falls back to carrying the last step forward).
+   */
+  async recordDraft(matchId: string, judgeId: string, draft: JudgeDraft): Promise<void> {
+    const match = await this.load(matchId);
+    if (match.stored.judgeId !== judgeId) throw new CruxError("FORBIDDEN", "You are not the judge of this match.");
+    await this.enqueue(match, async () => {
+      match.draft = decideDraft(match.stored, draft);
+    });
   }
 
   /** Runs a match with an AI judge to its end (headless). Resolves with the final snapshot. */
@@ -216,6 +245,7 @@ export class MatchRunner {
       driving: null,
       timer: null,
       judgeSeenAt: null,
+      draft: null,
     };
     this.active.set(matchId, match);
     return match;
@@ -437,6 +467,7 @@ export class MatchRunner {
     const { stored } = match;
     this.clearTimer(match);
     await this.persist(() => this.store.saveJudgeStep(stored.id, decision.step, decision.verdict));
+    match.draft = null;
     stored.judgeSteps.push(decision.step);
     stored.lastActivityAt = new Date();
     if (decision.verdict) {
@@ -458,7 +489,7 @@ export class MatchRunner {
     const delay = Math.max(0, match.stored.lastActivityAt.getTime() + limit - Date.now());
     match.timer = setTimeout(() => {
       match.timer = null;
-      this.enqueue(match, () => this.applyDecision(match, decideTimeout(match.stored, round, Date.now())))
+      this.enqueue(match, () => this.applyDecision(match, decideTimeout(match.stored, round, Date.now(), match.draft)))
         .then(() => this.drive(match))
         .catch((error: unknown) => {
           // The judge acted just before the deadline: nothing to do.

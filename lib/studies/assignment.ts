@@ -192,6 +192,7 @@ export async function createConditionMatch(
       scoring: condition.scoring,
       sampling: condition.sampling,
       judgeTimeLimitMs: condition.judgeTimeLimitSeconds === null ? null : condition.judgeTimeLimitSeconds * 1000,
+      submitDraftOnTimeout: condition.submitDraftOnTimeout,
     },
     study: {
       studyId: version.studyId,

@@ -47,6 +47,8 @@ export const conditionSchema = z.strictObject({
   sampling: samplingConfigSchema.prefault({}),
   /** Time a human judge has per step, server-enforced; null = no limit. */
   judgeTimeLimitSeconds: z.int().min(10).max(3600).nullable().default(null),
+  /** With a time limit: when time runs out, the answer the judge's slider shows is submitted for them. */
+  submitDraftOnTimeout: z.boolean().default(true),
 });
 
 const choiceQuestionSchema = z.strictObject({
@@ -178,6 +180,27 @@ export const frozenStudySchema = z.strictObject({
   practiceQuestionId: z.string().nullable().default(null),
 });
 export type FrozenStudy = z.output<typeof frozenStudySchema>;
+
+/** Told to participants when a condition is timed and time running out submits the slider's answer. */
+export const TIMED_SUBMIT_NOTE =
+  "Each step has a time limit, shown on the page. If the time runs out before you press a button, the answer " +
+  "your slider shows at that moment is submitted for you.";
+
+/** Told to participants when a condition is timed and time running out keeps the previous answer. */
+export const TIMED_KEEP_NOTE =
+  "Each step has a time limit, shown on the page. If the time runs out before you press a button, your answer " +
+  "from the previous step is kept (an even split at first), so press a button before the time is up.";
+
+/**
+ * The instructions participants read: the study's text, followed by what happens when a step's time runs out when
+ * any condition is timed (the rule is the server's, so participants are always told, whatever the study's text).
+ */
+export function participantInstructions(config: StudyConfig): string {
+  const timed = config.conditions.filter((c) => c.judge === "human" && c.judgeTimeLimitSeconds !== null);
+  if (timed.length === 0) return config.instructions;
+  const note = timed.every((c) => c.submitDraftOnTimeout) ? TIMED_SUBMIT_NOTE : TIMED_KEEP_NOTE;
+  return `${config.instructions}\n\n${note}`;
+}
 
 /** Debater specs for seats A and B. */
 export function conditionDebaters(condition: StudyCondition): [string, string] {

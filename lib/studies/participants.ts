@@ -6,7 +6,7 @@ import { isUniqueViolation } from "../db/errors";
 import { asJson } from "../db/json";
 import { CruxError } from "../errors";
 import { assignNext, createConditionMatch, type EndMatch } from "./assignment";
-import type { StudyConfig, SurveyQuestion } from "./config";
+import { participantInstructions, type StudyConfig, type SurveyQuestion } from "./config";
 import { balanceFor } from "./plan";
 import { getStudyVersion } from "./repository";
 import {
@@ -207,7 +207,7 @@ export async function getParticipantView(
     status,
     progress: { done, total: config.questionsPerJudge },
     consent: config.consent,
-    instructions: config.instructions,
+    instructions: participantInstructions(config),
     check: {
       questions: config.comprehensionCheck.questions.map(({ question, options }) => ({ question, options })),
       attemptsLeft: Math.max(0, config.comprehensionCheck.attempts - participant.checkAttempts),
