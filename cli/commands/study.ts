@@ -4,6 +4,9 @@ import { z } from "zod";
 import { zodErrorMessage } from "../../lib/errors";
 import { createModels } from "../../lib/matches/models";
 import { MatchRunner } from "../../lib/matches/runner";
+import { serverProviders } from "../../lib/models/runtime";
+import { checkModelSpec } from "../../lib/models/spec";
+import { studyModelProblems } from "../../lib/studies/config";
 import { parseStudyFile } from "../../lib/studies/file";
 import { resolveOwner } from "../../lib/studies/owner";
 import { createStudy, launchStudy, listAllStudies } from "../../lib/studies/repository";
@@ -36,6 +39,9 @@ export function registerStudyCommand(program: Command): void {
     .action(async (file: string, opts: { owner?: string; launch?: boolean }) => {
       const parsed = parseStudyFile(await fs.readFile(file, "utf8"));
       if (!parsed.ok) throw new Error(`${file} is not a valid study design:\n  ${parsed.errors.join("\n  ")}`);
+      // Launching checks that this server can call every model: check before storing anything.
+      const problems = opts.launch ? studyModelProblems(parsed.config, serverProviders()) : [];
+      if (problems.length) throw new Error(`${file} cannot be launched here:\n  ${problems.join("\n  ")}`);
       const id = await withDb(
         async (db) => {
           const owner = await resolveOwner(db, opts.owner);
@@ -83,10 +89,11 @@ export function registerStudyCommand(program: Command): void {
       const parsed = runOptionsSchema.safeParse(raw);
       if (!parsed.success) throw new Error(zodErrorMessage(parsed.error, { path: optionName }));
       const opts = parsed.data;
+      const problem = opts.judge ? checkModelSpec(opts.judge, "judge", { providers: serverProviders() }) : null;
+      if (problem) throw new Error(`--judge: ${problem}`);
       const summary = await withDb(
         async (db) => {
           const models = createModels(db, { offlineWordDelayMs: 0, cache: opts.cache });
-          if (opts.judge) models.judge(opts.judge);
           const runner = new MatchRunner({ db, models });
           // Ctrl-C stops taking new matches; a second one exits at once. Either way the run resumes next time.
           const controller = new AbortController();

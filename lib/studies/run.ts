@@ -1,8 +1,11 @@
 import type { Db } from "../db/client";
 import type { MatchRunner } from "../matches/runner";
+import type { ProvidersConfig } from "../models/providers/config";
+import { serverProviders } from "../models/runtime";
 import { createConditionMatch } from "./assignment";
+import { type StudyConfig, studyConfigSchema } from "./config";
 import { type PlanItem, planStudy } from "./plan";
-import { getStudyVersion, launchStudy, type StudyVersionRecord } from "./repository";
+import { assertModelsCallable, getStudyVersion, launchStudy, type StudyVersionRecord } from "./repository";
 import { type StudyRunStatus, studyRunStatusSchema } from "./vocabulary";
 
 /**
@@ -46,12 +49,18 @@ export interface RunOptions {
   /** Stop taking new matches (those running finish or stay resumable). */
   signal?: AbortSignal;
   onProgress?: (progress: RunProgress) => void;
+  /** This server's provider settings (default: from the environment), to refuse models it cannot call. */
+  providers?: ProvidersConfig;
 }
 
 /** Runs (or resumes) the study's automated run and resolves when no plan item is left or the signal fired. */
 export async function runStudy(db: Db, options: RunOptions): Promise<RunSummary> {
-  const version = await currentOrLaunchedVersion(db, options.studyId);
+  const providers = options.providers ?? serverProviders();
+  const version = await currentOrLaunchedVersion(db, options.studyId, providers);
   const judgeFor = judgeResolver(version, options.judge);
+  // A version launched before its models stopped being callable (or with another judge) would only error match
+  // after match: refuse the run with the reasons instead.
+  assertRunModelsCallable(version.frozen.config, options.judge, providers);
   const items = await planOf(db, version);
   const judgeKey = options.judge ?? PER_CONDITION;
   const run = await db.studyRun.upsert({
@@ -165,11 +174,40 @@ export async function runStudy(db: Db, options: RunOptions): Promise<RunSummary>
   return { ...progress(allDone ? "complete" : "stopped"), ran: counts.ran };
 }
 
+function assertRunModelsCallable(config: StudyConfig, judge: string | undefined, providers: ProvidersConfig): void {
+  assertModelsCallable(
+    { ...config, conditions: config.conditions.map((c) => ({ ...c, judge: judge ?? c.judge })) },
+    providers,
+  );
+}
+
+/**
+ * Refuses, before anything starts, a run whose debaters or judge this server cannot call: the study's live version
+ * (or its draft, which the run would launch) with the run's judge in place of each condition's.
+ */
+export async function assertStudyRunnable(
+  db: Db,
+  options: { studyId: string; judge?: string; providers?: ProvidersConfig },
+): Promise<void> {
+  const study = await db.study.findUniqueOrThrow({
+    where: { id: options.studyId },
+    select: { currentVersionId: true, config: true },
+  });
+  const config = study.currentVersionId
+    ? (await getStudyVersion(db, study.currentVersionId)).frozen.config
+    : studyConfigSchema.parse(study.config);
+  assertRunModelsCallable(config, options.judge, options.providers ?? serverProviders());
+}
+
 /** The version new work uses; a draft study is launched first (an automated run needs a frozen plan). */
-async function currentOrLaunchedVersion(db: Db, studyId: string): Promise<StudyVersionRecord> {
+async function currentOrLaunchedVersion(
+  db: Db,
+  studyId: string,
+  providers: ProvidersConfig,
+): Promise<StudyVersionRecord> {
   const study = await db.study.findUniqueOrThrow({ where: { id: studyId }, select: { currentVersionId: true } });
   if (study.currentVersionId) return getStudyVersion(db, study.currentVersionId);
-  return launchStudy(db, studyId);
+  return launchStudy(db, studyId, { providers });
 }
 
 function judgeResolver(version: StudyVersionRecord, override: string | undefined): (condition: string) => string {
