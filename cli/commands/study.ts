@@ -120,15 +120,17 @@ export function registerStudyCommand(program: Command): void {
         { questionBank: true },
       );
       const ranCompleted = summary.completed - summary.skipped;
+      const errors = summary.errored > 0 ? summary.errors : [];
       if (opts.json) {
         process.stdout.write(
-          `${JSON.stringify({ runId: summary.runId, status: summary.status, total: summary.total, completed: ranCompleted, errored: summary.errored, skipped: summary.skipped, costUsd: summary.costUsd })}\n`,
+          `${JSON.stringify({ runId: summary.runId, status: summary.status, total: summary.total, completed: ranCompleted, errored: summary.errored, skipped: summary.skipped, costUsd: summary.costUsd, errors })}\n`,
         );
       } else {
         process.stdout.write(
           `${ranCompleted} completed, ${summary.errored} errored, ${summary.skipped} skipped as already done ` +
             `(${summary.completed}/${summary.total} planned matches complete; ${summary.status})\n`,
         );
+        for (const { reason, count } of errors) process.stdout.write(`  ${count} × ${reason}\n`);
       }
       if (summary.status !== "complete") process.exitCode = 1;
     });

@@ -58,6 +58,8 @@ export async function assignNext(
   const version = await getStudyVersion(db, participant.versionId);
   const { config } = version.frozen;
   const now = options.now ?? new Date();
+  // Whoever asks next, a slot whose match failed goes back to the pool (its holder included: see below).
+  await releaseErroredSlots(db, version.id);
 
   const held = await db.slot.findMany({
     where: { participantId, status: "assigned" },
@@ -82,7 +84,6 @@ export async function assignNext(
   if (over >= config.questionsPerJudge) return { kind: "finished", done: over };
 
   await sweepDropouts(db, version, { endMatch: options.endMatch, now });
-  await releaseErroredSlots(db, version.id);
 
   const seen = new Set(history.flatMap((m) => (m.slot ? [m.slot.storyKey] : [])));
   const counts = new Map(config.conditions.map((c) => [c.name, 0]));
