@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../../lib/db/client";
 import { JUDGE_ERRORED_NOTICE, type MatchView } from "../../lib/debate/view";
+import { MatchRunner } from "../../lib/matches/runner";
 import { providersFromEnv } from "../../lib/models/providers/config";
+import { createModelResolver } from "../../lib/models/resolver";
+import { createLlmRuntime } from "../../lib/models/runtime";
 import { endMatchInDatabase } from "../../lib/studies/assignment";
 import type { StudyConfigInput } from "../../lib/studies/config";
 import type { StudyMonitor } from "../../lib/studies/monitor";
 import { advanceParticipant } from "../../lib/studies/participants";
 import { createStudy, launchStudy } from "../../lib/studies/repository";
+import { listRuns, runStudy } from "../../lib/studies/run";
 import { callAction, formData, listServerActions, type ServerAction } from "../support/actions";
 import { authCallback, CookieJar, getPage } from "../support/auth";
 import { connectJudge, request, waitForView } from "../support/client";
@@ -117,6 +121,48 @@ describe("model specs where a study is designed and launched", () => {
       currentVersionId: null,
     });
     expect(await db.studyVersion.count({ where: { studyId: id } })).toBe(0);
+  });
+});
+
+describe("an automated run", () => {
+  it("refuses an AI judge it cannot call, from the study page", async () => {
+    const { id } = await createStudy(db, { ownerId: researcherId, config: design({}, "Run with a typo") });
+    const result = await callAction(
+      server.url,
+      action("app/studies/[id]/actions.ts#startRunAction"),
+      `/studies/${id}`,
+      [{}, formData({ studyId: id, judge: "foo:bar", concurrency: "1" })],
+      researcherCookie,
+    );
+    expect(result.result).toEqual({
+      ok: false,
+      message: "Judge: `foo:bar` — unknown provider `foo` (known: offline, openai, anthropic, openai-compatible).",
+    });
+    expect(await db.studyRun.count({ where: { studyId: id } })).toBe(0);
+  });
+
+  it("says why its matches errored, grouped by reason", async () => {
+    const providers = providersFromEnv({ CRUX_PROVIDER_LOCAL_BASE_URL: `${fake.url}/v1` });
+    const { id: studyId } = await createStudy(db, {
+      ownerId: researcherId,
+      config: design({ debaters: "openai-compatible:local/gpt9000", judge: "offline:heuristic" }, "Run errors"),
+    });
+    const llm = createLlmRuntime({ providers, policy: { baseDelayMs: 5, maxDelayMs: 20 } });
+    const runner = new MatchRunner({ db, models: createModelResolver({ offlineWordDelayMs: 0, llm }) });
+    try {
+      const summary = await runStudy(db, { studyId, concurrency: 2, runner, providers });
+      expect(summary).toMatchObject({ total: 4, completed: 0, errored: 4, status: "stopped" });
+      expect(summary.errors).toEqual([
+        {
+          reason: expect.stringMatching(/^openai-compatible:local\/gpt9000 failed after 1 attempt: not found \(404\)/),
+          count: 4,
+        },
+      ]);
+      const [listed] = await listRuns(db, studyId);
+      expect(listed?.errors).toEqual(summary.errors);
+    } finally {
+      await runner.stop();
+    }
   });
 });
 
