@@ -7,9 +7,9 @@ import { createDebateMatch } from "../../lib/matches/create";
 import { createModels } from "../../lib/matches/models";
 import { getMatchUsage } from "../../lib/matches/repository";
 import { MatchRunner } from "../../lib/matches/runner";
+import { checkModelSpec } from "../../lib/models/check-spec";
 import { DEFAULT_DEBATER, DEFAULT_JUDGE } from "../../lib/models/resolver";
 import { serverProviders } from "../../lib/models/runtime";
-import { checkModelSpec } from "../../lib/models/spec";
 import { optionName } from "../options";
 import { withDb } from "../with-db";
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { checkModelSpec } from "./check-spec";
 import { providersFromEnv } from "./providers/config";
 import { createModelRegistry } from "./registry";
-import { checkModelSpec, type ModelKind, OFFLINE_MODELS } from "./spec";
+import { type ModelKind, OFFLINE_MODELS } from "./spec";
 
 const none = providersFromEnv({});
 const configured = providersFromEnv({

@@ -1,13 +1,10 @@
 import { z } from "zod";
-import type { ProvidersConfig } from "./providers/config";
 
 /**
- * Model specs (`provider:model`) and the one check every place that takes one from a person runs: the study design
- * form and its server actions, study files (`crux study create`), `crux debate`, `crux study run --judge`, the
- * study page's automated run, and launch. Plain module (zod only): the design form imports it in the browser.
- *
- * What is checked: the spec's shape, that the provider exists, that an offline model exists for the role, and —
- * when the server's provider settings are given — that the provider is configured here (its key or base URL is set).
+ * Model specs (`provider:model`) and the half of their check that holds on any server (`modelSpecProblem`): the
+ * spec's shape, that the provider exists, that an offline model exists for the role. Plain module (zod only): the
+ * design form imports it in the browser, so it names no configuration variable; `checkModelSpec` (./check-spec.ts)
+ * adds whether the provider is configured on this server, and is what every entry point calls.
  * A model name the provider may or may not serve (`openai:gpt-9`) is accepted: providers add models all the time,
  * the price table (catalog) is only used to put a cost on calls, and a name the provider refuses is reported when
  * the match runs (the researcher sees why on the monitor; participants get a plain notice and move on).
@@ -46,23 +43,15 @@ export const modelSpecSchema = z
 
 export type ModelSpec = z.output<typeof modelSpecSchema>;
 
-/** The environment variable naming an OpenAI-compatible server's URL (`vllm` → CRUX_PROVIDER_VLLM_BASE_URL). */
-export function compatibleServerVariable(name: string): string {
-  return `CRUX_PROVIDER_${name.toUpperCase().replaceAll("-", "_")}_BASE_URL`;
-}
-
 const quoted = (text: string) => `\`${text}\``;
 
 /**
- * Why `spec` cannot be used for a `kind` here, or null when it can. With `providers` (the server's provider
- * settings), a language model whose provider is not configured is refused too; without, only what no server could
- * call is. The reason starts with the spec, so it reads on its own after a field name ("judge: …").
+ * Why `spec` cannot be used for a `kind` on any server, or null when some server could call it: its shape, its
+ * provider, and for offline models the model and its role. Whether this server can call it (its provider is
+ * configured here) is the other half of the check, `checkModelSpec` in ./check-spec.ts, which runs this first. The
+ * reason starts with the spec, so it reads on its own after a field name ("judge: …").
  */
-export function checkModelSpec(
-  spec: string,
-  kind: ModelKind,
-  options: { providers?: ProvidersConfig | null } = {},
-): string | null {
+export function modelSpecProblem(spec: string, kind: ModelKind): string | null {
   const text = spec.trim();
   if (text === "") return `no model given — write provider:model, e.g. ${EXAMPLE}`;
   const parsed = modelSpecSchema.safeParse(text);
@@ -77,15 +66,19 @@ export function checkModelSpec(
   if (!isLlmProvider(provider)) {
     return `${quoted(text)} — unknown provider ${quoted(provider)} (known: ${MODEL_PROVIDERS.join(", ")})`;
   }
-  if (provider === "openai-compatible") {
-    const slash = model.indexOf("/");
-    if (slash <= 0 || slash === model.length - 1)
-      return `${quoted(text)} — write openai-compatible:<server>/<model>, e.g. ${COMPATIBLE_EXAMPLE}`;
-  }
-  return options.providers ? checkConfigured(text, provider, model, options.providers) : null;
+  if (provider === "openai-compatible" && compatibleParts(model) === null)
+    return `${quoted(text)} — write openai-compatible:<server>/<model>, e.g. ${COMPATIBLE_EXAMPLE}`;
+  return null;
 }
 
-function isLlmProvider(provider: string): provider is LlmProvider {
+/** `<server>/<model>` of an openai-compatible spec's model part, the server name normalised; null when malformed. */
+export function compatibleParts(model: string): { server: string; model: string } | null {
+  const slash = model.indexOf("/");
+  if (slash <= 0 || slash === model.length - 1) return null;
+  return { server: model.slice(0, slash).toLowerCase().replaceAll("_", "-"), model: model.slice(slash + 1) };
+}
+
+export function isLlmProvider(provider: string): provider is LlmProvider {
   return (LLM_PROVIDERS as readonly string[]).includes(provider);
 }
 
@@ -96,19 +89,4 @@ function checkOffline(spec: string, model: string, kind: ModelKind): string | nu
   if (OFFLINE_MODELS[other].includes(model))
     return `${quoted(spec)} is an offline ${other}, not a ${kind} (offline ${kind}s: ${offered})`;
   return `${quoted(spec)} — no offline ${kind} ${quoted(model)} (offline ${kind}s: ${offered})`;
-}
-
-function checkConfigured(spec: string, provider: LlmProvider, model: string, providers: ProvidersConfig) {
-  if (provider === "openai")
-    return providers.openai ? null : `${quoted(spec)} — OPENAI_API_KEY is not set on this server`;
-  if (provider === "anthropic")
-    return providers.anthropic ? null : `${quoted(spec)} — ANTHROPIC_API_KEY is not set on this server`;
-  const name = model.slice(0, model.indexOf("/")).toLowerCase().replaceAll("_", "-");
-  if (providers.compatible[name]) return null;
-  const configured = Object.keys(providers.compatible);
-  const known = configured.length ? `configured: ${configured.join(", ")}` : "none is configured";
-  return (
-    `${quoted(spec)} — no OpenAI-compatible server ${quoted(name)} on this server ` +
-    `(set ${compatibleServerVariable(name)}; ${known})`
-  );
 }

@@ -2,8 +2,7 @@ import { z } from "zod";
 import { samplingConfigSchema, scoringConfigSchema } from "../debate/config";
 import { protocolSchema } from "../debate/vocabulary";
 import { zodIssueMessages } from "../errors";
-import type { ProvidersConfig } from "../models/providers/config";
-import { checkModelSpec } from "../models/spec";
+import { modelSpecProblem } from "../models/spec";
 
 /**
  * A study's design: the one schema behind the browser form, `crux study create file.yaml` and the API, so the
@@ -162,13 +161,13 @@ export const studyConfigSchema = z
   });
 
 /** One model spec of a design and where it sits (`conditions.0.debaters`, `.1` for seat B of a pair). */
-interface DesignSpec {
+export interface DesignSpec {
   path: (string | number)[];
   spec: string;
   kind: "debater" | "judge";
 }
 
-function designSpecs(conditions: readonly z.output<typeof conditionSchema>[]): DesignSpec[] {
+export function designSpecs(conditions: readonly z.output<typeof conditionSchema>[]): DesignSpec[] {
   return conditions.flatMap((condition, index) => {
     const at = (...rest: (string | number)[]) => ["conditions", index, ...rest];
     const debaters: DesignSpec[] =
@@ -183,26 +182,15 @@ function designSpecs(conditions: readonly z.output<typeof conditionSchema>[]): D
 
 /**
  * A design as a person enters it (the form, a study file, the API): the study schema plus the model check of
- * lib/models/spec.ts on every debater and judge, so a spec no server could call is refused at the field that holds
+ * lib/models/spec.ts (`modelSpecProblem`: the half of the check that holds on any server) on every debater and judge, so a spec no server could call is refused at the field that holds
  * it. Stored designs are read with the plain schema, so a design saved before this check still opens.
  */
 export const studyDesignSchema = studyConfigSchema.superRefine((config, ctx) => {
   for (const { path, spec, kind } of designSpecs(config.conditions)) {
-    const reason = checkModelSpec(spec, kind);
+    const reason = modelSpecProblem(spec, kind);
     if (reason) ctx.addIssue({ code: "custom", path, message: reason });
   }
 });
-
-/**
- * The models of a design that this server cannot call (unknown, or a provider that is not configured here), as
- * "conditions.0.debaters: `openai:gpt-4o` — OPENAI_API_KEY is not set on this server". Empty when all can be called.
- */
-export function studyModelProblems(config: StudyConfig, providers: ProvidersConfig): string[] {
-  return designSpecs(config.conditions).flatMap(({ path, spec, kind }) => {
-    const reason = checkModelSpec(spec, kind, { providers });
-    return reason ? [`${path.join(".")}: ${reason}`] : [];
-  });
-}
 
 export type StudyConfig = z.output<typeof studyConfigSchema>;
 export type StudyConfigInput = z.input<typeof studyConfigSchema>;

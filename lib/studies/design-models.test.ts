@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { zodIssueMessages } from "../errors";
 import { providersFromEnv } from "../models/providers/config";
-import { studyConfigSchema, studyDesignSchema, studyModelProblems } from "./config";
+import { studyConfigSchema, studyDesignSchema } from "./config";
 import { parseStudyFile } from "./file";
+import { studyModelProblems } from "./repository";
 
 const design = (condition: Record<string, unknown>) => ({
   name: "Models",

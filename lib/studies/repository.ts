@@ -2,17 +2,18 @@ import { hasRole, type SessionUser } from "../auth/roles";
 import type { Db } from "../db/client";
 import { asJson } from "../db/json";
 import { CruxError, zodErrorMessage } from "../errors";
+import { checkModelSpec } from "../models/check-spec";
 import type { ProvidersConfig } from "../models/providers/config";
 import { serverProviders } from "../models/runtime";
 import { storedStringsSchema } from "../questions/schema";
 import { hashSeed, mulberry32 } from "../random";
 import {
+  designSpecs,
   type FrozenStudy,
   frozenStudySchema,
   type StudyConfig,
   studyConfigSchema,
   studyDesignSchema,
-  studyModelProblems,
 } from "./config";
 import { configHash, planStudy } from "./plan";
 import { type SettableStudyStatus, type StudyStatus, studyStatusSchema } from "./vocabulary";
@@ -211,6 +212,17 @@ export async function launchStudy(
     });
     await tx.study.update({ where: { id: studyId }, data: { status: "live", currentVersionId: version.id } });
     return { ...version, frozen, slots: plan.length, unchanged: false };
+  });
+}
+
+/**
+ * The models of a design that this server cannot call (unknown, or a provider that is not configured here), as
+ * "conditions.0.debaters: `openai:gpt-4o` — OPENAI_API_KEY is not set on this server". Empty when all can be called.
+ */
+export function studyModelProblems(config: StudyConfig, providers: ProvidersConfig): string[] {
+  return designSpecs(config.conditions).flatMap(({ path, spec, kind }) => {
+    const reason = checkModelSpec(spec, kind, { providers });
+    return reason ? [`${path.join(".")}: ${reason}`] : [];
   });
 }
 
