@@ -112,9 +112,12 @@ export async function assignNext(
   return { kind: "full", done: over };
 }
 
+/** The statuses of a participant's matches that count towards the matches asked of them. */
+const DONE_FOR_PARTICIPANT: readonly MatchStatus[] = ["complete", "errored"];
+
 /** Whether a participant's match counts towards the matches asked of them: judged, or failed on our side. */
 export function countsAsDone(status: string): boolean {
-  return status === "complete" || status === "errored";
+  return (DONE_FOR_PARTICIPANT as readonly string[]).includes(status);
 }
 
 /**

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { samplingConfigSchema, scoringConfigSchema } from "../debate/config";
 import { protocolSchema } from "../debate/vocabulary";
 import { zodIssueMessages } from "../errors";
-import { modelSpecProblem } from "../models/spec";
+import { type ModelKind, modelSpecProblem } from "../models/spec";
 
 /**
  * A study's design: the one schema behind the browser form, `crux study create file.yaml` and the API, so the
@@ -164,9 +164,10 @@ export const studyConfigSchema = z
 export interface DesignSpec {
   path: (string | number)[];
   spec: string;
-  kind: "debater" | "judge";
+  kind: ModelKind;
 }
 
+/** Every debater and judge spec of the conditions, with its path (a human judge has none). */
 export function designSpecs(conditions: readonly z.output<typeof conditionSchema>[]): DesignSpec[] {
   return conditions.flatMap((condition, index) => {
     const at = (...rest: (string | number)[]) => ["conditions", index, ...rest];
@@ -181,9 +182,10 @@ export function designSpecs(conditions: readonly z.output<typeof conditionSchema
 }
 
 /**
- * A design as a person enters it (the form, a study file, the API): the study schema plus the model check of
- * lib/models/spec.ts (`modelSpecProblem`: the half of the check that holds on any server) on every debater and judge, so a spec no server could call is refused at the field that holds
- * it. Stored designs are read with the plain schema, so a design saved before this check still opens.
+ * A design as a person enters it (the form, a study file, the API): the study schema plus `modelSpecProblem`
+ * (lib/models/spec.ts: the half of the model check that holds on any server) on every debater and judge, so a spec
+ * no server could call is refused at the field that holds it. Stored designs are read with the plain schema, so a
+ * design saved before this check still opens. Launch adds the other half (lib/studies/repository.ts).
  */
 export const studyDesignSchema = studyConfigSchema.superRefine((config, ctx) => {
   for (const { path, spec, kind } of designSpecs(config.conditions)) {
