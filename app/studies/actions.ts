@@ -8,7 +8,7 @@ import { recordAudit } from "@/lib/auth/audit";
 import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { CruxError } from "@/lib/errors";
-import { describeIssues, studyConfigSchema } from "@/lib/studies/config";
+import { describeIssues, studyDesignSchema } from "@/lib/studies/config";
 import { fieldIssues } from "@/lib/studies/config-paths";
 import { createStudy, getStudyFor, updateStudyConfig } from "@/lib/studies/repository";
 
@@ -31,7 +31,7 @@ function failure(error: unknown): StudyFormState {
 /** Researcher: a new draft study from the design form (or pasted YAML/JSON); goes to the study's page. */
 export async function createStudyAction(_previous: StudyFormState, input: unknown): Promise<StudyFormState> {
   const user = await requireRole("researcher", { callbackUrl: "/studies/new" });
-  const parsed = studyConfigSchema.safeParse(input);
+  const parsed = studyDesignSchema.safeParse(input);
   if (!parsed.success) return refused(parsed.error);
   let studyId: string;
   try {
@@ -58,7 +58,7 @@ export async function updateStudyAction(
   const id = studyIdSchema.safeParse(studyId);
   if (!id.success) return { error: "No such study." };
   const user = await requireRole("researcher", { callbackUrl: `/studies/${encodeURIComponent(id.data)}/edit` });
-  const parsed = studyConfigSchema.safeParse(input);
+  const parsed = studyDesignSchema.safeParse(input);
   if (!parsed.success) return refused(parsed.error);
   try {
     await getStudyFor(getDb(), user, id.data);

@@ -64,6 +64,8 @@ export async function assignNext(
   const version = await getStudyVersion(db, participant.versionId);
   const { config } = version.frozen;
   const now = options.now ?? new Date();
+  // Whoever asks next, a slot whose match failed goes back to the pool (its holder included: see below).
+  await releaseErroredSlots(db, version.id);
 
   const held = await db.slot.findMany({
     where: { participantId, status: "assigned" },
@@ -82,7 +84,10 @@ export async function assignNext(
     select: { status: true, condition: true, slot: { select: { storyKey: true } } },
   });
   const done = history.filter((m) => m.status === "complete");
-  if (done.length >= config.questionsPerJudge) return { kind: "finished", done: done.length };
+  // A match that failed on our side counts as one of the participant's matches: they did their part, and a model
+  // that keeps failing must not keep them on "Match 1 of n" (its slot goes back to the pool for someone else).
+  const over = history.filter((m) => countsAsDone(m.status)).length;
+  if (over >= config.questionsPerJudge) return { kind: "finished", done: over };
 
   await sweepDropouts(db, version, { endMatch: options.endMatch, now });
 
@@ -110,7 +115,33 @@ export async function assignNext(
         return { kind: "match", assignment: await startSlotMatch(db, version, condition, pick.id, participant) };
     }
   }
-  return { kind: "full", done: done.length };
+  return { kind: "full", done: over };
+}
+
+/** The statuses of a participant's matches that count towards the matches asked of them. */
+const DONE_FOR_PARTICIPANT: readonly MatchStatus[] = ["complete", "errored"];
+
+/** Whether a participant's match counts towards the matches asked of them: judged, or failed on our side. */
+export function countsAsDone(status: string): boolean {
+  return (DONE_FOR_PARTICIPANT as readonly string[]).includes(status);
+}
+
+/**
+ * Gives back the slots whose match errored (a model failed, or the server did): the planned judgment is still to
+ * be made, by the next judge who may take it. The participant who held it is offered their next match.
+ */
+export async function releaseErroredSlots(db: Db, versionId: string): Promise<number> {
+  const failed = await db.slot.findMany({
+    where: { versionId, status: "assigned", matches: { some: { status: "errored" } } },
+    select: { id: true, participantId: true, matchId: true, matches: { select: { id: true, status: true } } },
+  });
+  let released = 0;
+  for (const slot of failed) {
+    const current = slot.matches.find((m) => m.id === slot.matchId);
+    if (slot.participantId && current?.status === "errored" && (await reopenSlot(db, slot.id, slot.participantId)))
+      released++;
+  }
+  return released;
 }
 
 /**

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { samplingConfigSchema, scoringConfigSchema } from "../debate/config";
 import { protocolSchema } from "../debate/vocabulary";
 import { zodIssueMessages } from "../errors";
+import { type ModelKind, modelSpecProblem } from "../models/spec";
 
 /**
  * A study's design: the one schema behind the browser form, `crux study create file.yaml` and the API, so the
@@ -165,6 +166,40 @@ export const studyConfigSchema = z
         });
     });
   });
+
+/** One model spec of a design and where it sits (`conditions.0.debaters`, `.1` for seat B of a pair). */
+export interface DesignSpec {
+  path: (string | number)[];
+  spec: string;
+  kind: ModelKind;
+}
+
+/** Every debater and judge spec of the conditions, with its path (a human judge has none). */
+export function designSpecs(conditions: readonly z.output<typeof conditionSchema>[]): DesignSpec[] {
+  return conditions.flatMap((condition, index) => {
+    const at = (...rest: (string | number)[]) => ["conditions", index, ...rest];
+    const debaters: DesignSpec[] =
+      typeof condition.debaters === "string"
+        ? [{ path: at("debaters"), spec: condition.debaters, kind: "debater" }]
+        : condition.debaters.map((spec, seat) => ({ path: at("debaters", seat), spec, kind: "debater" as const }));
+    const judge: DesignSpec[] =
+      condition.judge === "human" ? [] : [{ path: at("judge"), spec: condition.judge, kind: "judge" }];
+    return [...debaters, ...judge];
+  });
+}
+
+/**
+ * A design as a person enters it (the form, a study file, the API): the study schema plus `modelSpecProblem`
+ * (lib/models/spec.ts: the half of the model check that holds on any server) on every debater and judge, so a spec
+ * no server could call is refused at the field that holds it. Stored designs are read with the plain schema, so a
+ * design saved before this check still opens. Launch adds the other half (lib/studies/repository.ts).
+ */
+export const studyDesignSchema = studyConfigSchema.superRefine((config, ctx) => {
+  for (const { path, spec, kind } of designSpecs(config.conditions)) {
+    const reason = modelSpecProblem(spec, kind);
+    if (reason) ctx.addIssue({ code: "custom", path, message: reason });
+  }
+});
 
 export type StudyConfig = z.output<typeof studyConfigSchema>;
 export type StudyConfigInput = z.input<typeof studyConfigSchema>;

@@ -6,11 +6,12 @@ import { type AuditAction, recordAudit } from "@/lib/auth/audit";
 import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { CruxError, zodErrorMessage } from "@/lib/errors";
-import { createModels } from "@/lib/matches/models";
 import { getRunner } from "@/lib/matches/runner-registry";
+import { checkModelSpec } from "@/lib/models/check-spec";
+import { serverProviders } from "@/lib/models/runtime";
 import { endStudyMatch, reassignSlot, removeParticipant } from "@/lib/studies/monitor";
 import { addStudyMember, getStudyFor, launchStudy, setStudyStatus } from "@/lib/studies/repository";
-import { startBackgroundRun, stopBackgroundRun } from "@/lib/studies/run";
+import { assertStudyRunnable, startBackgroundRun, stopBackgroundRun } from "@/lib/studies/run";
 import { settableStudyStatusSchema } from "@/lib/studies/vocabulary";
 import { studyEndMatch } from "../access";
 
@@ -109,7 +110,9 @@ const startRun = studyAction(
     if (!runner)
       throw new CruxError("CONFLICT", "No match runner in this process: start the Crux server to run studies.");
     // Refuse an unknown or unconfigured judge now, rather than as a run of errored matches.
-    createModels(getDb()).judge(judge);
+    const problem = checkModelSpec(judge, "judge", { providers: serverProviders() });
+    if (problem) throw new CruxError("BAD_REQUEST", `Judge: ${problem}.`);
+    await assertStudyRunnable(getDb(), { studyId, judge });
     const { started } = startBackgroundRun(getDb(), runner, { studyId, judge, concurrency });
     if (!started) throw new CruxError("CONFLICT", "A run of this study is already going.");
     return `Automated run started with judge ${judge}.`;
