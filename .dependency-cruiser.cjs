@@ -12,7 +12,7 @@ const LIB_LAYERS = {
   import: ["studies", "matches", "questions", "db", "debate"],
   transcripts: ["studies", "auth", "db", "debate"],
   export: ["db", "debate"],
-  studies: ["matches", "questions", "auth", "db", "debate"],
+  studies: ["matches", "models", "questions", "auth", "db", "debate"],
   matches: ["models", "questions", "auth", "db", "debate"],
   analysis: ["studies", "db", "debate"],
   models: ["db", "debate"],

@@ -17,6 +17,7 @@ import { trackParticipantPresence } from "./lib/realtime/presence";
 import { PROTOCOL_VERSION } from "./lib/realtime/protocol";
 import { attachRealtime, type CruxServer, createSessionEvents, createSocketListener } from "./lib/realtime/server";
 import { applySecurityHeaders } from "./lib/security-headers";
+import { sweepAllDropouts } from "./lib/studies/assignment";
 
 /**
  * One process, one port: Next's request handler and socket.io share an HTTP server. Before listening, the
@@ -59,11 +60,18 @@ async function main() {
     allowRequest: (req, callback) =>
       callback(null, isSameOriginRequest(req, { trustProxy: env.CRUX_TRUST_PROXY, publicUrl: env.AUTH_URL })),
   });
-  const runner = new MatchRunner({
+  const runner: MatchRunner = new MatchRunner({
     db,
     models: createModels(db),
     listener: createSocketListener(io),
     log: log.error,
+    info: log.info,
+    idle: {
+      idleMs: env.CRUX_IDLE_MATCH_MINUTES * 60_000,
+      // Study matches: the study's own dropout rule, applied even when no new participant arrives.
+      sweep: (now) =>
+        sweepAllDropouts(db, { now, endMatch: async (id, reason) => void (await runner.abandon(id, reason)) }),
+    },
   });
   registerRunner(runner);
   attachRealtime(io, {

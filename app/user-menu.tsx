@@ -25,6 +25,7 @@ export async function UserMenu() {
         {hasRole(user, "researcher") && <Link href="/studies">Studies</Link>}
         {hasRole(user, "researcher") && <Link href="/transcripts">Transcripts</Link>}
         {hasRole(user, "admin") && <Link href="/admin/users">Users</Link>}
+        {hasRole(user, "admin") && <Link href="/admin/audit">Audit log</Link>}
         <form action={signOutAction}>
           <button type="submit" className="button small">
             Sign out

@@ -17,11 +17,14 @@ export function JudgePanel({
   round,
   final,
   submitStep,
+  sendDraft,
 }: {
   view: MatchView;
   round: number;
   final: boolean;
   submitStep: MatchConnection["submitStep"];
+  /** Reports the slider as it moves, so running out of time submits what it shows. */
+  sendDraft?: MatchConnection["sendDraft"];
 }) {
   // The slider's value is the probability of the option on its right, so moving it towards an answer makes that
   // answer more likely; it starts where the judge left it after the previous round.
@@ -37,12 +40,23 @@ export function JudgePanel({
   const first = view.question.options[left];
   const second = view.question.options[right];
 
+  /** Probabilities in option order for a slider value. */
+  function probabilitiesAt(value: number): number[] {
+    const probabilities = view.question.options.map(() => 0);
+    probabilities[left] = 1 - value / 100;
+    probabilities[right] = value / 100;
+    return probabilities;
+  }
+
+  function move(value: number) {
+    setPercent(value);
+    if (view.deadline !== null) sendDraft?.({ round, probabilities: probabilitiesAt(value) });
+  }
+
   async function send(action: JudgeChoice) {
     setPending(true);
     setError(null);
-    const probabilities = view.question.options.map(() => 0);
-    probabilities[left] = 1 - percent / 100;
-    probabilities[right] = percent / 100;
+    const probabilities = probabilitiesAt(percent);
     const asked = action === "continue" && view.judgeMayAsk ? question.trim() : "";
     const explained = action === "end" ? explanation.trim() : "";
     const response: Ack<MatchView> = await submitStep({
@@ -77,7 +91,7 @@ export function JudgePanel({
           value={percent}
           aria-label={`Probability that the answer is “${second}” rather than “${first}”`}
           aria-valuetext={`${100 - percent}% “${first}”, ${percent}% “${second}”`}
-          onChange={(e) => setPercent(Number(e.target.value))}
+          onChange={(e) => move(Number(e.target.value))}
         />
         <span className="option-label seat-right">
           <strong data-testid="p-right">{percent}%</strong> {second}

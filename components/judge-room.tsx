@@ -24,7 +24,7 @@ export function JudgeRoom({
   role?: ViewerRole;
   onEnd?: (outcome: EndPhase) => void;
 }) {
-  const { view, connected, error, submitStep } = useMatch(matchId, role);
+  const { view, connected, error, submitStep, sendDraft } = useMatch(matchId, role);
   const ended = view?.phase.kind === "complete" || view?.phase.kind === "errored" ? view.phase.kind : null;
   useEffect(() => {
     if (ended) onEnd?.(ended);
@@ -80,7 +80,14 @@ export function JudgeRoom({
       <Transcript view={view} />
 
       {judging && phase.kind === "judge" && (
-        <JudgePanel key={phase.round} view={view} round={phase.round} final={phase.final} submitStep={submitStep} />
+        <JudgePanel
+          key={phase.round}
+          view={view}
+          round={phase.round}
+          final={phase.final}
+          submitStep={submitStep}
+          sendDraft={sendDraft}
+        />
       )}
       <VerdictReveal view={view} />
       {judging && phase.kind === "complete" && !onEnd && (

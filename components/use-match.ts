@@ -8,6 +8,8 @@ import { applyDelta } from "@/lib/realtime/deltas";
 import {
   type Ack,
   type ClientToServerEvents,
+  DRAFT_INTERVAL_MS,
+  type JudgeDraftIntent,
   type JudgeStepIntent,
   PROTOCOL_VERSION,
   type ServerToClientEvents,
@@ -20,6 +22,11 @@ export interface MatchConnection {
   connected: boolean;
   error: ErrorPayload | null;
   submitStep(intent: Omit<JudgeStepIntent, "matchId">): Promise<Ack<MatchView>>;
+  /**
+   * Reports where the judge's slider is (submitted for them if the step's time runs out). Throttled: at most one
+   * draft per DRAFT_INTERVAL_MS, the latest position always sent last. Fire and forget.
+   */
+  sendDraft(draft: Omit<JudgeDraftIntent, "matchId">): void;
 }
 
 /**
@@ -90,5 +97,39 @@ export function useMatch(matchId: string, role: ViewerRole = "judge"): MatchConn
     [matchId, setView],
   );
 
-  return { view, connected, error, submitStep };
+  const draftRef = useRef<{
+    lastSentAt: number;
+    pending: Omit<JudgeDraftIntent, "matchId"> | null;
+    timer: number | null;
+  }>({ lastSentAt: 0, pending: null, timer: null });
+  useEffect(() => {
+    const drafts = draftRef.current;
+    return () => {
+      if (drafts.timer !== null) window.clearTimeout(drafts.timer);
+      drafts.timer = null;
+      drafts.pending = null;
+    };
+  }, []);
+  const sendDraft = useCallback(
+    (draft: Omit<JudgeDraftIntent, "matchId">) => {
+      const drafts = draftRef.current;
+      drafts.pending = draft;
+      if (drafts.timer !== null) return;
+      const flush = () => {
+        drafts.timer = null;
+        const next = drafts.pending;
+        drafts.pending = null;
+        if (!next) return;
+        drafts.lastSentAt = Date.now();
+        // A draft refused (stale round, rate limit) needs no handling: the next one, or the step itself, follows.
+        socketRef.current?.emit("judge:draft", { ...next, matchId }, () => undefined);
+      };
+      const wait = drafts.lastSentAt + DRAFT_INTERVAL_MS - Date.now();
+      if (wait <= 0) flush();
+      else drafts.timer = window.setTimeout(flush, wait);
+    },
+    [matchId],
+  );
+
+  return { view, connected, error, submitStep, sendDraft };
 }

@@ -26,11 +26,23 @@ const envSchema = z
       .default("file:./.data/crux.db"),
     /**
      * How long one SQLite statement waits for another process's lock before failing with SQLITE_BUSY.
-     * better-sqlite3 waits synchronously, stalling every live stream meanwhile; the aim is a short wait with
-     * writes retried asynchronously (lib/db/errors.ts `retryTransient`). Until every write path retries, the
-     * default stays at better-sqlite3's own 5 s.
+     * better-sqlite3 waits synchronously, stalling every live stream meanwhile, so the wait is short: the match
+     * runner retries its writes asynchronously with backoff (lib/db/errors.ts `retryTransient`), and the importers
+     * commit in short batches, so nothing holds the lock for long.
      */
-    CRUX_SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+    CRUX_SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(100),
+    /**
+     * Minutes without judge activity (start, joining, a turn, a judge step) after which a human-judged match outside
+     * a study is abandoned and freed from memory (study matches follow the study's dropoutMinutes).
+     */
+    CRUX_IDLE_MATCH_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60)
+      .default(30),
+    /** Unfinished play matches one person may have at once; starting one more abandons their oldest. */
+    CRUX_OPEN_MATCHES_PER_USER: z.coerce.number().int().min(1).max(1000).default(5),
     /** Milliseconds between words when the offline debater streams (0 = as fast as possible). */
     CRUX_OFFLINE_WORD_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(40),
     /** Seed the question bank on start when it is empty (default on). */

@@ -4,10 +4,11 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import type { StudyFormState } from "@/components/studies/study-draft";
+import { recordAudit } from "@/lib/auth/audit";
 import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { CruxError } from "@/lib/errors";
-import { describeIssues, studyConfigSchema } from "@/lib/studies/config";
+import { describeIssues, studyDesignSchema } from "@/lib/studies/config";
 import { fieldIssues } from "@/lib/studies/config-paths";
 import { createStudy, getStudyFor, updateStudyConfig } from "@/lib/studies/repository";
 
@@ -30,11 +31,17 @@ function failure(error: unknown): StudyFormState {
 /** Researcher: a new draft study from the design form (or pasted YAML/JSON); goes to the study's page. */
 export async function createStudyAction(_previous: StudyFormState, input: unknown): Promise<StudyFormState> {
   const user = await requireRole("researcher", { callbackUrl: "/studies/new" });
-  const parsed = studyConfigSchema.safeParse(input);
+  const parsed = studyDesignSchema.safeParse(input);
   if (!parsed.success) return refused(parsed.error);
   let studyId: string;
   try {
     studyId = (await createStudy(getDb(), { ownerId: user.id, config: parsed.data })).id;
+    await recordAudit(getDb(), {
+      actor: user,
+      action: "study.create",
+      target: `study:${studyId}`,
+      details: { name: parsed.data.name },
+    });
   } catch (error) {
     return failure(error);
   }
@@ -51,11 +58,17 @@ export async function updateStudyAction(
   const id = studyIdSchema.safeParse(studyId);
   if (!id.success) return { error: "No such study." };
   const user = await requireRole("researcher", { callbackUrl: `/studies/${encodeURIComponent(id.data)}/edit` });
-  const parsed = studyConfigSchema.safeParse(input);
+  const parsed = studyDesignSchema.safeParse(input);
   if (!parsed.success) return refused(parsed.error);
   try {
     await getStudyFor(getDb(), user, id.data);
     await updateStudyConfig(getDb(), id.data, parsed.data);
+    await recordAudit(getDb(), {
+      actor: user,
+      action: "study.edit",
+      target: `study:${id.data}`,
+      details: { name: parsed.data.name },
+    });
   } catch (error) {
     return failure(error);
   }

@@ -7,7 +7,9 @@ import { createDebateMatch } from "../../lib/matches/create";
 import { createModels } from "../../lib/matches/models";
 import { getMatchUsage } from "../../lib/matches/repository";
 import { MatchRunner } from "../../lib/matches/runner";
+import { checkModelSpec } from "../../lib/models/check-spec";
 import { DEFAULT_DEBATER, DEFAULT_JUDGE } from "../../lib/models/resolver";
+import { serverProviders } from "../../lib/models/runtime";
 import { optionName } from "../options";
 import { withDb } from "../with-db";
 
@@ -99,13 +101,22 @@ export function registerDebateCommand(program: Command): void {
         throw new Error(zodErrorMessage(parsed.error, { path: optionName }));
       }
       const opts = parsed.data;
+      // Check the specs up front so a typo or a missing key fails before anything is stored.
+      const providers = serverProviders();
+      const problems = [
+        ...(opts.debaterA && opts.debaterB ? [] : [["--debaters", opts.debaters, "debater"] as const]),
+        ...(opts.debaterA ? [["--debater-a", opts.debaterA, "debater"] as const] : []),
+        ...(opts.debaterB ? [["--debater-b", opts.debaterB, "debater"] as const] : []),
+        ["--judge", opts.judge, "judge"] as const,
+      ].flatMap(([option, spec, kind]) => {
+        const problem = checkModelSpec(spec, kind, { providers });
+        return problem ? [`${option}: ${problem}`] : [];
+      });
+      if (problems.length) throw new Error(problems.join("\n  "));
       const { snapshot, result } = await withDb(
         async (db) => {
           const models = createModels(db, { offlineWordDelayMs: 0, cache: opts.cache });
           const debaterModels: [string, string] = [opts.debaterA ?? opts.debaters, opts.debaterB ?? opts.debaters];
-          // Resolve the specs up front so a typo or a missing key fails before anything is stored.
-          for (const spec of debaterModels) models.debater(spec);
-          models.judge(opts.judge);
           const { id } = await createDebateMatch(db, {
             ...(opts.question === "random" ? { source: opts.source } : { questionId: opts.question }),
             judgeModel: opts.judge,

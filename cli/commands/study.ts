@@ -4,9 +4,11 @@ import { z } from "zod";
 import { zodErrorMessage } from "../../lib/errors";
 import { createModels } from "../../lib/matches/models";
 import { MatchRunner } from "../../lib/matches/runner";
+import { checkModelSpec } from "../../lib/models/check-spec";
+import { serverProviders } from "../../lib/models/runtime";
 import { parseStudyFile } from "../../lib/studies/file";
 import { resolveOwner } from "../../lib/studies/owner";
-import { createStudy, launchStudy, listAllStudies } from "../../lib/studies/repository";
+import { createStudy, launchStudy, listAllStudies, studyModelProblems } from "../../lib/studies/repository";
 import { type RunProgress, runStudy } from "../../lib/studies/run";
 import { optionName } from "../options";
 import { withDb } from "../with-db";
@@ -36,6 +38,9 @@ export function registerStudyCommand(program: Command): void {
     .action(async (file: string, opts: { owner?: string; launch?: boolean }) => {
       const parsed = parseStudyFile(await fs.readFile(file, "utf8"));
       if (!parsed.ok) throw new Error(`${file} is not a valid study design:\n  ${parsed.errors.join("\n  ")}`);
+      // Launching checks that this server can call every model: check before storing anything.
+      const problems = opts.launch ? studyModelProblems(parsed.config, serverProviders()) : [];
+      if (problems.length) throw new Error(`${file} cannot be launched here:\n  ${problems.join("\n  ")}`);
       const id = await withDb(
         async (db) => {
           const owner = await resolveOwner(db, opts.owner);
@@ -83,10 +88,11 @@ export function registerStudyCommand(program: Command): void {
       const parsed = runOptionsSchema.safeParse(raw);
       if (!parsed.success) throw new Error(zodErrorMessage(parsed.error, { path: optionName }));
       const opts = parsed.data;
+      const problem = opts.judge ? checkModelSpec(opts.judge, "judge", { providers: serverProviders() }) : null;
+      if (problem) throw new Error(`--judge: ${problem}`);
       const summary = await withDb(
         async (db) => {
           const models = createModels(db, { offlineWordDelayMs: 0, cache: opts.cache });
-          if (opts.judge) models.judge(opts.judge);
           const runner = new MatchRunner({ db, models });
           // Ctrl-C stops taking new matches; a second one exits at once. Either way the run resumes next time.
           const controller = new AbortController();
@@ -113,15 +119,17 @@ export function registerStudyCommand(program: Command): void {
         { questionBank: true },
       );
       const ranCompleted = summary.completed - summary.skipped;
+      const errors = summary.errored > 0 ? summary.errors : [];
       if (opts.json) {
         process.stdout.write(
-          `${JSON.stringify({ runId: summary.runId, status: summary.status, total: summary.total, completed: ranCompleted, errored: summary.errored, skipped: summary.skipped, costUsd: summary.costUsd })}\n`,
+          `${JSON.stringify({ runId: summary.runId, status: summary.status, total: summary.total, completed: ranCompleted, errored: summary.errored, skipped: summary.skipped, costUsd: summary.costUsd, errors })}\n`,
         );
       } else {
         process.stdout.write(
           `${ranCompleted} completed, ${summary.errored} errored, ${summary.skipped} skipped as already done ` +
             `(${summary.completed}/${summary.total} planned matches complete; ${summary.status})\n`,
         );
+        for (const { reason, count } of errors) process.stdout.write(`  ${count} × ${reason}\n`);
       }
       if (summary.status !== "complete") process.exitCode = 1;
     });

@@ -119,7 +119,7 @@ export function MatchesStep({ view, action }: StepProps) {
   const { done, total } = view.progress;
   const { current } = view;
   // The match on screen: counted already when it finished before this render.
-  const position = Math.min(current?.complete ? done : done + 1, total);
+  const position = Math.min(current?.complete || current?.errored ? done : done + 1, total);
   return (
     <>
       <section className="participant-progress" aria-labelledby="step-heading">
@@ -133,6 +133,7 @@ export function MatchesStep({ view, action }: StepProps) {
           studyId={view.studyId}
           matchId={current.matchId}
           complete={current.complete}
+          errored={current.errored}
           step="next"
           continueLabel={position >= total ? "Continue" : "Next match"}
         />

@@ -14,6 +14,7 @@ export function StudyMatch({
   studyId,
   matchId,
   complete,
+  errored = false,
   step,
   continueLabel,
 }: {
@@ -22,10 +23,12 @@ export function StudyMatch({
   matchId: string;
   /** Already over when the page was rendered (a reload after the verdict). */
   complete: boolean;
+  /** Already stopped on our side when the page was rendered. */
+  errored?: boolean;
   step: Extract<StepName, "practice" | "next">;
   continueLabel: string;
 }) {
-  const [outcome, setOutcome] = useState<EndPhase | null>(complete ? "complete" : null);
+  const [outcome, setOutcome] = useState<EndPhase | null>(complete ? "complete" : errored ? "errored" : null);
   const onEnd = useCallback((ended: EndPhase) => setOutcome(ended), []);
   return (
     <div data-testid="study-match" data-match-id={matchId}>
@@ -33,7 +36,10 @@ export function StudyMatch({
       {outcome && (
         <section className="participant-next" aria-label="Continue the study">
           {outcome === "errored" && (
-            <p>This match stopped before the end. That is not your fault, and it does not count against you.</p>
+            <p data-testid="match-stopped-notice">
+              This match stopped before the end because of a technical problem on our side. That is not your fault
+              {step === "next" ? ": it counts as done, and you can go on to the next match." : ", and you can go on."}
+            </p>
           )}
           <StepForm action={action} studyId={studyId} step={step} submitLabel={continueLabel} />
         </section>

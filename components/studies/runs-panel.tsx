@@ -1,11 +1,11 @@
 "use client";
 
 import { useEffect, useId, useState } from "react";
-import type { RunProgress } from "@/lib/studies/run";
+import type { RunListing } from "@/lib/studies/run";
 import { ActionForm, type StudyActionState } from "./action-form";
 
 /** A run as the runs API sends it (dates as ISO strings). */
-export type RunView = Omit<RunProgress, "startedAt"> & { startedAt: string };
+export type RunView = Omit<RunListing, "startedAt"> & { startedAt: string };
 type StudyAction = (previous: StudyActionState, formData: FormData) => Promise<StudyActionState>;
 
 const POLL_MS = 2000;
@@ -121,6 +121,15 @@ export function RunsPanel({
                   {run.costUsd.toFixed(4)}
                   {eta !== null && <> · about {formatSeconds(eta)} left</>}
                 </div>
+                {run.errored > 0 && run.errors.length > 0 && (
+                  <ul className="run-errors" aria-label={`Why matches of the run with ${run.judge} errored`}>
+                    {run.errors.map((e) => (
+                      <li key={e.reason} data-testid="run-error">
+                        <span className="error">{e.count} ×</span> {e.reason}
+                      </li>
+                    ))}
+                  </ul>
+                )}
               </li>
             );
           })}

@@ -140,6 +140,18 @@ export function StudyMonitorView({
       <SlotFillTable slots={monitor.slots} />
 
       <h2>Needs a look</h2>
+      {monitor.errorReasons.length > 0 && (
+        <>
+          <h3>Why matches errored</h3>
+          <ul className="problem-list" data-testid="error-reasons">
+            {monitor.errorReasons.map((r) => (
+              <li key={r.reason} className="row-errored">
+                <strong className="error">{r.count} ×</strong> {r.reason}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       {monitor.stuck.length === 0 && monitor.errored.length === 0 ? (
         <p className="empty">No stuck or errored matches.</p>
       ) : (

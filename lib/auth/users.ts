@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
 import { CruxError } from "../errors";
+import { type AuditActor, recordAudit } from "./audit";
 import { hashPassword } from "./password";
 import { type AssignableRole, isRoleChangeable, parseRole, ROLE_LABELS } from "./roles";
 import { publishSessionsEnded } from "./session-events";
@@ -48,7 +49,7 @@ export function countGuests(db: Db): Promise<number> {
  */
 export async function changeUserRole(
   db: Db,
-  options: { actorId: string; userId: string; role: AssignableRole },
+  options: { actorId: string; userId: string; role: AssignableRole; actorName?: string | null },
 ): Promise<{ id: string; role: string }> {
   if (options.actorId === options.userId) throw new CruxError("FORBIDDEN", "You cannot change your own role.");
   // Checked here too, not only by the callers' schemas: this function is the rule.
@@ -70,6 +71,12 @@ export async function changeUserRole(
       data: { role: options.role },
       select: { id: true, role: true },
     });
+    await recordAudit(tx, {
+      actor: { id: options.actorId, name: options.actorName ?? null },
+      action: "user.role",
+      target: `user:${options.userId}`,
+      details: { from: user.role, to: options.role },
+    });
     return { updated, before: user.role };
   });
   // Rooms joined under the old role must not keep receiving: the user's live connections are closed.
@@ -81,11 +88,19 @@ export async function changeUserRole(
  * Signs a user out everywhere: account sessions issued until now stop working (checked on every request and socket
  * event), guest sessions are deleted, and the user's live socket connections are closed.
  */
-export async function revokeUserSessions(db: Db, userId: string, at: Date = new Date()): Promise<void> {
-  await db.$transaction([
-    db.user.update({ where: { id: userId }, data: { sessionsRevokedAt: at } }),
-    db.session.deleteMany({ where: { userId } }),
-  ]);
+export async function revokeUserSessions(
+  db: Db,
+  userId: string,
+  at: Date = new Date(),
+  options: { auditAs?: AuditActor } = {},
+): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: userId }, select: { id: true }, data: { sessionsRevokedAt: at } });
+    await tx.session.deleteMany({ where: { userId } });
+    // An admin revoking someone's sessions is audited; a user signing themselves out everywhere is not.
+    if (options.auditAs)
+      await recordAudit(tx, { actor: options.auditAs, action: "user.sessions_revoke", target: `user:${userId}` });
+  });
   publishSessionsEnded(userId, "revoked");
 }
 

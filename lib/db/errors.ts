@@ -3,6 +3,19 @@ export function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && "code" in error && error.code === "P2002";
 }
 
+/**
+ * The message of a write refused by one of the immutability triggers (migrations `immutable_records` and
+ * `audit_log`: a Turn or Verdict row updated or deleted on its own, any AuditLog change), or null for any other error. Prisma
+ * reports these as a constraint violation (P2003); the trigger's own message is in the driver's error.
+ */
+export function immutableRecordViolation(error: unknown): string | null {
+  const cause = (
+    error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; originalMessage?: unknown } } } }
+  )?.meta?.driverAdapterError?.cause;
+  if (cause?.originalCode !== "SQLITE_CONSTRAINT_TRIGGER" || typeof cause.originalMessage !== "string") return null;
+  return /rows are immutable/.test(cause.originalMessage) ? cause.originalMessage : null;
+}
+
 /** Driver codes of a write that lost a race for a lock and may succeed when tried again. */
 const TRANSIENT_DRIVER_CODES = new Set(["SQLITE_BUSY", "SQLITE_BUSY_SNAPSHOT", "SQLITE_LOCKED", "40001", "40P01"]);
 /** Prisma's own codes for the same: operation timed out, transaction write conflict or deadlock. */

@@ -15,6 +15,7 @@ describe("matchConfigSchema", () => {
       sampling: { temperature: 0.7, maxOutputTokens: 1024, bestOf: 1 },
       optionOrder: [0, 1],
       judgeTimeLimitMs: null,
+      submitDraftOnTimeout: true,
     });
     expect(matchConfigSchema.parse({ seed: 1, scoring: { roundCost: 0.1 } }).scoring).toEqual({
       rule: "log",

@@ -51,6 +51,11 @@ export const matchConfigSchema = z
       .default([0, 1]),
     /** Time the judge has for each step, server-enforced; null means no limit (the default for play). */
     judgeTimeLimitMs: z.int().min(1_000).max(3_600_000).nullable().default(null),
+    /**
+     * When the judge's time runs out, submit the probabilities their slider last showed (sent as drafts) instead
+     * of carrying the previous step's forward; so a judge who moved the slider but did not press a button keeps it.
+     */
+    submitDraftOnTimeout: z.boolean().default(true),
   })
   .refine((c) => c.optionOrder[0] !== c.optionOrder[1], {
     message: "optionOrder must list options 0 and 1 once each",

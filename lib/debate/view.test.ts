@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultMatchConfig } from "./config";
 import type { MatchSnapshot } from "./view";
-import { viewFor } from "./view";
+import { JUDGE_ERRORED_NOTICE, viewFor } from "./view";
 
 const PASSAGE = "The lighthouse keeper counted the ships every night. Nobody ever came to relieve him.";
 
@@ -96,5 +96,19 @@ describe("viewFor", () => {
     expect(view.role).toBe("observer");
     expect(view.reveal?.gold).toBe(1);
     expect(view.reveal?.passage?.text).toBe(PASSAGE);
+  });
+
+  it("tells a judge an errored match stopped in plain words, and only observers the provider's error text", () => {
+    const raw =
+      "openai-compatible:local/gpt9000 failed after 1 attempt: model not found (404): The model `gpt9000` does not exist";
+    const errored = snapshot({ status: "errored", error: raw, phase: { kind: "errored" } });
+    const judge = viewFor(errored, "judge");
+    expect(judge.error).toBe(JUDGE_ERRORED_NOTICE);
+    expect(JSON.stringify(judge)).not.toContain("gpt9000");
+    expect(viewFor(errored, "observer").error).toBe(raw);
+    // Reasons Crux writes for people (an abandoned match) are shown to the judge as they are.
+    const left = snapshot({ status: "abandoned", error: "Ended by a researcher.", phase: { kind: "errored" } });
+    expect(viewFor(left, "judge").error).toBe("Ended by a researcher.");
+    expect(viewFor(snapshot(), "judge").error).toBeNull();
   });
 });

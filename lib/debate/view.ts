@@ -67,6 +67,10 @@ export interface MatchView {
   role: ViewerRole;
   protocol: Protocol;
   status: MatchStatus;
+  /**
+   * Why the match stopped. Observers (researchers) get the server's own reason (a provider's error text included);
+   * a judge gets {@link JUDGE_ERRORED_NOTICE} for an errored match, never the detail (see {@link errorFor}).
+   */
   error: string | null;
   phase: MatchPhase;
   rounds: number;
@@ -96,6 +100,22 @@ export interface MatchReveal {
   quotes: Quote[][];
 }
 
+/**
+ * What a judge is told when a match errored: the stored reason is for researchers (it may hold a provider's error
+ * text, model names, the variables of the server's configuration), so judges — participants, guests — get this.
+ */
+export const JUDGE_ERRORED_NOTICE =
+  "a technical problem on our side (the AI models could not go on), not anything you did";
+
+/**
+ * The `error` a role sees. An abandoned match's reason is one Crux writes for people ("The judge left…", "Ended by a
+ * researcher."), so judges see it; an errored match's is the fault's own text, which only observers see.
+ */
+export function errorFor(match: Pick<MatchSnapshot, "status" | "error">, role: ViewerRole): string | null {
+  if (role === "observer" || match.error === null) return match.error;
+  return match.status === "errored" ? JUDGE_ERRORED_NOTICE : match.error;
+}
+
 /** Shapes a snapshot for a viewer. Observers (researchers) see everything; judges see secrets after the verdict. */
 export function viewFor(match: MatchSnapshot, role: ViewerRole): MatchView {
   const revealed = role === "observer" || match.verdict !== null;
@@ -105,7 +125,7 @@ export function viewFor(match: MatchSnapshot, role: ViewerRole): MatchView {
     role,
     protocol,
     status: match.status,
-    error: match.error,
+    error: errorFor(match, role),
     phase: match.phase,
     rounds: match.config.rounds,
     wordLimit: match.config.wordLimit,

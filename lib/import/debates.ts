@@ -1,4 +1,6 @@
+import { writeInBatches } from "../db/batches";
 import type { Db } from "../db/client";
+import { retryTransient } from "../db/errors";
 import { createQuoteVerifier, type QuoteVerifier } from "../debate/quotes";
 import { zodErrorMessage } from "../errors";
 import { setNameSchema } from "../questions/schema";
@@ -13,7 +15,8 @@ export { judgeUserName } from "./save-records";
 /**
  * Loads external debates (docs/debate-import-format.md) into a dataset: a Study with status "imported" whose
  * matches, turns, judge steps and verdicts look like those of a study run in Crux, so the exports, statistics and
- * review pages take it like any study. All-or-nothing unless `allowPartial`; idempotent by debate id.
+ * review pages take it like any study. Nothing is written when a debate is invalid, unless `allowPartial`; idempotent
+ * by debate id; written in short batches (see below).
  */
 
 export const DEFAULT_DEBATE_LICENSE = "as provided by the importer";
@@ -79,34 +82,46 @@ export async function importDebates(db: Db, options: ImportDebatesOptions): Prom
   const ok = await checkQuestions(db, source, consistent, errors);
   if ((errors.length > 0 && !options.allowPartial) || ok.length === 0) return nothing(skipped);
 
-  const counts = await db.$transaction(
-    async (tx) => {
-      const passageIds = await savePassages(tx as Db, source, ok, license);
-      const questions = await saveQuestions(tx as Db, source, ok, passageIds.ids, license);
-      const judges = await saveJudges(tx as Db, source, ok);
-      const study = await saveImportedStudy(tx as Db, {
+  // In short batches (lib/db/batches.ts), so that a server on the same database is never held up for long: first
+  // each debate's passage, question and judge, then the dataset's study (which lists the questions), then the
+  // matches. Every step is idempotent, so an import that stopped half way completes when run again.
+  const records = await writeInBatches(db, ok, async (tx, debate) => {
+    const passages = await savePassages(tx, source, [debate], license);
+    const questions = await saveQuestions(tx, source, [debate], passages.ids, license);
+    const judges = await saveJudges(tx, source, [debate]);
+    const questionId = questions.ids.get(questionExternalId(debate));
+    if (!questionId) throw new Error(`question of debate ${debate.id} was not saved`);
+    const judgeId = debate.judge.kind === "human" ? (judges.ids.get(debate.judge.id ?? "") ?? null) : null;
+    return { questionId, judgeId, passages: passages.created, questions: questions.created, judges: judges.created };
+  });
+  const study = await retryTransient(() =>
+    db.$transaction((tx) =>
+      saveImportedStudy(tx as Db, {
         dataset: source,
         ownerEmail: options.ownerEmail,
         studyId: existingStudy?.id ?? null,
-        debates: ok.map((d) => ({ ...d, questionId: questions.ids.get(questionExternalId(d)) ?? "" })),
+        debates: ok.map((d, i) => ({ ...d, questionId: records[i]?.questionId ?? "" })),
         description: `Imported with crux import debates${options.fileName ? ` from ${options.fileName}` : ""}. Licence: ${license}`,
-      });
-      const verifiers = new Map<string, QuoteVerifier>();
-      for (const debate of ok) {
-        const questionId = questions.ids.get(questionExternalId(debate));
-        if (!questionId) throw new Error(`question of debate ${debate.id} was not saved`);
-        await saveMatch(tx as Db, debate, {
-          questionId,
-          judgeId: debate.judge.kind === "human" ? (judges.ids.get(debate.judge.id ?? "") ?? null) : null,
-          study,
-          dataset: source,
-          verifier: verifierFor(debate, verifiers),
-        });
-      }
-      return { questions: questions.created, passages: passageIds.created, judges: judges.created, study };
-    },
-    { timeout: 600_000, maxWait: 30_000 },
+      }),
+    ),
   );
+  const verifiers = new Map<string, QuoteVerifier>();
+  await writeInBatches(
+    db,
+    ok.map((debate, i) => ({ debate, record: records[i] })),
+    async (tx, { debate, record }) => {
+      if (!record) throw new Error(`records of debate ${debate.id} were not saved`);
+      await saveMatch(tx, debate, {
+        questionId: record.questionId,
+        judgeId: record.judgeId,
+        study,
+        dataset: source,
+        verifier: verifierFor(debate, verifiers),
+      });
+    },
+  );
+  const total = (key: "passages" | "questions" | "judges") => records.reduce((sum, r) => sum + r[key], 0);
+  const counts = { questions: total("questions"), passages: total("passages"), judges: total("judges"), study };
   return {
     valid: debates.length,
     imported: ok.length,

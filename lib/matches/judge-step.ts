@@ -29,14 +29,7 @@ const SUM_TOLERANCE = 1e-6;
  */
 export function decideJudgeStep(match: StoredMatch, input: JudgeStepInput, now: number): Decision {
   expectJudgeStep(match, input.round);
-  const options = match.question.options.length;
-  if (input.probabilities.length !== options) {
-    throw new CruxError("BAD_REQUEST", `Give one probability per option (${options}).`);
-  }
-  const sum = input.probabilities.reduce((a, b) => a + b, 0);
-  if (Math.abs(sum - 1) > SUM_TOLERANCE) {
-    throw new CruxError("BAD_REQUEST", `Probabilities must sum to 1 (they sum to ${sum.toFixed(4)}).`);
-  }
+  expectProbabilities(match, input.probabilities);
   const finalRound = input.round >= match.config.rounds;
   if (finalRound && input.action === "continue") {
     throw new CruxError("BAD_REQUEST", "That was the last round: submit your verdict.");
@@ -60,19 +53,82 @@ export function decideJudgeStep(match: StoredMatch, input: JudgeStepInput, now: 
   return { step, verdict };
 }
 
+/** The judge's slider as last reported (a `judge:draft` intent) while they were answering `round`. */
+export interface JudgeDraft {
+  round: number;
+  probabilities: number[];
+}
+
 /**
- * The judge's time ran out on `round`: the last probabilities are carried forward (uniform if there were none).
- * Before the last round the debate goes on; after it they become the verdict — unless they are a tie, in which
- * case there is no verdict and the match is abandoned (`abandon` is true).
+ * Checks a draft against the match's rules (it must be for the step awaiting the judge, one probability per option,
+ * summing to one) and returns it as it will be kept. Throws CruxError otherwise, like `decideJudgeStep`.
  */
-export function decideTimeout(match: StoredMatch, round: number, now: number): Decision & { abandon: boolean } {
+export function decideDraft(match: StoredMatch, draft: JudgeDraft): JudgeDraft {
+  expectJudgeStep(match, draft.round);
+  expectProbabilities(match, draft.probabilities);
+  return { round: draft.round, probabilities: [...draft.probabilities] };
+}
+
+/**
+ * The judge's time ran out on `round`. With the match's `submitDraftOnTimeout` and a draft for this round, the
+ * draft's probabilities (what the judge's slider showed) are submitted; otherwise the last step's probabilities
+ * are carried forward (uniform if there were none). Before the last round the debate goes on; after it they become
+ * the verdict — unless they are a tie, in which case there is no verdict and the match is abandoned (`abandon`).
+ * The step is stored with action `timeout` either way, and its message says which probabilities were used.
+ */
+export function decideTimeout(
+  match: StoredMatch,
+  round: number,
+  now: number,
+  draft: JudgeDraft | null = null,
+): Decision & { abandon: boolean } {
   expectJudgeStep(match, round);
   const options = match.question.options.length;
-  const carried = match.judgeSteps.at(-1)?.probabilities ?? Array.from({ length: options }, () => 1 / options);
-  const step: JudgeStepRecord = { round, probabilities: carried, action: "timeout", message: null };
+  const useDraft = match.config.submitDraftOnTimeout && draft !== null && draft.round === round;
+  const carried = useDraft
+    ? draft.probabilities
+    : (match.judgeSteps.at(-1)?.probabilities ?? Array.from({ length: options }, () => 1 / options));
+  const step: JudgeStepRecord = {
+    round,
+    probabilities: carried,
+    action: "timeout",
+    message: useDraft ? DRAFT_SUBMITTED : null,
+  };
   if (round < match.config.rounds) return { step, verdict: null, abandon: false };
-  const verdict = verdictFrom(match, carried, round, "(The judge ran out of time; last probabilities kept.)", now);
+  const explanation = useDraft
+    ? "(The judge ran out of time; the probabilities on their slider were submitted.)"
+    : "(The judge ran out of time; last probabilities kept.)";
+  const verdict = verdictFrom(match, carried, round, explanation, now);
   return { step, verdict, abandon: verdict === null };
+}
+
+/** The message of a timeout step whose probabilities are the judge's draft (their slider), not carried forward. */
+export const DRAFT_SUBMITTED = "(Time ran out: the judge's slider was submitted.)";
+
+function expectProbabilities(match: StoredMatch, probabilities: number[]): void {
+  const options = match.question.options.length;
+  if (probabilities.length !== options) {
+    throw new CruxError("BAD_REQUEST", `Give one probability per option (${options}).`);
+  }
+  const sum = probabilities.reduce((a, b) => a + b, 0);
+  if (Math.abs(sum - 1) > SUM_TOLERANCE) {
+    throw new CruxError("BAD_REQUEST", `Probabilities must sum to 1 (they sum to ${sum.toFixed(4)}).`);
+  }
+}
+
+/**
+ * Whether `input` repeats the judge's step already stored for its round (same action, same probabilities): a double
+ * click or a resend, to be answered as if it had just been recorded rather than refused.
+ */
+export function isRepeatOfStoredStep(match: StoredMatch, input: JudgeStepInput): boolean {
+  const stored = match.judgeSteps.find((s) => s.round === input.round);
+  if (!stored) return false;
+  const ends = input.action === "end" || input.round >= match.config.rounds;
+  return (
+    stored.action === (ends ? "end" : "continue") &&
+    stored.probabilities.length === input.probabilities.length &&
+    stored.probabilities.every((p, i) => Math.abs(p - (input.probabilities[i] ?? Number.NaN)) <= SUM_TOLERANCE)
+  );
 }
 
 function expectJudgeStep(match: StoredMatch, round: number): void {

@@ -4,6 +4,7 @@ import type { MatchStatus } from "../debate/vocabulary";
 import type { CallMeta, ModelCallRecord } from "../models/types";
 import {
   getStoredMatch,
+  listIdleMatchIds,
   listInFlightMatchIds,
   recordModelCall,
   type StoredMatch,
@@ -22,6 +23,8 @@ export interface MatchStore {
   getMatch(matchId: string): Promise<StoredMatch | null>;
   /** Matches left running when the process last stopped. */
   listInFlightMatchIds(): Promise<string[]>;
+  /** Human-judged matches outside studies, waiting or running, with no activity stored since `cutoff`. */
+  listIdleMatchIds(cutoff: Date): Promise<string[]>;
   /** Stores a finished turn; a turn already stored for the same round and seat is kept. */
   saveTurn(matchId: string, turn: TurnRecord, meta: CallMeta, extra: object): Promise<void>;
   /** Stores a judge step and, when it ends the match, the verdict (the match becomes complete). */
@@ -39,6 +42,7 @@ export function createMatchStore(db: Db): MatchStore {
   return {
     getMatch: (matchId) => getStoredMatch(db, matchId),
     listInFlightMatchIds: () => listInFlightMatchIds(db),
+    listIdleMatchIds: (cutoff) => listIdleMatchIds(db, cutoff),
     saveTurn: (matchId, turn, meta, extra) => saveTurn(db, matchId, turn, meta, extra),
     saveJudgeStep: (matchId, step, verdict) => saveJudgeStep(db, matchId, step, verdict),
     setMatchStatus: (matchId, status, error) => setMatchStatus(db, matchId, status, error),

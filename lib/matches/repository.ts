@@ -4,7 +4,14 @@ import { isUniqueViolation } from "../db/errors";
 import { asJson } from "../db/json";
 import { type MatchConfig, matchConfigSchema } from "../debate/config";
 import type { DebaterSeat, JudgeStepRecord, Quote, TurnRecord, VerdictRecord } from "../debate/types";
-import { judgeActionSchema, type MatchStatus, matchStatusSchema, OPTION_COUNT, seatSchema } from "../debate/vocabulary";
+import {
+  ACTIVE_MATCH_STATUSES,
+  judgeActionSchema,
+  type MatchStatus,
+  matchStatusSchema,
+  OPTION_COUNT,
+  seatSchema,
+} from "../debate/vocabulary";
 import type { CallMeta, ModelCallRecord } from "../models/types";
 import { recordStudyVerdict } from "./study-verdicts";
 
@@ -251,6 +258,37 @@ export async function setMatchStatus(db: Db, matchId: string, status: MatchStatu
 /** Matches that were being played when the process stopped: resumed at start. */
 export async function listInFlightMatchIds(db: Db): Promise<string[]> {
   const rows = await db.match.findMany({ where: { status: "running" }, select: { id: true } });
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Matches a person judges outside any study, waiting or running, whose last activity (start — or creation when
+ * never started —, a turn, a judge step: as `getStoredMatch` counts it) is before `cutoff`: the idle reaper's
+ * candidates. Study matches follow the study's dropout rule instead; AI-judged ones never wait for anybody.
+ */
+export async function listIdleMatchIds(db: Db, cutoff: Date): Promise<string[]> {
+  const rows = await db.match.findMany({
+    where: {
+      status: { in: [...ACTIVE_MATCH_STATUSES] },
+      judgeModel: null,
+      studyId: null,
+      OR: [{ startedAt: { lt: cutoff } }, { startedAt: null, createdAt: { lt: cutoff } }],
+      turns: { none: { createdAt: { gte: cutoff } } },
+      judgeSteps: { none: { createdAt: { gte: cutoff } } },
+    },
+    select: { id: true },
+    orderBy: { createdAt: "asc" },
+  });
+  return rows.map((r) => r.id);
+}
+
+/** A judge's unfinished matches outside studies (waiting or running), oldest first: the per-person limit counts them. */
+export async function listOpenPlayMatchIds(db: Db, judgeId: string): Promise<string[]> {
+  const rows = await db.match.findMany({
+    where: { judgeId, judgeModel: null, studyId: null, status: { in: [...ACTIVE_MATCH_STATUSES] } },
+    select: { id: true },
+    orderBy: { createdAt: "asc" },
+  });
   return rows.map((r) => r.id);
 }
 

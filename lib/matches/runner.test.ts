@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { MemoryMatchStore, matchFixture, ScriptedModels } from "../../tests/support/runner-fakes";
 import type { MatchConfigInput } from "../debate/config";
 import type { MatchSnapshot } from "../debate/view";
+import { DRAFT_SUBMITTED } from "./judge-step";
 import type { StoredMatch } from "./repository";
-import { MatchRunner } from "./runner";
+import { type IdleReaperOptions, MatchRunner } from "./runner";
 
 /**
  * The runner's queue, judge timers, eviction and aborts, without a database or a clock: the store is in memory,
@@ -14,17 +15,24 @@ import { MatchRunner } from "./runner";
 const LIMIT = 60_000;
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-function setup(config: Omit<MatchConfigInput, "seed"> = {}, overrides: Partial<StoredMatch> = {}) {
-  const store = new MemoryMatchStore(matchFixture(config, overrides));
+function setup(
+  config: Omit<MatchConfigInput, "seed"> = {},
+  overrides: Partial<StoredMatch> = {},
+  extra: { idle?: IdleReaperOptions; others?: StoredMatch[] } = {},
+) {
+  const store = new MemoryMatchStore(matchFixture(config, overrides), ...(extra.others ?? []));
   const models = new ScriptedModels();
   const changes: MatchSnapshot[] = [];
   const deltas: { seq: number; text: string }[] = [];
   const logs: string[] = [];
+  const infos: string[] = [];
   const runner = new MatchRunner({
     store,
     models,
     listener: { onChange: (s) => changes.push(s), onDelta: ({ seq, text }) => deltas.push({ seq, text }) },
     log: (line) => logs.push(line),
+    info: (line) => infos.push(line),
+    ...(extra.idle ? { idle: extra.idle } : {}),
   });
   runners.push(runner);
   /** Answers every turn asked for until the judge (or the end) is reached. */
@@ -36,7 +44,7 @@ function setup(config: Omit<MatchConfigInput, "seed"> = {}, overrides: Partial<S
   };
   const step = (round: number, probabilities: number[], action: "continue" | "end" = "continue") =>
     runner.submitJudgeStep("m1", "judge-1", { round, probabilities, action });
-  return { store, models, runner, changes, deltas, logs, finishTurns, step };
+  return { store, models, runner, changes, deltas, logs, infos, finishTurns, step };
 }
 
 const runners: MatchRunner[] = [];
@@ -69,6 +77,21 @@ describe("the queue", () => {
     expect(first.status).toBe("fulfilled");
     expect(second).toMatchObject({ status: "rejected", reason: { code: "OUT_OF_TURN" } });
     expect(store.writesOf("judge-step").map((w) => w.step.probabilities)).toEqual([[0.6, 0.4]]);
+  });
+
+  it("records the same intent sent twice once, and answers the repeat with the current state", async () => {
+    const { store, runner, finishTurns, step } = setup({ rounds: 2 });
+    await runner.start("m1");
+    await finishTurns();
+    const [first, second] = await Promise.all([step(1, [0.6, 0.4], "end"), step(1, [0.6, 0.4], "end")]);
+    expect(first.status).toBe("complete");
+    expect(second.status).toBe("complete");
+    expect(second.verdict).toEqual(first.verdict);
+    expect(store.writesOf("judge-step")).toHaveLength(1);
+    // Once the match has left memory too.
+    expect((await step(1, [0.6, 0.4], "end")).verdict).toMatchObject({ probabilities: [0.6, 0.4], chosen: 0 });
+    await expect(step(1, [0.3, 0.7], "end")).rejects.toMatchObject({ code: "MATCH_OVER" });
+    expect(store.writesOf("judge-step")).toHaveLength(1);
   });
 
   it("keeps going after a refused intent", async () => {
@@ -240,6 +263,76 @@ describe("judge timers", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it("submits the judge's last draft (their slider) as the verdict when the final round's time runs out", async () => {
+    const { store, runner, finishTurns } = setup({ rounds: 1, judgeTimeLimitMs: LIMIT });
+    await runner.start("m1");
+    await finishTurns();
+    await runner.recordDraft("m1", "judge-1", { round: 1, probabilities: [0.4, 0.6] });
+    await vi.advanceTimersByTimeAsync(LIMIT / 2);
+    await runner.recordDraft("m1", "judge-1", { round: 1, probabilities: [0.7, 0.3] });
+    await vi.advanceTimersByTimeAsync(LIMIT / 2);
+    await flush();
+    const done = store.stored("m1");
+    expect(done.status).toBe("complete");
+    expect(done.judgeSteps).toEqual([
+      { round: 1, probabilities: [0.7, 0.3], action: "timeout", message: DRAFT_SUBMITTED },
+    ]);
+    expect(done.verdict).toMatchObject({
+      probabilities: [0.7, 0.3],
+      chosen: 0,
+      explanation: expect.stringMatching(/slider/),
+    });
+  });
+
+  it("submits a draft at an earlier round's timeout, and forgets it once the step is stored", async () => {
+    const { store, models, runner, finishTurns } = setup({ rounds: 3, judgeTimeLimitMs: LIMIT });
+    await runner.start("m1");
+    await finishTurns();
+    await runner.recordDraft("m1", "judge-1", { round: 1, probabilities: [0.2, 0.8] });
+    await vi.advanceTimersByTimeAsync(LIMIT);
+    await flush();
+    expect(models.describe()).toBe("turn 2A");
+    await finishTurns();
+    // No draft for round 2: its timeout carries round 1's probabilities forward, as before.
+    await vi.advanceTimersByTimeAsync(LIMIT);
+    await flush();
+    expect(store.stored("m1").judgeSteps.map((s) => [s.action, s.probabilities, s.message])).toEqual([
+      ["timeout", [0.2, 0.8], DRAFT_SUBMITTED],
+      ["timeout", [0.2, 0.8], null],
+    ]);
+  });
+
+  it("ignores drafts when the match's submitDraftOnTimeout is off", async () => {
+    const { store, runner, finishTurns } = setup({ rounds: 1, judgeTimeLimitMs: LIMIT, submitDraftOnTimeout: false });
+    await runner.start("m1");
+    await finishTurns();
+    await runner.recordDraft("m1", "judge-1", { round: 1, probabilities: [0.7, 0.3] });
+    await vi.advanceTimersByTimeAsync(LIMIT);
+    await flush();
+    expect(store.stored("m1")).toMatchObject({ status: "abandoned", error: expect.stringMatching(/ran out of time/) });
+  });
+
+  it("refuses drafts out of turn, malformed, or from someone else, and writes nothing for a draft", async () => {
+    const { store, runner, finishTurns } = setup({ rounds: 2, judgeTimeLimitMs: LIMIT });
+    await runner.start("m1");
+    await expect(runner.recordDraft("m1", "judge-1", { round: 1, probabilities: [0.7, 0.3] })).rejects.toMatchObject({
+      code: "OUT_OF_TURN",
+    });
+    await finishTurns();
+    await expect(runner.recordDraft("m1", "judge-1", { round: 2, probabilities: [0.7, 0.3] })).rejects.toMatchObject({
+      code: "OUT_OF_TURN",
+    });
+    await expect(runner.recordDraft("m1", "judge-1", { round: 1, probabilities: [0.7, 0.7] })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    await expect(
+      runner.recordDraft("m1", "someone-else", { round: 1, probabilities: [0.7, 0.3] }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await runner.recordDraft("m1", "judge-1", { round: 1, probabilities: [0.7, 0.3] });
+    expect(store.writes.filter((w) => w.kind !== "status")).toEqual([...store.writesOf("turn")]);
+    expect(store.writesOf("judge-step")).toEqual([]);
+  });
+
   it("clears pending deadlines on stop", async () => {
     const { store, runner, finishTurns } = setup({ rounds: 2, judgeTimeLimitMs: LIMIT });
     await runner.start("m1");
@@ -352,5 +445,154 @@ describe("an AI judge", () => {
     expect(done.verdict?.chosen).not.toBeNull();
     expect(done.verdict?.explanation).toMatch(/^Even\. \(Tie broken at random towards option [01]\.\)$/);
     expect(store.stored("m1").status).toBe("complete");
+  });
+});
+
+const IDLE = 30 * 60_000;
+const EVERY = 60_000;
+const busy = () => Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" });
+
+describe("the idle reaper", () => {
+  it("abandons a match joined and left once its judge has done nothing for the idle time, and frees it", async () => {
+    const { store, runner, finishTurns, changes, infos } = setup(
+      { rounds: 2 },
+      {},
+      { idle: { idleMs: IDLE, everyMs: EVERY } },
+    );
+    await runner.start("m1");
+    await finishTurns();
+    // Waiting for the judge, who has gone: one beat short of the idle time, nothing happens.
+    await vi.advanceTimersByTimeAsync(IDLE);
+    expect(store.stored("m1").status).toBe("running");
+    // The first beat after the idle time.
+    await vi.advanceTimersByTimeAsync(EVERY);
+    await flush();
+    expect(store.stored("m1")).toMatchObject({
+      status: "abandoned",
+      error: expect.stringMatching(/No judge activity for 30 minutes/),
+    });
+    expect(store.writesOf("status").map((w) => w.status)).toEqual(["running", "abandoned"]);
+    expect(changes.at(-1)).toMatchObject({ status: "abandoned", phase: { kind: "errored" } });
+    expect(infos).toEqual(["match m1 abandoned: no judge activity for 30 min"]);
+
+    // Freed: the next read loads it from the store, and a judge who comes back sees it ended, with the reason.
+    const loads = store.loads;
+    const back = await runner.start("m1");
+    expect(store.loads).toBe(loads + 1);
+    expect(back).toMatchObject({ status: "abandoned", phase: { kind: "errored" } });
+    await expect(
+      runner.submitJudgeStep("m1", "judge-1", { round: 1, probabilities: [0.6, 0.4], action: "continue" }),
+    ).rejects.toThrow();
+    expect(store.writesOf("judge-step")).toEqual([]);
+  });
+
+  it("abandons a waiting match nobody joined, counted from its creation", async () => {
+    const { store, runner } = setup({}, {}, { idle: { idleMs: IDLE, everyMs: EVERY } });
+    await vi.advanceTimersByTimeAsync(IDLE + EVERY);
+    await flush();
+    expect(store.stored("m1").status).toBe("abandoned");
+    expect(await runner.reapIdle()).toEqual([]);
+  });
+
+  it("counts a judge joining again as activity", async () => {
+    const { store, runner, finishTurns } = setup({ rounds: 2 }, {}, { idle: { idleMs: IDLE, everyMs: EVERY } });
+    await runner.start("m1");
+    await finishTurns();
+    await vi.advanceTimersByTimeAsync(IDLE - 5 * 60_000);
+    await runner.start("m1");
+    await vi.advanceTimersByTimeAsync(IDLE - EVERY);
+    await flush();
+    expect(store.stored("m1").status).toBe("running");
+    await vi.advanceTimersByTimeAsync(2 * EVERY);
+    await flush();
+    expect(store.stored("m1").status).toBe("abandoned");
+  });
+
+  it("leaves AI-judged matches and finished ones alone, and runs the extra sweep on each beat", async () => {
+    const sweeps: Date[] = [];
+    const done = matchFixture({ rounds: 1 }, { id: "m2", status: "complete" });
+    const { store, models, runner } = setup(
+      {},
+      { judgeModel: "fake:judge", judgeId: null },
+      { idle: { idleMs: IDLE, everyMs: EVERY, sweep: async (now) => void sweeps.push(now) }, others: [done] },
+    );
+    await runner.start("m1");
+    await vi.advanceTimersByTimeAsync(IDLE + EVERY);
+    await flush();
+    expect(store.stored("m1").status).toBe("running");
+    expect(store.stored("m2").status).toBe("complete");
+    expect(models.describe()).toBe("turn 1A, turn 1B");
+    expect(sweeps.length).toBe((IDLE + EVERY) / EVERY);
+  });
+
+  it("stops looking when the runner stops", async () => {
+    const { runner } = setup({}, {}, { idle: { idleMs: IDLE, everyMs: EVERY } });
+    expect(vi.getTimerCount()).toBe(1);
+    await runner.stop();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe("resuming after a restart", () => {
+  it("resumes each match on its own: a row that does not load is logged and marked errored, the others resume", async () => {
+    const running = { status: "running" as const, startedAt: new Date() };
+    const { store, models, runner, logs } = setup(
+      {},
+      { ...running, id: "m1" },
+      {
+        others: [matchFixture({}, { ...running, id: "bad" }), matchFixture({}, { ...running, id: "m3" })],
+      },
+    );
+    store.corrupt.add("bad");
+    expect(await runner.resumeInFlight()).toBe(2);
+    await flush();
+    expect(models.describe()).toBe("turn 1A, turn 1B, turn 1A, turn 1B");
+    expect(store.stored("bad")).toMatchObject({
+      status: "errored",
+      error: "Could not be resumed after a restart: match bad: config does not parse",
+    });
+    expect(logs).toEqual(["match bad errored: Could not be resumed after a restart: match bad: config does not parse"]);
+    expect(store.stored("m1").status).toBe("running");
+    expect(store.stored("m3").status).toBe("running");
+  });
+});
+
+describe("a busy database", () => {
+  it("retries a turn, a judge step and a status change after a pause: the match goes on and nothing is doubled", async () => {
+    const { store, models, runner, logs, infos, step } = setup({ rounds: 1 });
+    store.failNext("setMatchStatus", busy());
+    const starting = runner.start("m1");
+    await vi.advanceTimersByTimeAsync(1000);
+    await starting;
+    store.failNext("saveTurn", busy(), 3);
+    models.answerTurns();
+    await flush();
+    expect(store.writesOf("turn")).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1000);
+    await flush();
+    expect(
+      store
+        .stored("m1")
+        .turns.map((t) => t.speaker)
+        .sort(),
+    ).toEqual(["A", "B"]);
+    store.failNext("saveJudgeStep", busy(), 2);
+    const judging = step(1, [0.2, 0.8], "end");
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await judging).toMatchObject({ status: "complete" });
+    expect(store.writesOf("judge-step")).toHaveLength(1);
+    expect(store.writesOf("status").map((w) => w.status)).toEqual(["running"]);
+    expect(logs).toEqual([]);
+    expect(infos.filter((line) => line.startsWith("database busy"))).toHaveLength(6);
+  });
+
+  it("still errors a match on a write that fails for good", async () => {
+    const { store, models, runner, logs } = setup();
+    await runner.start("m1");
+    store.failNext("saveTurn", new Error("disk I/O error"));
+    models.turn(1, "A").answer("A turn.");
+    await flush();
+    expect(store.stored("m1")).toMatchObject({ status: "errored", error: "disk I/O error" });
+    expect(logs).toEqual(["match m1 errored: disk I/O error"]);
   });
 });

@@ -1,4 +1,6 @@
+import { z } from "zod";
 import type { Db } from "../db/client";
+import { retryTransient } from "../db/errors";
 import { createLimitedStream, enforceWordLimit } from "../debate/limits";
 import { judgeMayAsk, judgeSeesPassage } from "../debate/protocols";
 import { createQuoteVerifier, verifyTurnQuotes } from "../debate/quotes";
@@ -7,11 +9,18 @@ import { chosenOption } from "../debate/scoring";
 import type { TurnRecord } from "../debate/types";
 import type { LiveTurn, MatchPhase, MatchSnapshot } from "../debate/view";
 import { isSettledMatchStatus, type Seat } from "../debate/vocabulary";
-import { CruxError } from "../errors";
+import { CruxError, zodErrorMessage } from "../errors";
 import type { ModelResolver } from "../models/resolver";
 import type { ModelCallRecord } from "../models/types";
 import { mulberry32 } from "../random";
-import { decideJudgeStep, decideTimeout, type JudgeStepInput } from "./judge-step";
+import {
+  decideDraft,
+  decideJudgeStep,
+  decideTimeout,
+  isRepeatOfStoredStep,
+  type JudgeDraft,
+  type JudgeStepInput,
+} from "./judge-step";
 import { createMatchStore, type MatchStore } from "./match-store";
 import type { StoredMatch } from "./repository";
 
@@ -36,8 +45,28 @@ export interface MatchListener {
 export type MatchRunnerOptions = ({ db: Db } | { store: MatchStore }) & {
   models: ModelResolver;
   listener?: MatchListener;
+  /** Errors (a match that errored, a write that failed). */
   log?: (line: string) => void;
+  /** What the runner did on its own that is worth knowing (an idle match abandoned, a write retried). */
+  info?: (line: string) => void;
+  /** The idle-match reaper; none when omitted (the CLI, most tests). */
+  idle?: IdleReaperOptions;
 };
+
+/**
+ * A human-judged match nobody judges — a play match joined and left, a match created and never joined — would
+ * stay `waiting` or `running` for ever, in memory with its quote index and resumed at every restart. The reaper
+ * abandons, by rule, each one with no judge activity (start, a judge joining, a turn, a judge step) for `idleMs`.
+ * Study matches are left to the study's own dropout rule (`dropoutMinutes`, which counts participants' presence):
+ * `sweep` runs on the same beat so that rule also applies when nobody new arrives (lib/studies/assignment.ts).
+ */
+export interface IdleReaperOptions {
+  idleMs: number;
+  /** How often to look; default a quarter of `idleMs`, at most a minute. */
+  everyMs?: number;
+  /** Further sweeps run on each beat (the study dropout sweep in the server). Failures are logged. */
+  sweep?: (now: Date) => Promise<unknown>;
+}
 
 interface ActiveMatch {
   stored: StoredMatch;
@@ -49,6 +78,10 @@ interface ActiveMatch {
   driving: Promise<void> | null;
   /** Fires when the judge's time for the current step runs out (only with a time limit). */
   timer: NodeJS.Timeout | null;
+  /** The judge last joined (not stored: after a restart the stored activity counts, which is earlier). */
+  judgeSeenAt: Date | null;
+  /** Where the judge's slider is for the step awaiting them (`judge:draft`), submitted if their time runs out. */
+  draft: JudgeDraft | null;
 }
 
 export class MatchRunner {
@@ -56,9 +89,11 @@ export class MatchRunner {
   private readonly verifiers = new Map<string, ReturnType<typeof createQuoteVerifier>>();
   private readonly store: MatchStore;
   private stopped = false;
+  private reaper: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: MatchRunnerOptions) {
     this.store = "store" in options ? options.store : createMatchStore(options.db);
+    if (options.idle) this.scheduleReaper(options.idle);
   }
 
   /** The current snapshot (stored state plus live streams). Throws NOT_FOUND for an unknown match. */
@@ -71,11 +106,12 @@ export class MatchRunner {
     const match = await this.load(matchId);
     await this.enqueue(match, async () => {
       if (match.stored.status === "waiting") {
-        await this.store.setMatchStatus(matchId, "running");
+        await this.persist(() => this.store.setMatchStatus(matchId, "running"));
         match.stored.status = "running";
         match.stored.startedAt = new Date();
         match.stored.lastActivityAt = match.stored.startedAt;
       }
+      match.judgeSeenAt = new Date();
     });
     this.drive(match);
     const snapshot = this.toSnapshot(match);
@@ -83,15 +119,35 @@ export class MatchRunner {
     return snapshot;
   }
 
-  /** Applies a human judge's intent after it was validated against the rules; returns the new snapshot. */
+  /**
+   * Applies a human judge's intent after it was validated against the rules; returns the new snapshot. The same
+   * intent sent twice (a double click, a resend after a lost ack) is recorded once: the repeat is answered with the
+   * current snapshot, not an error.
+   */
   async submitJudgeStep(matchId: string, judgeId: string, input: JudgeStepInput): Promise<MatchSnapshot> {
     const match = await this.load(matchId);
     if (match.stored.judgeId !== judgeId) throw new CruxError("FORBIDDEN", "You are not the judge of this match.");
-    await this.enqueue(match, () => this.recordJudgeStep(match, input));
+    await this.enqueue(match, async () => {
+      if (isRepeatOfStoredStep(match.stored, input)) return;
+      await this.recordJudgeStep(match, input);
+    });
     this.drive(match);
     const snapshot = this.toSnapshot(match);
     this.evictIfSettled(match);
     return snapshot;
+  }
+
+  /**
+   * Keeps where a human judge's slider is for the step awaiting them: if their time runs out before they answer,
+   * these probabilities are submitted (when the match's `submitDraftOnTimeout` is on). Validated like a step; kept
+   * in memory only (a draft lost to a restart falls back to carrying the last step forward).
+   */
+  async recordDraft(matchId: string, judgeId: string, draft: JudgeDraft): Promise<void> {
+    const match = await this.load(matchId);
+    if (match.stored.judgeId !== judgeId) throw new CruxError("FORBIDDEN", "You are not the judge of this match.");
+    await this.enqueue(match, async () => {
+      match.draft = decideDraft(match.stored, draft);
+    });
   }
 
   /** Runs a match with an AI judge to its end (headless). Resolves with the final snapshot. */
@@ -108,33 +164,64 @@ export class MatchRunner {
    * left as it is.
    */
   async abandon(matchId: string, reason: string): Promise<MatchSnapshot> {
-    const match = await this.load(matchId);
-    await this.enqueue(match, async () => {
-      const { stored } = match;
-      if (isSettledMatchStatus(stored.status)) return;
-      stored.status = "abandoned";
-      stored.error = reason;
-      match.abort.abort();
-      this.clearTimer(match);
-      match.live.clear();
-      await this.store.setMatchStatus(matchId, "abandoned", reason);
-      this.publish(match);
-    });
-    await match.driving;
-    this.evictIfSettled(match);
-    return this.toSnapshot(match);
+    return this.toSnapshot(await this.end(await this.load(matchId), reason, () => true));
   }
 
-  /** Resumes every match that was running when the process last stopped. */
+  /**
+   * The reaper's pass: abandons every human-judged match outside a study that has seen no judge activity since
+   * `now - idleMs` (see {@link IdleReaperOptions}), then runs the extra sweep. Returns the ids it abandoned.
+   */
+  async reapIdle(now: Date = new Date()): Promise<string[]> {
+    const idle = this.options.idle;
+    if (!idle || this.stopped) return [];
+    const cutoff = now.getTime() - idle.idleMs;
+    const minutes = Math.round(idle.idleMs / 60_000);
+    const reason = `No judge activity for ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+    const reaped: string[] = [];
+    // The store knows matches by their stored activity; one in memory may have seen its judge since.
+    for (const id of await this.store.listIdleMatchIds(new Date(cutoff))) {
+      try {
+        const match = await this.load(id);
+        const ended = await this.end(match, reason, () => lastJudgeActivity(match) < cutoff);
+        if (ended.stored.status !== "abandoned" || ended.stored.error !== reason) continue;
+        reaped.push(id);
+        this.options.info?.(`match ${id} abandoned: no judge activity for ${minutes} min`);
+      } catch (error) {
+        this.options.log?.(`could not abandon idle match ${id}: ${errorText(error)}`);
+      }
+    }
+    await idle.sweep?.(now).catch((error: unknown) => this.options.log?.(`idle sweep failed: ${errorText(error)}`));
+    return reaped;
+  }
+
+  /**
+   * Resumes every match that was running when the process last stopped, each on its own: a match that cannot be
+   * loaded (a row that no longer parses, say) is logged and marked errored with the reason, and the others resume.
+   * Returns how many resumed.
+   */
   async resumeInFlight(): Promise<number> {
     const ids = await this.store.listInFlightMatchIds();
-    for (const id of ids) this.drive(await this.load(id));
-    return ids.length;
+    let resumed = 0;
+    for (const id of ids) {
+      try {
+        this.drive(await this.load(id));
+        resumed += 1;
+      } catch (error) {
+        const reason = `Could not be resumed after a restart: ${errorText(error)}`;
+        this.options.log?.(`match ${id} errored: ${reason}`);
+        await this.persist(() => this.store.setMatchStatus(id, "errored", reason)).catch((failure: unknown) =>
+          this.options.log?.(`could not mark match ${id} errored: ${errorText(failure)}`),
+        );
+      }
+    }
+    return resumed;
   }
 
   /** Aborts all model calls and waits for drive loops to settle (used on shutdown and in tests). */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.reaper) clearTimeout(this.reaper);
+    this.reaper = null;
     for (const match of this.active.values()) {
       match.abort.abort();
       this.clearTimer(match);
@@ -157,6 +244,8 @@ export class MatchRunner {
       queue: Promise.resolve(),
       driving: null,
       timer: null,
+      judgeSeenAt: null,
+      draft: null,
     };
     this.active.set(matchId, match);
     return match;
@@ -168,6 +257,51 @@ export class MatchRunner {
     return run;
   }
 
+  /**
+   * Ends a match that is not over, within its queue, when `due()` still holds there: model calls are aborted, the
+   * status becomes `abandoned` with the reason, and every turn and judge step so far is kept.
+   */
+  private async end(match: ActiveMatch, reason: string, due: () => boolean): Promise<ActiveMatch> {
+    await this.enqueue(match, async () => {
+      const { stored } = match;
+      if (isSettledMatchStatus(stored.status) || !due()) return;
+      stored.status = "abandoned";
+      stored.error = reason;
+      match.abort.abort();
+      this.clearTimer(match);
+      match.live.clear();
+      await this.persist(() => this.store.setMatchStatus(stored.id, "abandoned", reason));
+      this.publish(match);
+    });
+    await match.driving;
+    this.evictIfSettled(match);
+    return match;
+  }
+
+  /**
+   * A write to the store, tried again after an asynchronous pause while it fails with a transient error (another
+   * connection holds the lock): a busy database delays a match, it does not end it. Each call is one whole write
+   * or transaction, so a retry never repeats half of one.
+   */
+  private persist<T>(write: () => Promise<T>): Promise<T> {
+    return retryTransient(write, {
+      onRetry: (error, attempt, delayMs) =>
+        this.options.info?.(`database busy (attempt ${attempt}), retrying in ${delayMs} ms: ${errorText(error)}`),
+    });
+  }
+
+  private scheduleReaper(idle: IdleReaperOptions): void {
+    const every = idle.everyMs ?? Math.min(60_000, Math.max(1000, Math.floor(idle.idleMs / 4)));
+    this.reaper = setTimeout(() => {
+      this.reapIdle()
+        .catch((error: unknown) => this.options.log?.(`idle reaper failed: ${errorText(error)}`))
+        .finally(() => {
+          if (!this.stopped) this.scheduleReaper(idle);
+        });
+    }, every);
+    this.reaper.unref?.();
+  }
+
   private drive(match: ActiveMatch): void {
     if (match.driving || this.stopped || match.stored.status !== "running") return;
     match.driving = this.driveLoop(match)
@@ -176,7 +310,10 @@ export class MatchRunner {
         if (this.stopped || match.stored.status === "abandoned") return;
         const message = error instanceof Error ? error.message : String(error);
         this.options.log?.(`match ${match.stored.id} errored: ${message}`);
-        await this.store.setMatchStatus(match.stored.id, "errored", message).catch(() => undefined);
+        await this.persist(() => this.store.setMatchStatus(match.stored.id, "errored", message)).catch(
+          (failure: unknown) =>
+            this.options.log?.(`could not mark match ${match.stored.id} errored: ${errorText(failure)}`),
+        );
         match.stored.status = "errored";
         match.stored.error = message;
         match.live.clear();
@@ -277,7 +414,8 @@ export class MatchRunner {
       quotes: verifyTurnQuotes(limited.text, this.verifierFor(stored.id, passage)),
       model: reply.meta.model,
     };
-    await this.store.saveTurn(stored.id, turn, reply.meta, limited.truncated ? { truncatedFrom: reply.text } : {});
+    const extra = limited.truncated ? { truncatedFrom: reply.text } : {};
+    await this.persist(() => this.store.saveTurn(stored.id, turn, reply.meta, extra));
     stored.turns.push(turn);
     // As the stored match counts it (repository.getStoredMatch): the judge's clock starts when the turns are in.
     stored.lastActivityAt = new Date();
@@ -328,7 +466,8 @@ export class MatchRunner {
   private async applyDecision(match: ActiveMatch, decision: ReturnType<typeof decideTimeout>): Promise<void> {
     const { stored } = match;
     this.clearTimer(match);
-    await this.store.saveJudgeStep(stored.id, decision.step, decision.verdict);
+    await this.persist(() => this.store.saveJudgeStep(stored.id, decision.step, decision.verdict));
+    match.draft = null;
     stored.judgeSteps.push(decision.step);
     stored.lastActivityAt = new Date();
     if (decision.verdict) {
@@ -336,7 +475,7 @@ export class MatchRunner {
       stored.status = "complete";
     } else if (decision.abandon) {
       const reason = "The judge ran out of time without choosing an answer.";
-      await this.store.setMatchStatus(stored.id, "abandoned", reason);
+      await this.persist(() => this.store.setMatchStatus(stored.id, "abandoned", reason));
       stored.status = "abandoned";
       stored.error = reason;
     }
@@ -350,7 +489,7 @@ export class MatchRunner {
     const delay = Math.max(0, match.stored.lastActivityAt.getTime() + limit - Date.now());
     match.timer = setTimeout(() => {
       match.timer = null;
-      this.enqueue(match, () => this.applyDecision(match, decideTimeout(match.stored, round, Date.now())))
+      this.enqueue(match, () => this.applyDecision(match, decideTimeout(match.stored, round, Date.now(), match.draft)))
         .then(() => this.drive(match))
         .catch((error: unknown) => {
           // The judge acted just before the deadline: nothing to do.
@@ -371,7 +510,7 @@ export class MatchRunner {
     return {
       record: (call: ModelCallRecord) => {
         writes.push(
-          this.store.recordModelCall({ matchId, round, seat }, call).catch((error: unknown) => {
+          this.persist(() => this.store.recordModelCall({ matchId, round, seat }, call)).catch((error: unknown) => {
             this.options.log?.(`could not record a model call for match ${matchId}: ${String(error)}`);
           }),
         );
@@ -444,6 +583,16 @@ function breakTie(probabilities: number[], seed: number): { probabilities: numbe
   const others = probabilities.length - 1;
   const adjusted = probabilities.map((p, i) => (i === pick ? p + nudge : p - nudge / others));
   return { probabilities: adjusted, note: `(Tie broken at random towards option ${pick}.)` };
+}
+
+/** When the judge last did something: the stored activity (start, turns, steps) or joining since. */
+function lastJudgeActivity(match: ActiveMatch): number {
+  return Math.max(match.stored.lastActivityAt.getTime(), match.judgeSeenAt?.getTime() ?? 0);
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof z.ZodError) return `a stored field does not parse (${zodErrorMessage(error)})`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 function phaseOf(stored: StoredMatch): MatchPhase {

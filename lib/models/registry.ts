@@ -5,13 +5,12 @@
  * an entry here — nothing else in the app changes.
  */
 
-import { z } from "zod";
 import { CruxError, zodErrorMessage } from "../errors";
 import type { LlmRuntime } from "./llm/call";
 import { createLlmDebater } from "./llm/debater";
 import { createLlmJudge } from "./llm/judge";
 import { createExtractiveDebater, createHeuristicJudge } from "./offline";
-import { LLM_PROVIDERS, type LlmProvider } from "./providers/ai-sdk";
+import { LLM_PROVIDERS, type LlmProvider, type ModelKind, modelSpecSchema, OFFLINE_PROVIDER } from "./spec";
 import type { DebaterModel, JudgeModel, ModelInfo } from "./types";
 
 /** Options passed to every debater factory; a provider ignores what it does not use. */
@@ -20,7 +19,8 @@ export interface DebaterModelOptions {
   wordDelayMs?: number;
 }
 
-export type ModelKind = "debater" | "judge";
+export type { ModelKind, ModelSpec } from "./spec";
+export { modelSpecSchema };
 
 /** A source of models. `model` is the part of the spec after the first colon. */
 export interface ModelProvider {
@@ -45,8 +45,6 @@ function tableProvider(
   };
 }
 
-const OFFLINE = "offline";
-
 function offlineProvider(): ModelProvider {
   return tableProvider(
     { extractive: (options) => createExtractiveDebater(options) },
@@ -69,18 +67,6 @@ function llmProvider(name: LlmProvider, runtime: LlmRuntime): ModelProvider {
     list: () => [],
   };
 }
-
-/** `provider:model`, provider lowercase; the model name may itself contain colons or slashes. */
-export const modelSpecSchema = z
-  .string()
-  .trim()
-  .regex(/^[a-z][a-z0-9-]*:\S+$/, 'expected "provider:model", e.g. "offline:extractive"')
-  .transform((spec) => {
-    const colon = spec.indexOf(":");
-    return { provider: spec.slice(0, colon), model: spec.slice(colon + 1) };
-  });
-
-export type ModelSpec = z.output<typeof modelSpecSchema>;
 
 /** Thrown for a malformed spec or one no provider offers. A BAD_REQUEST, since specs come from users/config. */
 export class UnknownModelSpecError extends CruxError {
@@ -114,7 +100,7 @@ export interface ModelRegistry {
 }
 
 export function createModelRegistry(options: ModelRegistryOptions = {}): ModelRegistry {
-  const providers = new Map<string, ModelProvider>([[OFFLINE, offlineProvider()]]);
+  const providers = new Map<string, ModelProvider>([[OFFLINE_PROVIDER, offlineProvider()]]);
   if (options.llm) for (const name of LLM_PROVIDERS) providers.set(name, llmProvider(name, options.llm));
   const debaters = new Map<string, DebaterModel>();
   const judges = new Map<string, JudgeModel>();

@@ -43,3 +43,11 @@ export function createLlmRuntime(options: LlmRuntimeOptions = {}): LlmRuntime {
     plainTextOnly: new Set(),
   };
 }
+
+/**
+ * This process's provider settings, read from the environment as the runtime reads them: what entry points pass to
+ * `checkModelSpec` (lib/models/spec.ts) to refuse a spec whose provider is not configured on this server.
+ */
+export function serverProviders(): ProvidersConfig {
+  return providersFromEnv(process.env);
+}

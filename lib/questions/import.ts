@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { CsvError } from "csv-parse";
 import { parse as parseCsv } from "csv-parse/sync";
 import type { z } from "zod";
+import { chunksOf, writeInBatches } from "../db/batches";
 import type { Db } from "../db/client";
 import { zodErrorMessage } from "../errors";
 import { describeIssues, readJsonlObjects } from "../jsonl";
@@ -264,10 +265,15 @@ function passageExternalId(text: string): string {
   return `sha256-${createHash("sha256").update(text).digest("hex").slice(0, 32)}`;
 }
 
+/** Rows per transaction: each batch is two multi-row inserts (passages, then questions), a fraction of a second. */
+const ROWS_PER_BATCH = 100;
+
 /**
- * Imports a question file into the set `set`, in one transaction. Idempotent: rows whose id the set already has
- * are skipped, so re-running an import adds nothing. Throws on an invalid set name or licence (caller mistakes);
- * bad rows are returned in `errors`.
+ * Imports a question file into the set `set`, in batches of {@link ROWS_PER_BATCH} rows, each its own short
+ * transaction, so that a server on the same database never waits long for the lock. Idempotent: rows whose id the
+ * set already has are skipped (and a passage already stored is reused), so re-running an import that stopped half
+ * way adds only what is missing. Throws on an invalid set name or licence (caller mistakes); bad rows are returned
+ * in `errors`.
  */
 export async function importQuestions(db: Db, options: ImportOptions): Promise<ImportResult> {
   const set = setNameSchema.safeParse(options.set);
@@ -280,47 +286,49 @@ export async function importQuestions(db: Db, options: ImportOptions): Promise<I
   if ((errors.length > 0 && !options.allowPartial) || rows.length === 0) return nothing;
 
   const source = set.data;
-  const counts = await db.$transaction(
-    async (tx) => {
-      const present = await tx.question.findMany({ where: { source }, select: { externalId: true } });
-      const presentIds = new Set(present.map((q) => q.externalId));
-      const fresh = rows.filter((row) => !presentIds.has(row.id));
-
-      // One Passage per distinct text; the first row that brings a text names it.
-      const wanted = new Map<string, { title: string; text: string }>();
-      for (const row of fresh) {
-        if (row.passage === undefined) continue;
-        const key = passageExternalId(row.passage);
-        if (!wanted.has(key)) wanted.set(key, { title: row.title ?? "Untitled passage", text: row.passage });
-      }
-      const passageIds = new Map<string, string>();
-      if (wanted.size > 0) {
-        const known = await tx.passage.findMany({ where: { source }, select: { id: true, externalId: true } });
-        for (const p of known) if (wanted.has(p.externalId)) passageIds.set(p.externalId, p.id);
-      }
-      const newPassages = [...wanted].filter(([key]) => !passageIds.has(key));
-      const created = await tx.passage.createManyAndReturn({
-        data: newPassages.map(([externalId, p]) => ({ source, externalId, title: p.title, text: p.text, license })),
-        select: { id: true, externalId: true },
-      });
-      for (const p of created) passageIds.set(p.externalId, p.id);
-
-      await tx.question.createMany({
-        data: fresh.map((row) => ({
-          source,
-          externalId: row.id,
-          passageId: row.passage === undefined ? null : (passageIds.get(passageExternalId(row.passage)) ?? null),
-          text: row.question,
-          options: row.options,
-          gold: row.gold,
-          tags: row.tags ?? [],
-          license,
-        })),
-      });
-      return { imported: fresh.length, skipped: rows.length - fresh.length, passages: created.length };
-    },
-    // Large files are inserted in one go; the default 5 s interactive-transaction limit is meant for requests.
-    { timeout: 120_000, maxWait: 30_000 },
+  const present = await db.question.findMany({ where: { source }, select: { externalId: true } });
+  const presentIds = new Set(present.map((q) => q.externalId));
+  const fresh = rows.filter((row) => !presentIds.has(row.id));
+  const batches = await writeInBatches(db, chunksOf(fresh, ROWS_PER_BATCH), (tx, batch) =>
+    saveQuestionRows(tx, source, batch, license),
   );
-  return { valid: rows.length, ...counts, errors };
+  const passages = batches.reduce((sum, created) => sum + created, 0);
+  return { valid: rows.length, imported: fresh.length, skipped: rows.length - fresh.length, passages, errors };
+}
+
+/** One batch: its new passages (one per distinct text, named by the first row that brings it), then its questions. */
+async function saveQuestionRows(tx: Db, source: string, rows: ParsedRow[], license: string): Promise<number> {
+  const wanted = new Map<string, { title: string; text: string }>();
+  for (const row of rows) {
+    if (row.passage === undefined) continue;
+    const key = passageExternalId(row.passage);
+    if (!wanted.has(key)) wanted.set(key, { title: row.title ?? "Untitled passage", text: row.passage });
+  }
+  const passageIds = new Map<string, string>();
+  if (wanted.size > 0) {
+    const known = await tx.passage.findMany({
+      where: { source, externalId: { in: [...wanted.keys()] } },
+      select: { id: true, externalId: true },
+    });
+    for (const p of known) passageIds.set(p.externalId, p.id);
+  }
+  const newPassages = [...wanted].filter(([key]) => !passageIds.has(key));
+  const created = await tx.passage.createManyAndReturn({
+    data: newPassages.map(([externalId, p]) => ({ source, externalId, title: p.title, text: p.text, license })),
+    select: { id: true, externalId: true },
+  });
+  for (const p of created) passageIds.set(p.externalId, p.id);
+  await tx.question.createMany({
+    data: rows.map((row) => ({
+      source,
+      externalId: row.id,
+      passageId: row.passage === undefined ? null : (passageIds.get(passageExternalId(row.passage)) ?? null),
+      text: row.question,
+      options: row.options,
+      gold: row.gold,
+      tags: row.tags ?? [],
+      license,
+    })),
+  });
+  return created.length;
 }

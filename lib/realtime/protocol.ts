@@ -35,6 +35,16 @@ export const judgeStepSchema = z.object({
 });
 export type JudgeStepIntent = z.infer<typeof judgeStepSchema>;
 
+/**
+ * Where the judge's slider is while they answer `round`, sent as it moves (throttled by the client): if the step's
+ * time runs out before they press a button, these probabilities are submitted for them.
+ */
+export const judgeDraftSchema = judgeStepSchema.pick({ matchId: true, round: true, probabilities: true });
+export type JudgeDraftIntent = z.infer<typeof judgeDraftSchema>;
+
+/** The least time between two drafts a client sends; the server refuses drafts that come faster (RATE_LIMITED). */
+export const DRAFT_INTERVAL_MS = 250;
+
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorPayload };
 
 /** A chunk of a turn being streamed. `seq` starts at 0 for each turn and increases by one per chunk. */
@@ -51,6 +61,8 @@ export interface ClientToServerEvents {
   "match:join": (payload: JoinMatch, ack: (response: Ack<MatchView>) => void) => void;
   /** Judge intent after a round. */
   "judge:step": (payload: JudgeStepIntent, ack: (response: Ack<MatchView>) => void) => void;
+  /** The judge's slider moved (the ack just confirms it was kept: `{ round }`). */
+  "judge:draft": (payload: JudgeDraftIntent, ack: (response: Ack<{ round: number }>) => void) => void;
   /** Watch a match read-only as a researcher (sees the story and the answer; never allowed to judges). */
   "match:observe": (payload: JoinMatch, ack: (response: Ack<MatchView>) => void) => void;
 }

@@ -9,13 +9,16 @@ import { type MatchSnapshot, viewFor } from "../debate/view";
 import { CruxError, toErrorPayload, zodErrorMessage } from "../errors";
 import { assertJudgeOf } from "../matches/access";
 import type { MatchListener, MatchRunner } from "../matches/runner";
+import { SlidingWindowLimiter } from "../rate-limit";
 import { assertObserverOf } from "../studies/match-access";
 import { DeltaCoalescer } from "./deltas";
 import {
   type Ack,
   type ClientToServerEvents,
+  DRAFT_INTERVAL_MS,
   handshakeAuthSchema,
   joinMatchSchema,
+  judgeDraftSchema,
   judgeStepSchema,
   roomFor,
   type ServerToClientEvents,
@@ -116,6 +119,9 @@ export function attachRealtime(
 ) {
   const { db, runner } = deps;
   const guard = new SocketGuard(deps.limits);
+  // Drafts have their own, tighter budget on top: twice what a throttled client sends, so only a client that skips
+  // the throttle is cut off.
+  const draftLimiter = new SlidingWindowLimiter({ limit: Math.ceil((2 * 2000) / DRAFT_INTERVAL_MS), windowMs: 2000 });
   const authenticate = (cookies: CookieJar) => resolveUser(db, cookies, { secret: deps.authSecret });
 
   io.use(async (socket, next) => {
@@ -146,6 +152,7 @@ export function attachRealtime(
 
   io.on("connection", (socket: CruxSocket) => {
     void socket.join(userRoomFor(socket.data.user.id));
+    socket.on("disconnect", () => draftLimiter.reset(socket.id));
 
     handle(socket, "match:join", joinMatchSchema, async ({ matchId }, user) => {
       await assertJudgeOf(db, user, matchId);
@@ -164,6 +171,15 @@ export function attachRealtime(
     handle(socket, "judge:step", judgeStepSchema, async ({ matchId, ...intent }, user) => {
       const snapshot = await runner.submitJudgeStep(matchId, user.id, intent);
       return viewFor(shown(io, snapshot), "judge");
+    });
+
+    handle(socket, "judge:draft", judgeDraftSchema, async ({ matchId, round, probabilities }, user) => {
+      const allowed = draftLimiter.consume(socket.id);
+      if (!allowed.ok) {
+        throw new CruxError("RATE_LIMITED", `Too many drafts: wait ${allowed.retryAfterMs} ms and retry.`);
+      }
+      await runner.recordDraft(matchId, user.id, { round, probabilities });
+      return { round };
     });
   });
 

@@ -1,6 +1,12 @@
 import { z } from "zod";
 import type { Db } from "../db/client";
-import { isSettledMatchStatus, type MatchStatus, SETTLED_MATCH_STATUSES, seatSchema } from "../debate/vocabulary";
+import {
+  ACTIVE_MATCH_STATUSES,
+  isSettledMatchStatus,
+  type MatchStatus,
+  SETTLED_MATCH_STATUSES,
+  seatSchema,
+} from "../debate/vocabulary";
 import { createDebateMatch } from "../matches/create";
 import { hashSeed } from "../random";
 import { conditionDebaters, type StudyCondition } from "./config";
@@ -58,6 +64,8 @@ export async function assignNext(
   const version = await getStudyVersion(db, participant.versionId);
   const { config } = version.frozen;
   const now = options.now ?? new Date();
+  // Whoever asks next, a slot whose match failed goes back to the pool (its holder included: see below).
+  await releaseErroredSlots(db, version.id);
 
   const held = await db.slot.findMany({
     where: { participantId, status: "assigned" },
@@ -76,7 +84,10 @@ export async function assignNext(
     select: { status: true, condition: true, slot: { select: { storyKey: true } } },
   });
   const done = history.filter((m) => m.status === "complete");
-  if (done.length >= config.questionsPerJudge) return { kind: "finished", done: done.length };
+  // A match that failed on our side counts as one of the participant's matches: they did their part, and a model
+  // that keeps failing must not keep them on "Match 1 of n" (its slot goes back to the pool for someone else).
+  const over = history.filter((m) => countsAsDone(m.status)).length;
+  if (over >= config.questionsPerJudge) return { kind: "finished", done: over };
 
   await sweepDropouts(db, version, { endMatch: options.endMatch, now });
 
@@ -104,7 +115,33 @@ export async function assignNext(
         return { kind: "match", assignment: await startSlotMatch(db, version, condition, pick.id, participant) };
     }
   }
-  return { kind: "full", done: done.length };
+  return { kind: "full", done: over };
+}
+
+/** The statuses of a participant's matches that count towards the matches asked of them. */
+const DONE_FOR_PARTICIPANT: readonly MatchStatus[] = ["complete", "errored"];
+
+/** Whether a participant's match counts towards the matches asked of them: judged, or failed on our side. */
+export function countsAsDone(status: string): boolean {
+  return (DONE_FOR_PARTICIPANT as readonly string[]).includes(status);
+}
+
+/**
+ * Gives back the slots whose match errored (a model failed, or the server did): the planned judgment is still to
+ * be made, by the next judge who may take it. The participant who held it is offered their next match.
+ */
+export async function releaseErroredSlots(db: Db, versionId: string): Promise<number> {
+  const failed = await db.slot.findMany({
+    where: { versionId, status: "assigned", matches: { some: { status: "errored" } } },
+    select: { id: true, participantId: true, matchId: true, matches: { select: { id: true, status: true } } },
+  });
+  let released = 0;
+  for (const slot of failed) {
+    const current = slot.matches.find((m) => m.id === slot.matchId);
+    if (slot.participantId && current?.status === "errored" && (await reopenSlot(db, slot.id, slot.participantId)))
+      released++;
+  }
+  return released;
 }
 
 /**
@@ -186,6 +223,7 @@ export async function createConditionMatch(
       scoring: condition.scoring,
       sampling: condition.sampling,
       judgeTimeLimitMs: condition.judgeTimeLimitSeconds === null ? null : condition.judgeTimeLimitSeconds * 1000,
+      submitDraftOnTimeout: condition.submitDraftOnTimeout,
     },
     study: {
       studyId: version.studyId,
@@ -233,6 +271,47 @@ export async function sweepDropouts(
       if (match && !isSettledMatchStatus(match.status))
         await options.endMatch(match.id, "The judge left: no sign of life within the study's dropout time.");
     }
+  }
+  return freed;
+}
+
+/**
+ * The dropout rule for every study at once, run on the server's idle-match beat: by itself a version's sweep runs
+ * only when its next participant arrives, so a study nobody else joins would keep its dropouts' matches running
+ * (and in memory) for good. Sweeps each version where a slot is held, and ends the unfinished practice matches
+ * (which hold no slot) of participants absent for their study's dropout time. Returns the slots freed.
+ */
+export async function sweepAllDropouts(db: Db, options: { endMatch: EndMatch; now?: Date }): Promise<number> {
+  const now = options.now ?? new Date();
+  const held = await db.slot.findMany({
+    where: { status: "assigned" },
+    distinct: ["versionId"],
+    select: { versionId: true },
+  });
+  const practice = await db.match.findMany({
+    where: {
+      practice: true,
+      judgeModel: null,
+      status: { in: [...ACTIVE_MATCH_STATUSES] },
+      studyVersionId: { not: null },
+    },
+    select: { id: true, judgeId: true, studyVersionId: true },
+  });
+  const versionIds = new Set([...held.map((s) => s.versionId), ...practice.flatMap((m) => m.studyVersionId ?? [])]);
+  let freed = 0;
+  for (const versionId of versionIds) {
+    const version = await getStudyVersion(db, versionId);
+    if (held.some((s) => s.versionId === versionId)) freed += await sweepDropouts(db, version, { ...options, now });
+    const cutoff = new Date(now.getTime() - version.frozen.config.dropoutMinutes * 60_000);
+    const judges = practice.filter((m) => m.studyVersionId === versionId && m.judgeId);
+    const absent = await db.participant.findMany({
+      where: { versionId, userId: { in: judges.flatMap((m) => m.judgeId ?? []) }, lastSeenAt: { lt: cutoff } },
+      select: { userId: true },
+    });
+    const gone = new Set(absent.map((p) => p.userId));
+    for (const match of judges)
+      if (match.judgeId && gone.has(match.judgeId))
+        await options.endMatch(match.id, "The judge left: no sign of life within the study's dropout time.");
   }
   return freed;
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { samplingConfigSchema, scoringConfigSchema } from "../debate/config";
 import { protocolSchema } from "../debate/vocabulary";
 import { zodIssueMessages } from "../errors";
+import { type ModelKind, modelSpecProblem } from "../models/spec";
 
 /**
  * A study's design: the one schema behind the browser form, `crux study create file.yaml` and the API, so the
@@ -47,6 +48,8 @@ export const conditionSchema = z.strictObject({
   sampling: samplingConfigSchema.prefault({}),
   /** Time a human judge has per step, server-enforced; null = no limit. */
   judgeTimeLimitSeconds: z.int().min(10).max(3600).nullable().default(null),
+  /** With a time limit: when time runs out, the answer the judge's slider shows is submitted for them. */
+  submitDraftOnTimeout: z.boolean().default(true),
 });
 
 const choiceQuestionSchema = z.strictObject({
@@ -164,6 +167,40 @@ export const studyConfigSchema = z
     });
   });
 
+/** One model spec of a design and where it sits (`conditions.0.debaters`, `.1` for seat B of a pair). */
+export interface DesignSpec {
+  path: (string | number)[];
+  spec: string;
+  kind: ModelKind;
+}
+
+/** Every debater and judge spec of the conditions, with its path (a human judge has none). */
+export function designSpecs(conditions: readonly z.output<typeof conditionSchema>[]): DesignSpec[] {
+  return conditions.flatMap((condition, index) => {
+    const at = (...rest: (string | number)[]) => ["conditions", index, ...rest];
+    const debaters: DesignSpec[] =
+      typeof condition.debaters === "string"
+        ? [{ path: at("debaters"), spec: condition.debaters, kind: "debater" }]
+        : condition.debaters.map((spec, seat) => ({ path: at("debaters", seat), spec, kind: "debater" as const }));
+    const judge: DesignSpec[] =
+      condition.judge === "human" ? [] : [{ path: at("judge"), spec: condition.judge, kind: "judge" }];
+    return [...debaters, ...judge];
+  });
+}
+
+/**
+ * A design as a person enters it (the form, a study file, the API): the study schema plus `modelSpecProblem`
+ * (lib/models/spec.ts: the half of the model check that holds on any server) on every debater and judge, so a spec
+ * no server could call is refused at the field that holds it. Stored designs are read with the plain schema, so a
+ * design saved before this check still opens. Launch adds the other half (lib/studies/repository.ts).
+ */
+export const studyDesignSchema = studyConfigSchema.superRefine((config, ctx) => {
+  for (const { path, spec, kind } of designSpecs(config.conditions)) {
+    const reason = modelSpecProblem(spec, kind);
+    if (reason) ctx.addIssue({ code: "custom", path, message: reason });
+  }
+});
+
 export type StudyConfig = z.output<typeof studyConfigSchema>;
 export type StudyConfigInput = z.input<typeof studyConfigSchema>;
 export type StudyCondition = z.output<typeof conditionSchema>;
@@ -178,6 +215,27 @@ export const frozenStudySchema = z.strictObject({
   practiceQuestionId: z.string().nullable().default(null),
 });
 export type FrozenStudy = z.output<typeof frozenStudySchema>;
+
+/** Told to participants when a condition is timed and time running out submits the slider's answer. */
+export const TIMED_SUBMIT_NOTE =
+  "Each step has a time limit, shown on the page. If the time runs out before you press a button, the answer " +
+  "your slider shows at that moment is submitted for you.";
+
+/** Told to participants when a condition is timed and time running out keeps the previous answer. */
+export const TIMED_KEEP_NOTE =
+  "Each step has a time limit, shown on the page. If the time runs out before you press a button, your answer " +
+  "from the previous step is kept (an even split at first), so press a button before the time is up.";
+
+/**
+ * The instructions participants read: the study's text, followed by what happens when a step's time runs out when
+ * any condition is timed (the rule is the server's, so participants are always told, whatever the study's text).
+ */
+export function participantInstructions(config: StudyConfig): string {
+  const timed = config.conditions.filter((c) => c.judge === "human" && c.judgeTimeLimitSeconds !== null);
+  if (timed.length === 0) return config.instructions;
+  const note = timed.every((c) => c.submitDraftOnTimeout) ? TIMED_SUBMIT_NOTE : TIMED_KEEP_NOTE;
+  return `${config.instructions}\n\n${note}`;
+}
 
 /** Debater specs for seats A and B. */
 export function conditionDebaters(condition: StudyCondition): [string, string] {

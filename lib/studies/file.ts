@@ -1,6 +1,6 @@
 import { isNode, LineCounter, parseDocument } from "yaml";
 import { zodIssueMessage } from "../errors";
-import { type StudyConfig, studyConfigSchema } from "./config";
+import { type StudyConfig, studyDesignSchema } from "./config";
 
 /**
  * Reads a study design from YAML (or JSON, which is YAML too). Every problem is reported with the line it is on —
@@ -22,7 +22,7 @@ export function parseStudyFile(text: string): StudyFileResult {
       }),
     };
   }
-  const parsed = studyConfigSchema.safeParse(doc.toJS());
+  const parsed = studyDesignSchema.safeParse(doc.toJS());
   if (parsed.success) return { ok: true, config: parsed.data };
   return {
     ok: false,

@@ -4,7 +4,8 @@ import { tempDatabase } from "../../tests/support/temp-db";
 import { endMatchInDatabase } from "./assignment";
 import type { StudyConfigInput } from "./config";
 import { endStudyMatch, getStudyMonitor, reassignSlot, removeParticipant } from "./monitor";
-import { advanceParticipant, joinStudy } from "./participants";
+import { advanceParticipant, getParticipantView, joinStudy } from "./participants";
+import { topReasons } from "./run";
 
 /** The monitor's view of a study and the researcher's interventions, on a real (temporary) SQLite database. */
 
@@ -87,8 +88,42 @@ describe("getStudyMonitor", () => {
     await db.match.update({ where: { id: match.id }, data: { status: "errored", error: "model exploded" } });
     const errored = await getStudyMonitor(db, studyId, now);
     expect(errored.errored).toEqual([expect.objectContaining({ id: match.id, error: "model exploded" })]);
+    expect(errored.errorReasons).toEqual([{ reason: "model exploded", count: 1 }]);
     expect(errored.stuck).toEqual([]);
     expect(errored.participants[0]?.current).toBeNull();
+  });
+});
+
+describe("a match that errored", () => {
+  it("counts for its participant, who moves on to the next match; its slot goes back to the pool", async () => {
+    const db = temp.db();
+    const { studyId } = await createLaunchedStudy(db, ownerId, design("errored match"));
+    const first = await arrive(studyId);
+    const other = await arrive(studyId);
+    await db.match.update({
+      where: { id: first.matchId },
+      data: { status: "errored", error: "model not found (404)" },
+    });
+    const user = { id: first.userId, role: "participant" as const, name: null, email: null };
+    const before = await getParticipantView(db, user, studyId);
+    expect(before?.progress).toEqual({ done: 1, total: 2 });
+    expect(before?.current).toEqual({ matchId: first.matchId, complete: false, errored: true });
+
+    // Anyone's next assignment gives the slot back, for the next judge who may take it.
+    await advanceParticipant(db, other.userId, studyId, { step: "next" }, { endMatch: endMatchInDatabase(db) });
+    expect(await db.slot.findUniqueOrThrow({ where: { id: first.slotId } })).toMatchObject({
+      status: "open",
+      participantId: null,
+    });
+    const between = await getParticipantView(db, user, studyId);
+    expect(between?.current).toBeNull();
+
+    await advanceParticipant(db, first.userId, studyId, { step: "next" }, { endMatch: endMatchInDatabase(db) });
+    const after = await getParticipantView(db, user, studyId);
+    expect(after?.stage).toBe("matches");
+    expect(after?.current?.matchId).toBeTruthy();
+    expect(after?.current?.matchId).not.toBe(first.matchId);
+    expect(after?.progress).toEqual({ done: 1, total: 2 });
   });
 });
 
@@ -174,5 +209,20 @@ describe("interventions", () => {
     await expect(removeParticipant(db, studyId, judge.participantId, endMatch)).rejects.toMatchObject({
       code: "CONFLICT",
     });
+  });
+});
+
+describe("topReasons", () => {
+  it("lists the most frequent reasons first and sums the rest into one line", () => {
+    const reasons = ["a", "b", "c", "d", "e", "f", "g"].map((reason, i) => ({ reason, count: i + 1 }));
+    expect(topReasons(reasons, 3)).toEqual([
+      { reason: "g", count: 7 },
+      { reason: "f", count: 6 },
+      { reason: "5 other reasons", count: 15 },
+    ]);
+    expect(topReasons(reasons.slice(0, 2))).toEqual([
+      { reason: "b", count: 2 },
+      { reason: "a", count: 1 },
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import { ACTIVE_MATCH_STATUSES, isSettledMatchStatus } from "../debate/vocabular
 import { CruxError } from "../errors";
 import { type EndMatch, reopenSlot } from "./assignment";
 import { getStudyVersion } from "./repository";
+import { type ErrorReason, topReasons } from "./run";
 
 /**
  * The researcher's live view of a study's current version — who is taking part, where each one is, how full the
@@ -78,6 +79,8 @@ export interface StudyMonitor {
   slots: SlotFill[];
   stuck: ProblemMatch[];
   errored: ProblemMatch[];
+  /** Why the version's matches errored (all of them, not only the newest listed), grouped, most frequent first. */
+  errorReasons: ErrorReason[];
 }
 
 const roundsSchema = z.object({ rounds: z.int().min(1) }).catch({ rounds: 0 });
@@ -145,12 +148,12 @@ function toMonitorMatch(row: ActivityRow, now: Date): MonitorMatch {
 export async function getStudyMonitor(db: Db, studyId: string, now: Date = new Date()): Promise<StudyMonitor> {
   const study = await db.study.findUnique({ where: { id: studyId }, select: { currentVersionId: true } });
   if (!study) throw new CruxError("NOT_FOUND", "No such study.");
-  const empty = { participants: [], slots: [], stuck: [], errored: [] };
+  const empty = { participants: [], slots: [], stuck: [], errored: [], errorReasons: [] };
   if (!study.currentVersionId) return { studyId, version: null, generatedAt: now.toISOString(), ...empty };
   const version = await getStudyVersion(db, study.currentVersionId);
   const { config } = version.frozen;
 
-  const [participants, active, errored, completed, slots] = await Promise.all([
+  const [participants, active, errored, completed, slots, reasons] = await Promise.all([
     db.participant.findMany({
       where: { versionId: version.id },
       orderBy: { ordinal: "asc" },
@@ -177,6 +180,11 @@ export async function getStudyMonitor(db: Db, studyId: string, now: Date = new D
       version.id,
       config.conditions.map((c) => c.name),
     ),
+    db.match.groupBy({
+      by: ["error"],
+      where: { studyVersionId: version.id, status: "errored" },
+      _count: { _all: true },
+    }),
   ]);
 
   const participantOf = new Map(participants.map((p) => [p.userId, p.id]));
@@ -223,6 +231,9 @@ export async function getStudyMonitor(db: Db, studyId: string, now: Date = new D
       .slice(0, PROBLEM_LIMIT)
       .map(problem),
     errored: errored.map(problem),
+    errorReasons: topReasons(
+      reasons.map((g) => ({ reason: g.error ?? "no reason was recorded", count: g._count._all })),
+    ),
   };
 }
 

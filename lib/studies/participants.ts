@@ -5,8 +5,8 @@ import type { Db } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
 import { asJson } from "../db/json";
 import { CruxError } from "../errors";
-import { assignNext, createConditionMatch, type EndMatch } from "./assignment";
-import type { StudyConfig, SurveyQuestion } from "./config";
+import { assignNext, countsAsDone, createConditionMatch, type EndMatch } from "./assignment";
+import { participantInstructions, type StudyConfig, type SurveyQuestion } from "./config";
 import { balanceFor } from "./plan";
 import { getStudyVersion } from "./repository";
 import {
@@ -167,12 +167,14 @@ export interface ParticipantView {
   studyName: string;
   stage: Stage;
   status: ParticipantStatus;
+  /** Matches over (judged, or failed on our side: see `countsAsDone`) of the number asked of each participant. */
   progress: { done: number; total: number };
   consent: string;
   instructions: string;
   check: { questions: Array<{ question: string; options: string[] }>; attemptsLeft: number; failedOnce: boolean };
   practice: { matchId: string | null; complete: boolean };
-  current: { matchId: string; complete: boolean } | null;
+  /** The match of the slot they hold; `errored`: it stopped on our side (it counts in `progress.done`). */
+  current: { matchId: string; complete: boolean; errored: boolean } | null;
   survey: SurveyQuestion[];
   /** At the end: the code, and where to send the participant with it (null: show the code). */
   completion: { code: string | null; redirectUrl: string | null } | null;
@@ -196,7 +198,7 @@ export async function getParticipantView(
   const practiceMatch = matches.find((m) => m.practice) ?? null;
   const held = await db.slot.findFirst({ where: { participantId: participant.id, status: "assigned" } });
   const currentMatch = held?.matchId ? matches.find((m) => m.id === held.matchId) : undefined;
-  const done = matches.filter((m) => !m.practice && m.status === "complete").length;
+  const done = matches.filter((m) => !m.practice && countsAsDone(m.status)).length;
   const stage = parseStage(participant.stage);
   const status = participantStatusSchema.parse(participant.status);
   return {
@@ -207,14 +209,20 @@ export async function getParticipantView(
     status,
     progress: { done, total: config.questionsPerJudge },
     consent: config.consent,
-    instructions: config.instructions,
+    instructions: participantInstructions(config),
     check: {
       questions: config.comprehensionCheck.questions.map(({ question, options }) => ({ question, options })),
       attemptsLeft: Math.max(0, config.comprehensionCheck.attempts - participant.checkAttempts),
       failedOnce: participant.checkAttempts > 0,
     },
     practice: { matchId: practiceMatch?.id ?? null, complete: practiceMatch?.status === "complete" },
-    current: currentMatch ? { matchId: currentMatch.id, complete: currentMatch.status === "complete" } : null,
+    current: currentMatch
+      ? {
+          matchId: currentMatch.id,
+          complete: currentMatch.status === "complete",
+          errored: currentMatch.status === "errored",
+        }
+      : null,
     survey: config.survey,
     completion: stage === "done" ? completionFor(config, participant.completionCode) : null,
   };

@@ -2,9 +2,19 @@ import { hasRole, type SessionUser } from "../auth/roles";
 import type { Db } from "../db/client";
 import { asJson } from "../db/json";
 import { CruxError, zodErrorMessage } from "../errors";
+import { checkModelSpec } from "../models/check-spec";
+import type { ProvidersConfig } from "../models/providers/config";
+import { serverProviders } from "../models/runtime";
 import { storedStringsSchema } from "../questions/schema";
 import { hashSeed, mulberry32 } from "../random";
-import { type FrozenStudy, frozenStudySchema, type StudyConfig, studyConfigSchema } from "./config";
+import {
+  designSpecs,
+  type FrozenStudy,
+  frozenStudySchema,
+  type StudyConfig,
+  studyConfigSchema,
+  studyDesignSchema,
+} from "./config";
 import { configHash, planStudy } from "./plan";
 import { type SettableStudyStatus, type StudyStatus, studyStatusSchema } from "./vocabulary";
 
@@ -62,7 +72,7 @@ export async function updateStudyConfig(db: Db, studyId: string, input: unknown)
 }
 
 function parseConfig(input: unknown): StudyConfig {
-  const parsed = studyConfigSchema.safeParse(input);
+  const parsed = studyDesignSchema.safeParse(input);
   if (!parsed.success) {
     throw new CruxError("BAD_REQUEST", `Invalid study design — ${zodErrorMessage(parsed.error, { first: true })}`);
   }
@@ -159,16 +169,19 @@ export async function getStudyVersion(db: Db, versionId: string): Promise<StudyV
 /**
  * Launches the draft: resolves its questions, freezes config + questions as a new version (hash stored), creates
  * its slots and makes it the version new participants join. Launching an unchanged design again returns the
- * current version instead of making a new one (`unchanged`). Fails with a readable message when the pool cannot be filled.
+ * current version instead of making a new one (`unchanged`). Fails with a readable message when the pool cannot be
+ * filled, or when a debater or judge cannot be called from this server (`providers`: this server's settings).
  */
 export async function launchStudy(
   db: Db,
   studyId: string,
+  options: { providers?: ProvidersConfig } = {},
 ): Promise<StudyVersionRecord & { slots: number; unchanged: boolean }> {
   const study = await db.study.findUnique({ where: { id: studyId } });
   if (!study) throw new CruxError("NOT_FOUND", "No such study.");
   if (study.status === "imported") throw new CruxError("CONFLICT", "An imported dataset cannot be launched.");
   const config = studyConfigSchema.parse(study.config);
+  assertModelsCallable(config, options.providers ?? serverProviders());
   const { questionIds, practiceQuestionId, stories } = await resolveQuestions(db, config);
   const frozen = frozenStudySchema.parse({ config, questionIds, practiceQuestionId });
   const hash = configHash(frozen);
@@ -200,6 +213,24 @@ export async function launchStudy(
     await tx.study.update({ where: { id: studyId }, data: { status: "live", currentVersionId: version.id } });
     return { ...version, frozen, slots: plan.length, unchanged: false };
   });
+}
+
+/**
+ * The models of a design that this server cannot call (unknown, or a provider that is not configured here), as
+ * "conditions.0.debaters: `openai:gpt-4o` — OPENAI_API_KEY is not set on this server". Empty when all can be called.
+ */
+export function studyModelProblems(config: StudyConfig, providers: ProvidersConfig): string[] {
+  return designSpecs(config.conditions).flatMap(({ path, spec, kind }) => {
+    const reason = checkModelSpec(spec, kind, { providers });
+    return reason ? [`${path.join(".")}: ${reason}`] : [];
+  });
+}
+
+/** Refuses a design with a model this server cannot call, listing every such spec and why. */
+export function assertModelsCallable(config: StudyConfig, providers: ProvidersConfig): void {
+  const problems = studyModelProblems(config, providers);
+  if (problems.length)
+    throw new CruxError("BAD_REQUEST", `Cannot use this design's models here — ${problems.join("; ")}.`);
 }
 
 /**

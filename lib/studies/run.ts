@@ -1,8 +1,11 @@
 import type { Db } from "../db/client";
 import type { MatchRunner } from "../matches/runner";
+import type { ProvidersConfig } from "../models/providers/config";
+import { serverProviders } from "../models/runtime";
 import { createConditionMatch } from "./assignment";
+import { type StudyConfig, studyConfigSchema } from "./config";
 import { type PlanItem, planStudy } from "./plan";
-import { getStudyVersion, launchStudy, type StudyVersionRecord } from "./repository";
+import { assertModelsCallable, getStudyVersion, launchStudy, type StudyVersionRecord } from "./repository";
 import { type StudyRunStatus, studyRunStatusSchema } from "./vocabulary";
 
 /**
@@ -32,9 +35,46 @@ export interface RunProgress {
   etaSeconds: number | null;
 }
 
+/** Why matches errored, grouped: the stored reason (for researchers) and how many matches ended with it. */
+export interface ErrorReason {
+  reason: string;
+  count: number;
+}
+
+/** How many distinct reasons a run lists (most frequent first); the rest are summed into one "other" line. */
+const REASONS_SHOWN = 5;
+
+/** The errored matches of each run, grouped by reason, most frequent first. */
+export async function runErrorReasons(db: Db, runIds: readonly string[]): Promise<Map<string, ErrorReason[]>> {
+  const groups = await db.match.groupBy({
+    by: ["runId", "error"],
+    where: { runId: { in: [...runIds] }, status: "errored" },
+    _count: { _all: true },
+  });
+  const byRun = new Map<string, ErrorReason[]>();
+  for (const g of groups) {
+    if (!g.runId) continue;
+    const reason = g.error ?? "no reason was recorded";
+    byRun.set(g.runId, [...(byRun.get(g.runId) ?? []), { reason, count: g._count._all }]);
+  }
+  for (const [runId, reasons] of byRun) byRun.set(runId, topReasons(reasons));
+  return byRun;
+}
+
+/** The most frequent reasons, then one line counting the others. */
+export function topReasons(reasons: readonly ErrorReason[], shown = REASONS_SHOWN): ErrorReason[] {
+  const sorted = [...reasons].sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
+  if (sorted.length <= shown) return sorted;
+  const rest = sorted.slice(shown - 1);
+  const others = rest.reduce((sum, r) => sum + r.count, 0);
+  return [...sorted.slice(0, shown - 1), { reason: `${rest.length} other reasons`, count: others }];
+}
+
 export interface RunSummary extends RunProgress {
   /** Plan items this invocation ran (excludes those skipped as already done). */
   ran: number;
+  /** Why this run's matches errored (every invocation of the run), grouped. */
+  errors: ErrorReason[];
 }
 
 export interface RunOptions {
@@ -46,12 +86,18 @@ export interface RunOptions {
   /** Stop taking new matches (those running finish or stay resumable). */
   signal?: AbortSignal;
   onProgress?: (progress: RunProgress) => void;
+  /** This server's provider settings (default: from the environment), to refuse models it cannot call. */
+  providers?: ProvidersConfig;
 }
 
 /** Runs (or resumes) the study's automated run and resolves when no plan item is left or the signal fired. */
 export async function runStudy(db: Db, options: RunOptions): Promise<RunSummary> {
-  const version = await currentOrLaunchedVersion(db, options.studyId);
+  const providers = options.providers ?? serverProviders();
+  const version = await currentOrLaunchedVersion(db, options.studyId, providers);
   const judgeFor = judgeResolver(version, options.judge);
+  // A version launched before its models stopped being callable (or with another judge) would only error match
+  // after match: refuse the run with the reasons instead.
+  assertRunModelsCallable(version.frozen.config, options.judge, providers);
   const items = await planOf(db, version);
   const judgeKey = options.judge ?? PER_CONDITION;
   const run = await db.studyRun.upsert({
@@ -162,14 +208,44 @@ export async function runStudy(db: Db, options: RunOptions): Promise<RunSummary>
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, todo.length)) }, worker));
   const allDone = counts.completed + counts.skipped === items.length;
   await save(allDone ? "complete" : "stopped");
-  return { ...progress(allDone ? "complete" : "stopped"), ran: counts.ran };
+  const errors = (await runErrorReasons(db, [run.id])).get(run.id) ?? [];
+  return { ...progress(allDone ? "complete" : "stopped"), ran: counts.ran, errors };
+}
+
+function assertRunModelsCallable(config: StudyConfig, judge: string | undefined, providers: ProvidersConfig): void {
+  assertModelsCallable(
+    { ...config, conditions: config.conditions.map((c) => ({ ...c, judge: judge ?? c.judge })) },
+    providers,
+  );
+}
+
+/**
+ * Refuses, before anything starts, a run whose debaters or judge this server cannot call: the study's live version
+ * (or its draft, which the run would launch) with the run's judge in place of each condition's.
+ */
+export async function assertStudyRunnable(
+  db: Db,
+  options: { studyId: string; judge?: string; providers?: ProvidersConfig },
+): Promise<void> {
+  const study = await db.study.findUniqueOrThrow({
+    where: { id: options.studyId },
+    select: { currentVersionId: true, config: true },
+  });
+  const config = study.currentVersionId
+    ? (await getStudyVersion(db, study.currentVersionId)).frozen.config
+    : studyConfigSchema.parse(study.config);
+  assertRunModelsCallable(config, options.judge, options.providers ?? serverProviders());
 }
 
 /** The version new work uses; a draft study is launched first (an automated run needs a frozen plan). */
-async function currentOrLaunchedVersion(db: Db, studyId: string): Promise<StudyVersionRecord> {
+async function currentOrLaunchedVersion(
+  db: Db,
+  studyId: string,
+  providers: ProvidersConfig,
+): Promise<StudyVersionRecord> {
   const study = await db.study.findUniqueOrThrow({ where: { id: studyId }, select: { currentVersionId: true } });
   if (study.currentVersionId) return getStudyVersion(db, study.currentVersionId);
-  return launchStudy(db, studyId);
+  return launchStudy(db, studyId, { providers });
 }
 
 function judgeResolver(version: StudyVersionRecord, override: string | undefined): (condition: string) => string {
@@ -204,10 +280,18 @@ async function runCost(db: Db, runId: string): Promise<number> {
   return sum._sum.costUsd ?? 0;
 }
 
-/** Progress of every automated run of a study, newest first (the study page polls it). */
-export async function listRuns(db: Db, studyId: string): Promise<RunProgress[]> {
+/** A run as the study page lists it. */
+export type RunListing = RunProgress & { errors: ErrorReason[] };
+
+/** Progress of every automated run of a study, newest first, with why matches errored (the study page polls it). */
+export async function listRuns(db: Db, studyId: string): Promise<RunListing[]> {
   const runs = await db.studyRun.findMany({ where: { studyId }, orderBy: { startedAt: "desc" } });
+  const reasons = await runErrorReasons(
+    db,
+    runs.filter((r) => r.errored > 0).map((r) => r.id),
+  );
   return runs.map((r) => ({
+    errors: reasons.get(r.id) ?? [],
     runId: r.id,
     judge: r.judge,
     status: studyRunStatusSchema.catch("running").parse(r.status),

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { AuditAction } from "../../lib/auth/audit";
 import { getUserBySessionToken } from "../../lib/auth/guest";
 import { createDb, type Db } from "../../lib/db/client";
 import { createDebateMatch } from "../../lib/matches/create";
@@ -176,6 +177,13 @@ async function heldMatch(db: Db, ownerId: string) {
   return { studyId, participantId: joined.participantId, slotId: slot.id, matchId: slot.matchId };
 }
 
+/** Checks the audit log holds one entry for `action` on `target` when the action was done, and none otherwise. */
+async function expectAudited(db: Db, done: boolean, action: AuditAction, target: string, actorId?: string | null) {
+  const entries = await db.auditLog.findMany({ where: { action, target } });
+  expect(entries, `audit entries for ${action} ${target}`).toHaveLength(done ? 1 : 0);
+  if (done && actorId) expect(entries[0]?.actorId).toBe(actorId);
+}
+
 /** Study page and monitor actions: researchers with access; a researcher not on the study is told so. */
 const STUDY_ACTION: Pick<ActionRow, "expect" | "refusal"> = {
   expect: { ...all("signin"), researcher: "ok", admin: "ok", outsider: "refused" },
@@ -195,6 +203,12 @@ const MATRIX: Row[] = [
   {
     covers: "app/admin/users/page.tsx",
     target: "/admin/users",
+    kind: "page",
+    expect: { ...all("signin"), admin: "ok" },
+  },
+  {
+    covers: "app/admin/audit/page.tsx",
+    target: "/admin/audit",
     kind: "page",
     expect: { ...all("signin"), admin: "ok" },
   },
@@ -329,6 +343,12 @@ const MATRIX: Row[] = [
     expect: { ...all("FORBIDDEN"), anonymous: "NOT_AUTHENTICATED", judge: "ok" },
   },
   {
+    covers: "judge:draft",
+    target: "judge:draft",
+    kind: "socket",
+    expect: { ...all("FORBIDDEN"), anonymous: "NOT_AUTHENTICATED", judge: "ok" },
+  },
+  {
     covers: "match:observe",
     target: "match:observe",
     kind: "socket",
@@ -454,7 +474,7 @@ const MATRIX: Row[] = [
       target: "/admin/users",
       kind: "action",
       expect: { ...all("signin"), admin: "ok" },
-      call: async ({ db }) => {
+      call: async ({ db, caller }) => {
         const user = await db.user.create({ data: { email: `${unique("managed")}@example.test`, role: "player" } });
         return {
           args: [{}, formData({ userId: user.id, role: "researcher" })],
@@ -462,6 +482,8 @@ const MATRIX: Row[] = [
             const after = await db.user.findUniqueOrThrow({ where: { id: user.id } });
             if (name === "changeRoleAction") expect(after.role).toBe(done ? "researcher" : "player");
             else expect(after.sessionsRevokedAt !== null).toBe(done);
+            const action = name === "changeRoleAction" ? "user.role" : "user.sessions_revoke";
+            await expectAudited(db, done, action, `user:${user.id}`, caller.userId);
           },
         };
       },
@@ -534,7 +556,7 @@ const MATRIX: Row[] = [
     target: "/studies/:study",
     kind: "action",
     ...STUDY_ACTION,
-    call: async ({ db, researcherId }) => {
+    call: async ({ db, researcherId, caller }) => {
       const studyId = await draftStudy(db, researcherId);
       return {
         studyId,
@@ -543,6 +565,7 @@ const MATRIX: Row[] = [
           const study = await db.study.findUniqueOrThrow({ where: { id: studyId } });
           expect(study.status).toBe(done ? "live" : "draft");
           expect(study.currentVersionId !== null).toBe(done);
+          await expectAudited(db, done, "study.launch", `study:${studyId}`, caller.userId);
         },
       };
     },
@@ -552,7 +575,7 @@ const MATRIX: Row[] = [
     target: "/studies/:study",
     kind: "action",
     ...STUDY_ACTION,
-    call: async ({ db, researcherId }) => {
+    call: async ({ db, researcherId, caller }) => {
       const studyId = await liveStudy(db, researcherId);
       return {
         studyId,
@@ -560,6 +583,7 @@ const MATRIX: Row[] = [
         check: async (done) => {
           const study = await db.study.findUniqueOrThrow({ where: { id: studyId } });
           expect(study.status).toBe(done ? "paused" : "live");
+          await expectAudited(db, done, "study.status", `study:${studyId}`, caller.userId);
         },
       };
     },
@@ -569,7 +593,7 @@ const MATRIX: Row[] = [
     target: "/studies/:study",
     kind: "action",
     ...STUDY_ACTION,
-    call: async ({ db, researcherId }) => {
+    call: async ({ db, researcherId, caller }) => {
       const studyId = await draftStudy(db, researcherId);
       const member = await db.user.create({ data: { email: `${unique("member")}@example.test`, role: "researcher" } });
       return {
@@ -578,6 +602,7 @@ const MATRIX: Row[] = [
         check: async (done) => {
           const added = await db.studyMember.count({ where: { studyId, userId: member.id } });
           expect(added).toBe(done ? 1 : 0);
+          await expectAudited(db, done, "study.member_add", `study:${studyId}`, caller.userId);
         },
       };
     },
@@ -587,12 +612,13 @@ const MATRIX: Row[] = [
     target: "/studies/:study",
     kind: "action",
     ...STUDY_ACTION,
-    call: async ({ db, researcherId }) => {
+    call: async ({ db, researcherId, caller }) => {
       const studyId = await liveStudy(db, researcherId);
       return {
         studyId,
         args: [{}, formData({ studyId, judge: "offline:heuristic", concurrency: "1" })],
         check: async (done, response) => {
+          await expectAudited(db, done, "study.run_start", `study:${studyId}`, caller.userId);
           if (!done) return expect(await db.studyRun.count({ where: { studyId } })).toBe(0);
           expect(response.result).toMatchObject({ ok: true, message: expect.stringMatching(/run started/) });
           await vi.waitFor(async () => expect(await db.studyRun.count({ where: { studyId } })).toBe(1), {
@@ -608,12 +634,13 @@ const MATRIX: Row[] = [
     target: "/studies/:study",
     kind: "action",
     ...STUDY_ACTION,
-    call: async ({ db, researcherId }) => {
+    call: async ({ db, researcherId, caller }) => {
       const studyId = await liveStudy(db, researcherId);
       return {
         studyId,
         args: [{}, formData({ studyId })],
         check: async (done, response) => {
+          await expectAudited(db, done, "study.run_stop", `study:${studyId}`, caller.userId);
           if (done) expect(response.result).toMatchObject({ ok: true, message: expect.stringMatching(/No run/) });
         },
       };
@@ -624,7 +651,7 @@ const MATRIX: Row[] = [
     target: "/studies/:study/monitor",
     kind: "action",
     ...STUDY_ACTION,
-    call: async ({ db, researcherId }) => {
+    call: async ({ db, researcherId, caller }) => {
       const held = await heldMatch(db, researcherId);
       const before = await db.match.findUniqueOrThrow({ where: { id: held.matchId } });
       return {
@@ -633,6 +660,7 @@ const MATRIX: Row[] = [
         check: async (done) => {
           const match = await db.match.findUniqueOrThrow({ where: { id: held.matchId } });
           expect(match.status).toBe(done ? "abandoned" : before.status);
+          await expectAudited(db, done, "match.end", `match:${held.matchId}`, caller.userId);
         },
       };
     },
@@ -642,7 +670,7 @@ const MATRIX: Row[] = [
     target: "/studies/:study/monitor",
     kind: "action",
     ...STUDY_ACTION,
-    call: async ({ db, researcherId }) => {
+    call: async ({ db, researcherId, caller }) => {
       const held = await heldMatch(db, researcherId);
       return {
         studyId: held.studyId,
@@ -650,6 +678,7 @@ const MATRIX: Row[] = [
         check: async (done) => {
           const slot = await db.slot.findUniqueOrThrow({ where: { id: held.slotId } });
           expect(slot.status).toBe(done ? "open" : "assigned");
+          await expectAudited(db, done, "slot.reassign", `slot:${held.slotId}`, caller.userId);
         },
       };
     },
@@ -659,7 +688,7 @@ const MATRIX: Row[] = [
     target: "/studies/:study/monitor",
     kind: "action",
     ...STUDY_ACTION,
-    call: async ({ db, researcherId }) => {
+    call: async ({ db, researcherId, caller }) => {
       const held = await heldMatch(db, researcherId);
       return {
         studyId: held.studyId,
@@ -667,6 +696,7 @@ const MATRIX: Row[] = [
         check: async (done) => {
           const participant = await db.participant.findUniqueOrThrow({ where: { id: held.participantId } });
           expect(participant.status).toBe(done ? "removed" : "active");
+          await expectAudited(db, done, "participant.remove", `participant:${held.participantId}`, caller.userId);
         },
       };
     },
@@ -687,6 +717,7 @@ const MATRIX: Row[] = [
           expect(made.map((study) => [`/studies/${study.id}`, study.ownerId])).toEqual(
             done ? [[response.redirect, caller.userId]] : [],
           );
+          for (const study of made) await expectAudited(db, done, "study.create", `study:${study.id}`, caller.userId);
         },
       };
     },
@@ -697,7 +728,7 @@ const MATRIX: Row[] = [
     kind: "action",
     ...STUDY_ACTION,
     redirect: /^\/studies\/[\w-]+$/,
-    call: async ({ db, researcherId }) => {
+    call: async ({ db, researcherId, caller }) => {
       const studyId = await draftStudy(db, researcherId);
       const name = unique("Matrix edited");
       return {
@@ -707,6 +738,7 @@ const MATRIX: Row[] = [
         check: async (done) => {
           const study = await db.study.findUniqueOrThrow({ where: { id: studyId } });
           expect(study.name === name).toBe(done);
+          await expectAudited(db, done, "study.edit", `study:${studyId}`, caller.userId);
         },
       };
     },
@@ -918,7 +950,11 @@ describe("authorization matrix", () => {
     if (event === "intents past the per-user limit") return checkIntentLimit(cookie);
     const client = await connectJudge(server.url, cookie);
     const payload =
-      event === "judge:step" ? { matchId, round: 1, probabilities: [0.4, 0.6], action: "continue" } : { matchId };
+      event === "judge:step"
+        ? { matchId, round: 1, probabilities: [0.4, 0.6], action: "continue" }
+        : event === "judge:draft"
+          ? { matchId, round: 1, probabilities: [0.4, 0.6] }
+          : { matchId };
     const ack = await request(client, event as "match:join", payload);
     if (expected === "ok") {
       // Allowed: either it succeeds or the rules (not the permissions) refuse it, e.g. a step out of turn.

@@ -277,16 +277,21 @@ describe("npx crux with language models", () => {
     const judge = await crux(["debate", "--judge", "anthropic:claude-x", "--seed", "3", "--json"], withoutAnthropic);
     expect(judge.code).toBe(1);
     expect(judge.stdout).toBe("");
-    expect(judge.stderr).toMatch(/model "anthropic:claude-x" is not configured: set ANTHROPIC_API_KEY/);
+    expect(judge.stderr).toContain("--judge: `anthropic:claude-x` — ANTHROPIC_API_KEY is not set on this server");
 
     const { OPENAI_API_KEY: _k, OPENAI_BASE_URL: _u, ...withoutOpenai } = providerEnv();
     const debater = await crux(["debate", "--debater-b", "openai:gpt-4o-mini", "--seed", "3"], withoutOpenai);
     expect(debater.code).toBe(1);
-    expect(debater.stderr).toMatch(/model "openai:gpt-4o-mini" is not configured: set OPENAI_API_KEY/);
+    expect(debater.stderr).toContain("--debater-b: `openai:gpt-4o-mini` — OPENAI_API_KEY is not set on this server");
 
     const unnamed = await crux(["debate", "--debaters", "openai-compatible:nowhere/x", "--seed", "3"]);
     expect(unnamed.code).toBe(1);
-    expect(unnamed.stderr).toMatch(/set CRUX_PROVIDER_NOWHERE_BASE_URL/);
+    expect(unnamed.stderr).toMatch(/--debaters: `openai-compatible:nowhere\/x` — .*set CRUX_PROVIDER_NOWHERE_BASE_URL/);
+    // Every bad spec is named at once, with the option that holds it.
+    const typos = await crux(["debate", "--debater-a", "gpt9000", "--judge", "foo:bar", "--seed", "3"]);
+    expect(typos.code).toBe(1);
+    expect(typos.stderr).toContain("--debater-a: `gpt9000` is not a model spec — write provider:model");
+    expect(typos.stderr).toContain("--judge: `foo:bar` — unknown provider `foo`");
 
     expect(fake.requests).toHaveLength(0);
     expect(await db.match.count()).toBe(matches);

@@ -138,6 +138,40 @@ describe("crux study", () => {
     }
   }, 180_000);
 
+  it("refuses models it cannot call: in the file with their lines, and at --launch before storing anything", async () => {
+    const file = path.join(dir, "models.yaml");
+    fs.writeFileSync(
+      file,
+      "name: Models\nquestions: { count: 2 }\nconditions:\n  - name: one\n    protocol: debate\n" +
+        "    debaters: gpt9000\n    judge: foo:bar\n",
+    );
+    const typos = await crux("study", "create", file, "--launch");
+    expect(typos.code).toBe(1);
+    expect(typos.stderr).toContain(
+      "line 6: conditions.0.debaters: `gpt9000` is not a model spec — write provider:model, e.g. openai:gpt-4o-mini",
+    );
+    expect(typos.stderr).toContain(
+      "line 7: conditions.0.judge: `foo:bar` — unknown provider `foo` (known: offline, openai, anthropic, openai-compatible)",
+    );
+
+    fs.writeFileSync(
+      file,
+      "name: Models\nquestions: { count: 2 }\nconditions:\n  - name: one\n    protocol: debate\n" +
+        "    debaters: openai:gpt-4o\n    judge: openai-compatible:local/judge\n",
+    );
+    const unconfigured = await crux("study", "create", file, "--launch");
+    expect(unconfigured.code).toBe(1);
+    expect(unconfigured.stderr).toContain(
+      "cannot be launched here:\n  conditions.0.debaters: `openai:gpt-4o` — OPENAI_API_KEY is not set on this server",
+    );
+    // The loopback server is configured (CRUX_PROVIDER_LOCAL_BASE_URL): its judge is not named.
+    expect(unconfigured.stderr).not.toContain("openai-compatible:local/judge");
+    // Nothing was stored: no study of that name.
+    const listed = await crux("study", "list");
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).not.toMatch(/\tModels$/m);
+  });
+
   it("refuses to run conditions judged by people without an AI judge", async () => {
     const file = path.join(dir, "human.yaml");
     fs.writeFileSync(file, "name: Human\nquestions: { count: 2 }\nconditions:\n  - { name: naive, protocol: naive }\n");

@@ -416,6 +416,7 @@ describe("GET /api/studies/<id>/export", () => {
   let server: RunningServer;
   let db: Db;
   let studyId = "";
+  let ownerId = "";
   const cookies: Record<"owner" | "other", string> = { owner: "", other: "" };
 
   beforeAll(async () => {
@@ -430,6 +431,7 @@ describe("GET /api/studies/<id>/export", () => {
       ids[who] = (await db.user.update({ where: { email }, data: { role: "researcher" } })).id;
       cookies[who] = jar.header();
     }
+    ownerId = ids.owner ?? "";
     studyId = (await seedStudy(db, { source: "export-http", matches: 30, ownerId: ids.owner })).studyId;
   });
   afterAll(async () => {
@@ -456,6 +458,16 @@ describe("GET /api/studies/<id>/export", () => {
     const verdicts = csvRows(await csv.text());
     expect(verdicts).toHaveLength(await db.verdict.count({ where: { match: { studyId } } }));
     for (const row of verdicts) expect(row.judge_id).toMatch(/^j-[0-9a-f]{12}$/);
+
+    // Each download is in the audit log, with who asked for which table.
+    const audited = await db.auditLog.findMany({
+      where: { action: "export.download", target: `study:${studyId}` },
+      orderBy: { id: "asc" },
+    });
+    expect(audited.map((e) => [e.actorId, e.details])).toEqual([
+      [ownerId, { table: "turns", format: "jsonl", pseudonymise: true }],
+      [ownerId, { table: "verdicts", format: "csv", pseudonymise: true }],
+    ]);
   });
 
   it("refuses anonymous visitors (401), other researchers (403) and bad queries (400), in JSON", async () => {
@@ -468,5 +480,7 @@ describe("GET /api/studies/<id>/export", () => {
     const bad = await get("?table=users", cookies.owner);
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/^table:/) });
+    // Refused downloads are not audited as downloads.
+    expect(await db.auditLog.count({ where: { action: "export.download", actorId: { not: ownerId } } })).toBe(0);
   });
 });

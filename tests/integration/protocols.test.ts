@@ -139,6 +139,49 @@ describe("protocols, timers, observers and restarts", () => {
     judge.socket.disconnect();
   });
 
+  it("submits the judge's slider (the last judge:draft) as the verdict when the time runs out", async () => {
+    const { cookie } = await createGuestMatch(server.url);
+    const user = await getUserBySessionToken(db, decodeURIComponent(cookie.split("=")[1] ?? ""));
+    if (!user) throw new Error("no guest user");
+    // Long enough for two drafts to arrive on a loaded machine; the test waits for the timeout's view, not the clock.
+    const timed = await createDebateMatch(db, { judgeId: user.id, config: { rounds: 1, judgeTimeLimitMs: 5_000 } });
+    const judge = await connectJudge(server.url, cookie);
+    await request(judge, "match:join", { matchId: timed.id });
+    await waitForView(judge, (v) => v.phase.kind === "judge" && v.phase.round === 1);
+    const bad = await request(judge, "judge:draft", { matchId: timed.id, round: 1, probabilities: [0.9, 0.9] });
+    expect(bad).toMatchObject({ ok: false, error: { code: "BAD_REQUEST" } });
+    const first = await request(judge, "judge:draft", { matchId: timed.id, round: 1, probabilities: [0.4, 0.6] });
+    expect(first).toEqual({ ok: true, data: { round: 1 } });
+    const last = await request(judge, "judge:draft", { matchId: timed.id, round: 1, probabilities: [0.25, 0.75] });
+    expect(last).toEqual({ ok: true, data: { round: 1 } });
+    const done = await waitForView(judge, (v) => v.status !== "running");
+    expect(done.status).toBe("complete");
+    expect(done.judgeSteps).toEqual([
+      expect.objectContaining({ round: 1, action: "timeout", probabilities: [0.25, 0.75] }),
+    ]);
+    expect(done.reveal?.verdict).toMatchObject({ probabilities: [0.25, 0.75], chosen: 1 });
+    const stored = await db.judgeStep.findMany({ where: { matchId: timed.id } });
+    expect(stored.map((s) => [s.action, s.probabilities, s.message])).toEqual([
+      ["timeout", [0.25, 0.75], expect.stringMatching(/slider/)],
+    ]);
+    const verdict = await db.verdict.findUniqueOrThrow({ where: { matchId: timed.id } });
+    expect(verdict.probabilities).toEqual([0.25, 0.75]);
+    judge.socket.disconnect();
+  });
+
+  it("records one verdict when the same verdict is sent twice back to back, and acks both", async () => {
+    const { matchId, judge } = await newMatch("debate");
+    const judging = await waitForView(judge, (v) => v.phase.kind === "judge");
+    const round = judging.phase.kind === "judge" ? judging.phase.round : 1;
+    const step = { matchId, round, probabilities: [0.3, 0.7], action: "end" };
+    const [first, second] = await Promise.all([request(judge, "judge:step", step), request(judge, "judge:step", step)]);
+    expect(first).toMatchObject({ ok: true, data: { status: "complete" } });
+    expect(second).toMatchObject({ ok: true, data: { status: "complete" } });
+    expect(await db.verdict.count({ where: { matchId } })).toBe(1);
+    expect(await db.judgeStep.count({ where: { matchId } })).toBe(1);
+    judge.socket.disconnect();
+  });
+
   it("lets a researcher watch a live match with the story and answer, read-only", async () => {
     const { matchId, judge } = await newMatch("debate");
     const researcher = await signInAs(db, "researcher");

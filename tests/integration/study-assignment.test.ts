@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../lib/db/client";
 import { mulberry32 } from "../../lib/random";
-import { assignNext, endMatchInDatabase } from "../../lib/studies/assignment";
+import { assignNext, endMatchInDatabase, sweepAllDropouts } from "../../lib/studies/assignment";
 import type { StudyConfigInput } from "../../lib/studies/config";
 import { joinStudy } from "../../lib/studies/participants";
 import { createLaunchedStudy, createResearcher, createSyntheticSet } from "../support/studies";
@@ -191,6 +191,36 @@ describe("study assignment", () => {
     expect(abandoned.error).toMatch(/dropout/);
     // The leaver comes back: the story they already read is not offered again, and nothing else is left.
     expect((await assignNext(db, first.participantId, { endMatch, now: later })).kind).toBe("full");
+  });
+
+  it("sweeps every study's dropouts on the reaper's beat, with nobody new arriving, and only after the dropout time", async () => {
+    const db = temp.db();
+    const { studyId } = await createLaunchedStudy(
+      db,
+      ownerId,
+      design({ conditions: 1, questions: 2, perQuestion: 1, perJudge: 1 }),
+    );
+    const endMatch = endMatchInDatabase(db);
+    const leaver = await joinStudy(db, { studyId, external: { PROLIFIC_PID: "sweep-leaver" }, current: null });
+    const taken = await assignNext(db, leaver.participantId, { endMatch });
+    if (taken.kind !== "match") throw new Error(`expected a match, got ${taken.kind}`);
+    const ended: string[] = [];
+    const recordingEnd = async (matchId: string, reason: string) => {
+      ended.push(matchId);
+      await endMatch(matchId, reason);
+    };
+    // Within the dropout time (5 minutes here) the participant counts as present. (The sweep covers every study in
+    // the database: earlier tests' dropouts are swept too.)
+    await sweepAllDropouts(db, { endMatch: recordingEnd, now: new Date(Date.now() + 4 * 60_000) });
+    expect(ended).not.toContain(taken.assignment.matchId);
+    expect((await db.match.findUniqueOrThrow({ where: { id: taken.assignment.matchId } })).status).toBe("waiting");
+    const freed = await sweepAllDropouts(db, { endMatch: recordingEnd, now: new Date(Date.now() + 6 * 60_000) });
+    expect(freed).toBeGreaterThanOrEqual(1);
+    expect(ended).toContain(taken.assignment.matchId);
+    const match = await db.match.findUniqueOrThrow({ where: { id: taken.assignment.matchId } });
+    expect(match).toMatchObject({ status: "abandoned", error: expect.stringMatching(/dropout/) });
+    const slot = await db.slot.findUniqueOrThrow({ where: { id: taken.assignment.slotId } });
+    expect(slot).toMatchObject({ status: "open", participantId: null });
   });
 
   it("counterbalances the correct side and screen order within each condition", async () => {

@@ -1,6 +1,6 @@
 import { type MatchConfigInput, matchConfigSchema } from "../../lib/debate/config";
 import type { JudgeStepRecord, TurnRecord, VerdictRecord } from "../../lib/debate/types";
-import type { MatchStatus, Seat } from "../../lib/debate/vocabulary";
+import { isSettledMatchStatus, type MatchStatus, type Seat } from "../../lib/debate/vocabulary";
 import type { MatchStore } from "../../lib/matches/match-store";
 import type { StoredMatch } from "../../lib/matches/repository";
 import type { ModelResolver } from "../../lib/models/resolver";
@@ -68,6 +68,10 @@ export class MemoryMatchStore implements MatchStore {
   readonly writes: StoreWrite[] = [];
   loads = 0;
   modelCalls = 0;
+  /** Errors the next calls of an operation throw, one per call (`failNext`). */
+  private readonly faults = new Map<string, Error[]>();
+  /** Matches whose stored row no longer parses: loading them throws, as the repository's zod parse does. */
+  readonly corrupt = new Set<string>();
 
   constructor(...matches: StoredMatch[]) {
     for (const match of matches) this.matches.set(match.id, structuredClone(match));
@@ -80,8 +84,14 @@ export class MemoryMatchStore implements MatchStore {
     return structuredClone(match);
   }
 
+  /** Makes the next `times` calls of `operation` fail with `error` (a busy database, say) before doing anything. */
+  failNext(operation: "saveTurn" | "saveJudgeStep" | "setMatchStatus", error: Error, times = 1): void {
+    this.faults.set(operation, [...(this.faults.get(operation) ?? []), ...Array<Error>(times).fill(error)]);
+  }
+
   async getMatch(matchId: string): Promise<StoredMatch | null> {
     this.loads += 1;
+    if (this.corrupt.has(matchId)) throw new Error(`match ${matchId}: config does not parse`);
     const match = this.matches.get(matchId);
     return match ? structuredClone(match) : null;
   }
@@ -90,7 +100,15 @@ export class MemoryMatchStore implements MatchStore {
     return [...this.matches.values()].filter((m) => m.status === "running").map((m) => m.id);
   }
 
+  async listIdleMatchIds(cutoff: Date): Promise<string[]> {
+    return [...this.matches.values()]
+      .filter((m) => !m.judgeModel && !isSettledMatchStatus(m.status))
+      .filter((m) => m.lastActivityAt.getTime() < cutoff.getTime())
+      .map((m) => m.id);
+  }
+
   async saveTurn(matchId: string, turn: TurnRecord): Promise<void> {
+    this.fault("saveTurn");
     const match = this.require(matchId);
     if (match.turns.some((t) => t.round === turn.round && t.speaker === turn.speaker)) return;
     match.turns.push(structuredClone(turn));
@@ -103,6 +121,7 @@ export class MemoryMatchStore implements MatchStore {
     step: JudgeStepRecord,
     verdict: (VerdictRecord & { timeTakenMs: number }) | null,
   ): Promise<void> {
+    this.fault("saveJudgeStep");
     const match = this.require(matchId);
     match.judgeSteps.push(structuredClone(step));
     match.lastActivityAt = new Date();
@@ -115,10 +134,14 @@ export class MemoryMatchStore implements MatchStore {
   }
 
   async setMatchStatus(matchId: string, status: MatchStatus, error?: string): Promise<void> {
+    this.fault("setMatchStatus");
     const match = this.require(matchId);
     match.status = status;
     match.error = error ?? null;
-    if (status === "running") match.startedAt = new Date();
+    if (status === "running") {
+      match.startedAt = new Date();
+      match.lastActivityAt = match.startedAt;
+    }
     this.writes.push({ kind: "status", matchId, status, ...(error ? { error } : {}) });
   }
 
@@ -129,6 +152,11 @@ export class MemoryMatchStore implements MatchStore {
   /** Writes of one kind, for assertions. */
   writesOf<K extends StoreWrite["kind"]>(kind: K): Extract<StoreWrite, { kind: K }>[] {
     return this.writes.filter((w): w is Extract<StoreWrite, { kind: K }> => w.kind === kind);
+  }
+
+  private fault(operation: string): void {
+    const error = this.faults.get(operation)?.shift();
+    if (error) throw error;
   }
 
   private require(matchId: string): StoredMatch {

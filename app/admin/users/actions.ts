@@ -28,7 +28,11 @@ export async function changeRoleAction(_previous: UserActionState, formData: For
   const parsed = changeRoleSchema.safeParse({ userId: formData.get("userId"), role: formData.get("role") });
   if (!parsed.success) return { ok: false, message: "Choose one of the listed roles." };
   try {
-    const user = await changeUserRole(getDb(), { actorId: admin.id, ...parsed.data });
+    const user = await changeUserRole(getDb(), {
+      actorId: admin.id,
+      actorName: admin.email ?? admin.name,
+      ...parsed.data,
+    });
     revalidatePath("/admin/users");
     return { ok: true, message: `Role set to ${user.role}.` };
   } catch (error) {
@@ -38,11 +42,11 @@ export async function changeRoleAction(_previous: UserActionState, formData: For
 
 /** Admin: sign a user out everywhere (their sessions stop working at their next request). */
 export async function revokeSessionsAction(_previous: UserActionState, formData: FormData): Promise<UserActionState> {
-  await requireRole("admin", { callbackUrl: "/admin/users" });
+  const admin = await requireRole("admin", { callbackUrl: "/admin/users" });
   const userId = userIdSchema.safeParse(formData.get("userId"));
   if (!userId.success) return { ok: false, message: "No such user." };
   try {
-    await revokeUserSessions(getDb(), userId.data);
+    await revokeUserSessions(getDb(), userId.data, new Date(), { auditAs: admin });
   } catch {
     return { ok: false, message: "No such user." };
   }

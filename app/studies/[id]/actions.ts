@@ -2,14 +2,16 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { type AuditAction, recordAudit } from "@/lib/auth/audit";
 import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { CruxError, zodErrorMessage } from "@/lib/errors";
-import { createModels } from "@/lib/matches/models";
 import { getRunner } from "@/lib/matches/runner-registry";
+import { checkModelSpec } from "@/lib/models/check-spec";
+import { serverProviders } from "@/lib/models/runtime";
 import { endStudyMatch, reassignSlot, removeParticipant } from "@/lib/studies/monitor";
 import { addStudyMember, getStudyFor, launchStudy, setStudyStatus } from "@/lib/studies/repository";
-import { startBackgroundRun, stopBackgroundRun } from "@/lib/studies/run";
+import { assertStudyRunnable, startBackgroundRun, stopBackgroundRun } from "@/lib/studies/run";
 import { settableStudyStatusSchema } from "@/lib/studies/vocabulary";
 import { studyEndMatch } from "../access";
 
@@ -28,9 +30,18 @@ const id = z.string().trim().min(1).max(64);
 const studyOnly = z.object({ studyId: id });
 
 type Handler<T> = (input: T & { studyId: string }) => Promise<string>;
+/** What the audit log records of a successful action (the target defaults to the study). */
+type Audit<T> = (input: T & { studyId: string }) => { action: AuditAction; target?: string; details?: object };
 
-/** The shared frame: authorize, parse, run, revalidate; CruxErrors become messages, anything else propagates. */
-function studyAction<S extends z.ZodType<{ studyId: string }>>(schema: S, handler: Handler<z.output<S>>) {
+/**
+ * The shared frame: authorize, parse, run, audit, revalidate; CruxErrors become messages, anything else propagates.
+ * The audit entry is written once the action has succeeded (a refused action leaves none).
+ */
+function studyAction<S extends z.ZodType<{ studyId: string }>>(
+  schema: S,
+  handler: Handler<z.output<S>>,
+  audit: Audit<z.output<S>>,
+) {
   return async (_previous: StudyActionState, formData: FormData): Promise<StudyActionState> => {
     const raw = Object.fromEntries([...formData.entries()].filter(([key]) => !key.startsWith("$")));
     const studyId = typeof raw.studyId === "string" ? raw.studyId : "";
@@ -44,6 +55,13 @@ function studyAction<S extends z.ZodType<{ studyId: string }>>(schema: S, handle
     try {
       await getStudyFor(getDb(), user, parsed.data.studyId);
       const message = await handler(parsed.data);
+      const entry = audit(parsed.data);
+      await recordAudit(getDb(), {
+        actor: user,
+        action: entry.action,
+        target: entry.target ?? `study:${parsed.data.studyId}`,
+        details: { studyId: parsed.data.studyId, ...entry.details },
+      });
       revalidatePath(`/studies/${parsed.data.studyId}`, "layout");
       return { ok: true, message };
     } catch (error) {
@@ -53,17 +71,25 @@ function studyAction<S extends z.ZodType<{ studyId: string }>>(schema: S, handle
   };
 }
 
-const launch = studyAction(studyOnly, async ({ studyId }) => {
-  const version = await launchStudy(getDb(), studyId);
-  return version.unchanged
-    ? `Nothing changed since version ${version.version}: it stays the live version.`
-    : `Version ${version.version} is live with ${version.slots} slots.`;
-});
+const launch = studyAction(
+  studyOnly,
+  async ({ studyId }) => {
+    const version = await launchStudy(getDb(), studyId);
+    return version.unchanged
+      ? `Nothing changed since version ${version.version}: it stays the live version.`
+      : `Version ${version.version} is live with ${version.slots} slots.`;
+  },
+  () => ({ action: "study.launch" }),
+);
 
-const setStatus = studyAction(studyOnly.extend({ status: settableStudyStatusSchema }), async ({ studyId, status }) => {
-  await setStudyStatus(getDb(), studyId, status);
-  return { live: "The study is live.", paused: "The study is paused.", closed: "The study is closed." }[status];
-});
+const setStatus = studyAction(
+  studyOnly.extend({ status: settableStudyStatusSchema }),
+  async ({ studyId, status }) => {
+    await setStudyStatus(getDb(), studyId, status);
+    return { live: "The study is live.", paused: "The study is paused.", closed: "The study is closed." }[status];
+  },
+  ({ status }) => ({ action: "study.status", details: { status } }),
+);
 
 const addMember = studyAction(
   studyOnly.extend({ email: z.email("Enter the researcher's email address.") }),
@@ -71,6 +97,7 @@ const addMember = studyAction(
     await addStudyMember(getDb(), studyId, email);
     return `${email} can now see and run this study.`;
   },
+  ({ email }) => ({ action: "study.member_add", details: { email } }),
 );
 
 const startRun = studyAction(
@@ -83,33 +110,51 @@ const startRun = studyAction(
     if (!runner)
       throw new CruxError("CONFLICT", "No match runner in this process: start the Crux server to run studies.");
     // Refuse an unknown or unconfigured judge now, rather than as a run of errored matches.
-    createModels(getDb()).judge(judge);
+    const problem = checkModelSpec(judge, "judge", { providers: serverProviders() });
+    if (problem) throw new CruxError("BAD_REQUEST", `Judge: ${problem}.`);
+    await assertStudyRunnable(getDb(), { studyId, judge });
     const { started } = startBackgroundRun(getDb(), runner, { studyId, judge, concurrency });
     if (!started) throw new CruxError("CONFLICT", "A run of this study is already going.");
     return `Automated run started with judge ${judge}.`;
   },
+  ({ judge, concurrency }) => ({ action: "study.run_start", details: { judge, concurrency } }),
 );
 
-const stopRun = studyAction(studyOnly, async ({ studyId }) =>
-  stopBackgroundRun(studyId)
-    ? "Stopping: matches in flight finish or stay resumable."
-    : "No run of this study is going in this server.",
+const stopRun = studyAction(
+  studyOnly,
+  async ({ studyId }) =>
+    stopBackgroundRun(studyId)
+      ? "Stopping: matches in flight finish or stay resumable."
+      : "No run of this study is going in this server.",
+  () => ({ action: "study.run_stop" }),
 );
 
-const endMatch = studyAction(studyOnly.extend({ matchId: id }), async ({ studyId, matchId }) => {
-  const { reopened } = await endStudyMatch(getDb(), studyId, matchId, studyEndMatch());
-  return reopened ? "Match ended; its slot is open again." : "Match ended.";
-});
+const endMatch = studyAction(
+  studyOnly.extend({ matchId: id }),
+  async ({ studyId, matchId }) => {
+    const { reopened } = await endStudyMatch(getDb(), studyId, matchId, studyEndMatch());
+    return reopened ? "Match ended; its slot is open again." : "Match ended.";
+  },
+  ({ matchId }) => ({ action: "match.end", target: `match:${matchId}` }),
+);
 
-const reassign = studyAction(studyOnly.extend({ slotId: id }), async ({ studyId, slotId }) => {
-  await reassignSlot(getDb(), studyId, slotId, studyEndMatch());
-  return "Slot reopened; the participant gets another match on their next step.";
-});
+const reassign = studyAction(
+  studyOnly.extend({ slotId: id }),
+  async ({ studyId, slotId }) => {
+    await reassignSlot(getDb(), studyId, slotId, studyEndMatch());
+    return "Slot reopened; the participant gets another match on their next step.";
+  },
+  ({ slotId }) => ({ action: "slot.reassign", target: `slot:${slotId}` }),
+);
 
-const remove = studyAction(studyOnly.extend({ participantId: id }), async ({ studyId, participantId }) => {
-  const { completionCode } = await removeParticipant(getDb(), studyId, participantId, studyEndMatch());
-  return `Participant removed (completion code ${completionCode}).`;
-});
+const remove = studyAction(
+  studyOnly.extend({ participantId: id }),
+  async ({ studyId, participantId }) => {
+    const { completionCode } = await removeParticipant(getDb(), studyId, participantId, studyEndMatch());
+    return `Participant removed (completion code ${completionCode}).`;
+  },
+  ({ participantId }) => ({ action: "participant.remove", target: `participant:${participantId}` }),
+);
 
 // A "use server" module may export only async functions: each action is one.
 export async function launchStudyAction(previous: StudyActionState, formData: FormData) {

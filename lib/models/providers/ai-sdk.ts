@@ -3,6 +3,7 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { generateText, type LanguageModel, NoOutputGeneratedError, type OutputInterface } from "ai";
 import { CruxError } from "../../errors";
+import type { LlmProvider } from "../spec";
 import { compatibleServer, type ProvidersConfig, type StructuredOutputMode } from "./config";
 
 /**
@@ -18,8 +19,7 @@ export type ProviderLanguageModel = Extract<LanguageModel, { specificationVersio
 type StreamPart =
   Awaited<ReturnType<ProviderLanguageModel["doStream"]>>["stream"] extends ReadableStream<infer P> ? P : never;
 
-export const LLM_PROVIDERS = ["openai", "anthropic", "openai-compatible"] as const;
-export type LlmProvider = (typeof LLM_PROVIDERS)[number];
+export { LLM_PROVIDERS, type LlmProvider } from "../spec";
 
 export interface ResolvedModel {
   spec: string;

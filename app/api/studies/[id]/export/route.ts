@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { loadStudyForApi } from "@/app/studies/access";
+import { recordAudit } from "@/lib/auth/audit";
 import { getDb } from "@/lib/db/client";
 import { zodErrorMessage } from "@/lib/errors";
 import { exportFileName, exportQuerySchema, exportStudy, toReadableStream } from "@/lib/export/export-study";
@@ -24,6 +25,12 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     );
   }
   const { table, format, pseudonymise } = query.data;
+  await recordAudit(getDb(), {
+    actor: access.user,
+    action: "export.download",
+    target: `study:${access.study.id}`,
+    details: { table, format, pseudonymise },
+  });
   const chunks = exportStudy(getDb(), access.study.id, { table, format, pseudonymise });
   return new Response(toReadableStream(chunks), {
     headers: {
