@@ -80,14 +80,22 @@ describe("bad input over socket.io and HTTP", () => {
       action: "continue",
     });
     expect(good.ok).toBe(true);
-    // The same intent again is now out of turn: nothing is recorded twice.
+    // The same intent again (a double click, a resend) is answered as recorded; a different one for that round is
+    // out of turn. Either way nothing is recorded twice.
     const again = await request(judge, "judge:step", {
       matchId,
       round: 1,
       probabilities: [0.3, 0.7],
       action: "continue",
     });
-    expect(again).toMatchObject({ ok: false, error: { code: "OUT_OF_TURN" } });
+    expect(again.ok).toBe(true);
+    const changed = await request(judge, "judge:step", {
+      matchId,
+      round: 1,
+      probabilities: [0.6, 0.4],
+      action: "continue",
+    });
+    expect(changed).toMatchObject({ ok: false, error: { code: "OUT_OF_TURN" } });
     await waitForView(judge, (v) => v.phase.kind === "judge" && v.phase.round === 2);
   });
 

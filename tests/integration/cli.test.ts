@@ -86,7 +86,7 @@ describe("npx crux", () => {
     expect(badRounds.stderr).toMatch(/--rounds/);
     const badModel = await crux("debate", "--debaters", "nobody:model");
     expect(badModel.code).toBe(1);
-    expect(badModel.stderr).toMatch(/unknown model spec "nobody:model".*available: offline:extractive/);
+    expect(badModel.stderr).toMatch(/--debaters: `nobody:model` — unknown provider `nobody` \(known: offline, openai/);
     const badQuestion = await crux("debate", "--question", "no-such-id");
     expect(badQuestion.code).toBe(1);
     expect(badQuestion.stderr).toMatch(/No question with id no-such-id/);
