@@ -3,18 +3,14 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { AuthError } from "next-auth";
-import { signIn, signOut } from "@/lib/auth/config";
+import { gitHubEnabled, signIn, signOut } from "@/lib/auth/config";
 import { type AuthFormState, callbackUrlSchema, fieldErrors, signInSchema, signUpSchema } from "@/lib/auth/credentials";
 import { deleteGuestSession, SESSION_COOKIE } from "@/lib/auth/guest";
 import { requireAccount } from "@/lib/auth/session";
 import { signInErrorMessage } from "@/lib/auth/sign-in-messages";
 import { revokeUserSessions } from "@/lib/auth/users";
 import { getDb } from "@/lib/db/client";
-
-function text(formData: FormData, name: string): string | undefined {
-  const value = formData.get(name);
-  return typeof value === "string" ? value : undefined;
-}
+import { formFields, formText as text } from "@/lib/form-data";
 
 /** next-auth's refusal (CredentialsSignin with our code, or another AuthError) as a message for the form. */
 function refusal(error: unknown): string {
@@ -30,7 +26,8 @@ async function finishSignIn(callbackUrl: string): Promise<never> {
 }
 
 /** Sign in with email and password (next-auth's `credentials` provider). */
-export async function signInAction(_previous: AuthFormState, formData: FormData): Promise<AuthFormState> {
+export async function signInAction(_previous: AuthFormState, input: unknown): Promise<AuthFormState> {
+  const formData = formFields(input);
   const values = { email: text(formData, "email") };
   const parsed = signInSchema.safeParse({ email: formData.get("email"), password: formData.get("password") });
   if (!parsed.success) return { fields: fieldErrors(parsed.error), values };
@@ -44,7 +41,8 @@ export async function signInAction(_previous: AuthFormState, formData: FormData)
 }
 
 /** Create an account (next-auth's `signup` provider); a guest keeps their user and games. */
-export async function signUpAction(_previous: AuthFormState, formData: FormData): Promise<AuthFormState> {
+export async function signUpAction(_previous: AuthFormState, input: unknown): Promise<AuthFormState> {
+  const formData = formFields(input);
   const values = { email: text(formData, "email"), name: text(formData, "name") };
   const parsed = signUpSchema.safeParse({
     email: formData.get("email"),
@@ -67,9 +65,10 @@ export async function signUpAction(_previous: AuthFormState, formData: FormData)
   return finishSignIn(callbackUrl);
 }
 
-/** "Sign in with GitHub" (only offered when configured). */
-export async function gitHubSignInAction(formData: FormData): Promise<void> {
-  await signIn("github", { redirectTo: callbackUrlSchema.parse(text(formData, "callbackUrl")) });
+/** "Sign in with GitHub" (only offered when configured; refused with a message on the sign-in page otherwise). */
+export async function gitHubSignInAction(input: unknown): Promise<void> {
+  if (!gitHubEnabled()) redirect("/signin?error=GitHubUnavailable");
+  await signIn("github", { redirectTo: callbackUrlSchema.parse(text(formFields(input), "callbackUrl")) });
 }
 
 /** Sign out on this browser: the account session and any guest session end. */

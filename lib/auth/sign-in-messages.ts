@@ -22,5 +22,6 @@ export function signInErrorMessage(type: string | undefined, code: string | unde
     return "That email already has a Crux account: sign in with your password.";
   }
   if (type === "AccessDenied") return "Sign-in was cancelled or refused.";
+  if (type === "GitHubUnavailable") return "Signing in with GitHub is not set up on this server.";
   return "Sign-in failed. Please try again.";
 }

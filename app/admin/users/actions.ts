@@ -7,6 +7,7 @@ import { requireRole } from "@/lib/auth/session";
 import { changeUserRole, revokeUserSessions } from "@/lib/auth/users";
 import { getDb } from "@/lib/db/client";
 import { CruxError } from "@/lib/errors";
+import { formFields } from "@/lib/form-data";
 
 /** What a row's forms show after an action. */
 export interface UserActionState {
@@ -23,8 +24,9 @@ function failure(error: unknown): UserActionState {
 }
 
 /** Admin: give an account another role. */
-export async function changeRoleAction(_previous: UserActionState, formData: FormData): Promise<UserActionState> {
+export async function changeRoleAction(_previous: UserActionState, input: unknown): Promise<UserActionState> {
   const admin = await requireRole("admin", { callbackUrl: "/admin/users" });
+  const formData = formFields(input);
   const parsed = changeRoleSchema.safeParse({ userId: formData.get("userId"), role: formData.get("role") });
   if (!parsed.success) return { ok: false, message: "Choose one of the listed roles." };
   try {
@@ -41,8 +43,9 @@ export async function changeRoleAction(_previous: UserActionState, formData: For
 }
 
 /** Admin: sign a user out everywhere (their sessions stop working at their next request). */
-export async function revokeSessionsAction(_previous: UserActionState, formData: FormData): Promise<UserActionState> {
+export async function revokeSessionsAction(_previous: UserActionState, input: unknown): Promise<UserActionState> {
   const admin = await requireRole("admin", { callbackUrl: "/admin/users" });
+  const formData = formFields(input);
   const userId = userIdSchema.safeParse(formData.get("userId"));
   if (!userId.success) return { ok: false, message: "No such user." };
   try {

@@ -7,6 +7,7 @@ import type { StepState } from "@/components/participant/step-form";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { CruxError, zodErrorMessage } from "@/lib/errors";
+import { formFields } from "@/lib/form-data";
 import { getRunner } from "@/lib/matches/runner-registry";
 import { type EndMatch, endMatchInDatabase } from "@/lib/studies/assignment";
 import {
@@ -22,7 +23,8 @@ const studyIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
  * A participant's step: the form's fields become a `ParticipantIntent`, the state machine applies it, and the page
  * is shown again at whatever step comes next. Refusals (a stale tab, a missing answer) come back as a message.
  */
-export async function advanceStepAction(_previous: StepState, formData: FormData): Promise<StepState> {
+export async function advanceStepAction(_previous: StepState, input: unknown): Promise<StepState> {
+  const formData = formFields(input);
   const studyId = studyIdSchema.safeParse(formData.get("studyId"));
   if (!studyId.success) return { message: "This page is not part of a study." };
   const intent = intentFromForm(formData);

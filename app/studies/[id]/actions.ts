@@ -6,6 +6,7 @@ import { type AuditAction, recordAudit } from "@/lib/auth/audit";
 import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { CruxError, zodErrorMessage } from "@/lib/errors";
+import { formFields } from "@/lib/form-data";
 import { getRunner } from "@/lib/matches/runner-registry";
 import { checkModelSpec } from "@/lib/models/check-spec";
 import { serverProviders } from "@/lib/models/runtime";
@@ -42,8 +43,8 @@ function studyAction<S extends z.ZodType<{ studyId: string }>>(
   handler: Handler<z.output<S>>,
   audit: Audit<z.output<S>>,
 ) {
-  return async (_previous: StudyActionState, formData: FormData): Promise<StudyActionState> => {
-    const raw = Object.fromEntries([...formData.entries()].filter(([key]) => !key.startsWith("$")));
+  return async (_previous: StudyActionState, input: unknown): Promise<StudyActionState> => {
+    const raw = Object.fromEntries([...formFields(input).entries()].filter(([key]) => !key.startsWith("$")));
     const studyId = typeof raw.studyId === "string" ? raw.studyId : "";
     const user = await requireRole("researcher", { callbackUrl: `/studies/${encodeURIComponent(studyId)}` });
     const parsed = schema.safeParse(raw);
@@ -157,27 +158,27 @@ const remove = studyAction(
 );
 
 // A "use server" module may export only async functions: each action is one.
-export async function launchStudyAction(previous: StudyActionState, formData: FormData) {
-  return launch(previous, formData);
+export async function launchStudyAction(previous: StudyActionState, input: unknown) {
+  return launch(previous, input);
 }
-export async function setStudyStatusAction(previous: StudyActionState, formData: FormData) {
-  return setStatus(previous, formData);
+export async function setStudyStatusAction(previous: StudyActionState, input: unknown) {
+  return setStatus(previous, input);
 }
-export async function addStudyMemberAction(previous: StudyActionState, formData: FormData) {
-  return addMember(previous, formData);
+export async function addStudyMemberAction(previous: StudyActionState, input: unknown) {
+  return addMember(previous, input);
 }
-export async function startRunAction(previous: StudyActionState, formData: FormData) {
-  return startRun(previous, formData);
+export async function startRunAction(previous: StudyActionState, input: unknown) {
+  return startRun(previous, input);
 }
-export async function stopRunAction(previous: StudyActionState, formData: FormData) {
-  return stopRun(previous, formData);
+export async function stopRunAction(previous: StudyActionState, input: unknown) {
+  return stopRun(previous, input);
 }
-export async function endMatchAction(previous: StudyActionState, formData: FormData) {
-  return endMatch(previous, formData);
+export async function endMatchAction(previous: StudyActionState, input: unknown) {
+  return endMatch(previous, input);
 }
-export async function reassignSlotAction(previous: StudyActionState, formData: FormData) {
-  return reassign(previous, formData);
+export async function reassignSlotAction(previous: StudyActionState, input: unknown) {
+  return reassign(previous, input);
 }
-export async function removeParticipantAction(previous: StudyActionState, formData: FormData) {
-  return remove(previous, formData);
+export async function removeParticipantAction(previous: StudyActionState, input: unknown) {
+  return remove(previous, input);
 }
