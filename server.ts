@@ -85,6 +85,7 @@ async function main() {
       socketsPerIp: env.CRUX_SOCKETS_PER_IP,
       eventsPerUser: env.CRUX_SOCKET_EVENTS_PER_USER,
       eventsPerIp: env.CRUX_SOCKET_EVENTS_PER_IP,
+      eventsPerSocket: env.CRUX_SOCKET_EVENTS_PER_CONNECTION,
     },
   });
   // A revoked session or a changed role closes the user's connections at once (lib/auth/session-events.ts).

@@ -98,12 +98,13 @@ const envSchema = z
       .transform((v) => v === "1" || v === "true"),
     /**
      * socket.io limits: live connections per user and per client address (IPv6 by /64), and intents per second per
-     * user and per address across their connections (each connection also has its own 20 per second).
+     * user and per address across their connections, and per connection.
      */
     CRUX_SOCKETS_PER_USER: z.coerce.number().int().min(1).max(100_000).default(30),
     CRUX_SOCKETS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(300),
     CRUX_SOCKET_EVENTS_PER_USER: z.coerce.number().int().min(1).max(100_000).default(60),
     CRUX_SOCKET_EVENTS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(300),
+    CRUX_SOCKET_EVENTS_PER_CONNECTION: z.coerce.number().int().min(1).max(100_000).default(20),
     /** How long a shutdown (SIGINT/SIGTERM) may take before the process exits anyway. */
     CRUX_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
     /** Log level for the server's own messages. */
