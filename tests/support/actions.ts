@@ -106,11 +106,7 @@ function isSignIn(url: string, baseUrl: string): boolean {
 
 /** The action's return value from the Flight response: row 0 is `{"a":"$@<row>",…}`, that row the value or `E{…}`. */
 function actionReturn(body: string): { threw: boolean; value: unknown } {
-  const rows = new Map<string, string>();
-  for (const line of body.split("\n")) {
-    const match = /^([0-9a-f]+):(.*)$/.exec(line);
-    if (match?.[1] && match[2] !== undefined) rows.set(match[1], match[2]);
-  }
+  const rows = flightRows(body);
   const root = JSON.parse(rows.get("0") ?? "null") as { a?: unknown } | null;
   const reference = typeof root?.a === "string" ? /^\$@([0-9a-f]+)$/.exec(root.a)?.[1] : undefined;
   const row = reference === undefined ? undefined : rows.get(reference);
@@ -118,6 +114,33 @@ function actionReturn(body: string): { threw: boolean; value: unknown } {
   if (row.startsWith("E")) return { threw: true, value: row };
   const value = JSON.parse(row) as unknown;
   return { threw: false, value: value === "$undefined" ? undefined : value };
+}
+
+/**
+ * The rows of a Flight response by id. Most rows are `<id>:<json>\n`; a long string is a text row `<id>:T<hex byte
+ * length>,<text>` with no newline after it, so rows are read by length, not split on newlines.
+ */
+function flightRows(body: string): Map<string, string> {
+  const bytes = Buffer.from(body, "utf8");
+  const rows = new Map<string, string>();
+  let at = 0;
+  while (at < bytes.length) {
+    const colon = bytes.indexOf(":", at);
+    if (colon < 0) break;
+    const id = bytes.toString("utf8", at, colon);
+    if (bytes[colon + 1] === "T".charCodeAt(0)) {
+      const comma = bytes.indexOf(",", colon);
+      const length = Number.parseInt(bytes.toString("utf8", colon + 2, comma), 16);
+      rows.set(id, bytes.toString("utf8", comma + 1, comma + 1 + length));
+      at = comma + 1 + length;
+    } else {
+      const end = bytes.indexOf("\n", colon);
+      const stop = end < 0 ? bytes.length : end;
+      rows.set(id, bytes.toString("utf8", colon + 1, stop));
+      at = stop + 1;
+    }
+  }
+  return rows;
 }
 
 function statesFailure(value: unknown): boolean {
