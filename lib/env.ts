@@ -82,6 +82,11 @@ const envSchema = z
       .enum(["0", "1", "true", "false"])
       .default("0")
       .transform((v) => v === "1" || v === "true"),
+    /**
+     * Worker threads for the results' resampling (bootstrap, permutation test, rating intervals), which would
+     * otherwise stall every live stream for seconds on a large study. 0 runs it on the event loop.
+     */
+    CRUX_RESAMPLE_WORKERS: z.coerce.number().int().min(0).max(16).default(1),
     /** How long a shutdown (SIGINT/SIGTERM) may take before the process exits anyway. */
     CRUX_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
     /** Log level for the server's own messages. */
