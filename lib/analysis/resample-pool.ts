@@ -9,8 +9,9 @@
  * benchmarks), in vitest, and inside Next's bundled route handlers (Node 20 workers do not inherit `--import tsx`).
  */
 import path from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { env, projectRoot } from "../env";
+import { createLogger } from "../log";
 import { type ResampleJob, type ResampleResult, runResampleJob } from "./resample-jobs";
 
 const WORKER_FILE = path.join(projectRoot, "lib", "analysis", "resample-worker.mjs");
@@ -63,6 +64,8 @@ function settle(slot: Slot, outcome: { result?: unknown; error?: unknown }): voi
 }
 
 function startWorker(): Slot {
+  // Taken from the built-in at run time so that Next's bundler does not follow the worker file into its bundle.
+  const { Worker } = process.getBuiltinModule("node:worker_threads");
   const worker = new Worker(WORKER_FILE);
   worker.unref();
   const slot: Slot = { worker, task: null };
@@ -96,6 +99,7 @@ function pump(): void {
     const task = queue.shift() as Task;
     slot.task = task;
     slot.worker.postMessage({ id: task.id, job: task.job });
+    createLogger(env.CRUX_LOG).debug(`resampling job ${task.id} started (${task.job.kind})`);
   }
 }
 
@@ -118,6 +122,9 @@ export function runResampling<J extends ResampleJob>(job: J, signal?: AbortSigna
         removeSlot(slot);
         void slot.worker.terminate();
       }
+      createLogger(env.CRUX_LOG).debug(
+        `resampling job ${task.id} cancelled (${slot ? "worker terminated" : "dropped from the queue"})`,
+      );
       reject(abortError(signal));
       pump();
     };
