@@ -53,6 +53,7 @@ function abortError(signal?: AbortSignal): Error {
 function settle(slot: Slot, outcome: { result?: unknown; error?: unknown }): void {
   const task = slot.task;
   slot.task = null;
+  slot.worker.unref(); // an idle worker does not keep the process alive
   if (!task) return;
   task.signal?.removeEventListener("abort", task.onAbort as () => void);
   if ("error" in outcome && outcome.error !== undefined) task.reject(outcome.error);
@@ -98,6 +99,7 @@ function pump(): void {
     if (!slot) return;
     const task = queue.shift() as Task;
     slot.task = task;
+    slot.worker.ref(); // a running job does (a CLI awaiting it must not exit)
     slot.worker.postMessage({ id: task.id, job: task.job });
     createLogger(env.CRUX_LOG).debug(`resampling job ${task.id} started (${task.job.kind})`);
   }
