@@ -55,17 +55,23 @@ function playForever(baseUrl: string, sink: () => number[] | null, stopped: () =
           if (view.phase.kind === "complete" || stopped()) return resolve();
           if (view.phase.kind !== "judge" || view.phase.round <= stepped) return;
           stepped = view.phase.round;
-          const step = { matchId, round: stepped, probabilities: [0.5, 0.5] };
+          const step = { matchId, round: stepped, probabilities: [0.6, 0.4] };
           const next = await request(judge, "judge:step", { ...step, action: "continue" });
-          if (!next.ok) await request(judge, "judge:step", { ...step, action: "end", explanation: "bench" });
+          if (next.ok) return;
+          const end = await request(judge, "judge:step", { ...step, action: "end", explanation: "bench" });
+          if (!end.ok) console.error(`judge:step: ${next.error.message}; ${end.error.message}`);
         });
       });
-      await request(judge, "match:join", { matchId });
+      const joined = await request(judge, "match:join", { matchId });
+      if (!joined.ok) throw new Error(`join: ${joined.error.message}`);
       await done;
       judge.socket.disconnect();
     }
   };
-  return { done: run(), close: () => (client as RecordingSocket | null)?.socket.disconnect() };
+  const done = run().catch((error: unknown) => {
+    if (!stopped()) console.error(`a judge stopped: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  return { done, close: () => (client as RecordingSocket | null)?.socket.disconnect() };
 }
 
 async function main() {

@@ -11,11 +11,34 @@ import { type BradleyTerryIntervals, bradleyTerryIntervals, type PairwiseOutcome
 /** One headline difference's resampling: bootstrap interval and permutation p-value of accuracy(a) − accuracy(b). */
 export interface DifferencesJob {
   kind: "differences";
+  /** The judgments; or, in a worker, read first from `cells` (so that the GROUP BY does not run on the event loop). */
   rows: Judgment[];
+  cells?: CellsQuery;
   pairs: Array<[string, string]>;
   replicates: number;
   permutations: number;
   seed?: Seed;
+}
+
+/** A read-only query of (judge, question, condition, n, correct) cells on a SQLite file, with `?` placeholders. */
+export interface CellsQuery {
+  file: string;
+  sql: string;
+  values: Array<string | number>;
+}
+
+/** One judgment per verdict from per-cell counts (the first `correct` of a cell's `n` are right). */
+export function judgmentsFromCells(
+  cells: Iterable<{ judge: string; question: string; condition: string; n: unknown; correct: unknown }>,
+): Judgment[] {
+  const rows: Judgment[] = [];
+  for (const cell of cells) {
+    const n = Number(cell.n ?? 0);
+    const correct = Number(cell.correct ?? 0);
+    for (let i = 0; i < n; i++)
+      rows.push({ judge: cell.judge, question: cell.question, condition: cell.condition, correct: i < correct });
+  }
+  return rows;
 }
 
 /** Bradley–Terry rating intervals over the games. */
