@@ -18,6 +18,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import { clearResultsCache, getHeadlineComparison, getRatingIntervals } from "../lib/analysis/headline";
 import { getStudyResults, resolveScope } from "../lib/analysis/results";
@@ -61,8 +62,11 @@ const START = Date.UTC(2026, 0, 1);
 const iso = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
 const idOf = (prefix: string, i: number) => `${prefix}${i.toString(36).padStart(8, "0")}bench${(i * 7919) % 100_000}`;
 
-/** Writes the study straight into the database with prepared statements in one transaction. */
-function generate(file: string): { studyId: string } {
+/**
+ * Writes the study straight into the database (already migrated) with prepared statements in one transaction. Also
+ * used by bench/results-under-load.ts.
+ */
+export function generate(file: string): { studyId: string } {
   const db = new Database(file);
   db.pragma("synchronous = OFF");
   const random = mulberry32(20261123);
@@ -421,4 +425,5 @@ async function main() {
   }
 }
 
-await main();
+// Run only as a script, not when another benchmark imports the seeding.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();

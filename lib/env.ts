@@ -105,6 +105,11 @@ const envSchema = z
     CRUX_SOCKET_EVENTS_PER_USER: z.coerce.number().int().min(1).max(100_000).default(60),
     CRUX_SOCKET_EVENTS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(300),
     CRUX_SOCKET_EVENTS_PER_CONNECTION: z.coerce.number().int().min(1).max(100_000).default(20),
+    /**
+     * Worker threads for the results' resampling (bootstrap, permutation test, rating intervals), which would
+     * otherwise stall every live stream for seconds on a large study. 0 runs it on the event loop.
+     */
+    CRUX_RESAMPLE_WORKERS: z.coerce.number().int().min(0).max(16).default(1),
     /** How long a shutdown (SIGINT/SIGTERM) may take before the process exits anyway. */
     CRUX_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
     /** Log level for the server's own messages. */

@@ -1,5 +1,9 @@
 import type { Db } from "../db/client";
-import { bradleyTerryIntervals, clusterBootstrapDifference, type Judgment, permutationTest, type Seed } from "./index";
+import { sqliteFileOf } from "../db/client";
+import { env } from "../env";
+import type { Seed } from "./index";
+import { judgmentsFromCells } from "./resample-jobs";
+import { runResampling } from "./resample-pool";
 import { readStudyConditions, resolveScope } from "./results";
 import { ratingOutcomes } from "./results-rankings";
 import { toNumber } from "./results-rows";
@@ -28,28 +32,76 @@ export interface HeadlineOptions {
   /** Differences a − b to compute; default: see {@link defaultPairs}. */
   pairs?: ReadonlyArray<readonly [string, string]>;
   seed?: Seed;
+  /** The request's signal: when it aborts (and no other request waits for the same result) the work stops. */
+  signal?: AbortSignal;
 }
 
 const CACHE_LIMIT = 50;
-const cache = new Map<string, Promise<unknown>>();
 
-/** Memoises `compute` under `key` (a pending computation is shared), keeping the most recent CACHE_LIMIT entries. */
-async function cached<T>(key: string, compute: () => Promise<T>): Promise<{ value: T; hit: boolean }> {
-  const existing = cache.get(key) as Promise<T> | undefined;
+/** A computation in the cache: cancelled (its worker job terminated) when every request waiting for it went away. */
+interface Entry {
+  promise: Promise<unknown>;
+  controller: AbortController;
+  waiters: number;
+}
+const cache = new Map<string, Entry>();
+
+/** Waits for `entry` unless `signal` aborts first; the last waiter to leave an unfinished entry cancels it. */
+function awaitEntry<T>(entry: Entry, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) {
+    entry.waiters = Number.POSITIVE_INFINITY; // someone waits to the end: never cancel
+    return entry.promise as Promise<T>;
+  }
+  if (signal.aborted) return Promise.reject(signal.reason);
+  entry.waiters++;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      entry.waiters--;
+      if (entry.waiters <= 0) entry.controller.abort(signal.reason);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    (entry.promise as Promise<T>).then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * Memoises `compute` under `key` (a pending computation is shared), keeping the most recent CACHE_LIMIT entries.
+ * A computation whose requests all abort is cancelled and forgotten.
+ */
+async function cached<T>(
+  key: string,
+  compute: (signal: AbortSignal) => Promise<T>,
+  signal?: AbortSignal,
+): Promise<{ value: T; hit: boolean }> {
+  const existing = cache.get(key);
   if (existing) {
     cache.delete(key);
     cache.set(key, existing);
-    return { value: await existing, hit: true };
+    return { value: await awaitEntry<T>(existing, signal), hit: true };
   }
-  const promise = compute();
-  cache.set(key, promise);
-  promise.catch(() => cache.delete(key));
+  signal?.throwIfAborted();
+  const controller = new AbortController();
+  const entry: Entry = { promise: compute(controller.signal), controller, waiters: 0 };
+  cache.set(key, entry);
+  entry.promise.catch(() => {
+    if (cache.get(key) === entry) cache.delete(key);
+  });
   while (cache.size > CACHE_LIMIT) {
     const oldest = cache.keys().next().value;
     if (oldest === undefined) break;
     cache.delete(oldest);
   }
-  return { value: await promise, hit: false };
+  return { value: await awaitEntry<T>(entry, signal), hit: false };
 }
 
 /** Forgets every cached comparison and the results' kept aggregates (tests, benchmarks). */
@@ -111,21 +163,25 @@ export async function getHeadlineComparison(
     excluded,
   ]);
   const started = performance.now();
-  const { value, hit } = await cached(key, async () => {
-    const differences = await computeDifferences(db, scope, { ...options, replicates, permutations });
-    return {
-      studyId,
-      verdicts,
-      replicates,
-      permutations,
-      differences,
-      summary:
-        differences[0]?.summary ??
-        "No comparison yet: it needs analysed verdicts in at least two conditions (debate against consultancy or naive by default).",
-      seconds: (performance.now() - started) / 1000,
-      cached: false,
-    } satisfies HeadlineComparison;
-  });
+  const { value, hit } = await cached(
+    key,
+    async (signal) => {
+      const differences = await computeDifferences(db, scope, { ...options, replicates, permutations }, signal);
+      return {
+        studyId,
+        verdicts,
+        replicates,
+        permutations,
+        differences,
+        summary:
+          differences[0]?.summary ??
+          "No comparison yet: it needs analysed verdicts in at least two conditions (debate against consultancy or naive by default).",
+        seconds: (performance.now() - started) / 1000,
+        cached: false,
+      } satisfies HeadlineComparison;
+    },
+    options.signal,
+  );
   return hit ? { ...value, cached: true } : value;
 }
 
@@ -133,13 +189,24 @@ async function computeDifferences(
   db: Db,
   scope: QueryScope,
   options: HeadlineOptions & { replicates: number; permutations: number },
+  signal: AbortSignal,
 ): Promise<ConditionDifference[]> {
-  const [designed, present, cells] = await Promise.all([
+  const cells = cellsQuery(scope);
+  // In a worker, the cells' GROUP BY (about a second on 100,000 verdicts) runs there too, on its own read-only
+  // connection; otherwise (no file known, a value better-sqlite3 would bind differently) here.
+  const file = sqliteFileOf(db);
+  const offThread =
+    file !== undefined &&
+    env.CRUX_RESAMPLE_WORKERS > 0 &&
+    cells.values.every((v) => typeof v === "string" || typeof v === "number");
+  const [designed, present, rows] = await Promise.all([
     readStudyConditions(db, scope.studyId),
     db.$queryRaw<Array<{ condition: string; protocol: string }>>(conditionsQuery(scope)),
-    db.$queryRaw<Array<{ judge: string; question: string; condition: string; n: unknown; correct: unknown }>>(
-      cellsQuery(scope),
-    ),
+    offThread
+      ? Promise.resolve([])
+      : db
+          .$queryRaw<Array<{ judge: string; question: string; condition: string; n: unknown; correct: unknown }>>(cells)
+          .then(judgmentsFromCells),
   ]);
   const protocols = new Map(present.map((c) => [c.condition, c.protocol]));
   const conditions = [
@@ -148,20 +215,22 @@ async function computeDifferences(
       .filter((p) => !designed.some((c) => c.name === p.condition))
       .map((p) => ({ name: p.condition, protocol: p.protocol })),
   ];
-  const rows: Judgment[] = [];
-  for (const cell of cells) {
-    const n = toNumber(cell.n);
-    const correct = toNumber(cell.correct);
-    for (let i = 0; i < n; i++)
-      rows.push({ judge: cell.judge, question: cell.question, condition: cell.condition, correct: i < correct });
-  }
   const pairs = options.pairs ?? defaultPairs(conditions, scope.filters.condition);
+  const wanted = pairs.filter(([a, b]) => a !== b && protocols.has(a) && protocols.has(b));
+  const resampled = await runResampling(
+    {
+      kind: "differences",
+      rows,
+      cells: offThread ? { file, sql: cells.sql, values: cells.values as Array<string | number> } : undefined,
+      pairs: wanted.map(([a, b]): [string, string] => [a, b]),
+      replicates: options.replicates,
+      permutations: options.permutations,
+      seed: options.seed,
+    },
+    signal,
+  );
   const differences: ConditionDifference[] = [];
-  for (const [a, b] of pairs) {
-    if (a === b || !protocols.has(a) || !protocols.has(b)) continue;
-    const bootstrap = clusterBootstrapDifference(rows, a, b, { replicates: options.replicates, seed: options.seed });
-    const test = permutationTest(rows, a, b, { permutations: options.permutations, seed: options.seed });
-    if (!bootstrap || !test) continue;
+  for (const { a, b, bootstrap, test } of resampled) {
     const ci: [number, number] | null =
       Number.isFinite(bootstrap.lower) && Number.isFinite(bootstrap.upper) ? [bootstrap.lower, bootstrap.upper] : null;
     const difference = {
@@ -193,17 +262,21 @@ export async function getRatingIntervals(
   db: Db,
   studyId: string,
   filters: ResultsFilters,
-  options: { replicates?: number; seed?: Seed } = {},
+  options: { replicates?: number; seed?: Seed; signal?: AbortSignal } = {},
 ): Promise<RatingIntervals | null> {
   const replicates = options.replicates ?? 2000;
   const scope = await resolveScope(db, studyId, filters);
   const version = await dataVersion(db, studyId);
   const key = JSON.stringify(["ratings", studyId, scope.filters, replicates, options.seed, version]);
-  const { value } = await cached(key, async () => {
-    const games = ratingOutcomes((await readVerdictAggregates(db, scope)).groups.values());
-    if (games.length === 0) return null;
-    const fit = bradleyTerryIntervals(games, { replicates, seed: options.seed });
-    return { studyId, replicates: fit.replicates, ratings: fit.ratings, games: games.length };
-  });
+  const { value } = await cached(
+    key,
+    async (signal) => {
+      const games = ratingOutcomes((await readVerdictAggregates(db, scope)).groups.values());
+      if (games.length === 0) return null;
+      const fit = await runResampling({ kind: "ratings", games, replicates, seed: options.seed }, signal);
+      return { studyId, replicates: fit.replicates, ratings: fit.ratings, games: games.length };
+    },
+    options.signal,
+  );
   return value;
 }

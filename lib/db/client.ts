@@ -26,7 +26,16 @@ export function createDb(url: string = env.DATABASE_URL, options: { busyTimeoutM
       return connection;
     },
   });
-  return new PrismaClient({ adapter });
+  const db = new PrismaClient({ adapter });
+  files.set(db, file);
+  return db;
+}
+
+const files = new WeakMap<Db, string>();
+
+/** The SQLite file a client from {@link createDb} opened, for a read-only connection off the main thread. */
+export function sqliteFileOf(db: Db): string | undefined {
+  return files.get(db);
 }
 
 // One client per process, shared by Next's code and the socket server. Cached on globalThis so that Next's dev

@@ -40,9 +40,9 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     const { part, replicates } = options.data;
     const body =
       part === "headline"
-        ? await getHeadlineComparison(db, access.study.id, filters.data, { replicates })
+        ? await getHeadlineComparison(db, access.study.id, filters.data, { replicates, signal: request.signal })
         : part === "ratings"
-          ? await getRatingIntervals(db, access.study.id, filters.data, { replicates })
+          ? await getRatingIntervals(db, access.study.id, filters.data, { replicates, signal: request.signal })
           : await getStudyResults(db, access.study.id, filters.data);
     return NextResponse.json(body, { headers: { "cache-control": "no-store" } });
   } catch (error) {
