@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { samplingConfigSchema, scoringConfigSchema } from "../debate/config";
 import { protocolSchema } from "../debate/vocabulary";
-import { zodIssueMessages } from "../errors";
 import { type ModelKind, modelSpecProblem } from "../models/spec";
+import { describeStudyIssue, studyErrorMap } from "./config-messages";
 
 /**
  * A study's design: the one schema behind the browser form, `crux study create file.yaml` and the API, so the
@@ -10,7 +10,7 @@ import { type ModelKind, modelSpecProblem } from "../models/spec";
  * misspelt option fails loudly. The format is documented in docs/studies.md.
  */
 
-const specSchema = z.string().trim().min(3, "a model spec such as offline:extractive or openai:gpt-4o-mini");
+const specSchema = z.string().trim().min(3, "must be a model spec such as offline:extractive or openai:gpt-4o-mini");
 const textSchema = (max: number) => z.string().trim().max(max);
 
 /** Which questions the study uses: a set, optional tag filter, how many, drawn with a seed (or listed ids). */
@@ -201,6 +201,11 @@ export const studyDesignSchema = studyConfigSchema.superRefine((config, ctx) => 
   }
 });
 
+/** A design as a person entered it, checked with `studyDesignSchema`; a refusal's messages are in plain words. */
+export function parseStudyDesign(input: unknown) {
+  return studyDesignSchema.safeParse(input, { error: studyErrorMap });
+}
+
 export type StudyConfig = z.output<typeof studyConfigSchema>;
 export type StudyConfigInput = z.input<typeof studyConfigSchema>;
 export type StudyCondition = z.output<typeof conditionSchema>;
@@ -242,7 +247,7 @@ export function conditionDebaters(condition: StudyCondition): [string, string] {
   return typeof condition.debaters === "string" ? [condition.debaters, condition.debaters] : condition.debaters;
 }
 
-/** Readable one-line summaries of zod issues ("conditions.0.protocol: Invalid option …"), for forms and the CLI. */
+/** Readable one-line summaries of a refused design ("Condition 1 – protocol: must be one of …"), for forms and the CLI. */
 export function describeIssues(error: z.ZodError): string[] {
-  return zodIssueMessages(error, { root: "(study)" });
+  return error.issues.map(describeStudyIssue);
 }

@@ -21,7 +21,7 @@ test("the design form shows each attempt's messages at their fields, and only th
   const yaml = page.getByLabel("Study design (YAML or JSON)");
 
   await create.click();
-  await expect(summary).toContainText("name: give the study a name");
+  await expect(summary).toContainText("Name: give the study a name");
   await expect(page.getByText("give the study a name", { exact: true })).toBeVisible();
   await expect(page.getByLabel("Study name")).toHaveAttribute("aria-invalid", "true");
 
@@ -34,7 +34,7 @@ test("the design form shows each attempt's messages at their fields, and only th
 
   await yaml.fill("name: x\nconditions: []\n");
   await create.click();
-  await expect(summary).toContainText("conditions: add at least one condition");
+  await expect(summary).toContainText("Conditions: add at least one condition");
   await expect(yamlError).toHaveCount(0);
 
   // Back in the form the list's message is under the (empty) list; conditions are added and removed.

@@ -148,10 +148,10 @@ describe("crux study", () => {
     const typos = await crux("study", "create", file, "--launch");
     expect(typos.code).toBe(1);
     expect(typos.stderr).toContain(
-      "line 6: conditions.0.debaters: `gpt9000` is not a model spec — write provider:model, e.g. openai:gpt-4o-mini",
+      "line 6: Condition 1 – debaters: `gpt9000` is not a model spec — write provider:model, e.g. openai:gpt-4o-mini",
     );
     expect(typos.stderr).toContain(
-      "line 7: conditions.0.judge: `foo:bar` — unknown provider `foo` (known: offline, openai, anthropic, openai-compatible)",
+      "line 7: Condition 1 – judge: `foo:bar` — unknown provider `foo` (known: offline, openai, anthropic, openai-compatible)",
     );
 
     fs.writeFileSync(
@@ -162,7 +162,7 @@ describe("crux study", () => {
     const unconfigured = await crux("study", "create", file, "--launch");
     expect(unconfigured.code).toBe(1);
     expect(unconfigured.stderr).toContain(
-      "cannot be launched here:\n  conditions.0.debaters: `openai:gpt-4o` — OPENAI_API_KEY is not set on this server",
+      "cannot be launched here:\n  Condition 1 – debaters: `openai:gpt-4o` — OPENAI_API_KEY is not set on this server",
     );
     // The loopback server is configured (CRUX_PROVIDER_LOCAL_BASE_URL): its judge is not named.
     expect(unconfigured.stderr).not.toContain("openai-compatible:local/judge");

@@ -113,7 +113,7 @@ describe("model specs where a study is designed and launched", () => {
     expect(result.result).toEqual({
       ok: false,
       message:
-        "Cannot use this design's models here — conditions.0.debaters.0: `openai:gpt-4o` — OPENAI_API_KEY is not " +
+        "Cannot use this design's models here — Condition 1 – debater A: `openai:gpt-4o` — OPENAI_API_KEY is not " +
         "set on this server.",
     });
     expect(await db.study.findUniqueOrThrow({ where: { id } })).toMatchObject({
