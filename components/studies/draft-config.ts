@@ -1,4 +1,6 @@
-import { DEFAULT_CONSENT, DEFAULT_INSTRUCTIONS } from "@/lib/studies/config";
+import { protocolSchema } from "@/lib/debate/vocabulary";
+import { DEFAULT_CONSENT } from "@/lib/studies/config";
+import { defaultInstructions, LEGACY_DEFAULT_INSTRUCTIONS } from "@/lib/studies/instructions";
 import { newCheckQuestion, newCondition, newSurveyQuestion, type StudyDraft } from "./study-draft";
 
 /**
@@ -60,6 +62,11 @@ export function draftFromConfig(input: unknown): StudyDraft {
       rest: Object.keys(otherScoring).length ? { ...rest, scoring: otherScoring } : rest,
     };
   });
+  const instructions = text(config.instructions);
+  const instructionsEdited =
+    instructions.trim() !== "" &&
+    instructions !== LEGACY_DEFAULT_INSTRUCTIONS &&
+    instructions !== draftDefaultInstructions(conditions);
   return {
     name: text(config.name),
     description: text(config.description),
@@ -72,7 +79,8 @@ export function draftFromConfig(input: unknown): StudyDraft {
     judgmentsPerQuestion: text(config.judgmentsPerQuestion, "1"),
     questionsPerJudge: text(config.questionsPerJudge, "4"),
     consent: text(config.consent, DEFAULT_CONSENT),
-    instructions: text(config.instructions, DEFAULT_INSTRUCTIONS),
+    instructions: instructionsEdited ? instructions : "",
+    instructionsEdited,
     check: list(check.questions).map((raw) => {
       const q = isRecord(raw) ? raw : {};
       return {
@@ -103,6 +111,11 @@ export function draftFromConfig(input: unknown): StudyDraft {
     dropoutMinutes: text(config.dropoutMinutes, "20"),
     rest: without(config, TOP_KEYS),
   };
+}
+
+/** The instructions participants get unless the researcher writes their own: those of the conditions' protocols. */
+export function draftDefaultInstructions(conditions: ReadonlyArray<{ protocol: string }>): string {
+  return defaultInstructions(conditions.flatMap((c) => protocolSchema.safeParse(c.protocol).data ?? []));
 }
 
 /** A new design: one human-judged debate condition and the defaults of the schema. */
@@ -163,7 +176,7 @@ export function configFromDraft(draft: StudyDraft): Record<string, unknown> {
     judgmentsPerQuestion: num(draft.judgmentsPerQuestion),
     questionsPerJudge: num(draft.questionsPerJudge),
     consent: draft.consent,
-    instructions: draft.instructions,
+    instructions: draft.instructionsEdited ? draft.instructions : undefined,
     comprehensionCheck: {
       questions: draft.check.map((q) => ({
         question: q.question,

@@ -51,7 +51,9 @@ export interface StudyDraft {
   judgmentsPerQuestion: string;
   questionsPerJudge: string;
   consent: string;
+  /** The researcher's own instructions; ignored until `instructionsEdited` (the protocols' default applies). */
   instructions: string;
+  instructionsEdited: boolean;
   check: CheckDraft[];
   checkAttempts: string;
   practice: boolean;

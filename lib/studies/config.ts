@@ -3,6 +3,7 @@ import { samplingConfigSchema, scoringConfigSchema } from "../debate/config";
 import { protocolSchema } from "../debate/vocabulary";
 import { type ModelKind, modelSpecProblem } from "../models/spec";
 import { describeStudyIssue, studyErrorMap } from "./config-messages";
+import { defaultInstructions } from "./instructions";
 
 /**
  * A study's design: the one schema behind the browser form, `crux study create file.yaml` and the API, so the
@@ -95,12 +96,6 @@ export const DEFAULT_CONSENT =
   "Taking part is voluntary; you may stop at any time. We record your answers, probabilities, explanations and " +
   "timings, linked to a pseudonymous id, and use them only for research.";
 
-export const DEFAULT_INSTRUCTIONS =
-  "Two AI debaters argue for different answers to a question about a story. Only they can read the story; quotes " +
-  "they take from it are checked, and verified quotes are marked. After each round, move the slider to say how " +
-  "likely each answer is, then read another round or give your verdict. You score more for confident correct " +
-  "answers and lose more for confident wrong ones.";
-
 export const studyConfigSchema = z
   .strictObject({
     name: textSchema(200).min(1, "give the study a name"),
@@ -112,7 +107,8 @@ export const studyConfigSchema = z
     /** Matches each participant judges (each on a different story). */
     questionsPerJudge: z.int().min(1).max(100).default(4),
     consent: textSchema(20_000).min(1).default(DEFAULT_CONSENT),
-    instructions: textSchema(20_000).min(1).default(DEFAULT_INSTRUCTIONS),
+    /** What participants read before judging; by default the text for the conditions' protocols (./instructions.ts). */
+    instructions: textSchema(20_000).min(1).optional(),
     /** Questions a participant must answer correctly before judging; empty = no check. */
     comprehensionCheck: z
       .strictObject({
@@ -165,7 +161,11 @@ export const studyConfigSchema = z
           message: "a choice question needs at least two options",
         });
     });
-  });
+  })
+  .transform((config) => ({
+    ...config,
+    instructions: config.instructions ?? defaultInstructions(config.conditions.map((c) => c.protocol)),
+  }));
 
 /** One model spec of a design and where it sits (`conditions.0.debaters`, `.1` for seat B of a pair). */
 export interface DesignSpec {
