@@ -1,6 +1,7 @@
 import { protocolSchema } from "@/lib/debate/vocabulary";
 import { DEFAULT_CONSENT } from "@/lib/studies/config";
 import { defaultInstructions, LEGACY_DEFAULT_INSTRUCTIONS } from "@/lib/studies/instructions";
+import { surveyIdFrom } from "@/lib/studies/survey-ids";
 import { newCheckQuestion, newCondition, newSurveyQuestion, type StudyDraft } from "./study-draft";
 
 /**
@@ -87,7 +88,7 @@ export function draftFromConfig(input: unknown): StudyDraft {
         ...newCheckQuestion(),
         question: text(q.question),
         options: lines(q.options, "\n"),
-        answer: text(q.answer, "0"),
+        answer: text(q.answer),
       };
     }),
     checkAttempts: text(check.attempts, "2"),
@@ -98,6 +99,7 @@ export function draftFromConfig(input: unknown): StudyDraft {
       return {
         ...newSurveyQuestion(),
         id: text(q.id),
+        idEdited: text(q.id) !== "",
         prompt: text(q.prompt),
         kind: text(q.kind, "text"),
         options: lines(q.options, "\n"),
@@ -181,14 +183,14 @@ export function configFromDraft(draft: StudyDraft): Record<string, unknown> {
       questions: draft.check.map((q) => ({
         question: q.question,
         options: splitLines(q.options),
-        answer: num(q.answer) ?? 0,
+        answer: num(q.answer),
       })),
       attempts: num(draft.checkAttempts),
     },
     practice: draft.practice,
     requireProlificId: draft.requireProlificId,
-    survey: draft.survey.map((q) => ({
-      id: q.id,
+    survey: draft.survey.map((q, index) => ({
+      id: q.id.trim() || surveyIdFrom(q.prompt || `question ${index + 1}`, draft.survey.map((other) => other.id)),
       prompt: q.prompt,
       kind: q.kind,
       options: splitLines(q.options),

@@ -160,6 +160,9 @@ const TYPE_WORDS: Record<string, string> = {
   object: "must be a section of settings",
 };
 
+/** What to say of a missing field, where "is required" would not say what to do. */
+const MISSING_WORDS: Record<string, string> = { answer: "click the correct option" };
+
 /** Union fields of the design, by the key that holds them. */
 const UNION_WORDS: Record<string, string> = {
   debaters: "one model spec for both seats, or two (seat A, seat B), e.g. offline:extractive",
@@ -177,7 +180,7 @@ export const studyErrorMap: z.core.$ZodErrorMap = (issue) => {
     case "too_small":
       return sizeMessage(issue, issue.minimum, false);
     case "invalid_type":
-      if (issue.input === undefined) return "is required";
+      if (issue.input === undefined) return MISSING_WORDS[lastKey(issue.path)] ?? "is required";
       if (issue.input === null && issue.expected !== "null") return "is required";
       return TYPE_WORDS[issue.expected];
     case "invalid_value":
@@ -200,4 +203,20 @@ export const studyErrorMap: z.core.$ZodErrorMap = (issue) => {
 /** One issue as a line on its own: "Condition 1 – word limit: must be at most 1000 words". */
 export function describeStudyIssue(issue: { path: Path; message: string }): string {
   return `${studyFieldLabel(issue.path)}: ${issue.message}`;
+}
+
+/**
+ * Why a design's number of questions cannot be drawn from its set, or null: the one wording of the check the form
+ * runs as the researcher types and the server runs when the design is saved (and launch again).
+ */
+export function questionCountProblem(pool: {
+  source: string;
+  available: number;
+  wanted: number;
+  tags?: readonly string[];
+}): string | null {
+  if (!(pool.wanted > pool.available)) return null;
+  const filter = pool.tags?.length ? ` with the tags ${pool.tags.join(", ")}` : "";
+  const has = counted(pool.available, ["question", "questions"]);
+  return `the set "${pool.source}" has ${has}${filter}; ask for at most ${pool.available}`;
 }

@@ -146,7 +146,7 @@ export const studyConfigSchema = z
         ctx.addIssue({
           code: "custom",
           path: ["comprehensionCheck", "questions", index, "answer"],
-          message: "answer must be the index of one of the options",
+          message: "click one of the options as the correct answer",
         });
     });
     const ids = new Set<string>();

@@ -16,7 +16,7 @@ import {
   parseStudyDesign,
   studyConfigSchema,
 } from "./config";
-import { describeStudyIssue } from "./config-messages";
+import { describeStudyIssue, questionCountProblem } from "./config-messages";
 import { configHash, planStudy } from "./plan";
 import { type SettableStudyStatus, type StudyStatus, studyStatusSchema } from "./vocabulary";
 
@@ -85,14 +85,8 @@ async function checkQuestionCount(db: Db, config: StudyConfig): Promise<void> {
     const tags = storedStringsSchema.catch([]).parse(row.tags);
     return pool.tags.every((tag) => tags.includes(tag));
   }).length;
-  if (available >= pool.count) return;
-  const filter = pool.tags.length ? ` with the tags ${pool.tags.join(", ")}` : "";
-  throw new StudyDesignError([
-    {
-      path: ["questions", "count"],
-      message: `the set "${pool.source}" has ${available} question${available === 1 ? "" : "s"}${filter}; ask for at most ${available}`,
-    },
-  ]);
+  const message = questionCountProblem({ source: pool.source, available, wanted: pool.count, tags: pool.tags });
+  if (message) throw new StudyDesignError([{ path: ["questions", "count"], message }]);
 }
 
 /** Creates a draft study owned by `ownerId`; the config is validated here whatever the caller. */
