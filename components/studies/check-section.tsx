@@ -94,7 +94,8 @@ function CorrectOption({
   const options = question.options
     .split("\n")
     .map((line) => line.trim())
-    .filter(Boolean);
+    .filter(Boolean)
+    .map((text, position) => ({ text, position, key: `${position}:${text}` }));
   return (
     <fieldset
       className="study-fieldset correct-option"
@@ -105,16 +106,16 @@ function CorrectOption({
       {options.length === 0 ? (
         <p className="hint">Type the options above, then click the correct one here.</p>
       ) : (
-        options.map((option, index) => (
-          <label key={`${index}-${option}`} className="check-row">
+        options.map((option) => (
+          <label key={option.key} className="check-row">
             <input
               type="radio"
               name={`${id}-answer`}
-              value={index}
-              checked={question.answer === String(index)}
-              onChange={() => onChange(String(index))}
+              value={option.position}
+              checked={question.answer === String(option.position)}
+              onChange={() => onChange(String(option.position))}
             />{" "}
-            {option}
+            {option.text}
           </label>
         ))
       )}

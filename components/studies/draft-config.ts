@@ -190,7 +190,12 @@ export function configFromDraft(draft: StudyDraft): Record<string, unknown> {
     practice: draft.practice,
     requireProlificId: draft.requireProlificId,
     survey: draft.survey.map((q, index) => ({
-      id: q.id.trim() || surveyIdFrom(q.prompt || `question ${index + 1}`, draft.survey.map((other) => other.id)),
+      id:
+        q.id.trim() ||
+        surveyIdFrom(
+          q.prompt || `question ${index + 1}`,
+          draft.survey.map((other) => other.id),
+        ),
       prompt: q.prompt,
       kind: q.kind,
       options: splitLines(q.options),

@@ -102,9 +102,8 @@ export function StudyMonitorView({
   return (
     <div className="study-monitor">
       <p className="muted" aria-live="polite">
-        Version {monitor.version.number} · {count(monitor.participants.length, "participant", "participants")},{" "}
-        {online} online · updated{" "}
-        {Math.round(sinceFetch)} s ago
+        Version {monitor.version.number} · {count(monitor.participants.length, "participant", "participants")}, {online}{" "}
+        online · updated {Math.round(sinceFetch)} s ago
       </p>
       {error && <p className="error">{error}</p>}
       <p className={notice?.ok === false ? "error" : "hint"} role="status" data-testid="monitor-notice">

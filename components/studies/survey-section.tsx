@@ -1,8 +1,8 @@
 "use client";
 
 import { SURVEY_KINDS, type SurveyKind } from "@/lib/studies/config";
-import { surveyIdFrom } from "@/lib/studies/survey-ids";
 import type { StudyConfigPath } from "@/lib/studies/config-paths";
+import { surveyIdFrom } from "@/lib/studies/survey-ids";
 import { CheckboxField, SelectField, TextArea, TextField } from "./fields";
 import { ItemList, RemoveButton } from "./item-list";
 import { newSurveyQuestion, type SurveyDraft } from "./study-draft";

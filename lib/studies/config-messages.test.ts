@@ -61,7 +61,7 @@ describe("a refused study design in plain words", () => {
     expect(problems({ conditions: [condition] })).toEqual(["Name: is required"]);
     expect(problems({ name: "x", conditions: [] })).toEqual(["Conditions: add at least one condition"]);
     expect(problems({ name: "x", conditions: [{ ...condition, judge: 5 }] })).toEqual([
-      "Condition 1 – judge: \"human\" or an AI judge's model spec, e.g. offline:heuristic",
+      'Condition 1 – judge: "human" or an AI judge\'s model spec, e.g. offline:heuristic',
     ]);
   });
 

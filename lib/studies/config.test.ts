@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  participantInstructions,
-  studyConfigSchema,
-  TIMED_KEEP_NOTE,
-  TIMED_SUBMIT_NOTE,
-} from "./config";
+import { participantInstructions, studyConfigSchema, TIMED_KEEP_NOTE, TIMED_SUBMIT_NOTE } from "./config";
 import { defaultInstructions } from "./instructions";
 
 const DEFAULT_INSTRUCTIONS = defaultInstructions(["debate"]);

@@ -37,11 +37,9 @@ export function defaultInstructions(protocols: readonly Protocol[]): string {
   const used = [...new Set(protocols)];
   if (used.length <= 1) return `${PROTOCOL_INSTRUCTIONS[used[0] ?? "debate"]} ${SCORE}`;
   const ways = used.map((protocol) => `${PROTOCOL_LABELS[protocol]}: ${PROTOCOL_INSTRUCTIONS[protocol]}`);
-  return [
-    "Your matches come in different kinds; each match's page says which kind it is.",
-    ...ways,
-    SCORE,
-  ].join("\n\n");
+  return ["Your matches come in different kinds; each match's page says which kind it is.", ...ways, SCORE].join(
+    "\n\n",
+  );
 }
 
 /**

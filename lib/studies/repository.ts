@@ -8,12 +8,12 @@ import { serverProviders } from "../models/runtime";
 import { storedStringsSchema } from "../questions/schema";
 import { hashSeed, mulberry32 } from "../random";
 import {
+  describeIssues,
   designSpecs,
   type FrozenStudy,
   frozenStudySchema,
-  type StudyConfig,
-  describeIssues,
   parseStudyDesign,
+  type StudyConfig,
   studyConfigSchema,
 } from "./config";
 import { describeStudyIssue, questionCountProblem } from "./config-messages";
@@ -64,10 +64,7 @@ function toSummary<T extends { status: string }>(row: T): T & { status: StudySta
  */
 export class StudyDesignError extends CruxError {
   constructor(readonly issues: { path: (string | number)[]; message: string }[]) {
-    super(
-      "BAD_REQUEST",
-      `Invalid study design — ${issues.map((issue) => describeStudyIssue(issue)).join("; ")}`,
-    );
+    super("BAD_REQUEST", `Invalid study design — ${issues.map((issue) => describeStudyIssue(issue)).join("; ")}`);
     this.name = "StudyDesignError";
   }
 }
