@@ -77,15 +77,15 @@ describe("crux study", () => {
     );
     const result = await crux("study", "create", file);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/line 4: conditions\.0\.protocol/);
-    expect(result.stderr).toMatch(/line 7: questionsPerJudge/);
+    expect(result.stderr).toMatch(/line 4: Condition 1 – protocol: must be one of debate, interactive/);
+    expect(result.stderr).toMatch(/line 7: Questions per participant: must be at least 1 question\n/);
     // Rules across fields are checked once the fields themselves are valid.
     fs.writeFileSync(
       file,
       "name: Dup\nconditions:\n  - name: one\n    protocol: debate\n  - name: one\n    protocol: naive\n",
     );
     const duplicate = await crux("study", "create", file);
-    expect(duplicate.stderr).toMatch(/line 5: conditions\.1\.name: condition names must differ/);
+    expect(duplicate.stderr).toMatch(/line 5: Condition 2 – name: condition names must differ/);
     fs.writeFileSync(file, "name: [unclosed\n");
     const syntax = await crux("study", "create", file);
     expect(syntax.code).toBe(1);

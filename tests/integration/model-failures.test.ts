@@ -91,8 +91,8 @@ describe("model specs where a study is designed and launched", () => {
       },
     ]);
     expect(state.summary).toEqual([
-      expect.stringMatching(/^conditions\.0\.debaters: `gpt9000` is not a model spec/),
-      expect.stringMatching(/^conditions\.0\.judge: `foo:bar` — unknown provider `foo`/),
+      expect.stringMatching(/^Condition 1 – debaters: `gpt9000` is not a model spec/),
+      expect.stringMatching(/^Condition 1 – judge: `foo:bar` — unknown provider `foo`/),
     ]);
     expect(await db.study.count({ where: { name } })).toBe(0);
   });
