@@ -109,9 +109,9 @@ test("the design form speaks plainly, checks as the researcher types, and offers
   const judge = first.getByLabel("Judge", { exact: true });
   const offered = async (input: typeof debaters) => {
     const id = await input.getAttribute("list");
-    return page.locator(`datalist[id="${id}"] option`).evaluateAll((options) =>
-      options.map((option) => (option as HTMLOptionElement).value),
-    );
+    return page
+      .locator(`datalist[id="${id}"] option`)
+      .evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
   };
   expect(await offered(debaters)).toEqual(expect.arrayContaining(["offline:extractive", E2E_LLM_DEBATER]));
   expect(await offered(debaters)).not.toContain("human");
