@@ -12,7 +12,7 @@ import path from "node:path";
 import type { Worker } from "node:worker_threads";
 import { env, projectRoot } from "../env";
 import { createLogger } from "../log";
-import { type ResampleJob, type ResampleResult, runResampleJob } from "./resample-jobs";
+import { loadJob, type ResampleJob, type ResampleResult, runResampleJob } from "./resample-jobs";
 
 const WORKER_FILE = path.join(projectRoot, "lib", "analysis", "resample-worker.mjs");
 
@@ -106,12 +106,16 @@ function pump(): void {
 }
 
 /**
- * Runs a resampling job in a worker thread (in-process when CRUX_RESAMPLE_WORKERS=0) and resolves with its plain
- * result. Rejects with the signal's reason when `signal` aborts first; the job's work stops then.
+ * Runs a resampling job in a worker thread (in-process when CRUX_RESAMPLE_WORKERS=0, where its sources must be
+ * rows) and resolves with its plain result. Rejects with the signal's reason when `signal` aborts first; the job's work stops then.
  */
 export function runResampling<J extends ResampleJob>(job: J, signal?: AbortSignal): Promise<ResampleResult<J>> {
   if (signal?.aborted) return Promise.reject(abortError(signal));
-  if (env.CRUX_RESAMPLE_WORKERS === 0) return Promise.resolve().then(() => runResampleJob(job));
+  if (env.CRUX_RESAMPLE_WORKERS === 0) {
+    return loadJob(job, () => {
+      throw new Error("A resampling job with SQL to read needs a worker: pass its rows when the pool is off.");
+    }).then((loaded) => runResampleJob<J>(loaded));
+  }
   return new Promise<ResampleResult<J>>((resolve, reject) => {
     const task: Task = { id: nextId++, job, resolve: resolve as (value: unknown) => void, reject, signal };
     task.onAbort = () => {
