@@ -92,6 +92,12 @@ function removeSlot(slot: Slot): void {
   if (i >= 0) slots.splice(i, 1);
 }
 
+/** Whether the job carries SQL for the worker to read (rather than rows read on the event loop). */
+function jobReads(job: ResampleJob): boolean {
+  const sources = job.kind === "ratings" ? [job.groups] : [job.cells, job.present];
+  return sources.some((source) => "sql" in source);
+}
+
 function pump(): void {
   while (queue.length > 0) {
     let slot = slots.find((s) => s.task === null);
@@ -101,7 +107,8 @@ function pump(): void {
     slot.task = task;
     slot.worker.ref(); // a running job does (a CLI awaiting it must not exit)
     slot.worker.postMessage({ id: task.id, job: task.job });
-    createLogger(env.CRUX_LOG).debug(`resampling job ${task.id} started (${task.job.kind})`);
+    const reads = jobReads(task.job) ? ", its rows read in the worker" : "";
+    createLogger(env.CRUX_LOG).debug(`resampling job ${task.id} started (${task.job.kind}${reads})`);
   }
 }
 
