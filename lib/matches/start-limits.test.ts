@@ -5,7 +5,11 @@ import { admitMatchStart, MATCH_START_WINDOW_MS, matchStartRefusal } from "./sta
 /** A user resolver that counts how often it was asked (a refused IP must not create a guest). */
 function resolver(id: string) {
   const calls = { count: 0 };
-  return { calls, resolve: async () => (calls.count++, { id }) };
+  const resolve = async () => {
+    calls.count++;
+    return { id };
+  };
+  return { calls, resolve };
 }
 
 describe("match-start limits", () => {
