@@ -77,8 +77,8 @@ interface RequestRow {
   /**
    * What to request; `:match` stands for a play match judged by the "judge" user, `:judgedMatch` an unsettled match
    * judged by "researcher", `:study` a draft study of "researcher", `:live` the live study "participant" takes part
-   * in, `:pid` the PROLIFIC_PID "participant" joined it with, `:peerMatch` the match of another participant of `:live`. A socket row's target is the event, optionally
-   * followed by the match (default `:match`).
+   * in, `:pid` the PROLIFIC_PID "participant" joined it with, `:peerMatch` the match of another participant of
+   * `:live`. A socket row's target is the event, optionally followed by the match (default `:match`).
    */
   target: string;
   kind: "page" | "api" | "socket";
@@ -378,8 +378,9 @@ const MATRIX: Row[] = [
     }),
   ),
   { covers: "app/api/matches/route.ts", target: "POST /api/matches", kind: "api", expect: all("ok") },
-  // Past the match-start limits, per client IP and per user (MATCH_STARTS): 429 with Retry-After, and no match. A
-  // visitor without a session has no user to count (each start makes a new guest): only the per-IP limit stops them.
+  // Past the match-start limits, per client IP and per user (MATCH_STARTS): 429 with Retry-After, and no session for
+  // a new visitor. One without a session has no user to count (each start makes a new guest): only the per-IP limit
+  // stops them.
   {
     covers: "app/api/matches/route.ts",
     target: "POST /api/matches",
