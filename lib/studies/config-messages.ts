@@ -56,6 +56,9 @@ const FIELD_LABELS: Record<string, string> = {
   failedCheck: "code for failing the check",
   removed: "code for being removed",
   dropoutMinutes: "minutes before a silent participant is dropped",
+  screenedOut: "code for being screened out",
+  qualification: "qualification",
+  threshold: "pass threshold",
 };
 
 /** Fields named on their own rather than after the section that holds them. */
@@ -67,6 +70,9 @@ const PATH_LABELS: Record<string, string> = {
   "questions.tags": "Question tags",
   "questions.ids": "Question ids",
   "comprehensionCheck.attempts": "Comprehension check – attempts allowed",
+  "qualification.matches": "Qualification – number of matches",
+  "qualification.condition": "Qualification – condition",
+  "qualification.rule": "Qualification – pass rule",
 };
 
 /** Lists whose items are named on their own ("Condition 2 – …"), with what went before dropped. */
@@ -109,6 +115,7 @@ const NUMBER_UNITS: Record<string, [string, string]> = {
   judgmentsPerQuestion: ["judgment", "judgments"],
   questionsPerJudge: ["question", "questions"],
   attempts: ["attempt", "attempts"],
+  matches: ["match", "matches"],
 };
 /** What a list holds, by the field that holds it. */
 const LIST_ITEMS: Record<string, [string, string]> = {
