@@ -1,4 +1,7 @@
-import { DEFAULT_CONSENT, DEFAULT_INSTRUCTIONS } from "@/lib/studies/config";
+import { protocolSchema } from "@/lib/debate/vocabulary";
+import { DEFAULT_CONSENT } from "@/lib/studies/config";
+import { defaultInstructions, LEGACY_DEFAULT_INSTRUCTIONS } from "@/lib/studies/instructions";
+import { surveyIdFrom } from "@/lib/studies/survey-ids";
 import { newCheckQuestion, newCondition, newSurveyQuestion, type StudyDraft } from "./study-draft";
 
 /**
@@ -62,6 +65,11 @@ export function draftFromConfig(input: unknown): StudyDraft {
       rest: Object.keys(otherScoring).length ? { ...rest, scoring: otherScoring } : rest,
     };
   });
+  const instructions = text(config.instructions);
+  const instructionsEdited =
+    instructions.trim() !== "" &&
+    instructions !== LEGACY_DEFAULT_INSTRUCTIONS &&
+    instructions !== draftDefaultInstructions(conditions);
   return {
     name: text(config.name),
     description: text(config.description),
@@ -74,14 +82,15 @@ export function draftFromConfig(input: unknown): StudyDraft {
     judgmentsPerQuestion: text(config.judgmentsPerQuestion, "1"),
     questionsPerJudge: text(config.questionsPerJudge, "4"),
     consent: text(config.consent, DEFAULT_CONSENT),
-    instructions: text(config.instructions, DEFAULT_INSTRUCTIONS),
+    instructions: instructionsEdited ? instructions : "",
+    instructionsEdited,
     check: list(check.questions).map((raw) => {
       const q = isRecord(raw) ? raw : {};
       return {
         ...newCheckQuestion(),
         question: text(q.question),
         options: lines(q.options, "\n"),
-        answer: text(q.answer, "0"),
+        answer: text(q.answer),
       };
     }),
     checkAttempts: text(check.attempts, "2"),
@@ -96,6 +105,7 @@ export function draftFromConfig(input: unknown): StudyDraft {
       return {
         ...newSurveyQuestion(),
         id: text(q.id),
+        idEdited: text(q.id) !== "",
         prompt: text(q.prompt),
         kind: text(q.kind, "text"),
         options: lines(q.options, "\n"),
@@ -110,6 +120,11 @@ export function draftFromConfig(input: unknown): StudyDraft {
     dropoutMinutes: text(config.dropoutMinutes, "20"),
     rest: without(config, TOP_KEYS),
   };
+}
+
+/** The instructions participants get unless the researcher writes their own: those of the conditions' protocols. */
+export function draftDefaultInstructions(conditions: ReadonlyArray<{ protocol: string }>): string {
+  return defaultInstructions(conditions.flatMap((c) => protocolSchema.safeParse(c.protocol).data ?? []));
 }
 
 /** A new design: one human-judged debate condition and the defaults of the schema. */
@@ -170,12 +185,12 @@ export function configFromDraft(draft: StudyDraft): Record<string, unknown> {
     judgmentsPerQuestion: num(draft.judgmentsPerQuestion),
     questionsPerJudge: num(draft.questionsPerJudge),
     consent: draft.consent,
-    instructions: draft.instructions,
+    instructions: draft.instructionsEdited ? draft.instructions : undefined,
     comprehensionCheck: {
       questions: draft.check.map((q) => ({
         question: q.question,
         options: splitLines(q.options),
-        answer: num(q.answer) ?? 0,
+        answer: num(q.answer),
       })),
       attempts: num(draft.checkAttempts),
     },
@@ -187,8 +202,13 @@ export function configFromDraft(draft: StudyDraft): Record<string, unknown> {
       threshold: num(draft.qualificationThreshold),
     }),
     requireProlificId: draft.requireProlificId,
-    survey: draft.survey.map((q) => ({
-      id: q.id,
+    survey: draft.survey.map((q, index) => ({
+      id:
+        q.id.trim() ||
+        surveyIdFrom(
+          q.prompt || `question ${index + 1}`,
+          draft.survey.map((other) => other.id),
+        ),
       prompt: q.prompt,
       kind: q.kind,
       options: splitLines(q.options),

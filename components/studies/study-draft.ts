@@ -26,12 +26,15 @@ export interface CheckDraft {
   question: string;
   /** One option per line. */
   options: string;
+  /** The correct option's index ("" until one is clicked). */
   answer: string;
 }
 
 export interface SurveyDraft {
   key: number;
   id: string;
+  /** Set once the researcher types an id (or the design came with one); until then it follows the prompt. */
+  idEdited: boolean;
   prompt: string;
   kind: string;
   options: string;
@@ -51,7 +54,9 @@ export interface StudyDraft {
   judgmentsPerQuestion: string;
   questionsPerJudge: string;
   consent: string;
+  /** The researcher's own instructions; ignored until `instructionsEdited` (the protocols' default applies). */
   instructions: string;
+  instructionsEdited: boolean;
   check: CheckDraft[];
   checkAttempts: string;
   practice: boolean;
@@ -100,10 +105,12 @@ export function newCondition(index: number): ConditionDraft {
   };
 }
 
-export const newCheckQuestion = (): CheckDraft => ({ key: key(), question: "", options: "", answer: "0" });
+/** A new check question: no correct answer until the researcher clicks one. */
+export const newCheckQuestion = (): CheckDraft => ({ key: key(), question: "", options: "", answer: "" });
 export const newSurveyQuestion = (): SurveyDraft => ({
   key: key(),
   id: "",
+  idEdited: false,
   prompt: "",
   kind: "text",
   options: "",

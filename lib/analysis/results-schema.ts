@@ -58,6 +58,14 @@ export const resultsFiltersSchema = z
 export type ResultsFilters = z.infer<typeof resultsFiltersSchema>;
 export type ResultsFiltersInput = z.input<typeof resultsFiltersSchema>;
 
+/**
+ * The judge kind the results page shows when none is asked for: human judges when the study has a human-judged
+ * condition (AI verdicts from automated runs would otherwise mix into the participants' numbers), else all.
+ */
+export function defaultJudgeKind(conditions: ReadonlyArray<{ judge: string }>): JudgeKindFilter {
+  return conditions.some((c) => c.judge === "human") ? "human" : "all";
+}
+
 /** No filters: every verdict of the study. */
 export const NO_FILTERS: ResultsFilters = { condition: [], tag: [], judgeKind: "all" };
 

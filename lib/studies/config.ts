@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { samplingConfigSchema, scoringConfigSchema } from "../debate/config";
 import { protocolSchema } from "../debate/vocabulary";
-import { zodIssueMessages } from "../errors";
 import { type ModelKind, modelSpecProblem } from "../models/spec";
+import { describeStudyIssue, studyErrorMap } from "./config-messages";
+import { defaultInstructions } from "./instructions";
 import { qualificationRuleSchema } from "./vocabulary";
 
 /**
@@ -11,7 +12,7 @@ import { qualificationRuleSchema } from "./vocabulary";
  * misspelt option fails loudly. The format is documented in docs/studies.md.
  */
 
-const specSchema = z.string().trim().min(3, "a model spec such as offline:extractive or openai:gpt-4o-mini");
+const specSchema = z.string().trim().min(3, "must be a model spec such as offline:extractive or openai:gpt-4o-mini");
 const textSchema = (max: number) => z.string().trim().max(max);
 
 /** Which questions the study uses: a set, optional tag filter, how many, drawn with a seed (or listed ids). */
@@ -113,12 +114,6 @@ export const DEFAULT_CONSENT =
   "Taking part is voluntary; you may stop at any time. We record your answers, probabilities, explanations and " +
   "timings, linked to a pseudonymous id, and use them only for research.";
 
-export const DEFAULT_INSTRUCTIONS =
-  "Two AI debaters argue for different answers to a question about a story. Only they can read the story; quotes " +
-  "they take from it are checked, and verified quotes are marked. After each round, move the slider to say how " +
-  "likely each answer is, then read another round or give your verdict. You score more for confident correct " +
-  "answers and lose more for confident wrong ones.";
-
 export const studyConfigSchema = z
   .strictObject({
     name: textSchema(200).min(1, "give the study a name"),
@@ -130,7 +125,8 @@ export const studyConfigSchema = z
     /** Matches each participant judges (each on a different story). */
     questionsPerJudge: z.int().min(1).max(100).default(4),
     consent: textSchema(20_000).min(1).default(DEFAULT_CONSENT),
-    instructions: textSchema(20_000).min(1).default(DEFAULT_INSTRUCTIONS),
+    /** What participants read before judging; by default the text for the conditions' protocols (./instructions.ts). */
+    instructions: textSchema(20_000).min(1).optional(),
     /** Questions a participant must answer correctly before judging; empty = no check. */
     comprehensionCheck: z
       .strictObject({
@@ -170,7 +166,7 @@ export const studyConfigSchema = z
         ctx.addIssue({
           code: "custom",
           path: ["comprehensionCheck", "questions", index, "answer"],
-          message: "answer must be the index of one of the options",
+          message: "click one of the options as the correct answer",
         });
     });
     checkQualification(config, ctx);
@@ -186,7 +182,11 @@ export const studyConfigSchema = z
           message: "a choice question needs at least two options",
         });
     });
-  });
+  })
+  .transform((config) => ({
+    ...config,
+    instructions: config.instructions ?? defaultInstructions(config.conditions.map((c) => c.protocol)),
+  }));
 
 /** The qualification block's condition must name a human-judged condition; an accuracy threshold is a share. */
 function checkQualification(
@@ -255,6 +255,11 @@ export const studyDesignSchema = studyConfigSchema.superRefine((config, ctx) => 
   }
 });
 
+/** A design as a person entered it, checked with `studyDesignSchema`; a refusal's messages are in plain words. */
+export function parseStudyDesign(input: unknown) {
+  return studyDesignSchema.safeParse(input, { error: studyErrorMap });
+}
+
 export type StudyConfig = z.output<typeof studyConfigSchema>;
 export type StudyConfigInput = z.input<typeof studyConfigSchema>;
 export type StudyCondition = z.output<typeof conditionSchema>;
@@ -312,7 +317,7 @@ export function conditionDebaters(condition: StudyCondition): [string, string] {
   return typeof condition.debaters === "string" ? [condition.debaters, condition.debaters] : condition.debaters;
 }
 
-/** Readable one-line summaries of zod issues ("conditions.0.protocol: Invalid option …"), for forms and the CLI. */
+/** Readable one-line summaries of a refused design ("Condition 1 – protocol: must be one of …"), for forms and the CLI. */
 export function describeIssues(error: z.ZodError): string[] {
-  return zodIssueMessages(error, { root: "(study)" });
+  return error.issues.map(describeStudyIssue);
 }

@@ -14,8 +14,10 @@ import {
 import { StudyForbidden } from "@/components/studies/study-forbidden";
 import { getStudyResults, listStudyTags } from "@/lib/analysis/results";
 import {
+  defaultJudgeKind,
   NO_FILTERS,
   parseResultsFilters,
+  type ResultsFilters,
   resultsFiltersQuery,
   type ScreeningSummary,
 } from "@/lib/analysis/results-schema";
@@ -41,13 +43,17 @@ export default async function StudyResultsPage({
   const access = await loadStudyForPage(id, path);
   if (!access.ok) return <StudyForbidden message={access.message} />;
   const { study } = access;
-  const parsed = parseResultsFilters(await searchParams);
-  const filters = parsed.success ? parsed.data : NO_FILTERS;
+  const search = await searchParams;
+  const parsed = parseResultsFilters(search);
+  const asked = parsed.success ? parsed.data : NO_FILTERS;
+  // No kind asked for: one kind of judge, not a mix (defaultJudgeKind); the other is a click away.
+  const kindAsked = typeof search.judgeKind === "string" && search.judgeKind.trim() !== "";
+  const filters = kindAsked ? asked : { ...asked, judgeKind: defaultJudgeKind(study.config.conditions) };
   const db = getDb();
   const [results, tags] = await Promise.all([getStudyResults(db, study.id, filters), listStudyTags(db, study.id)]);
   const query = resultsFiltersQuery(filters).toString();
-  const filtered = query !== "";
-  const designed = study.config.conditions.map((c) => ({ name: c.name, protocol: c.protocol }));
+  const filtered = resultsFiltersQuery(kindAsked ? asked : { ...asked, judgeKind: "all" }).toString() !== "";
+  const designed = study.config.conditions.map((c) => ({ name: c.name, protocol: c.protocol, judge: c.judge }));
   const extra = results.conditions
     .filter((c) => !designed.some((d) => d.name === c.condition))
     .map((c) => ({ name: c.condition, protocol: c.protocol }));
@@ -59,6 +65,7 @@ export default async function StudyResultsPage({
       </p>
       <h1>Results</h1>
       <ResultsFiltersForm action={path} filters={filters} conditions={[...designed, ...extra]} tags={tags} />
+      <JudgeKindNote path={path} filters={filters} />
       {!parsed.success && (
         <p role="alert" className="notice">
           Some filters were not understood and were ignored: {zodErrorMessage(parsed.error, { root: "filters" })}
@@ -104,6 +111,30 @@ export default async function StudyResultsPage({
         </>
       )}
     </section>
+  );
+}
+
+const KIND_WORDS = { human: "human judges only", ai: "AI judges only", all: "human and AI judges together" } as const;
+
+/** Which judges the numbers come from, always said, with the other views a click away. */
+function JudgeKindNote({ path, filters }: { path: string; filters: ResultsFilters }) {
+  const link = (kind: keyof typeof KIND_WORDS) => {
+    const params = resultsFiltersQuery({ ...filters, judgeKind: kind });
+    params.set("judgeKind", kind);
+    return `${path}?${params}`;
+  };
+  const others = (["human", "ai", "all"] as const).filter((kind) => kind !== filters.judgeKind);
+  return (
+    <p className="notice" data-testid="results-judge-kind">
+      Showing verdicts of <strong>{KIND_WORDS[filters.judgeKind]}</strong>. Show{" "}
+      {others.map((kind, index) => (
+        <span key={kind}>
+          {index > 0 && " or "}
+          <a href={link(kind)}>{KIND_WORDS[kind]}</a>
+        </span>
+      ))}
+      .
+    </p>
   );
 }
 
