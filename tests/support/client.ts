@@ -9,12 +9,19 @@ import {
 
 export type JudgeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** Starts a match over HTTP as a new guest; returns its id and the guest's session cookie. */
-export async function createGuestMatch(baseUrl: string, cookie?: string): Promise<{ matchId: string; cookie: string }> {
+/**
+ * Starts a match over HTTP as a new guest (or as the guest of `cookie`); returns its id and the guest's session
+ * cookie. `body` is `POST /api/matches`'s (protocol, source, debaters), default all defaults.
+ */
+export async function createGuestMatch(
+  baseUrl: string,
+  cookie?: string,
+  body: Record<string, string> = {},
+): Promise<{ matchId: string; cookie: string }> {
   const response = await fetch(`${baseUrl}/api/matches`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) },
-    body: "{}",
+    body: JSON.stringify(body),
   });
   if (response.status !== 201) throw new Error(`POST /api/matches: ${response.status} ${await response.text()}`);
   const { matchId } = (await response.json()) as { matchId: string };
