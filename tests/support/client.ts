@@ -37,13 +37,14 @@ export interface RecordingSocket {
 }
 
 /**
- * A real socket.io client with the guest's cookie, recording everything it receives. `headers` are sent with the
- * handshake too (`x-forwarded-for`, to stand for another client address on a server that trusts a proxy).
+ * A real socket.io client with the guest's cookie, recording everything it receives (unless `record` is false: a
+ * long soak keeps only what it listens to). `headers` are sent with the handshake too (`x-forwarded-for`, to stand
+ * for another client address on a server that trusts a proxy).
  */
 export async function connectJudge(
   baseUrl: string,
   cookie: string,
-  options: { headers?: Record<string, string> } = {},
+  options: { headers?: Record<string, string>; record?: boolean } = {},
 ): Promise<RecordingSocket> {
   const socket: JudgeSocket = io(baseUrl, {
     auth: { v: PROTOCOL_VERSION },
@@ -54,12 +55,14 @@ export async function connectJudge(
   });
   const received: string[] = [];
   const views: MatchView[] = [];
-  socket.onAny((event, ...args) => {
-    received.push(`${event} ${JSON.stringify(args)}`);
-  });
-  socket.on("match:view", (view) => {
-    views.push(view);
-  });
+  if (options.record !== false) {
+    socket.onAny((event, ...args) => {
+      received.push(`${event} ${JSON.stringify(args)}`);
+    });
+    socket.on("match:view", (view) => {
+      views.push(view);
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     socket.once("connect", () => resolve());
     socket.once("connect_error", (error) => {

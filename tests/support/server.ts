@@ -40,21 +40,25 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const databaseUrl = `file:${path.join(dir, "crux.db")}`;
   // tsx as a loader in this very process, not through its CLI: the CLI runs the script in a child of its own, which
   // a SIGKILL (a test simulating a crash) would leave running as an orphan, still serving its database.
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", path.join(root, "server.ts")], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(options.port ?? 0),
-      HOST: "127.0.0.1",
-      DATABASE_URL: databaseUrl,
-      CRUX_OFFLINE_WORD_DELAY_MS: "1",
-      CRUX_LOG: "error",
-      ...options.env,
-      ...markTestProcess(`server on ${dir}`),
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), "--import", "tsx", path.join(root, "server.ts")],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        PORT: String(options.port ?? 0),
+        HOST: "127.0.0.1",
+        DATABASE_URL: databaseUrl,
+        CRUX_OFFLINE_WORD_DELAY_MS: "1",
+        CRUX_LOG: "error",
+        ...options.env,
+        ...markTestProcess(`server on ${dir}`),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const hasExited = () => child.exitCode !== null || child.signalCode !== null;
   const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
