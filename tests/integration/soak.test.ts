@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createDb, type Db } from "../../lib/db/client";
 import { nextStep, roundPlan } from "../../lib/debate/rounds";
@@ -24,17 +25,18 @@ import { type RunningServer, readFootprint, type ServerFootprint, startServer } 
  */
 
 const SEED = Number(process.env.CRUX_SOAK_SEED ?? 13_2026);
-const MATCHES = 200;
+/** 200; fewer (CRUX_SOAK_MATCHES) only to try a change to this file quickly. */
+const MATCHES = Number(process.env.CRUX_SOAK_MATCHES ?? 200);
 const CONCURRENCY = 6;
 /** The restart begins as match number RESTART_AT is about to start, with the pool of matches in flight full. */
-const RESTART_AT = 100;
+const RESTART_AT = Math.floor(MATCHES / 2);
 /**
  * Everything settles before this match number starts: the restarted server has warmed up (every protocol and every
  * kind of fault seen, the matches in flight at the restart resumed and finished), and its footprint then is the
  * baseline the end is held to, 80 matches later. (The first server is not measured: a drain costs the idle time,
  * and the test must stay within its time on a busy machine.)
  */
-const WARM_UP = 120;
+const WARM_UP = Math.floor(MATCHES * 0.6);
 /**
  * 12 seconds: longer than a judge takes to come back after a drop, a reload or the restart (the restarted server
  * counts no idleness before it started, but its first answers are slow on a busy machine), short enough that
@@ -252,7 +254,7 @@ function intentFor(plan: Plan, matchId: string, view: MatchView, round: number, 
   };
 }
 
-describe("soak: 200 matches through the socket layer with faults and a restart", () => {
+describe(`soak: ${MATCHES} matches through the socket layer with faults and a restart`, () => {
   it(
     "every match ends complete or abandoned by rule, with every turn stored, and memory returns to its level",
     async () => {
@@ -547,6 +549,7 @@ describe("soak: 200 matches through the socket layer with faults and a restart",
             mark(`restart with ${inFlightAtRestart.length} matches in flight`);
             const old = await current;
             restart = (async () => {
+              mark(`first server used ${cpuSeconds(old.child.pid)} CPU s`);
               await old.stop();
               const next = await starting(old.dir);
               mark("server restarted");
@@ -644,7 +647,8 @@ describe("soak: 200 matches through the socket layer with faults and a restart",
         const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
         console.info(
           [
-            `soak seed ${SEED}: ${MATCHES} matches in ${((Date.now() - began) / 1000).toFixed(1)} s`,
+            `soak seed ${SEED}: ${MATCHES} matches in ${((Date.now() - began) / 1000).toFixed(1)} s; CPU: restarted ` +
+              `server ${cpuSeconds(server.child.pid)} s, test process ${(process.cpuUsage().user / 1e6).toFixed(1)} s`,
             ...timings,
             `in flight at the restart: ${inFlightAtRestart.join("; ")}`,
             `heap after warm-up ${mb(baseline.heapUsed)}, at the end ${mb(final.heapUsed)} (margin ${mb(margin)}); ` +
@@ -676,6 +680,17 @@ describe("soak: 200 matches through the socket layer with faults and a restart",
     TEST_TIMEOUT_MS,
   );
 });
+
+/** CPU seconds a process has used so far, from /proc (Linux; null elsewhere): for the timings report. */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
 
 function count(values: string[]): string {
   const counts = new Map<string, number>();
