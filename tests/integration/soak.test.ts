@@ -1,14 +1,26 @@
-import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createDb, type Db } from "../../lib/db/client";
 import { nextStep, roundPlan } from "../../lib/debate/rounds";
 import type { MatchView } from "../../lib/debate/view";
-import { ACTIVE_MATCH_STATUSES, type Protocol } from "../../lib/debate/vocabulary";
+import { ACTIVE_MATCH_STATUSES } from "../../lib/debate/vocabulary";
 import { getStoredMatch } from "../../lib/matches/repository";
-import { hashSeed, mulberry32, pick, type Rng } from "../../lib/random";
-import type { Ack } from "../../lib/realtime/protocol";
 import { connectJudge, createGuestMatch, type RecordingSocket } from "../support/client";
 import { type RunningServer, readFootprint, type ServerFootprint, startServer } from "../support/server";
+import {
+  ask,
+  count,
+  cpuSeconds,
+  describePhase,
+  describeTrace,
+  intentFor,
+  label,
+  planMatch,
+  reached,
+  Session,
+  type Trace,
+  Transient,
+  within,
+} from "../support/soak";
 
 /**
  * Soak: 200 play matches back to back through the real socket layer, a few at a time, with judges who drop their
@@ -58,208 +70,12 @@ const WATCHDOG_MS = TEST_TIMEOUT_MS - 12_000;
  */
 const HEAP_MARGIN = (baseline: number) => Math.max(8 * 1024 * 1024, baseline * 0.1);
 
-type Point = { on: "delta" | "judge"; round: number };
-type Interruption = { kind: "disconnect" | "reload" | "lost-ack" | "leave"; at: Point };
-type Fate = "complete" | "leave" | "never-join";
-
-interface Plan {
-  index: number;
-  protocol: Protocol;
-  /** The judge ends after this round (or the last). */
-  endAt: number;
-  /** The judge's probability for option 0 after each round, in twentieths (never an even split). */
-  probabilities: number[];
-  fate: Fate;
-  interruptions: Interruption[];
-  /** Whether the judge moves the slider (a draft) before each step. */
-  drafts: boolean;
-}
-
-const PROTOCOL_CHOICES: [Protocol, ...Protocol[]] = [
-  "debate",
-  "debate",
-  "debate",
-  "interactive",
-  "consultancy",
-  "naive",
-  "expert",
-];
-
-function planMatch(index: number): Plan {
-  const rng: Rng = mulberry32(hashSeed(SEED, index));
-  const protocol = pick(rng, PROTOCOL_CHOICES);
-  const hasTurns = protocol !== "naive" && protocol !== "expert";
-  const rounds = hasTurns ? 3 : 1;
-  const endAt = rng() < 0.6 ? rounds : 1 + Math.floor(rng() * rounds);
-  const probabilities = Array.from({ length: rounds }, () => {
-    const k = 1 + Math.floor(rng() * 18);
-    return (k >= 10 ? k + 1 : k) / 20;
-  });
-  const roll = rng();
-  const fate: Fate = roll < 0.02 ? "never-join" : roll < 0.1 ? "leave" : "complete";
-  const point = (judgeOnly = false): Point => ({
-    on: hasTurns && !judgeOnly && rng() < 0.5 ? "delta" : "judge",
-    round: 1 + Math.floor(rng() * endAt),
-  });
-  const interruptions: Interruption[] = [];
-  const count = rng() < 0.4 ? 1 + Math.floor(rng() * 2) : 0;
-  for (let k = 0; k < count; k++) {
-    const kind = pick(rng, ["disconnect", "reload", "lost-ack"] as const);
-    interruptions.push({ kind, at: point(kind === "lost-ack") });
-  }
-  if (fate === "leave") interruptions.push({ kind: "leave", at: point() });
-  // In match order; leaving comes last among interruptions at the same point (sort is stable).
-  const order = (p: Point) => p.round * 2 + (p.on === "judge" ? 1 : 0);
-  interruptions.sort((a, b) => order(a.at) - order(b.at) || Number(a.kind === "leave") - Number(b.kind === "leave"));
-  return { index, protocol, endAt, probabilities, fate, interruptions, drafts: rng() < 0.3 };
-}
-
-/** What the test knows of one match while it runs: what a failure prints. */
-interface Trace {
-  plan: Plan;
-  matchId: string | null;
-  cookie: string;
-  /** What the driver is doing or waiting for. */
-  step: string;
-  /** The last phase seen. */
-  phase: string;
-  /** What happened, in order (interruptions, refused intents, transient errors). */
-  events: string[];
-  outcome: "complete" | "left" | null;
-  startedAt: number;
-}
-
-const label = (trace: Trace) => `match #${trace.plan.index + 1} (${trace.matchId ?? "not created"})`;
-
-function describeTrace(trace: Trace): string {
-  const plan = trace.plan;
-  const script = plan.interruptions.map((i) => `${i.kind}@${i.at.on}${i.at.round}`).join(",") || "none";
-  return (
-    `${label(trace)} ${plan.protocol} fate=${plan.fate} endAt=${plan.endAt} interruptions=${script}: ` +
-    `${trace.step}; last phase ${trace.phase}; events: ${trace.events.slice(-10).join(" | ") || "none"}`
-  );
-}
-
-/** Resolves with `promise`, or rejects after `ms` naming the match and what it waited for. */
-function within<T>(promise: Promise<T>, ms: number, what: string, trace?: Trace): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`${trace ? `${label(trace)}: ` : ""}timed out after ${ms} ms waiting for ${what}`));
-    }, ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}
-
-/** How far a view is along (settled, then judge steps, then turns): a late broadcast never replaces a newer view. */
-function progress(view: MatchView): number {
-  const settled = view.phase.kind === "complete" || view.phase.kind === "errored" ? 1 : 0;
-  return settled * 1_000_000 + view.judgeSteps.length * 1000 + view.turns.length;
-}
-
-function describePhase(view: MatchView): string {
-  const phase = view.phase;
-  return "round" in phase ? `${phase.kind} r${phase.round}` : phase.kind;
-}
-
-/** One judge's connection to one match: the latest view, and a way to wait for the next thing that happens. */
-class Session {
-  latest: MatchView | null = null;
-  deltaRound = 0;
-  closed = false;
-  private version = 0;
-  private readonly waiters = new Set<() => void>();
-
-  constructor(readonly client: RecordingSocket) {
-    client.socket.on("match:view", (view) => {
-      this.offer(view);
-      this.bump();
-    });
-    client.socket.on("turn:delta", (delta) => {
-      this.deltaRound = Math.max(this.deltaRound, delta.round);
-      this.bump();
-    });
-    client.socket.on("disconnect", () => {
-      this.closed = true;
-      this.bump();
-    });
-  }
-
-  offer(view: MatchView): void {
-    if (!this.latest || progress(view) >= progress(this.latest)) this.latest = view;
-  }
-
-  /** Resolves at the next view, chunk or disconnection after `since` (a `mark()`). */
-  changed(since: number): Promise<void> {
-    if (this.version !== since) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.add(resolve));
-  }
-
-  mark(): number {
-    return this.version;
-  }
-
-  close(): void {
-    this.client.socket.disconnect();
-    this.closed = true;
-  }
-
-  private bump(): void {
-    this.version += 1;
-    for (const wake of this.waiters) wake();
-    this.waiters.clear();
-  }
-}
-
-/** Emits with an acknowledgement, rejecting when none comes within WAIT_MS or the connection drops. */
-function ask<T>(
-  session: Session,
-  event: "match:join" | "judge:step" | "judge:draft",
-  payload: object,
-): Promise<Ack<T>> {
-  const socket = session.client.socket.timeout(WAIT_MS) as unknown as {
-    emitWithAck(event: string, payload: object): Promise<Ack<T>>;
-  };
-  return socket.emitWithAck(event, payload);
-}
-
-/** A transient failure: the server is restarting, a connection dropped, an acknowledgement was lost. */
-class Transient extends Error {}
-
-/** Whether the point of an interruption has come (or passed) in this view and stream. */
-function reached(at: Point, view: MatchView, session: Session): boolean {
-  const passed = view.judgeSteps.length >= at.round || view.phase.kind === "complete";
-  if (at.on === "judge") return passed || (view.phase.kind === "judge" && view.phase.round >= at.round);
-  return passed || session.deltaRound >= at.round || view.turns.some((t) => t.round >= at.round);
-}
-
-function intentFor(plan: Plan, matchId: string, view: MatchView, round: number, final: boolean) {
-  const p = plan.probabilities[round - 1] ?? 0.7;
-  const end = final || round >= plan.endAt;
-  return {
-    matchId,
-    round,
-    probabilities: [p, Math.round((1 - p) * 20) / 20],
-    action: end ? ("end" as const) : ("continue" as const),
-    ...(end ? { explanation: `Soak match ${plan.index + 1}, seed ${SEED}.` } : {}),
-    ...(!end && view.judgeMayAsk ? { question: "Which line of the story supports you best?" } : {}),
-  };
-}
-
 describe(`soak: ${MATCHES} matches through the socket layer with faults and a restart`, () => {
   it(
     "every match ends complete or abandoned by rule, with every turn stored, and memory returns to its level",
     async () => {
       const began = Date.now();
-      const plans = Array.from({ length: MATCHES }, (_, index) => planMatch(index));
+      const plans = Array.from({ length: MATCHES }, (_, index) => planMatch(SEED, index));
       const traces: Trace[] = plans.map((plan) => ({
         plan,
         matchId: null,
@@ -302,7 +118,7 @@ describe(`soak: ${MATCHES} matches through the socket layer with faults and a re
         }
         const session = new Session(client);
         sessions.add(session);
-        const joined = await ask<MatchView>(session, "match:join", { matchId: trace.matchId }).catch(
+        const joined = await ask<MatchView>(session, "match:join", { matchId: trace.matchId }, WAIT_MS).catch(
           (error: unknown) => {
             session.close();
             throw new Transient(`join: ${String(error)}`);
@@ -413,7 +229,7 @@ describe(`soak: ${MATCHES} matches through the socket layer with faults and a re
                     socket.disconnect();
                     throw error instanceof Transient ? error : new Transient(String(error));
                   });
-                  const rejoined = await ask<MatchView>(old, "match:join", { matchId: trace.matchId }).catch(
+                  const rejoined = await ask<MatchView>(old, "match:join", { matchId: trace.matchId }, WAIT_MS).catch(
                     (error: unknown) => {
                       throw new Transient(`rejoin: ${String(error)}`);
                     },
@@ -449,16 +265,17 @@ describe(`soak: ${MATCHES} matches through the socket layer with faults and a re
             try {
               if (plan.drafts && !drafted.has(round)) {
                 trace.step = `sending a draft for round ${round}`;
-                const draft = await ask<{ round: number }>(session, "judge:draft", {
-                  matchId: intent.matchId,
-                  round,
-                  probabilities: intent.probabilities,
-                });
+                const draft = await ask<{ round: number }>(
+                  session,
+                  "judge:draft",
+                  { matchId: intent.matchId, round, probabilities: intent.probabilities },
+                  WAIT_MS,
+                );
                 if (!draft.ok) note(trace, `draft r${round} refused: ${draft.error.code} ${draft.error.message}`);
                 drafted.add(round);
               }
               trace.step = `sending the judge step for round ${round}`;
-              const reply = await ask<MatchView>(session, "judge:step", intent);
+              const reply = await ask<MatchView>(session, "judge:step", intent, WAIT_MS);
               if (reply.ok) {
                 session.offer(reply.data);
               } else {
@@ -680,20 +497,3 @@ describe(`soak: ${MATCHES} matches through the socket layer with faults and a re
     TEST_TIMEOUT_MS,
   );
 });
-
-/** CPU seconds a process has used so far, from /proc (Linux; null elsewhere): for the timings report. */
-function cpuSeconds(pid: number | undefined): number | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return null;
-  }
-}
-
-function count(values: string[]): string {
-  const counts = new Map<string, number>();
-  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
-  return [...counts].map(([value, n]) => `${value} ${n}`).join(", ");
-}
