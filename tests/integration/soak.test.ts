@@ -132,6 +132,30 @@ describe(`soak: ${MATCHES} matches through the socket layer with faults and a re
         return session;
       };
 
+      /** Reconnects a session's own client and joins again; null (closed) when that fails. */
+      const reconnect = async (trace: Trace, session: Session): Promise<Session | null> => {
+        const socket = session.client.socket;
+        socket.disconnect();
+        trace.step = "reconnecting after a drop";
+        try {
+          const reconnected = new Promise<void>((resolve, reject) => {
+            socket.once("connect", () => resolve());
+            socket.once("connect_error", (error) => reject(new Error(`reconnect: ${error.message}`)));
+          });
+          socket.connect();
+          await within(reconnected, WAIT_MS, "the socket to reconnect", trace);
+          const rejoined = await ask<MatchView>(session, "match:join", { matchId: trace.matchId }, WAIT_MS);
+          if (!rejoined.ok) throw new Error(`rejoin refused: ${rejoined.error.code} ${rejoined.error.message}`);
+          session.closed = false;
+          session.offer(rejoined.data);
+          return session;
+        } catch (error) {
+          note(trace, `reconnecting failed: ${String(error)}`);
+          session.close();
+          return null;
+        }
+      };
+
       /** Runs `action` until it succeeds, through transient failures, within the match's deadline. */
       const attempt = async <T>(trace: Trace, what: string, action: () => Promise<T>): Promise<T> => {
         for (let tries = 1; ; tries++) {
@@ -210,42 +234,9 @@ describe(`soak: ${MATCHES} matches through the socket layer with faults and a re
               continue;
             }
             if (next.kind === "disconnect") {
-              // The same client drops its connection and makes it again (a network blip), then resyncs.
-              const socket = session.client.socket;
-              const old: Session = session;
-              socket.disconnect();
-              session = null;
-              old.closed = false;
-              const back: Session | null = await attempt(
-                trace,
-                "reconnecting after a drop",
-                async (): Promise<Session> => {
-                  const reconnected = new Promise<void>((resolve, reject) => {
-                    socket.once("connect", () => resolve());
-                    socket.once("connect_error", (error) => reject(new Transient(`reconnect: ${error.message}`)));
-                  });
-                  socket.connect();
-                  await within(reconnected, WAIT_MS, "the socket to reconnect", trace).catch((error: unknown) => {
-                    socket.disconnect();
-                    throw error instanceof Transient ? error : new Transient(String(error));
-                  });
-                  const rejoined = await ask<MatchView>(old, "match:join", { matchId: trace.matchId }, WAIT_MS).catch(
-                    (error: unknown) => {
-                      throw new Transient(`rejoin: ${String(error)}`);
-                    },
-                  );
-                  if (!rejoined.ok) throw new Transient(`rejoin refused: ${rejoined.error.message}`);
-                  old.closed = false;
-                  old.offer(rejoined.data);
-                  return old;
-                },
-              ).catch((error: unknown) => {
-                // The server went away meanwhile (the restart): carry on with a new connection.
-                if (String(error).includes("gave up")) throw error;
-                socket.disconnect();
-                return null;
-              });
-              session = back;
+              // The same client drops its connection and makes it again (a network blip), then resyncs. If that
+              // fails (the server is restarting: this client knows only the old one), a new connection follows.
+              session = await reconnect(trace, session);
               continue;
             }
             if (next.kind === "lost-ack" && view.phase.kind === "judge") {
