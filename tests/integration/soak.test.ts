@@ -353,7 +353,17 @@ describe(`soak: ${MATCHES} matches through the socket layer with faults and a re
           }
           while (inFlight.size >= CONCURRENCY) await Promise.race(inFlight);
           if (index === RESTART_AT - 1) {
-            inFlightAtRestart = traces.filter((t) => t.startedAt && !t.outcome).map((t) => `${label(t)} ${t.phase}`);
+            // Once every match in flight has been joined (it is running: streaming turns or waiting for its judge),
+            // so that the restart interrupts matches, not just their creation.
+            const playing = () => traces.filter((t) => t.startedAt && !t.outcome);
+            const deadline = Date.now() + WAIT_MS;
+            while (playing().some((t) => t.phase === "none")) {
+              if (Date.now() > deadline) {
+                throw new Error(`matches not joined before the restart:\n${playing().map(describeTrace).join("\n")}`);
+              }
+              await new Promise((resolve) => setTimeout(resolve, 20));
+            }
+            inFlightAtRestart = playing().map((t) => `${label(t)} ${t.phase}`);
             mark(`restart with ${inFlightAtRestart.length} matches in flight`);
             const old = await current;
             restart = (async () => {
