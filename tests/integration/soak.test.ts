@@ -250,6 +250,13 @@ describe(`soak: ${MATCHES} matches through the socket layer with faults and a re
             }
             continue;
           }
+          if (view.phase.kind === "judge" && holding) {
+            // The judge thinks while the server restarts: the step goes to the restarted server.
+            held.add(trace);
+            trace.step = `holding the judge step for round ${view.phase.round} until the restart`;
+            await within(holding, READY_MS, "the restart to begin", trace);
+            continue;
+          }
           if (view.phase.kind === "judge") {
             const { round, final } = view.phase;
             const intent = intentFor(plan, created.matchId, view, round, final);
@@ -335,6 +342,9 @@ describe(`soak: ${MATCHES} matches through the socket layer with faults and a re
       };
 
       const failures: Error[] = [];
+      /** While the restart is prepared: judges wait at their next step (in `held`) until the old server is gone. */
+      let holding: Promise<void> | null = null;
+      const held = new Set<Trace>();
       let restart: Promise<RunningServer> | null = null;
       let inFlightAtRestart: string[] = [];
       const footprints: Record<string, ServerFootprint> = {};
@@ -351,30 +361,37 @@ describe(`soak: ${MATCHES} matches through the socket layer with faults and a re
             await drainAll();
             footprints.baseline = await settle(`the ${WARM_UP} first matches`);
           }
-          while (inFlight.size >= CONCURRENCY) await Promise.race(inFlight);
           if (index === RESTART_AT - 1) {
-            // Once every match in flight has been joined (it is running: streaming turns or waiting for its judge),
-            // so that the restart interrupts matches, not just their creation.
-            const playing = () => traces.filter((t) => t.startedAt && !t.outcome);
+            // With the pool full, each match in flight goes on until its judge is asked for a step, and waits
+            // there: the restart interrupts running matches (not just their creation), and they must resume.
+            let release = () => {};
+            holding = new Promise<void>((resolve) => {
+              release = resolve;
+            });
+            const unfinished = () => traces.filter((t) => t.startedAt && !t.outcome);
             const deadline = Date.now() + WAIT_MS;
-            while (playing().some((t) => t.phase === "none")) {
+            while (unfinished().some((t) => !held.has(t))) {
               if (Date.now() > deadline) {
-                throw new Error(`matches not joined before the restart:\n${playing().map(describeTrace).join("\n")}`);
+                const list = unfinished().map(describeTrace).join("\n");
+                throw new Error(`matches not at a judge step before the restart:\n${list}`);
               }
               await new Promise((resolve) => setTimeout(resolve, 20));
             }
-            inFlightAtRestart = playing().map((t) => `${label(t)} ${t.phase}`);
+            inFlightAtRestart = unfinished().map((t) => `${label(t)} ${t.phase}`);
             mark(`restart with ${inFlightAtRestart.length} matches in flight`);
             const old = await current;
             restart = (async () => {
               mark(`first server used ${cpuSeconds(old.child.pid)} CPU s`);
               await old.stop();
+              holding = null;
+              release();
               const next = await starting(old.dir);
               mark("server restarted");
               return next;
             })();
             current = restart;
           }
+          while (inFlight.size >= CONCURRENCY) await Promise.race(inFlight);
           const trace = traces[index] as Trace;
           const playing: Promise<void> = playMatch(trace)
             .catch((error: unknown) => {
