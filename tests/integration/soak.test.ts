@@ -95,7 +95,13 @@ describe(`soak: ${MATCHES} matches through the socket layer with faults and a re
       const servers: RunningServer[] = [];
       const serverOptions = {
         nodeArgs: ["--expose-gc"],
-        env: { CRUX_OFFLINE_WORD_DELAY_MS: "0", CRUX_IDLE_MATCH_MINUTES: String(IDLE_MINUTES), CRUX_LOG: "error" },
+        env: {
+          CRUX_OFFLINE_WORD_DELAY_MS: "0",
+          CRUX_IDLE_MATCH_MINUTES: String(IDLE_MINUTES),
+          CRUX_LOG: "error",
+          // Every judge starts from the same address: the per-address limit on starts is not what this tests.
+          CRUX_MATCH_STARTS_PER_IP: "100000",
+        },
       };
       const starting = async (dir?: string) => {
         const server = await startServer({ ...serverOptions, ...(dir ? { dir } : {}) });
@@ -185,7 +191,7 @@ describe(`soak: ${MATCHES} matches through the socket layer with faults and a re
         const created = await attempt(trace, "creating the match", async () => {
           const server = await serverFor(trace);
           return within(
-            createGuestMatch(server.url, undefined, { protocol: plan.protocol }),
+            createGuestMatch(server.url, undefined, { body: { protocol: plan.protocol } }),
             WAIT_MS,
             "POST /api/matches",
             trace,

@@ -11,17 +11,18 @@ export type JudgeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /**
  * Starts a match over HTTP as a new guest (or as the guest of `cookie`); returns its id and the guest's session
- * cookie. `body` is `POST /api/matches`'s (protocol, source, debaters), default all defaults.
+ * cookie. `body` is `POST /api/matches`'s (protocol, source, debaters; default all defaults); `headers` are sent too
+ * (`x-forwarded-for`, to stand for another client address on a server that trusts a proxy).
  */
 export async function createGuestMatch(
   baseUrl: string,
   cookie?: string,
-  body: Record<string, string> = {},
+  options: { headers?: Record<string, string>; body?: Record<string, string> } = {},
 ): Promise<{ matchId: string; cookie: string }> {
   const response = await fetch(`${baseUrl}/api/matches`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) },
-    body: JSON.stringify(body),
+    headers: { ...options.headers, "content-type": "application/json", ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify(options.body ?? {}),
   });
   if (response.status !== 201) throw new Error(`POST /api/matches: ${response.status} ${await response.text()}`);
   const { matchId } = (await response.json()) as { matchId: string };
