@@ -69,7 +69,7 @@ const WATCHDOG_MS = TEST_TIMEOUT_MS - 12_000;
  * Heap margin: 10% of the baseline or 8 MB, whichever is larger (13 MB on a heap of about 132 MB). What the runner
  * and the socket layer hold per match is checked exactly (no match, quote index, connection or stream left); the heap
  * bound is for everything else. Even after a full collection the heap of a Next + socket.io server drifts by a few MB
- * (lazily compiled code, Next's and V8's caches, buffers of socket.io and the database driver: +1.6 to +1.9 MB over
+ * (lazily compiled code, Next's and V8's caches, buffers of socket.io and the database driver: +1.0 to +1.9 MB over
  * the 80 matches in every run so far), so an exact bound would be flaky, while anything kept per match of more
  * than about 160 KB (13 MB / 80: a match's story, transcript and views are that order) exceeds it.
  */
