@@ -15,7 +15,13 @@ import { isSameOriginRequest } from "./lib/origin";
 import { seedQuestionBank } from "./lib/questions/seed";
 import { trackParticipantPresence } from "./lib/realtime/presence";
 import { PROTOCOL_VERSION } from "./lib/realtime/protocol";
-import { attachRealtime, type CruxServer, createSessionEvents, createSocketListener } from "./lib/realtime/server";
+import {
+  attachRealtime,
+  type CruxServer,
+  createSessionEvents,
+  createSocketListener,
+  realtimeFootprint,
+} from "./lib/realtime/server";
 import { applySecurityHeaders } from "./lib/security-headers";
 import { sweepAllDropouts } from "./lib/studies/assignment";
 
@@ -92,6 +98,10 @@ async function main() {
   const stopSessionEvents = registerSessionEvents(createSessionEvents(io, log.info));
   const stopPresence = trackParticipantPresence(io, db, { log: log.error });
 
+  // The memory footprint on demand (docs/operations.md): `kill -USR2 <pid>` prints one `memory {…}` line. Set
+  // before the ready line, so that a signal sent as soon as it appears does not end the process (SIGUSR2's default).
+  process.on("SIGUSR2", () => log.always(`memory ${JSON.stringify(memoryFootprint(runner, io))}`));
+
   await new Promise<void>((resolve) => httpServer.listen(env.PORT, env.HOST, resolve));
   const address = httpServer.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
@@ -128,6 +138,26 @@ async function main() {
     log.error(`uncaught exception: ${describeError(error)}`);
     void shutdown("uncaught exception", 1);
   });
+}
+
+/**
+ * Heap and process memory after a full garbage collection when the process runs with `--expose-gc` (`gc: true`;
+ * otherwise the heap includes garbage not yet collected), with what the runner and the socket layer hold.
+ */
+function memoryFootprint(runner: MatchRunner, io: CruxServer) {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  collect?.();
+  const { heapUsed, heapTotal, rss, external, arrayBuffers } = process.memoryUsage();
+  return {
+    gc: Boolean(collect),
+    heapUsed,
+    heapTotal,
+    rss,
+    external,
+    arrayBuffers,
+    ...runner.footprint(),
+    ...realtimeFootprint(io),
+  };
 }
 
 function describeError(error: unknown): string {

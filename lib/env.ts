@@ -33,12 +33,12 @@ const envSchema = z
     CRUX_SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(100),
     /**
      * Minutes without judge activity (start, joining, a turn, a judge step) after which a human-judged match outside
-     * a study is abandoned and freed from memory (study matches follow the study's dropoutMinutes).
+     * a study is abandoned and freed from memory (study matches follow the study's dropoutMinutes). Fractions are
+     * allowed down to 0.05 (3 seconds), so that a soak test sees matches abandoned by rule within seconds.
      */
     CRUX_IDLE_MATCH_MINUTES: z.coerce
       .number()
-      .int()
-      .min(1)
+      .min(0.05)
       .max(7 * 24 * 60)
       .default(30),
     /** Unfinished play matches one person may have at once; starting one more abandons their oldest. */

@@ -473,7 +473,7 @@ describe("the idle reaper", () => {
     });
     expect(store.writesOf("status").map((w) => w.status)).toEqual(["running", "abandoned"]);
     expect(changes.at(-1)).toMatchObject({ status: "abandoned", phase: { kind: "errored" } });
-    expect(infos).toEqual(["match m1 abandoned: no judge activity for 30 min"]);
+    expect(infos).toEqual(["match m1 abandoned: no judge activity for 30 minutes"]);
 
     // Freed: the next read loads it from the store, and a judge who comes back sees it ended, with the reason.
     const loads = store.loads;
@@ -523,6 +523,39 @@ describe("the idle reaper", () => {
     expect(store.stored("m2").status).toBe("complete");
     expect(models.describe()).toBe("turn 1A, turn 1B");
     expect(sweeps.length).toBe((IDLE + EVERY) / EVERY);
+  });
+
+  it("counts no idleness before the runner started: after a restart, judges get the whole idle time to come back", async () => {
+    // The stored activity is long past (the process was down meanwhile).
+    const longAgo = new Date(Date.now() - 10 * IDLE);
+    const { store, runner } = setup(
+      { rounds: 2 },
+      { status: "running", startedAt: longAgo, lastActivityAt: longAgo, createdAt: longAgo },
+    );
+    const restarted = new MatchRunner({ store, models: new ScriptedModels(), idle: { idleMs: IDLE, everyMs: EVERY } });
+    runners.push(restarted);
+    expect(await restarted.reapIdle(new Date(Date.now() + IDLE - 1))).toEqual([]);
+    expect(store.stored("m1").status).toBe("running");
+    expect(await restarted.reapIdle(new Date(Date.now() + IDLE + 1))).toEqual(["m1"]);
+    expect(store.stored("m1").status).toBe("abandoned");
+    await runner.stop();
+  });
+
+  it("says a sub-minute idle time in seconds, and holds nothing in memory once the match is abandoned", async () => {
+    const short = 6000;
+    const { store, runner, finishTurns, infos } = setup({ rounds: 2 }, {}, { idle: { idleMs: short, everyMs: 1000 } });
+    await runner.start("m1");
+    await finishTurns();
+    expect(runner.footprint()).toEqual({ liveMatches: 1, quoteIndexes: 1 });
+    await vi.advanceTimersByTimeAsync(short + 1000);
+    await flush();
+    expect(store.stored("m1")).toMatchObject({ status: "abandoned", error: "No judge activity for 6 seconds." });
+    expect(infos).toEqual(["match m1 abandoned: no judge activity for 6 seconds"]);
+    expect(runner.footprint()).toEqual({ liveMatches: 0, quoteIndexes: 0 });
+    // Reading or drafting on the ended match does not bring it back into memory for good.
+    await runner.snapshot("m1");
+    await expect(runner.recordDraft("m1", "judge-1", { round: 1, probabilities: [0.5, 0.5] })).rejects.toThrow();
+    expect(runner.footprint()).toEqual({ liveMatches: 0, quoteIndexes: 0 });
   });
 
   it("stops looking when the runner stops", async () => {

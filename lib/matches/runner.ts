@@ -90,6 +90,8 @@ export class MatchRunner {
   private readonly store: MatchStore;
   private stopped = false;
   private reaper: NodeJS.Timeout | null = null;
+  /** When this runner started: no judge could act before, so the reaper counts no idleness before it. */
+  private readonly startedAt = Date.now();
 
   constructor(private readonly options: MatchRunnerOptions) {
     this.store = "store" in options ? options.store : createMatchStore(options.db);
@@ -98,7 +100,19 @@ export class MatchRunner {
 
   /** The current snapshot (stored state plus live streams). Throws NOT_FOUND for an unknown match. */
   async snapshot(matchId: string): Promise<MatchSnapshot> {
-    return this.toSnapshot(await this.load(matchId));
+    const match = await this.load(matchId);
+    const snapshot = this.toSnapshot(match);
+    // Watching a finished match must not bring it back into memory for good.
+    this.evictIfSettled(match);
+    return snapshot;
+  }
+
+  /**
+   * What the runner holds in memory: matches loaded (live or waiting for their judge) and quote indexes. Once every
+   * match has settled both are 0 (the soak test checks it; the server reports it on SIGUSR2, docs/operations.md).
+   */
+  footprint(): { liveMatches: number; quoteIndexes: number } {
+    return { liveMatches: this.active.size, quoteIndexes: this.verifiers.size };
   }
 
   /** Starts (or keeps) the match moving: called when the judge joins, and by headless runs. */
@@ -145,9 +159,14 @@ export class MatchRunner {
   async recordDraft(matchId: string, judgeId: string, draft: JudgeDraft): Promise<void> {
     const match = await this.load(matchId);
     if (match.stored.judgeId !== judgeId) throw new CruxError("FORBIDDEN", "You are not the judge of this match.");
-    await this.enqueue(match, async () => {
-      match.draft = decideDraft(match.stored, draft);
-    });
+    try {
+      await this.enqueue(match, async () => {
+        match.draft = decideDraft(match.stored, draft);
+      });
+    } finally {
+      // A draft for a match that has ended is refused; it must not keep that match in memory either.
+      this.evictIfSettled(match);
+    }
   }
 
   /** Runs a match with an AI judge to its end (headless). Resolves with the final snapshot. */
@@ -175,17 +194,20 @@ export class MatchRunner {
     const idle = this.options.idle;
     if (!idle || this.stopped) return [];
     const cutoff = now.getTime() - idle.idleMs;
-    const minutes = Math.round(idle.idleMs / 60_000);
-    const reason = `No judge activity for ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+    const duration = idleDuration(idle.idleMs);
+    const reason = `No judge activity for ${duration}.`;
     const reaped: string[] = [];
+    // Downtime is not idleness: while the process was down no judge could act, so in the first `idleMs` after a
+    // (re)start nothing is idle yet (judges of matches in flight get the whole idle time to come back).
+    const candidates = cutoff < this.startedAt ? [] : await this.store.listIdleMatchIds(new Date(cutoff));
     // The store knows matches by their stored activity; one in memory may have seen its judge since.
-    for (const id of await this.store.listIdleMatchIds(new Date(cutoff))) {
+    for (const id of candidates) {
       try {
         const match = await this.load(id);
         const ended = await this.end(match, reason, () => lastJudgeActivity(match) < cutoff);
         if (ended.stored.status !== "abandoned" || ended.stored.error !== reason) continue;
         reaped.push(id);
-        this.options.info?.(`match ${id} abandoned: no judge activity for ${minutes} min`);
+        this.options.info?.(`match ${id} abandoned: no judge activity for ${duration}`);
       } catch (error) {
         this.options.log?.(`could not abandon idle match ${id}: ${errorText(error)}`);
       }
@@ -583,6 +605,16 @@ function breakTie(probabilities: number[], seed: number): { probabilities: numbe
   const others = probabilities.length - 1;
   const adjusted = probabilities.map((p, i) => (i === pick ? p + nudge : p - nudge / others));
   return { probabilities: adjusted, note: `(Tie broken at random towards option ${pick}.)` };
+}
+
+/** The idle time in words: whole minutes ("30 minutes"), or seconds below a minute (a test's short idle time). */
+function idleDuration(ms: number): string {
+  if (ms < 60_000) {
+    const seconds = Math.round(ms / 1000);
+    return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  }
+  const minutes = Math.round(ms / 60_000);
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 }
 
 /** When the judge last did something: the stored activity (start, turns, steps) or joining since. */

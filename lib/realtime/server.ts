@@ -71,6 +71,15 @@ function shown(io: CruxServer, snapshot: MatchSnapshot, current = false): MatchS
   return { ...snapshot, live: coalescerFor(io).live(snapshot.id, snapshot.live, current) };
 }
 
+/**
+ * What the socket layer holds: open connections, rooms (a connection's own, its user's, and per match joined) and
+ * live turns whose chunks are being numbered. With nobody connected and nothing streaming, all three are 0.
+ */
+export function realtimeFootprint(io: CruxServer): { sockets: number; rooms: number; streams: number } {
+  const namespace = io.of("/");
+  return { sockets: namespace.sockets.size, rooms: namespace.adapter.rooms.size, streams: coalescerFor(io).size };
+}
+
 /** The room of every connection of one user: what revocation and role changes close. */
 export function userRoomFor(userId: string): string {
   return `user:${userId}`;

@@ -10,18 +10,19 @@ import {
 export type JudgeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /**
- * Starts a match over HTTP as a new guest (or as `cookie`); returns its id and the guest's session cookie. `headers`
- * are sent too (`x-forwarded-for`, to stand for another client address on a server that trusts a proxy).
+ * Starts a match over HTTP as a new guest (or as the guest of `cookie`); returns its id and the guest's session
+ * cookie. `body` is `POST /api/matches`'s (protocol, source, debaters; default all defaults); `headers` are sent too
+ * (`x-forwarded-for`, to stand for another client address on a server that trusts a proxy).
  */
 export async function createGuestMatch(
   baseUrl: string,
   cookie?: string,
-  options: { headers?: Record<string, string> } = {},
+  options: { headers?: Record<string, string>; body?: Record<string, string> } = {},
 ): Promise<{ matchId: string; cookie: string }> {
   const response = await fetch(`${baseUrl}/api/matches`, {
     method: "POST",
     headers: { ...options.headers, "content-type": "application/json", ...(cookie ? { cookie } : {}) },
-    body: "{}",
+    body: JSON.stringify(options.body ?? {}),
   });
   if (response.status !== 201) throw new Error(`POST /api/matches: ${response.status} ${await response.text()}`);
   const { matchId } = (await response.json()) as { matchId: string };
@@ -37,13 +38,14 @@ export interface RecordingSocket {
 }
 
 /**
- * A real socket.io client with the guest's cookie, recording everything it receives. `headers` are sent with the
- * handshake too (`x-forwarded-for`, to stand for another client address on a server that trusts a proxy).
+ * A real socket.io client with the guest's cookie, recording everything it receives (unless `record` is false: a
+ * long soak keeps only what it listens to). `headers` are sent with the handshake too (`x-forwarded-for`, to stand
+ * for another client address on a server that trusts a proxy).
  */
 export async function connectJudge(
   baseUrl: string,
   cookie: string,
-  options: { headers?: Record<string, string> } = {},
+  options: { headers?: Record<string, string>; record?: boolean } = {},
 ): Promise<RecordingSocket> {
   const socket: JudgeSocket = io(baseUrl, {
     auth: { v: PROTOCOL_VERSION },
@@ -54,12 +56,14 @@ export async function connectJudge(
   });
   const received: string[] = [];
   const views: MatchView[] = [];
-  socket.onAny((event, ...args) => {
-    received.push(`${event} ${JSON.stringify(args)}`);
-  });
-  socket.on("match:view", (view) => {
-    views.push(view);
-  });
+  if (options.record !== false) {
+    socket.onAny((event, ...args) => {
+      received.push(`${event} ${JSON.stringify(args)}`);
+    });
+    socket.on("match:view", (view) => {
+      views.push(view);
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     socket.once("connect", () => resolve());
     socket.once("connect_error", (error) => {

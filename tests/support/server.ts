@@ -24,6 +24,8 @@ export interface StartOptions {
   dir?: string;
   env?: Record<string, string>;
   port?: number;
+  /** Node flags for the server process (`--expose-gc`, so that its footprint is read after a full collection). */
+  nodeArgs?: string[];
 }
 
 /**
@@ -38,21 +40,25 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const databaseUrl = `file:${path.join(dir, "crux.db")}`;
   // tsx as a loader in this very process, not through its CLI: the CLI runs the script in a child of its own, which
   // a SIGKILL (a test simulating a crash) would leave running as an orphan, still serving its database.
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server.ts")], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(options.port ?? 0),
-      HOST: "127.0.0.1",
-      DATABASE_URL: databaseUrl,
-      CRUX_OFFLINE_WORD_DELAY_MS: "1",
-      CRUX_LOG: "error",
-      ...options.env,
-      ...markTestProcess(`server on ${dir}`),
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), "--import", "tsx", path.join(root, "server.ts")],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        PORT: String(options.port ?? 0),
+        HOST: "127.0.0.1",
+        DATABASE_URL: databaseUrl,
+        CRUX_OFFLINE_WORD_DELAY_MS: "1",
+        CRUX_LOG: "error",
+        ...options.env,
+        ...markTestProcess(`server on ${dir}`),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const hasExited = () => child.exitCode !== null || child.signalCode !== null;
   const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
@@ -100,4 +106,37 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     output: () => output,
     stop,
   };
+}
+
+/** What the server reports on SIGUSR2 (server.ts `memoryFootprint`, docs/operations.md). */
+export interface ServerFootprint {
+  /** Whether a full garbage collection ran first (the server runs with `--expose-gc`). */
+  gc: boolean;
+  heapUsed: number;
+  heapTotal: number;
+  rss: number;
+  external: number;
+  arrayBuffers: number;
+  /** Matches the runner holds in memory, and their quote indexes. */
+  liveMatches: number;
+  quoteIndexes: number;
+  /** Open socket.io connections, rooms, and live turns whose chunks are being numbered. */
+  sockets: number;
+  rooms: number;
+  streams: number;
+}
+
+/** Sends the server SIGUSR2 and resolves with the `memory {…}` line it prints in answer. */
+export async function readFootprint(server: RunningServer, timeoutMs = 15_000): Promise<ServerFootprint> {
+  const pattern = /^memory (\{.*\})$/gm;
+  const before = server.output().match(pattern)?.length ?? 0;
+  server.child.kill("SIGUSR2");
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const lines = server.output().match(pattern) ?? [];
+    const line = lines[before];
+    if (line) return JSON.parse(line.slice("memory ".length)) as ServerFootprint;
+    if (Date.now() > deadline) throw new Error(`the server printed no memory line within ${timeoutMs} ms of SIGUSR2`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
