@@ -58,7 +58,9 @@ async function resolveTarget(tx: Tx, studyId: string, kind: CorrectionTargetKind
       ? await tx.verdict.findFirst({ where: { id, match: { studyId } }, select: { matchId: true } })
       : kind === "match"
         ? await tx.match.findFirst({ where: { id, studyId }, select: { id: true } }).then((m) => m && { matchId: m.id })
-        : await tx.participant.findFirst({ where: { id, studyId }, select: { id: true } }).then((p) => p && { matchId: null });
+        : await tx.participant
+            .findFirst({ where: { id, studyId }, select: { id: true } })
+            .then((p) => p && { matchId: null });
   if (!found) throw new CruxError("NOT_FOUND", `This study has no ${TARGET_NAMES[kind]} ${id}.`);
   return found.matchId;
 }
@@ -120,10 +122,20 @@ function toRecord(row: {
   };
 }
 
+/** A correction as listed: with the email of the account that made it (null once that account is gone). */
+export interface ListedCorrection extends CorrectionRecord {
+  actorEmail: string | null;
+}
+
 /** The study's corrections, newest first. */
-export async function listCorrections(db: Db, studyId: string): Promise<CorrectionRecord[]> {
+export async function listCorrections(db: Db, studyId: string): Promise<ListedCorrection[]> {
   const rows = await db.correction.findMany({ where: { studyId }, orderBy: { id: "desc" } });
-  return rows.map(toRecord);
+  const actors = await db.user.findMany({
+    where: { id: { in: [...new Set(rows.map((r) => r.actorId))] } },
+    select: { id: true, email: true },
+  });
+  const emailOf = new Map(actors.map((a) => [a.id, a.email]));
+  return rows.map((row) => ({ ...toRecord(row), actorEmail: emailOf.get(row.actorId) ?? null }));
 }
 
 /** What is excluded now: the latest correction of each target whose latest correction is an `exclude`. */
