@@ -45,23 +45,20 @@ export interface CorrectionRecord {
 /** A client or a transaction. */
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
-const TARGET_NAMES: Record<CorrectionTargetKind, string> = {
-  verdict: "verdict",
-  match: "match",
-  participant: "participant",
-};
-
 /** The match a target belongs to (null for a participant), or NOT_FOUND when it is not the study's. */
 async function resolveTarget(tx: Tx, studyId: string, kind: CorrectionTargetKind, id: string): Promise<string | null> {
-  const found =
-    kind === "verdict"
-      ? await tx.verdict.findFirst({ where: { id, match: { studyId } }, select: { matchId: true } })
-      : kind === "match"
-        ? await tx.match.findFirst({ where: { id, studyId }, select: { id: true } }).then((m) => m && { matchId: m.id })
-        : await tx.participant
-            .findFirst({ where: { id, studyId }, select: { id: true } })
-            .then((p) => p && { matchId: null });
-  if (!found) throw new CruxError("NOT_FOUND", `This study has no ${TARGET_NAMES[kind]} ${id}.`);
+  let found: { matchId: string | null } | null;
+  if (kind === "verdict")
+    found = await tx.verdict.findFirst({ where: { id, match: { studyId } }, select: { matchId: true } });
+  else if (kind === "match")
+    found = await tx.match
+      .findFirst({ where: { id, studyId }, select: { id: true } })
+      .then((m) => m && { matchId: m.id });
+  else
+    found = await tx.participant
+      .findFirst({ where: { id, studyId }, select: { id: true } })
+      .then((p) => p && { matchId: null });
+  if (!found) throw new CruxError("NOT_FOUND", `This study has no ${kind} ${id}.`);
   return found.matchId;
 }
 
@@ -74,9 +71,8 @@ export async function recordCorrection(
   db: Db,
   input: CorrectionInput & { actor: AuditActor },
 ): Promise<CorrectionRecord> {
-  const { studyId, targetKind, targetId, kind, reason, actor } = correctionInputSchema
-    .extend({ actor: z.custom<AuditActor>() })
-    .parse(input);
+  const { studyId, targetKind, targetId, kind, reason } = correctionInputSchema.parse(input);
+  const { actor } = input;
   return db.$transaction(async (tx) => {
     const study = await tx.study.findUnique({ where: { id: studyId }, select: { id: true } });
     if (!study) throw new CruxError("NOT_FOUND", "No such study.");
@@ -87,7 +83,7 @@ export async function recordCorrection(
       select: { kind: true },
     });
     const excluded = latest?.kind === "exclude";
-    const name = `${TARGET_NAMES[targetKind]} ${targetId}`;
+    const name = `${targetKind} ${targetId}`;
     if (kind === "exclude" && excluded) throw new CruxError("CONFLICT", `The ${name} is already excluded.`);
     if (kind === "restore" && !excluded)
       throw new CruxError("CONFLICT", `The ${name} is not excluded: there is nothing to restore.`);
