@@ -7,7 +7,7 @@ import { stampClientIp } from "./lib/client-ip";
 import { getDb } from "./lib/db/client";
 import { migrateDatabase } from "./lib/db/migrate";
 import { env } from "./lib/env";
-import { createLogger } from "./lib/log";
+import { createLogger, type Logger } from "./lib/log";
 import { createModels } from "./lib/matches/models";
 import { MatchRunner } from "./lib/matches/runner";
 import { registerRunner } from "./lib/matches/runner-registry";
@@ -28,15 +28,18 @@ import { sweepAllDropouts } from "./lib/studies/assignment";
 /**
  * One process, one port: Next's request handler and socket.io share an HTTP server. Before listening, the
  * database is migrated and (when empty) seeded; after, matches that were running when the process last stopped
- * are resumed.
+ * are resumed. Signal and fault handlers come first of all, so a SIGTERM or a fault during start-up stops the
+ * process the same bounded, logged way as one while serving.
  */
 async function main() {
   const log = createLogger(env.CRUX_LOG);
   const dev = env.NODE_ENV !== "production";
+  const onShutdown = handleShutdown(log);
 
   const migration = await migrateDatabase({ log: log.debug });
   if (migration.applied.length) log.info(`database: applied ${migration.applied.join(", ")}`);
   const db = getDb();
+  onShutdown("database", () => db.$disconnect());
   if (env.CRUX_SEED_ON_START) {
     const seeded = await seedQuestionBank(db, { log: log.debug });
     if (seeded.questions) log.info(`question bank: added ${seeded.passages} passages, ${seeded.questions} questions`);
@@ -79,6 +82,10 @@ async function main() {
         sweepAllDropouts(db, { now, endMatch: async (id, reason) => void (await runner.abandon(id, reason)) }),
     },
   });
+  onShutdown("HTTP server", () => httpServer.close());
+  onShutdown("socket.io", () => io.close());
+  // Aborts model calls; an interrupted turn is redone on the next start.
+  onShutdown("match runner", () => runner.stop());
   registerRunner(runner);
   attachRealtime(io, {
     db,
@@ -97,6 +104,8 @@ async function main() {
   // A revoked session or a changed role closes the user's connections at once (lib/auth/session-events.ts).
   const stopSessionEvents = registerSessionEvents(createSessionEvents(io, log.info));
   const stopPresence = trackParticipantPresence(io, db, { log: log.error });
+  onShutdown("session events", stopSessionEvents);
+  onShutdown("presence", stopPresence);
 
   // The memory footprint on demand (docs/operations.md): `kill -USR2 <pid>` prints one `memory {…}` line. Set
   // before the ready line, so that a signal sent as soon as it appears does not end the process (SIGUSR2's default).
@@ -110,34 +119,53 @@ async function main() {
 
   const resumed = await runner.resumeInFlight();
   if (resumed) log.info(`resumed ${resumed} match(es) that were in flight`);
+}
 
+/**
+ * Installs the process's signal and fault handlers and returns how to add a step to its shutdown. SIGINT/SIGTERM
+ * stop cleanly (exit 0); an unhandled rejection or uncaught exception is logged and stops the process the same
+ * way with exit code 1, since state after it is unknown. Steps run last-added first (each part stops before what it
+ * depends on: the runner before the database). Shutdown is bounded: after CRUX_SHUTDOWN_TIMEOUT_MS the process
+ * exits (code 1) whatever is still pending — a model call or a client that will not let go must not keep it, and
+ * its port, forever.
+ */
+function handleShutdown(log: Logger): (name: string, step: () => unknown) => void {
+  const steps: Array<{ name: string; run: () => unknown }> = [];
   let closing = false;
-  const shutdown = async (reason: string, exitCode = 0) => {
+  const shutdown = async (reason: string, exitCode: number) => {
     if (closing) return;
     closing = true;
-    log.info(`${reason}: shutting down`);
-    // A model call or a client that will not let go must not keep the process (and its port) forever.
+    const say = exitCode === 0 ? log.info : log.error;
+    say(`${reason}: shutting down (at most ${env.CRUX_SHUTDOWN_TIMEOUT_MS} ms)`);
     setTimeout(() => {
       log.error(`shutdown took longer than ${env.CRUX_SHUTDOWN_TIMEOUT_MS} ms; exiting anyway`);
       process.exit(exitCode || 1);
     }, env.CRUX_SHUTDOWN_TIMEOUT_MS).unref();
-    stopPresence();
-    stopSessionEvents();
-    await runner.stop();
-    io.close();
-    httpServer.close();
-    await db.$disconnect();
-    process.exit(exitCode);
+    let code = exitCode;
+    for (const step of steps.reverse()) {
+      try {
+        await step.run();
+      } catch (error) {
+        code = code || 1;
+        log.error(`shutdown: stopping the ${step.name} failed: ${describeError(error)}`);
+      }
+    }
+    (code === 0 ? log.info : log.error)(`shut down after ${reason} (exit code ${code})`);
+    process.exit(code);
   };
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  // A promise nobody awaited failed: log it and keep serving (every match's own errors are handled where they
-  // occur). An exception nobody caught leaves state unknown: stop cleanly, within the bound above.
-  process.on("unhandledRejection", (reason) => log.error(`unhandled rejection: ${describeError(reason)}`));
+  process.on("SIGINT", () => void shutdown("SIGINT", 0));
+  process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
+  process.on("unhandledRejection", (reason) => {
+    log.error(`unhandled rejection: ${describeError(reason)}`);
+    void shutdown("unhandled rejection", 1);
+  });
   process.on("uncaughtException", (error) => {
     log.error(`uncaught exception: ${describeError(error)}`);
     void shutdown("uncaught exception", 1);
   });
+  return (name, run) => {
+    steps.push({ name, run });
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { registerAdminCommand } from "./commands/admin";
 import { registerBackupCommand } from "./commands/backup";
+import { registerCorrectCommand } from "./commands/correct";
 import { registerDebateCommand } from "./commands/debate";
 import { registerExportCommand } from "./commands/export";
 import { registerImportCommand } from "./commands/import";
@@ -28,6 +29,7 @@ registerAdminCommand(program);
 registerStudyCommand(program);
 registerStatsCommand(program);
 registerExportCommand(program);
+registerCorrectCommand(program);
 registerBackupCommand(program);
 registerRestoreCommand(program);
 

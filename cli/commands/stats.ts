@@ -67,7 +67,8 @@ export function registerStatsCommand(program: Command): void {
           out.push(
             `${results.verdicts} verdicts analysed; ${results.excluded.total} matches left out ` +
               `(${results.excluded.practice} practice, ${results.excluded.abandoned} abandoned, ` +
-              `${results.excluded.errored} errored, ${results.excluded.participant} failed/removed participants)` +
+              `${results.excluded.errored} errored, ${results.excluded.participant} failed/removed participants, ` +
+              `${results.excluded.corrected} corrected)` +
               `${results.pending ? `; ${results.pending} in progress` : ""}.`,
             "",
           );

@@ -47,6 +47,7 @@ function ExclusionText({ excluded, pending }: { excluded: ConditionResult["exclu
     excluded.abandoned && `${excluded.abandoned} abandoned`,
     excluded.errored && `${excluded.errored} errored`,
     excluded.participant && `${excluded.participant} by failed/removed participants`,
+    excluded.corrected && `${excluded.corrected} corrected`,
     excluded.practice && `${excluded.practice} practice`,
   ].filter(Boolean);
   return (

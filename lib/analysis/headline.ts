@@ -110,10 +110,18 @@ export function clearResultsCache(): void {
   clearVerdictAggregates();
 }
 
-/** The study's verdict count and excluded participants: the part of the cache key that changes with new data. */
-async function dataVersion(db: Db, studyId: string): Promise<{ verdicts: number; excluded: number }> {
-  const [row] = await db.$queryRaw<Array<{ n: unknown; excluded: unknown }>>(verdictCountQuery(studyId));
-  return { verdicts: toNumber(row?.n), excluded: toNumber(row?.excluded) };
+/**
+ * The study's verdict count, excluded participants and corrections: the part of the cache key that changes with new
+ * data.
+ */
+async function dataVersion(
+  db: Db,
+  studyId: string,
+): Promise<{ verdicts: number; excluded: number; corrections: number }> {
+  const [row] = await db.$queryRaw<Array<{ n: unknown; excluded: unknown; corrections: unknown }>>(
+    verdictCountQuery(studyId),
+  );
+  return { verdicts: toNumber(row?.n), excluded: toNumber(row?.excluded), corrections: toNumber(row?.corrections) };
 }
 
 /**
@@ -130,7 +138,7 @@ export async function getHeadlineComparison(
   const replicates = options.replicates ?? 2000;
   const permutations = options.permutations ?? 10_000;
   const scope = await resolveScope(db, studyId, filters);
-  const { verdicts, excluded } = await dataVersion(db, studyId);
+  const { verdicts, excluded, corrections } = await dataVersion(db, studyId);
   const key = JSON.stringify([
     "headline",
     studyId,
@@ -141,6 +149,7 @@ export async function getHeadlineComparison(
     options.seed,
     verdicts,
     excluded,
+    corrections,
   ]);
   const started = performance.now();
   const { value, hit } = await cached(

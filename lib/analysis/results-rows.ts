@@ -42,7 +42,7 @@ export interface OutcomeRow {
   part: "outcome" | "forecast";
   condition: string | null;
   protocol: string;
-  bucket: "included" | "practice" | "abandoned" | "errored" | "participant" | "pending";
+  bucket: "included" | "practice" | "abandoned" | "errored" | "participant" | "corrected" | "pending";
   rounds: unknown;
   debaters: unknown;
   chosen: unknown;

@@ -121,13 +121,18 @@ export interface AccuracyCell {
   ci: [number, number] | null;
 }
 
-/** Why matches were left out: practice, abandoned, errored, or judged by a participant who failed or was removed. */
+/**
+ * Why matches were left out: practice, abandoned, errored, judged by a participant who failed or was removed, or
+ * excluded by a correction (lib/studies/corrections.ts).
+ */
 export interface Exclusions {
   practice: number;
   abandoned: number;
   errored: number;
   /** Completed matches of participants with status failed_check or removed. */
   participant: number;
+  /** Completed matches whose verdict, match or participant a correction excludes. */
+  corrected: number;
   total: number;
   /** total / (analysed + total); null when there is nothing either way. */
   share: number | null;

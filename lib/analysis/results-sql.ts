@@ -1,5 +1,5 @@
 import { Prisma } from "../db/generated/client";
-import { EXCLUDED_PARTICIPANT_STATUSES } from "../studies/vocabulary";
+import { type CorrectionTargetKind, EXCLUDED_PARTICIPANT_STATUSES } from "../studies/vocabulary";
 import { filterRange, type ResultsFilters } from "./results-schema";
 
 /**
@@ -36,6 +36,35 @@ const correctSum = Prisma.sql`SUM(CASE WHEN s."correct" THEN 1 ELSE 0 END)`;
 
 function excludedJudges(studyId: string): Prisma.Sql {
   return Prisma.sql`(SELECT p."userId" FROM "Participant" p WHERE p."studyId" = ${studyId} AND p."status" IN (${Prisma.join([...EXCLUDED_PARTICIPANT_STATUSES])}))`;
+}
+
+/**
+ * The targets of `kinds` whose latest correction (highest id) is an `exclude`: `column` of those corrections
+ * (lib/studies/corrections.ts, correctedTargets, is the same rule in JavaScript).
+ */
+function excludedByCorrection(studyId: string, kinds: readonly CorrectionTargetKind[], column: string): Prisma.Sql {
+  return Prisma.sql`SELECT c.${Prisma.raw(`"${column}"`)} FROM "Correction" c
+    WHERE c."studyId" = ${studyId} AND c."targetKind" IN (${Prisma.join([...kinds])}) AND c."kind" = 'exclude'
+      AND c.${Prisma.raw(`"${column}"`)} IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM "Correction" l WHERE l."studyId" = c."studyId" AND l."targetKind" = c."targetKind"
+        AND l."targetId" = c."targetId" AND l."id" > c."id")`;
+}
+
+/** The matches whose verdict a correction excludes (the match itself, or its verdict). */
+function correctedMatches(studyId: string): Prisma.Sql {
+  return Prisma.sql`(${excludedByCorrection(studyId, ["match", "verdict"], "matchId")})`;
+}
+
+/** The user ids of the participants a correction excludes. */
+function correctedJudges(studyId: string): Prisma.Sql {
+  return Prisma.sql`(SELECT p."userId" FROM "Participant" p
+    WHERE p."studyId" = ${studyId} AND p."id" IN (${excludedByCorrection(studyId, ["participant"], "targetId")}))`;
+}
+
+/** Whether the StudyVerdict row `s` is left out by a correction (its match, verdict or judge excluded). */
+function corrected(studyId: string): Prisma.Sql {
+  return Prisma.sql`(s."matchId" IN ${correctedMatches(studyId)}
+    OR (s."judgeId" IS NOT NULL AND s."judgeId" IN ${correctedJudges(studyId)}))`;
 }
 
 /** The user ids of the study's participants who failed the check or were removed. */
@@ -88,23 +117,26 @@ function verdictsFrom(scope: QueryScope, range: SeqRange): Prisma.Sql {
 
 /**
  * FROM … WHERE for the analysed verdicts: the study's verdicts in non-practice matches, minus those of participants
- * who failed the check or were removed, after the filters (time = the verdict's).
+ * who failed the check or were removed and those a correction excludes, after the filters (time = the verdict's).
  */
 function analysedFrom(scope: QueryScope, range: SeqRange = {}): Prisma.Sql {
   return Prisma.sql`${verdictsFrom(scope, range)} AND NOT s."practice"
-      AND (s."judgeId" IS NULL OR s."judgeId" NOT IN ${excludedJudges(scope.studyId)})`;
+      AND (s."judgeId" IS NULL OR s."judgeId" NOT IN ${excludedJudges(scope.studyId)})
+      AND NOT ${corrected(scope.studyId)}`;
 }
 
 /**
  * The study's verdicts in `range` as two kinds of rows (`part`):
- * - "outcome": by condition, protocol, what became of the match (`bucket`: included, practice, or participant —
- *   judged by someone who failed the check or was removed), rounds, debaters and chosen option; with counts,
+ * - "outcome": by condition, protocol, what became of the match (`bucket`: included, practice, corrected — left out
+ *   by a correction of its verdict, match or judge —, or participant — judged by someone who failed the check or was
+ *   removed), rounds, debaters and chosen option; with counts,
  *   correct verdicts and summed scores. Feeds the per-condition table, exclusions, rounds, consultancy and debaters.
  * - "forecast": analysed verdicts by condition, chosen option, correctness and final probabilities (calibration).
  */
 export function verdictGroupsQuery(scope: QueryScope, range: SeqRange = {}): Prisma.Sql {
   return Prisma.sql`SELECT 'outcome' AS "part", s."condition" AS "condition", s."protocol" AS "protocol",
       CASE WHEN s."practice" THEN 'practice'
+        WHEN ${corrected(scope.studyId)} THEN 'corrected'
         WHEN s."judgeId" IN ${excludedJudges(scope.studyId)} THEN 'participant'
         ELSE 'included' END AS "bucket",
       s."rounds" AS "rounds", s."debaters" AS "debaters", s."chosen" AS "chosen",
@@ -198,12 +230,23 @@ export function verdictWatermarkQuery(studyId: string, after: number): Prisma.Sq
 }
 
 /**
- * What the resampling cache is keyed on besides the filters: the study's verdicts and its participants who failed
- * the check or were removed (removing one changes what is analysed). A new verdict or removal invalidates the cache.
+ * What the resampling cache is keyed on besides the filters: the study's verdicts, its participants who failed
+ * the check or were removed (removing one changes what is analysed) and its corrections (append-only, so their
+ * count changes with each one). A new verdict, removal or correction invalidates the cache.
  */
 export function verdictCountQuery(studyId: string): Prisma.Sql {
-  return Prisma.sql`SELECT COUNT(*) AS "n", (SELECT COUNT(*) FROM ${excludedJudges(studyId)} x) AS "excluded"
+  return Prisma.sql`SELECT COUNT(*) AS "n", (SELECT COUNT(*) FROM ${excludedJudges(studyId)} x) AS "excluded",
+      ${correctionCount(studyId)} AS "corrections"
     FROM "StudyVerdict" s WHERE s."studyId" = ${studyId}`;
+}
+
+function correctionCount(studyId: string): Prisma.Sql {
+  return Prisma.sql`(SELECT COUNT(*) FROM "Correction" c WHERE c."studyId" = ${studyId})`;
+}
+
+/** How many corrections the study has (part of what kept aggregates are valid for). */
+export function correctionCountQuery(studyId: string): Prisma.Sql {
+  return Prisma.sql`SELECT ${correctionCount(studyId)} AS "n"`;
 }
 
 /** The distinct tag lists of the study's questions (for the tag filter), and each question's tags. */

@@ -39,13 +39,14 @@ const emptyExclusions = (): Exclusions => ({
   abandoned: 0,
   errored: 0,
   participant: 0,
+  corrected: 0,
   total: 0,
   share: null,
 });
 
 /** Exclusions with their total and their share of everything (`analysed` included). */
 export function finishExclusions(e: Exclusions, analysed: number): Exclusions {
-  const total = e.practice + e.abandoned + e.errored + e.participant;
+  const total = e.practice + e.abandoned + e.errored + e.participant + e.corrected;
   return { ...e, total, share: analysed + total > 0 ? total / (analysed + total) : null };
 }
 

@@ -10,7 +10,7 @@ export interface Snapshot<T> {
   upTo: number;
   /** … of which there were this many when read (more later means a row committed late, below upTo). */
   count: number;
-  /** The excluded participants they were computed with. */
+  /** The excluded participants (and the number of corrections) they were computed with. */
   excluded: string;
   aggregates: T;
 }

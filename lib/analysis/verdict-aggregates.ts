@@ -1,6 +1,7 @@
 import type { Db } from "../db/client";
 import { type JudgeQueryRow, keyOf, type OutcomeRow, type QuestionCellRow, toNumber } from "./results-rows";
 import {
+  correctionCountQuery,
   excludedJudgesQuery,
   judgesQuery,
   type QueryScope,
@@ -86,13 +87,17 @@ async function queryAggregates(db: Db, scope: QueryScope, range: SeqRange, base?
  * The study's verdict aggregates under `scope`. Verdict rows are append-only and numbered (StudyVerdict.seq), so
  * aggregates kept from an earlier request are brought up to date by aggregating just the rows numbered after them
  * and adding the sums. They are computed afresh when there are none for these filters, when the set of excluded
- * participants changed (a removal moves verdicts out of the analysis), or when a row appeared below the kept
+ * participants changed (a removal moves verdicts out of the analysis) or a correction was recorded, or when a row appeared below the kept
  * number (PostgreSQL hands out sequence numbers before commit, so one transaction may commit after a later one).
  */
 export async function readVerdictAggregates(db: Db, scope: QueryScope): Promise<VerdictAggregates> {
   const key = keyOf(scope.studyId, scope.filters, scope.questionIds);
-  const excludedRows = await db.$queryRaw<Array<{ id: string }>>(excludedJudgesQuery(scope.studyId));
-  const excluded = excludedRows.map((r) => r.id).join("\n");
+  const [excludedRows, [corrections]] = await Promise.all([
+    db.$queryRaw<Array<{ id: string }>>(excludedJudgesQuery(scope.studyId)),
+    db.$queryRaw<Array<{ n: unknown }>>(correctionCountQuery(scope.studyId)),
+  ]);
+  // Corrections are append-only: their count changes with each one, which may move old verdicts out or back in.
+  const excluded = `${excludedRows.map((r) => r.id).join("\n")}\ncorrections:${toNumber(corrections?.n)}`;
   const held = cache.get(key);
   const usable = held && held.excluded === excluded ? held : undefined;
   const [mark] = await db.$queryRaw<Array<{ n: unknown; top: unknown; newer: unknown }>>(

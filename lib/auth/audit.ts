@@ -19,6 +19,8 @@ export const AUDIT_ACTIONS = [
   "match.end",
   "slot.reassign",
   "participant.remove",
+  "correction.exclude",
+  "correction.restore",
   "user.role",
   "user.sessions_revoke",
   "export.download",
@@ -36,7 +38,7 @@ export interface AuditActor {
 export interface AuditEntryInput {
   actor: AuditActor;
   action: AuditAction;
-  /** What it was done to, as `kind:id` ("study:…", "match:…", "user:…", "slot:…", "participant:…"). */
+  /** What it was done to, as `kind:id` ("study:…", "match:…", "user:…", "slot:…", "participant:…", "verdict:…"). */
   target: string;
   details?: Record<string, unknown>;
 }

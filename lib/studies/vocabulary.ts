@@ -97,3 +97,26 @@ export type StudyRunStatus = z.infer<typeof studyRunStatusSchema>;
 export const QUALIFICATION_RULES = ["accuracy", "meanScore"] as const;
 export const qualificationRuleSchema = z.enum(QUALIFICATION_RULES);
 export type QualificationRule = z.infer<typeof qualificationRuleSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Correction.targetKind and Correction.kind
+
+/**
+ * What a correction applies to: one `verdict`, a whole `match` (its verdict, whenever it comes), or a
+ * `participant` (every verdict they gave in the study).
+ */
+export const CORRECTION_TARGET_KINDS = ["verdict", "match", "participant"] as const;
+export const correctionTargetKindSchema = z.enum(CORRECTION_TARGET_KINDS, "Choose a verdict, match or participant.");
+export type CorrectionTargetKind = z.infer<typeof correctionTargetKindSchema>;
+
+/** A correction `exclude`s its target from the analysis or `restore`s one excluded earlier. */
+export const CORRECTION_KINDS = ["exclude", "restore"] as const;
+export const correctionKindSchema = z.enum(CORRECTION_KINDS, "Choose exclude or restore.");
+export type CorrectionKind = z.infer<typeof correctionKindSchema>;
+
+/** A correction's reason, required: what went wrong, in the researcher's words. */
+export const correctionReasonSchema = z
+  .string()
+  .trim()
+  .min(3, "Give a reason of at least 3 characters.")
+  .max(500, "Keep the reason under 500 characters.");

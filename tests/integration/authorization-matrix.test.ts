@@ -804,6 +804,28 @@ const MATRIX: Row[] = [
       };
     },
   },
+  {
+    // The owner or an admin (the matrix's researcher owns the case's study; added researchers are refused too:
+    // tests/integration/corrections.test.ts).
+    covers: "app/studies/[id]/actions.ts#correctMatchAction",
+    target: "/studies/:study",
+    kind: "action",
+    ...STUDY_ACTION,
+    call: async ({ db, researcherId, caller }) => {
+      const held = await heldMatch(db, researcherId);
+      return {
+        studyId: held.studyId,
+        args: [{}, formData({ studyId: held.studyId, matchId: held.matchId, kind: "exclude", reason: "Matrix case" })],
+        check: async (done) => {
+          const corrections = await db.correction.findMany({ where: { studyId: held.studyId } });
+          expect(corrections.map((c) => [c.targetKind, c.targetId, c.kind, c.actorId])).toEqual(
+            done ? [["match", held.matchId, "exclude", caller.userId]] : [],
+          );
+          await expectAudited(db, done, "correction.exclude", `match:${held.matchId}`, caller.userId);
+        },
+      };
+    },
+  },
   // The design form: any researcher may create a study; editing one needs access to it.
   {
     covers: "app/studies/actions.ts#createStudyAction",

@@ -203,6 +203,7 @@ describe("getStudyResults", () => {
       abandoned: 1,
       errored: 1,
       participant: 1,
+      corrected: 0,
       total: 4,
       share: 0.5,
     });

@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { type AuditAction, recordAudit } from "@/lib/auth/audit";
+import type { SessionUser } from "@/lib/auth/roles";
 import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { CruxError, zodErrorMessage } from "@/lib/errors";
@@ -10,10 +11,11 @@ import { formFields } from "@/lib/form-data";
 import { getRunner } from "@/lib/matches/runner-registry";
 import { checkModelSpec } from "@/lib/models/check-spec";
 import { serverProviders } from "@/lib/models/runtime";
+import { canCorrectStudy, recordCorrection } from "@/lib/studies/corrections";
 import { endStudyMatch, reassignSlot, removeParticipant } from "@/lib/studies/monitor";
-import { addStudyMember, getStudyFor, launchStudy, setStudyStatus } from "@/lib/studies/repository";
+import { addStudyMember, getStudyFor, launchStudy, type StudyDetail, setStudyStatus } from "@/lib/studies/repository";
 import { assertStudyRunnable, startBackgroundRun, stopBackgroundRun } from "@/lib/studies/run";
-import { settableStudyStatusSchema } from "@/lib/studies/vocabulary";
+import { correctionKindSchema, correctionReasonSchema, settableStudyStatusSchema } from "@/lib/studies/vocabulary";
 import { studyEndMatch } from "../access";
 
 /**
@@ -30,9 +32,17 @@ export interface StudyActionState {
 const id = z.string().trim().min(1).max(64);
 const studyOnly = z.object({ studyId: id });
 
-type Handler<T> = (input: T & { studyId: string }) => Promise<string>;
-/** What the audit log records of a successful action (the target defaults to the study). */
-type Audit<T> = (input: T & { studyId: string }) => { action: AuditAction; target?: string; details?: object };
+/** Who acts, on which study (access checked): for handlers with rules of their own. */
+interface ActionContext {
+  user: SessionUser;
+  study: StudyDetail;
+}
+type Handler<T> = (input: T & { studyId: string }, context: ActionContext) => Promise<string>;
+/**
+ * What the audit log records of a successful action (the target defaults to the study); null when the lib function
+ * records the entry itself, in the transaction of the change.
+ */
+type Audit<T> = (input: T & { studyId: string }) => { action: AuditAction; target?: string; details?: object } | null;
 
 /**
  * The shared frame: authorize, parse, run, audit, revalidate; CruxErrors become messages, anything else propagates.
@@ -54,15 +64,16 @@ function studyAction<S extends z.ZodType<{ studyId: string }>>(
         message: zodErrorMessage(parsed.error, { first: true, path: false, fallback: "Invalid request." }),
       };
     try {
-      await getStudyFor(getDb(), user, parsed.data.studyId);
-      const message = await handler(parsed.data);
+      const study = await getStudyFor(getDb(), user, parsed.data.studyId);
+      const message = await handler(parsed.data, { user, study });
       const entry = audit(parsed.data);
-      await recordAudit(getDb(), {
-        actor: user,
-        action: entry.action,
-        target: entry.target ?? `study:${parsed.data.studyId}`,
-        details: { studyId: parsed.data.studyId, ...entry.details },
-      });
+      if (entry)
+        await recordAudit(getDb(), {
+          actor: user,
+          action: entry.action,
+          target: entry.target ?? `study:${parsed.data.studyId}`,
+          details: { studyId: parsed.data.studyId, ...entry.details },
+        });
       revalidatePath(`/studies/${parsed.data.studyId}`, "layout");
       return { ok: true, message };
     } catch (error) {
@@ -157,6 +168,20 @@ const remove = studyAction(
   ({ participantId }) => ({ action: "participant.remove", target: `participant:${participantId}` }),
 );
 
+const correctMatch = studyAction(
+  studyOnly.extend({ matchId: id, kind: correctionKindSchema, reason: correctionReasonSchema }),
+  async ({ studyId, matchId, kind, reason }, { user, study }) => {
+    if (!canCorrectStudy(user, study))
+      throw new CruxError("FORBIDDEN", "Only the study's owner or an admin can correct its data.");
+    await recordCorrection(getDb(), { studyId, targetKind: "match", targetId: matchId, kind, reason, actor: user });
+    return kind === "exclude"
+      ? "Match excluded from the results; the correction is recorded with its reason."
+      : "Match restored to the results; the correction is recorded with its reason.";
+  },
+  // recordCorrection audits in its own transaction.
+  () => null,
+);
+
 // A "use server" module may export only async functions: each action is one.
 export async function launchStudyAction(previous: StudyActionState, input: unknown) {
   return launch(previous, input);
@@ -181,4 +206,7 @@ export async function reassignSlotAction(previous: StudyActionState, input: unkn
 }
 export async function removeParticipantAction(previous: StudyActionState, input: unknown) {
   return remove(previous, input);
+}
+export async function correctMatchAction(previous: StudyActionState, input: unknown) {
+  return correctMatch(previous, input);
 }

@@ -2,11 +2,13 @@ import { headers } from "next/headers";
 import Link from "next/link";
 import { ActionForm } from "@/components/studies/action-form";
 import { CopyField } from "@/components/studies/copy-field";
+import { CorrectionsPanel } from "@/components/studies/corrections-panel";
 import { RunsPanel } from "@/components/studies/runs-panel";
 import { SlotFillTable } from "@/components/studies/slot-fill";
 import { StudyForbidden } from "@/components/studies/study-forbidden";
 import { StudySummary } from "@/components/studies/study-summary";
 import { getDb } from "@/lib/db/client";
+import { canCorrectStudy, listCorrections } from "@/lib/studies/corrections";
 import { getSlotFill } from "@/lib/studies/monitor";
 import { canonicalJson } from "@/lib/studies/plan";
 import { getStudyVersion } from "@/lib/studies/repository";
@@ -15,6 +17,7 @@ import { loadStudyForPage } from "../access";
 import { studyFormOptions } from "../form-options";
 import {
   addStudyMemberAction,
+  correctMatchAction,
   launchStudyAction,
   setStudyStatusAction,
   startRunAction,
@@ -41,7 +44,7 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
   const { study } = access;
   const db = getDb();
   const current = study.currentVersionId ? await getStudyVersion(db, study.currentVersionId) : null;
-  const [slots, runs, { specs }, origin] = await Promise.all([
+  const [slots, runs, { specs }, origin, corrections] = await Promise.all([
     current
       ? getSlotFill(
           db,
@@ -52,6 +55,7 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
     listRuns(db, study.id),
     studyFormOptions(),
     requestOrigin(),
+    listCorrections(db, study.id),
   ]);
   const changed = current !== null && canonicalJson(current.frozen.config) !== canonicalJson(study.config);
   const joinUrl = `${origin}/join/${study.id}`;
@@ -153,6 +157,13 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
         specs={specs}
         startAction={startRunAction}
         stopAction={stopRunAction}
+      />
+
+      <h2>Corrections</h2>
+      <CorrectionsPanel
+        studyId={study.id}
+        corrections={corrections}
+        action={canCorrectStudy(access.user, study) ? correctMatchAction : undefined}
       />
 
       <h2>Researchers</h2>

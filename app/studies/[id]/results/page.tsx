@@ -74,7 +74,7 @@ export default async function StudyResultsPage({
       <p className="muted" data-testid="results-counts">
         {results.verdicts.toLocaleString("en")} verdicts analysed
         {results.excluded.total > 0 &&
-          `; ${results.excluded.total.toLocaleString("en")} matches left out (${results.excluded.practice} practice, ${results.excluded.abandoned} abandoned, ${results.excluded.errored} errored, ${results.excluded.participant} by participants who failed the check or qualification, or were removed)`}
+          `; ${results.excluded.total.toLocaleString("en")} matches left out (${results.excluded.practice} practice, ${results.excluded.abandoned} abandoned, ${results.excluded.errored} errored, ${results.excluded.participant} by participants who failed the check or qualification, or were removed, ${results.excluded.corrected} excluded by a correction)`}
         {results.pending > 0 && `; ${results.pending} in progress`}.
       </p>
       {results.screening && <ScreeningText screening={results.screening} />}
