@@ -3,6 +3,7 @@ import { samplingConfigSchema, scoringConfigSchema } from "../debate/config";
 import { protocolSchema } from "../debate/vocabulary";
 import { zodIssueMessages } from "../errors";
 import { type ModelKind, modelSpecProblem } from "../models/spec";
+import { payConfigSchema, payNote } from "./bonus";
 
 /**
  * A study's design: the one schema behind the browser form, `crux study create file.yaml` and the API, so the
@@ -130,6 +131,8 @@ export const studyConfigSchema = z
     requireProlificId: z.boolean().default(false),
     survey: z.array(surveyQuestionSchema).max(20).default([]),
     completion: completionSchema.prefault({}),
+    /** Base pay and the performance bonus (./bonus.ts), told to participants in the instructions. */
+    pay: payConfigSchema.prefault({}),
     /** Minutes without a sign of life after which a participant's match is abandoned and its slot freed. */
     dropoutMinutes: z
       .int()
@@ -228,13 +231,14 @@ export const TIMED_KEEP_NOTE =
 
 /**
  * The instructions participants read: the study's text, followed by what happens when a step's time runs out when
- * any condition is timed (the rule is the server's, so participants are always told, whatever the study's text).
+ * any condition is timed, and by their pay and bonus when the study states them (the rules are the server's, so
+ * participants are always told, whatever the study's text).
  */
 export function participantInstructions(config: StudyConfig): string {
   const timed = config.conditions.filter((c) => c.judge === "human" && c.judgeTimeLimitSeconds !== null);
-  if (timed.length === 0) return config.instructions;
-  const note = timed.every((c) => c.submitDraftOnTimeout) ? TIMED_SUBMIT_NOTE : TIMED_KEEP_NOTE;
-  return `${config.instructions}\n\n${note}`;
+  const timeNote =
+    timed.length === 0 ? null : timed.every((c) => c.submitDraftOnTimeout) ? TIMED_SUBMIT_NOTE : TIMED_KEEP_NOTE;
+  return [config.instructions, timeNote, payNote(config.pay)].filter((part) => part !== null).join("\n\n");
 }
 
 /** Debater specs for seats A and B. */

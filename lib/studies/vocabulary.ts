@@ -76,3 +76,9 @@ export const EXCLUDED_PARTICIPANT_STATUSES = [
 export const STUDY_RUN_STATUSES = ["running", "stopped", "complete"] as const;
 export const studyRunStatusSchema = z.enum(STUDY_RUN_STATUSES);
 export type StudyRunStatus = z.infer<typeof studyRunStatusSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pay (lib/studies/bonus.ts)
+
+/** Currencies a study's pay may be stated in: those Prolific pays in, and the euro. */
+export const CURRENCIES = ["GBP", "USD", "EUR"] as const;
