@@ -19,7 +19,7 @@ describe("scoring rules", () => {
   it("score the log rule as 1 + log₂ of the probability on the correct option", () => {
     expect(judgeScore([0.8, 0.2], 0, { rule: "log", ...once })).toBeCloseTo(0.67807191, 8);
     expect(judgeScore([0.8, 0.2], 1, { rule: "log", ...once })).toBeCloseTo(-1.32192809, 8);
-    expect(judgeScore([0.25, 0.75], 1, { rule: "log", ...once })).toBeCloseTo(0.58496250, 8);
+    expect(judgeScore([0.25, 0.75], 1, { rule: "log", ...once })).toBeCloseTo(0.5849625, 8);
   });
 
   it("score the quadratic rule as 1 − 4(1 − p)² for two options (twice 1 − Brier, less 1)", () => {

@@ -1,13 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  bonusAmount,
-  formatMoney,
-  meanScore,
-  payConfigSchema,
-  payNote,
-  roundToCents,
-  runningBonusNote,
-} from "./bonus";
+import { bonusAmount, formatMoney, meanScore, payConfigSchema, payNote, roundToCents, runningBonusNote } from "./bonus";
 
 const rule = { perPoint: 2, floor: 0, cap: 1.5 };
 

@@ -64,7 +64,10 @@ export function formatMoney(amount: number, currency: Currency): string {
 
 /** Two decimals with a true minus sign. */
 function points(value: number): string {
-  return value.toFixed(2).replace(/\.?0+$/, "").replace("-", "−");
+  return value
+    .toFixed(2)
+    .replace(/\.?0+$/, "")
+    .replace("-", "−");
 }
 
 /** What participants read in the instructions about their pay, or null when the study states none. */
