@@ -4,6 +4,7 @@ import { useId } from "react";
 import { CheckSection } from "./check-section";
 import { CompletionSection } from "./completion-section";
 import { ConditionsSection } from "./conditions-section";
+import { PaySection } from "./pay-section";
 import { QuestionsSection } from "./questions-section";
 import { QuotaSection } from "./quota-section";
 import { SurveySection } from "./survey-section";
@@ -80,6 +81,7 @@ export function StudyForm({
           <CheckSection {...section} />
           <SurveySection {...section} />
           <CompletionSection {...section} />
+          <PaySection {...section} />
         </>
       )}
 
