@@ -82,6 +82,11 @@ export function bonusFile(rows: readonly PaymentRow[]): string {
     .join("");
 }
 
+/** The study's bonus file (see {@link bonusFile}). */
+export async function studyBonusFile(db: Db, studyId: string): Promise<string> {
+  return bonusFile(await studyPayments(db, studyId));
+}
+
 /** The scores of a participant's judged study matches so far (practice and `exceptMatchId` excluded), oldest first. */
 export async function participantScores(
   db: Db,

@@ -14,6 +14,7 @@ import { listRuns } from "@/lib/studies/run";
 import { loadStudyForPage } from "../access";
 import { studyFormOptions } from "../form-options";
 import {
+import { PaySummary } from "@/components/studies/pay-summary";
   addStudyMemberAction,
   launchStudyAction,
   setStudyStatusAction,
@@ -111,6 +112,8 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
         </Link>
       </div>
       {changed && <p className="hint">The draft differs from the live version: launch a new version to use it.</p>}
+
+      <PaySummary studyId={study.id} pay={study.config.pay} />
 
       <h2>Versions</h2>
       {study.versions.length === 0 ? (
