@@ -2,6 +2,7 @@ import { headers } from "next/headers";
 import Link from "next/link";
 import { ActionForm } from "@/components/studies/action-form";
 import { CopyField } from "@/components/studies/copy-field";
+import { PaySummary } from "@/components/studies/pay-summary";
 import { RunsPanel } from "@/components/studies/runs-panel";
 import { SlotFillTable } from "@/components/studies/slot-fill";
 import { StudyForbidden } from "@/components/studies/study-forbidden";
@@ -14,7 +15,6 @@ import { listRuns } from "@/lib/studies/run";
 import { loadStudyForPage } from "../access";
 import { studyFormOptions } from "../form-options";
 import {
-import { PaySummary } from "@/components/studies/pay-summary";
   addStudyMemberAction,
   launchStudyAction,
   setStudyStatusAction,
