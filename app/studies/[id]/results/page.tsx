@@ -11,9 +11,11 @@ import {
   QuestionsTable,
   RoundsTable,
 } from "@/components/results/results-tables";
+import { ScoresTable } from "@/components/results/scores-table";
 import { StudyForbidden } from "@/components/studies/study-forbidden";
 import { getStudyResults, listStudyTags } from "@/lib/analysis/results";
 import { NO_FILTERS, parseResultsFilters, resultsFiltersQuery } from "@/lib/analysis/results-schema";
+import { getStudyScores } from "@/lib/analysis/scores";
 import { getDb } from "@/lib/db/client";
 import { zodErrorMessage } from "@/lib/errors";
 import { loadStudyForPage } from "../../access";
@@ -39,7 +41,11 @@ export default async function StudyResultsPage({
   const parsed = parseResultsFilters(await searchParams);
   const filters = parsed.success ? parsed.data : NO_FILTERS;
   const db = getDb();
-  const [results, tags] = await Promise.all([getStudyResults(db, study.id, filters), listStudyTags(db, study.id)]);
+  const [results, tags, scores] = await Promise.all([
+    getStudyResults(db, study.id, filters),
+    listStudyTags(db, study.id),
+    getStudyScores(db, study.id, filters),
+  ]);
   const query = resultsFiltersQuery(filters).toString();
   const filtered = query !== "";
   const designed = study.config.conditions.map((c) => ({ name: c.name, protocol: c.protocol }));
@@ -81,6 +87,8 @@ export default async function StudyResultsPage({
           <AccuracyChart conditions={results.conditions} />
           <ConditionsTable conditions={results.conditions} />
           {results.consultancy.length > 0 && <ConsultancyTable rows={results.consultancy} />}
+          <h2>Scores</h2>
+          <ScoresTable conditions={scores} />
           <h2>Calibration</h2>
           <ReliabilityCharts conditions={results.conditions} />
           <h2>Rounds</h2>
