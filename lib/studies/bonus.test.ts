@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { bonusAmount, formatMoney, meanScore, payConfigSchema, payNote, roundToCents, runningBonusNote } from "./bonus";
+import {
+  bonusAmount,
+  bonusFile,
+  formatMoney,
+  meanScore,
+  payConfigSchema,
+  payNote,
+  roundToCents,
+  runningBonusNote,
+} from "./bonus";
 
 const rule = { perPoint: 2, floor: 0, cap: 1.5 };
 
@@ -74,5 +83,18 @@ describe("pay config", () => {
     );
     expect(runningBonusNote(pay, [])).toBeNull();
     expect(runningBonusNote(payConfigSchema.parse({ basePay: 6 }), [1])).toBeNull();
+  });
+});
+
+describe("bonusFile", () => {
+  it("has one Prolific line per participant with a bonus and an id, amounts with two decimals", () => {
+    const rows = [
+      { externalId: "5f2a", bonus: 1.5 },
+      { externalId: "6b3c", bonus: 0 },
+      { externalId: null, bonus: 2 },
+      { externalId: "7d4e", bonus: 0.05 },
+    ];
+    expect(bonusFile(rows)).toBe("5f2a,1.50\n7d4e,0.05\n");
+    expect(bonusFile([])).toBe("");
   });
 });

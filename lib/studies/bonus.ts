@@ -93,3 +93,14 @@ export function runningBonusNote(pay: PayConfig, scores: readonly number[]): str
     `(average score ${points(mean)} over ${matches}; up to ${formatMoney(pay.bonus.cap, pay.currency)}).`
   );
 }
+
+/**
+ * Prolific's bulk-bonus format: one `<participant id>,<amount>` line per participant with a bonus above 0 and an
+ * external id, the amount with two decimals (Prolific pays it in the study's currency). Empty when nobody earned one.
+ */
+export function bonusFile(rows: ReadonlyArray<{ externalId: string | null; bonus: number }>): string {
+  return rows
+    .filter((row) => row.bonus > 0 && row.externalId)
+    .map((row) => `${row.externalId},${row.bonus.toFixed(2)}\n`)
+    .join("");
+}

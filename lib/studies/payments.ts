@@ -1,5 +1,5 @@
 import type { Db } from "../db/client";
-import { bonusAmount, type Currency, meanScore, type PayConfig, roundToCents } from "./bonus";
+import { bonusAmount, bonusFile, type Currency, meanScore, type PayConfig, roundToCents } from "./bonus";
 import { getStudyVersion } from "./repository";
 import { type ParticipantStatus, participantStatusSchema } from "./vocabulary";
 
@@ -69,17 +69,6 @@ export async function studyPayments(db: Db, studyId: string): Promise<PaymentRow
       currency: pay.currency,
     };
   });
-}
-
-/**
- * Prolific's bulk-bonus format: one `<participant id>,<amount>` line per participant with a bonus and an external
- * id, the amount with two decimals (Prolific pays it in the study's currency). Empty when nobody earned one.
- */
-export function bonusFile(rows: readonly PaymentRow[]): string {
-  return rows
-    .filter((row) => row.bonus > 0 && row.externalId)
-    .map((row) => `${row.externalId},${row.bonus.toFixed(2)}\n`)
-    .join("");
 }
 
 /** The study's bonus file (see {@link bonusFile}). */
