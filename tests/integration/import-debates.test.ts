@@ -153,7 +153,7 @@ describe("importDebates", () => {
       chosen: 0,
       correct: true,
       rounds: 1,
-      score: Math.log(0.8),
+      score: 1 + Math.log2(0.8), // the log rule: 1 + log₂ p(correct)
       explanation: "A quoted the story.",
       timeTakenMs: 120_000,
     });
