@@ -33,7 +33,7 @@ export function ScoresTable({ conditions }: { conditions: ConditionScores[] }) {
               const { mean, ci } = c.scores[rule];
               return (
                 <td key={rule}>
-                  {decimal(mean)} {ci ? `[${decimal(ci[0])}, ${decimal(ci[1])}]` : ""}
+                  {`${decimal(mean)}${ci ? ` [${decimal(ci[0])}, ${decimal(ci[1])}]` : ""}`}
                   {c.paid === rule && <strong> (paid)</strong>}
                 </td>
               );

@@ -121,6 +121,26 @@ describe("bonus file", () => {
     expect(audit).toHaveLength(1);
   });
 
+  it("links the file from the study page and reports every rule for every condition on the results page", async () => {
+    const study = await getPage(server.url, `/studies/${studyId}`, new CookieJar(cookies.owner));
+    expect(study.html).toContain(`href="/api/studies/${studyId}/bonus"`);
+    expect(study.html).toContain("Download the bonus file");
+    const { html } = await getPage(server.url, `/studies/${studyId}/results`, new CookieJar(cookies.owner));
+    const start = html.indexOf('data-testid="scores-table"');
+    const table = html.slice(start, html.indexOf("</table>", start)).replaceAll("<!-- -->", "");
+    for (const heading of ["log", "quadratic (Brier)", "spherical"]) expect(table).toContain(`>${heading}</th>`);
+    // Each condition marks the rule it pays by, and every rule has a mean with its interval.
+    expect(table.match(/\(paid\)/g)).toHaveLength(2);
+    // Every rule recomputed from the probabilities: the four complete participants put 0.8, 0.6, 0.2 and 0.8 on
+    // the truth, so the debate condition's mean log score is (0.678 + 0.263 − 1.322 + 0.678) / 4 = 0.074.
+    const logMean = [0.8, 0.6, 0.2, 0.8].reduce((sum, p) => sum + SCORE.consultancy(p), 0) / 4;
+    expect(table).toMatch(
+      new RegExp(
+        `<th scope="row">debate</th><td>0\\.00</td><td>${logMean.toFixed(3)} \\[-?\\d\\.\\d{3}, -?\\d\\.\\d{3}\\]</td>`,
+      ),
+    );
+  });
+
   it("refuses the file to a researcher who is not on the study, and to anyone signed out", async () => {
     const other = await fetch(`${server.url}/api/studies/${studyId}/bonus`, { headers: { cookie: cookies.other } });
     expect(other.status).toBe(403);
