@@ -7,10 +7,11 @@ import type { StudyFormState } from "@/components/studies/study-draft";
 import { recordAudit } from "@/lib/auth/audit";
 import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
-import { CruxError } from "@/lib/errors";
-import { describeIssues, studyDesignSchema } from "@/lib/studies/config";
+import { CruxError, dottedPath } from "@/lib/errors";
+import { describeIssues, parseStudyDesign } from "@/lib/studies/config";
+import { describeStudyIssue } from "@/lib/studies/config-messages";
 import { fieldIssues } from "@/lib/studies/config-paths";
-import { createStudy, getStudyFor, updateStudyConfig } from "@/lib/studies/repository";
+import { createStudy, getStudyFor, StudyDesignError, updateStudyConfig } from "@/lib/studies/repository";
 
 /** The design form's actions: validate the whole document with the one study schema, then save and go to it. */
 
@@ -24,6 +25,11 @@ function refused(error: z.ZodError): StudyFormState {
 }
 
 function failure(error: unknown): StudyFormState {
+  if (error instanceof StudyDesignError)
+    return {
+      issues: error.issues.map((issue) => ({ path: dottedPath(issue.path), message: issue.message })),
+      summary: error.issues.map(describeStudyIssue),
+    };
   if (error instanceof CruxError) return { error: error.message };
   throw error;
 }
@@ -31,7 +37,7 @@ function failure(error: unknown): StudyFormState {
 /** Researcher: a new draft study from the design form (or pasted YAML/JSON); goes to the study's page. */
 export async function createStudyAction(_previous: StudyFormState, input: unknown): Promise<StudyFormState> {
   const user = await requireRole("researcher", { callbackUrl: "/studies/new" });
-  const parsed = studyDesignSchema.safeParse(input);
+  const parsed = parseStudyDesign(input);
   if (!parsed.success) return refused(parsed.error);
   let studyId: string;
   try {
@@ -58,7 +64,7 @@ export async function updateStudyAction(
   const id = studyIdSchema.safeParse(studyId);
   if (!id.success) return { error: "No such study." };
   const user = await requireRole("researcher", { callbackUrl: `/studies/${encodeURIComponent(id.data)}/edit` });
-  const parsed = studyDesignSchema.safeParse(input);
+  const parsed = parseStudyDesign(input);
   if (!parsed.success) return refused(parsed.error);
   try {
     await getStudyFor(getDb(), user, id.data);

@@ -1,24 +1,19 @@
 import "server-only";
 import { getDb } from "@/lib/db/client";
 import { playableDebaters } from "@/lib/matches/start-guest-match";
-import { createModelRegistry } from "@/lib/models/registry";
+import { listModelChoices } from "@/lib/models/catalog";
+import { serverProviders } from "@/lib/models/runtime";
 import { countQuestions } from "@/lib/questions/queries";
 
 /**
- * What the design form offers: the question sets in the database with their sizes, and model specs to suggest
- * (offline models and those allowed for play; any other configured spec can still be typed).
+ * What the design form offers: the question sets in the database with their sizes, and the models to choose from
+ * by role (offline models, those offered for play, and those the configured providers list); any other spec can
+ * still be typed, and is checked.
  */
 export async function studyFormOptions() {
   const counts = await countQuestions(getDb());
   const sources = Object.entries(counts).map(([name, count]) => ({ name, count }));
-  const specs = [
-    "human",
-    ...new Set([
-      ...createModelRegistry()
-        .list()
-        .map((model) => model.spec),
-      ...playableDebaters(),
-    ]),
-  ];
-  return { sources, specs };
+  const models = await listModelChoices(serverProviders(), { debater: playableDebaters() });
+  // `specs`: the AI judges, for the study page's automated run.
+  return { sources, models, specs: models.judge.map((m) => m.spec) };
 }

@@ -27,7 +27,7 @@ export function StudyMatch({
   complete: boolean;
   /** Already stopped on our side when the page was rendered. */
   errored?: boolean;
-  step: Extract<StepName, "practice" | "next">;
+  step: Extract<StepName, "practice" | "qualification" | "next">;
   continueLabel: string;
   /** A counted match: the study's pay rule and the scores before this match, for the running bonus. */
   pay?: { config: PayConfig; scoresBefore: number[] };

@@ -13,7 +13,8 @@ export function ResultsFiltersForm({
 }: {
   action: string;
   filters: ResultsFilters;
-  conditions: Array<{ name: string; protocol: string }>;
+  /** With the design's judge ("human" or an AI judge's spec) when the condition is in the design. */
+  conditions: Array<{ name: string; protocol: string; judge?: string }>;
   tags: string[];
 }) {
   return (
@@ -48,7 +49,11 @@ export function ResultsFiltersForm({
                 value={c.name}
                 defaultChecked={filters.condition.includes(c.name)}
               />{" "}
-              {c.name} <span className="muted">({c.protocol})</span>
+              {c.name}{" "}
+              <span className="muted">
+                ({c.protocol}
+                {c.judge && `, ${c.judge === "human" ? "human judges" : `AI judge ${c.judge}`}`})
+              </span>
             </label>
           ))}
         </fieldset>

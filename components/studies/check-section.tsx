@@ -1,5 +1,6 @@
 "use client";
 
+import { useId } from "react";
 import type { StudyConfigPath } from "@/lib/studies/config-paths";
 import { CheckboxField, TextArea, TextField } from "./fields";
 import { ItemList, RemoveButton } from "./item-list";
@@ -66,14 +67,63 @@ function CheckFields({
         errors={errorsAt(["comprehensionCheck", "questions", index, "options"])}
         rows={3}
       />
-      <TextField
-        label="Correct option (0 = first)"
-        value={question.answer}
-        inputMode="numeric"
+      <CorrectOption
+        question={question}
         onChange={(answer) => onChange({ answer })}
         errors={errorsAt(["comprehensionCheck", "questions", index, "answer"])}
       />
       {onRemove && <RemoveButton label={`Remove check question ${index + 1}`} onClick={onRemove} />}
+    </fieldset>
+  );
+}
+
+/**
+ * The correct answer, chosen by clicking it: a radio button per option typed above (arrow keys move between them,
+ * as in any radio group). The design stores the option's index.
+ */
+function CorrectOption({
+  question,
+  onChange,
+  errors,
+}: {
+  question: CheckDraft;
+  onChange: (answer: string) => void;
+  errors: readonly string[];
+}) {
+  const id = useId();
+  const options = question.options
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((text, position) => ({ text, position, key: `${position}:${text}` }));
+  return (
+    <fieldset
+      className="study-fieldset correct-option"
+      aria-invalid={errors.length ? true : undefined}
+      aria-describedby={errors.length ? `${id}-error` : undefined}
+    >
+      <legend>Correct answer</legend>
+      {options.length === 0 ? (
+        <p className="hint">Type the options above, then click the correct one here.</p>
+      ) : (
+        options.map((option) => (
+          <label key={option.key} className="check-row">
+            <input
+              type="radio"
+              name={`${id}-answer`}
+              value={option.position}
+              checked={question.answer === String(option.position)}
+              onChange={() => onChange(String(option.position))}
+            />{" "}
+            {option.text}
+          </label>
+        ))
+      )}
+      {errors.length ? (
+        <p id={`${id}-error`} className="error">
+          {errors.join(" ")}
+        </p>
+      ) : null}
     </fieldset>
   );
 }

@@ -1,11 +1,24 @@
 "use client";
 
+import { useState } from "react";
 import { PROTOCOL_LABELS } from "@/lib/debate/protocols";
 import { PROTOCOLS, SCORING_RULE_LABELS, SCORING_RULES } from "@/lib/debate/vocabulary";
+import { type ModelKind, modelSpecProblem } from "@/lib/models/spec";
 import type { StudyConfigPath } from "@/lib/studies/config-paths";
 import { SelectField, TextField } from "./fields";
 import { RemoveButton } from "./item-list";
 import type { ConditionDraft } from "./study-draft";
+
+/**
+ * A typed spec's problems as the researcher types (the check that holds on any server, lib/models/spec.ts), or
+ * null when there are none and the server's answer to the last attempt stands.
+ */
+function specProblems(value: string, kind: ModelKind): string[] | null {
+  const specs = value.split(",").map((spec) => spec.trim());
+  if (value.trim() === "") return null;
+  const problems = specs.flatMap((spec) => modelSpecProblem(spec, kind) ?? []);
+  return problems.length ? problems : null;
+}
 
 const PROTOCOL_OPTIONS = PROTOCOLS.map((p) => ({ value: p, label: PROTOCOL_LABELS[p] }));
 const RULE_OPTIONS = SCORING_RULES.map((r) => ({ value: r, label: SCORING_RULE_LABELS[r] }));
@@ -14,18 +27,21 @@ const RULE_OPTIONS = SCORING_RULES.map((r) => ({ value: r, label: SCORING_RULE_L
 export function ConditionFields({
   index,
   condition,
-  specsId,
+  lists,
   errorsAt,
   onChange,
   onRemove,
 }: {
   index: number;
   condition: ConditionDraft;
-  specsId: string;
+  /** The datalists of the models offered for debaters and judges. */
+  lists: { debaters: string; judges: string };
   errorsAt: (path: StudyConfigPath) => string[];
   onChange: (patch: Partial<ConditionDraft>) => void;
   onRemove?: () => void;
 }) {
+  // A spec is checked once the researcher leaves its field (and as they correct it), not at every keystroke.
+  const [left, setLeft] = useState({ debaters: false, judge: false });
   return (
     <fieldset className="study-fieldset condition-fieldset">
       <legend>{`Condition ${index + 1}`}</legend>
@@ -81,19 +97,26 @@ export function ConditionFields({
       <TextField
         label="Debaters"
         value={condition.debaters}
-        list={specsId}
+        list={lists.debaters}
         onChange={(debaters) => onChange({ debaters })}
-        hint="One model spec for every seat, or two separated by a comma (seat A, seat B)."
-        errors={errorsAt(["conditions", index, "debaters"])}
+        hint="Choose from the list, or type a spec (provider:model). One for every seat, or two separated by a comma (seat A, seat B)."
+        onBlur={() => setLeft((l) => ({ ...l, debaters: true }))}
+        errors={
+          (left.debaters && specProblems(condition.debaters, "debater")) || errorsAt(["conditions", index, "debaters"])
+        }
       />
       <div className="field-row">
         <TextField
           label="Judge"
           value={condition.judge}
-          list={specsId}
+          list={lists.judges}
           onChange={(judge) => onChange({ judge })}
-          hint={'"human" (participants judge) or an AI judge\'s spec.'}
-          errors={errorsAt(["conditions", index, "judge"])}
+          hint={'"human" (participants judge) or an AI judge from the list, or any judge spec.'}
+          onBlur={() => setLeft((l) => ({ ...l, judge: true }))}
+          errors={
+            (left.judge && condition.judge.trim() !== "human" && specProblems(condition.judge, "judge")) ||
+            errorsAt(["conditions", index, "judge"])
+          }
         />
         <TextField
           label="Judge time limit per step (seconds, optional)"

@@ -5,8 +5,13 @@ import { ItemList } from "./item-list";
 import { newCondition } from "./study-draft";
 import type { SectionProps } from "./study-section";
 
-/** The study's conditions, at least one; `specsId` names the datalist of model specs the spec fields suggest. */
-export function ConditionsSection({ draft, update, errorsAt, specsId }: SectionProps & { specsId: string }) {
+/** The study's conditions, at least one; `lists` names the datalists of models the debater and judge fields offer. */
+export function ConditionsSection({
+  draft,
+  update,
+  errorsAt,
+  lists,
+}: SectionProps & { lists: { debaters: string; judges: string } }) {
   return (
     <>
       <h2>Conditions</h2>
@@ -21,7 +26,7 @@ export function ConditionsSection({ draft, update, errorsAt, specsId }: SectionP
           <ConditionFields
             index={index}
             condition={condition}
-            specsId={specsId}
+            lists={lists}
             errorsAt={errorsAt}
             onChange={onChange}
             onRemove={onRemove}

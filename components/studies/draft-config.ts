@@ -1,4 +1,7 @@
-import { DEFAULT_CONSENT, DEFAULT_INSTRUCTIONS } from "@/lib/studies/config";
+import { protocolSchema } from "@/lib/debate/vocabulary";
+import { DEFAULT_CONSENT } from "@/lib/studies/config";
+import { defaultInstructions, LEGACY_DEFAULT_INSTRUCTIONS } from "@/lib/studies/instructions";
+import { surveyIdFrom } from "@/lib/studies/survey-ids";
 import { newCheckQuestion, newCondition, newSurveyQuestion, type StudyDraft } from "./study-draft";
 
 /**
@@ -28,6 +31,7 @@ const TOP_KEYS = [
   "instructions",
   "comprehensionCheck",
   "practice",
+  "qualification",
   "requireProlificId",
   "survey",
   "completion",
@@ -45,6 +49,7 @@ export function draftFromConfig(input: unknown): StudyDraft {
   const codes = isRecord(completion.codes) ? completion.codes : {};
   const pay = isRecord(config.pay) ? config.pay : {};
   const bonus = isRecord(pay.bonus) ? pay.bonus : null;
+  const qualification = isRecord(config.qualification) ? config.qualification : {};
   const conditions = list(config.conditions).map((raw, index) => {
     const c = isRecord(raw) ? raw : {};
     const scoring = isRecord(c.scoring) ? c.scoring : {};
@@ -64,6 +69,11 @@ export function draftFromConfig(input: unknown): StudyDraft {
       rest: Object.keys(otherScoring).length ? { ...rest, scoring: otherScoring } : rest,
     };
   });
+  const instructions = text(config.instructions);
+  const instructionsEdited =
+    instructions.trim() !== "" &&
+    instructions !== LEGACY_DEFAULT_INSTRUCTIONS &&
+    instructions !== draftDefaultInstructions(conditions);
   return {
     name: text(config.name),
     description: text(config.description),
@@ -76,24 +86,30 @@ export function draftFromConfig(input: unknown): StudyDraft {
     judgmentsPerQuestion: text(config.judgmentsPerQuestion, "1"),
     questionsPerJudge: text(config.questionsPerJudge, "4"),
     consent: text(config.consent, DEFAULT_CONSENT),
-    instructions: text(config.instructions, DEFAULT_INSTRUCTIONS),
+    instructions: instructionsEdited ? instructions : "",
+    instructionsEdited,
     check: list(check.questions).map((raw) => {
       const q = isRecord(raw) ? raw : {};
       return {
         ...newCheckQuestion(),
         question: text(q.question),
         options: lines(q.options, "\n"),
-        answer: text(q.answer, "0"),
+        answer: text(q.answer),
       };
     }),
     checkAttempts: text(check.attempts, "2"),
     practice: config.practice === true,
+    qualificationMatches: text(qualification.matches, "0"),
+    qualificationCondition: text(qualification.condition),
+    qualificationRule: text(qualification.rule, "accuracy"),
+    qualificationThreshold: text(qualification.threshold, "0.5"),
     requireProlificId: config.requireProlificId === true,
     survey: list(config.survey).map((raw) => {
       const q = isRecord(raw) ? raw : {};
       return {
         ...newSurveyQuestion(),
         id: text(q.id),
+        idEdited: text(q.id) !== "",
         prompt: text(q.prompt),
         kind: text(q.kind, "text"),
         options: lines(q.options, "\n"),
@@ -104,6 +120,7 @@ export function draftFromConfig(input: unknown): StudyDraft {
     codeCompleted: text(codes.completed, "CRUX-COMPLETE"),
     codeFailedCheck: text(codes.failedCheck, "CRUX-FAILED-CHECK"),
     codeRemoved: text(codes.removed, "CRUX-TIMED-OUT"),
+    codeScreenedOut: text(codes.screenedOut, "CRUX-SCREENED-OUT"),
     dropoutMinutes: text(config.dropoutMinutes, "20"),
     basePay: text(pay.basePay, "0"),
     currency: text(pay.currency, "GBP"),
@@ -113,6 +130,11 @@ export function draftFromConfig(input: unknown): StudyDraft {
     bonusCap: text(bonus?.cap, "1"),
     rest: without(config, TOP_KEYS),
   };
+}
+
+/** The instructions participants get unless the researcher writes their own: those of the conditions' protocols. */
+export function draftDefaultInstructions(conditions: ReadonlyArray<{ protocol: string }>): string {
+  return defaultInstructions(conditions.flatMap((c) => protocolSchema.safeParse(c.protocol).data ?? []));
 }
 
 /** A new design: one human-judged debate condition and the defaults of the schema. */
@@ -173,19 +195,30 @@ export function configFromDraft(draft: StudyDraft): Record<string, unknown> {
     judgmentsPerQuestion: num(draft.judgmentsPerQuestion),
     questionsPerJudge: num(draft.questionsPerJudge),
     consent: draft.consent,
-    instructions: draft.instructions,
+    instructions: draft.instructionsEdited ? draft.instructions : undefined,
     comprehensionCheck: {
       questions: draft.check.map((q) => ({
         question: q.question,
         options: splitLines(q.options),
-        answer: num(q.answer) ?? 0,
+        answer: num(q.answer),
       })),
       attempts: num(draft.checkAttempts),
     },
     practice: draft.practice,
+    qualification: defined({
+      matches: num(draft.qualificationMatches),
+      condition: draft.qualificationCondition.trim() || undefined,
+      rule: draft.qualificationRule,
+      threshold: num(draft.qualificationThreshold),
+    }),
     requireProlificId: draft.requireProlificId,
-    survey: draft.survey.map((q) => ({
-      id: q.id,
+    survey: draft.survey.map((q, index) => ({
+      id:
+        q.id.trim() ||
+        surveyIdFrom(
+          q.prompt || `question ${index + 1}`,
+          draft.survey.map((other) => other.id),
+        ),
       prompt: q.prompt,
       kind: q.kind,
       options: splitLines(q.options),
@@ -193,7 +226,12 @@ export function configFromDraft(draft: StudyDraft): Record<string, unknown> {
     })),
     completion: defined({
       redirectUrl: draft.redirectUrl.trim() || undefined,
-      codes: { completed: draft.codeCompleted, failedCheck: draft.codeFailedCheck, removed: draft.codeRemoved },
+      codes: {
+        completed: draft.codeCompleted,
+        failedCheck: draft.codeFailedCheck,
+        removed: draft.codeRemoved,
+        screenedOut: draft.codeScreenedOut,
+      },
     }),
     dropoutMinutes: num(draft.dropoutMinutes),
     pay: defined({

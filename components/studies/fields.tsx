@@ -45,7 +45,8 @@ export function TextField({
   type = "text",
   list,
   inputMode,
-}: BaseProps & { type?: string; list?: string; inputMode?: "numeric" | "decimal" }) {
+  onBlur,
+}: BaseProps & { type?: string; list?: string; inputMode?: "numeric" | "decimal"; onBlur?: () => void }) {
   const id = useId();
   return (
     <div className="field">
@@ -59,6 +60,7 @@ export function TextField({
         aria-invalid={errors?.length ? true : undefined}
         aria-describedby={describedBy(id, hint, errors)}
         onChange={(event) => onChange(event.target.value)}
+        onBlur={onBlur}
       />
       <Notes id={id} hint={hint} errors={errors} />
     </div>

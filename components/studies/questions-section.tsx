@@ -1,5 +1,6 @@
 "use client";
 
+import { questionCountProblem } from "@/lib/studies/config-messages";
 import { SelectField, TextArea, TextField } from "./fields";
 import type { SectionProps } from "./study-section";
 
@@ -14,6 +15,7 @@ export function QuestionsSection({
     ...sources.map((s) => ({ value: s.name, label: `${s.name} (${s.count} questions)` })),
     ...(sources.some((s) => s.name === draft.source) ? [] : [{ value: draft.source, label: draft.source }]),
   ];
+  const { hint, problem } = countCheck(draft, sources);
   return (
     <fieldset className="study-fieldset">
       <legend>Questions</legend>
@@ -30,7 +32,8 @@ export function QuestionsSection({
           value={draft.count}
           inputMode="numeric"
           onChange={(count) => update({ count })}
-          errors={errorsAt(["questions", "count"])}
+          hint={hint}
+          errors={problem ? [problem] : errorsAt(["questions", "count"])}
         />
         <TextField
           label="Seed"
@@ -57,4 +60,22 @@ export function QuestionsSection({
       />
     </fieldset>
   );
+}
+
+/**
+ * The number of questions against the chosen set, as the researcher types: how many the set has, and the problem
+ * when more are asked for (the server checks again when the design is saved). With tags the set's size is an upper
+ * bound, so only the hint is given; listed ids replace the number.
+ */
+function countCheck(
+  draft: SectionProps["draft"],
+  sources: ReadonlyArray<{ name: string; count: number }>,
+): { hint?: string; problem?: string } {
+  const set = sources.find((s) => s.name === draft.source);
+  if (!set || draft.ids.trim()) return {};
+  const tagged = draft.tags.trim() !== "";
+  const hint = `This set has ${set.count} question${set.count === 1 ? "" : "s"}${tagged ? " (fewer carry the tags)" : ""}.`;
+  const wanted = Number(draft.count.trim());
+  if (tagged || !Number.isInteger(wanted)) return { hint };
+  return { hint, problem: questionCountProblem({ source: set.name, available: set.count, wanted }) ?? undefined };
 }

@@ -28,12 +28,15 @@ export interface CheckDraft {
   question: string;
   /** One option per line. */
   options: string;
+  /** The correct option's index ("" until one is clicked). */
   answer: string;
 }
 
 export interface SurveyDraft {
   key: number;
   id: string;
+  /** Set once the researcher types an id (or the design came with one); until then it follows the prompt. */
+  idEdited: boolean;
   prompt: string;
   kind: string;
   options: string;
@@ -53,10 +56,17 @@ export interface StudyDraft {
   judgmentsPerQuestion: string;
   questionsPerJudge: string;
   consent: string;
+  /** The researcher's own instructions; ignored until `instructionsEdited` (the protocols' default applies). */
   instructions: string;
+  instructionsEdited: boolean;
   check: CheckDraft[];
   checkAttempts: string;
   practice: boolean;
+  /** The qualification block: how many matches (0 = none), in which condition (blank: the first human-judged), the rule. */
+  qualificationMatches: string;
+  qualificationCondition: string;
+  qualificationRule: string;
+  qualificationThreshold: string;
   /** Refuse study links without a PROLIFIC_PID. */
   requireProlificId: boolean;
   survey: SurveyDraft[];
@@ -64,6 +74,7 @@ export interface StudyDraft {
   codeCompleted: string;
   codeFailedCheck: string;
   codeRemoved: string;
+  codeScreenedOut: string;
   dropoutMinutes: string;
   /** Pay (lib/studies/bonus.ts): base pay, currency, and the bonus rule when `bonus` is on. */
   basePay: string;
@@ -104,10 +115,12 @@ export function newCondition(index: number): ConditionDraft {
   };
 }
 
-export const newCheckQuestion = (): CheckDraft => ({ key: key(), question: "", options: "", answer: "0" });
+/** A new check question: no correct answer until the researcher clicks one. */
+export const newCheckQuestion = (): CheckDraft => ({ key: key(), question: "", options: "", answer: "" });
 export const newSurveyQuestion = (): SurveyDraft => ({
   key: key(),
   id: "",
+  idEdited: false,
   prompt: "",
   kind: "text",
   options: "",

@@ -5,6 +5,7 @@ import { CheckSection } from "./check-section";
 import { CompletionSection } from "./completion-section";
 import { ConditionsSection } from "./conditions-section";
 import { PaySection } from "./pay-section";
+import { QualificationSection } from "./qualification-section";
 import { QuestionsSection } from "./questions-section";
 import { QuotaSection } from "./quota-section";
 import { SurveySection } from "./survey-section";
@@ -21,7 +22,7 @@ export function StudyForm({
   action,
   initial,
   sources,
-  specs,
+  models,
   submitLabel,
 }: {
   action: StudyAction;
@@ -29,13 +30,14 @@ export function StudyForm({
   initial?: unknown;
   /** Question sets in the database, with their sizes. */
   sources: ReadonlyArray<{ name: string; count: number }>;
-  /** Model specs to suggest for debaters and judges. */
-  specs: readonly string[];
+  /** Models to choose from for debaters and judges (any other spec can be typed, and is checked). */
+  models: Record<"debater" | "judge", ReadonlyArray<{ spec: string; label: string }>>;
   submitLabel: string;
 }) {
   const form = useStudyForm(action, initial);
   const { result } = form;
-  const specsId = useId();
+  const debatersId = useId();
+  const judgesId = useId();
   const summaryId = useId();
   const section = { draft: form.draft, update: form.update, errorsAt: form.errorsAt };
 
@@ -63,9 +65,15 @@ export function StudyForm({
           {form.mode === "form" ? "Edit as YAML/JSON" : "Back to the form"}
         </button>
       </p>
-      <datalist id={specsId}>
-        {specs.map((spec) => (
-          <option key={spec} value={spec} />
+      <datalist id={debatersId}>
+        {models.debater.map((model) => (
+          <option key={model.spec} value={model.spec} label={model.label} />
+        ))}
+      </datalist>
+      <datalist id={judgesId}>
+        <option value="human" label="participants judge" />
+        {models.judge.map((model) => (
+          <option key={model.spec} value={model.spec} label={model.label} />
         ))}
       </datalist>
 
@@ -75,10 +83,11 @@ export function StudyForm({
         <>
           <AboutSection {...section} />
           <QuestionsSection {...section} sources={sources} />
-          <ConditionsSection {...section} specsId={specsId} />
+          <ConditionsSection {...section} lists={{ debaters: debatersId, judges: judgesId }} />
           <QuotaSection {...section} />
           <ReadingSection {...section} />
           <CheckSection {...section} />
+          <QualificationSection {...section} />
           <SurveySection {...section} />
           <CompletionSection {...section} />
           <PaySection {...section} />

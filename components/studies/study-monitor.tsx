@@ -18,12 +18,18 @@ function clock(total: number): string {
   return hours ? `${hours}:${pad(minutes)}:${pad(s % 60)}` : `${pad(minutes)}:${pad(s % 60)}`;
 }
 
+/**
+ * How long ago, from `now`. Older than an hour: the UTC time, written the same on the server and in every browser
+ * (a locale or time zone of the browser's own would make the first render differ from the server's: React #418).
+ */
 function ago(iso: string, now: number): string {
   const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
   if (seconds < 60) return `${seconds} s ago`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
-  return new Date(iso).toLocaleString();
+  return `${iso.slice(0, 16).replace("T", " ")} UTC`;
 }
+
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 const who = (p: { externalId: string | null; ordinal: number }) => p.externalId ?? `Participant #${p.ordinal + 1}`;
 
@@ -46,8 +52,10 @@ export function StudyMonitorView({
   removeParticipant: StudyAction;
 }) {
   const [monitor, setMonitor] = useState(initial);
-  const [fetchedAt, setFetchedAt] = useState(() => Date.now());
-  const [now, setNow] = useState(() => Date.now());
+  // The first render reckons from the server's clock, as the server's render did, so the two agree (React #418
+  // otherwise); the browser's clock takes over once mounted.
+  const [fetchedAt, setFetchedAt] = useState(() => Date.parse(initial.generatedAt));
+  const [now, setNow] = useState(() => Date.parse(initial.generatedAt));
   const [error, setError] = useState<string | null>(null);
   // The last action's answer, shown above the table: the form that sent it may vanish with the next refresh.
   const [notice, setNotice] = useState<StudyActionState | null>(null);
@@ -66,6 +74,8 @@ export function StudyMonitorView({
   }, [studyId]);
 
   useEffect(() => {
+    setFetchedAt(Date.now());
+    setNow(Date.now());
     const poll = setInterval(() => void refresh(), POLL_MS);
     const tick = setInterval(() => setNow(Date.now()), 1000);
     return () => {
@@ -92,8 +102,8 @@ export function StudyMonitorView({
   return (
     <div className="study-monitor">
       <p className="muted" aria-live="polite">
-        Version {monitor.version.number} · {monitor.participants.length} participants, {online} online · updated{" "}
-        {Math.round(sinceFetch)} s ago
+        Version {monitor.version.number} · {count(monitor.participants.length, "participant", "participants")}, {online}{" "}
+        online · updated {Math.round(sinceFetch)} s ago
       </p>
       {error && <p className="error">{error}</p>}
       <p className={notice?.ok === false ? "error" : "hint"} role="status" data-testid="monitor-notice">

@@ -2,6 +2,7 @@
 
 import { SURVEY_KINDS, type SurveyKind } from "@/lib/studies/config";
 import type { StudyConfigPath } from "@/lib/studies/config-paths";
+import { surveyIdFrom } from "@/lib/studies/survey-ids";
 import { CheckboxField, SelectField, TextArea, TextField } from "./fields";
 import { ItemList, RemoveButton } from "./item-list";
 import { newSurveyQuestion, type SurveyDraft } from "./study-draft";
@@ -25,7 +26,14 @@ export function SurveySection({ draft, update, errorsAt }: SectionProps) {
         create={newSurveyQuestion}
         addLabel="Add survey question"
         renderItem={(question, { index, onChange, onRemove }) => (
-          <SurveyFields index={index} question={question} errorsAt={errorsAt} onChange={onChange} onRemove={onRemove} />
+          <SurveyFields
+            index={index}
+            question={question}
+            otherIds={draft.survey.filter((other) => other.key !== question.key).map((other) => other.id)}
+            errorsAt={errorsAt}
+            onChange={onChange}
+            onRemove={onRemove}
+          />
         )}
       />
     </fieldset>
@@ -35,12 +43,15 @@ export function SurveySection({ draft, update, errorsAt }: SectionProps) {
 function SurveyFields({
   index,
   question,
+  otherIds,
   errorsAt,
   onChange,
   onRemove,
 }: {
   index: number;
   question: SurveyDraft;
+  /** The other questions' ids, which a generated id must differ from. */
+  otherIds: readonly string[];
   errorsAt: (path: StudyConfigPath) => string[];
   onChange: (patch: Partial<SurveyDraft>) => void;
   onRemove?: () => void;
@@ -48,12 +59,20 @@ function SurveyFields({
   return (
     <fieldset className="study-fieldset">
       <legend>Survey question {index + 1}</legend>
+      <TextField
+        label="Prompt"
+        value={question.prompt}
+        onChange={(prompt) =>
+          onChange(question.idEdited ? { prompt } : { prompt, id: prompt.trim() ? surveyIdFrom(prompt, otherIds) : "" })
+        }
+        errors={errorsAt(["survey", index, "prompt"])}
+      />
       <div className="field-row">
         <TextField
           label="Id"
           value={question.id}
-          onChange={(id) => onChange({ id })}
-          hint="e.g. confidence"
+          onChange={(id) => onChange({ id, idEdited: id.trim() !== "" })}
+          hint="Identifies the answers in the export; made from the prompt unless you change it."
           errors={errorsAt(["survey", index, "id"])}
         />
         <SelectField
@@ -64,12 +83,6 @@ function SurveyFields({
           errors={errorsAt(["survey", index, "kind"])}
         />
       </div>
-      <TextField
-        label="Prompt"
-        value={question.prompt}
-        onChange={(prompt) => onChange({ prompt })}
-        errors={errorsAt(["survey", index, "prompt"])}
-      />
       {question.kind === "choice" && (
         <TextArea
           label="Options (one per line)"

@@ -1,5 +1,6 @@
 "use client";
 
+import { draftDefaultInstructions } from "./draft-config";
 import { TextArea, TextField } from "./fields";
 import type { SectionProps } from "./study-section";
 
@@ -37,10 +38,27 @@ export function ReadingSection({ draft, update, errorsAt }: SectionProps) {
       />
       <TextArea
         label="Instructions"
-        value={draft.instructions}
-        onChange={(instructions) => update({ instructions })}
+        value={draft.instructionsEdited ? draft.instructions : draftDefaultInstructions(draft.conditions)}
+        onChange={(instructions) => update({ instructions, instructionsEdited: true })}
+        hint={
+          draft.instructionsEdited
+            ? "Your own text."
+            : "The default for the conditions' protocols; it follows them until you edit it."
+        }
         errors={errorsAt(["instructions"])}
+        rows={6}
       />
+      {draft.instructionsEdited && (
+        <p>
+          <button
+            type="button"
+            className="button small"
+            onClick={() => update({ instructions: "", instructionsEdited: false })}
+          >
+            Use the default instructions for these protocols
+          </button>
+        </p>
+      )}
     </fieldset>
   );
 }

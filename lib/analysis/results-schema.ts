@@ -58,6 +58,14 @@ export const resultsFiltersSchema = z
 export type ResultsFilters = z.infer<typeof resultsFiltersSchema>;
 export type ResultsFiltersInput = z.input<typeof resultsFiltersSchema>;
 
+/**
+ * The judge kind the results page shows when none is asked for: human judges when the study has a human-judged
+ * condition (AI verdicts from automated runs would otherwise mix into the participants' numbers), else all.
+ */
+export function defaultJudgeKind(conditions: ReadonlyArray<{ judge: string }>): JudgeKindFilter {
+  return conditions.some((c) => c.judge === "human") ? "human" : "all";
+}
+
 /** No filters: every verdict of the study. */
 export const NO_FILTERS: ResultsFilters = { condition: [], tag: [], judgeKind: "all" };
 
@@ -199,6 +207,14 @@ export interface StudyResults {
   debaters: DebaterRow[];
   /** Bradley–Terry ratings (no intervals; those come with the ratings request) when ≥ 2 models met. */
   ratings: { ratings: Rating[]; games: number } | null;
+  /** Judge screening (null when no version of the study has a qualification block): the pass rate. */
+  screening: ScreeningSummary | null;
+}
+
+/** Participants who finished a qualification block: passed of all, with the Wilson interval of the pass rate. */
+export interface ScreeningSummary extends AccuracyCell {
+  /** Screened out (they leave with the screened-out code; their practice and qualification matches are not analysed). */
+  failed: number;
 }
 
 /** One difference in accuracy between two conditions, with its two-way bootstrap interval and permutation p. */

@@ -98,3 +98,41 @@ export async function checkModel(runtime: LlmRuntime, spec: string): Promise<Mod
     };
   }
 }
+
+/** A model the design form offers for a role. */
+export interface ModelChoice {
+  spec: string;
+  label: string;
+}
+
+const CHOICES_TTL_MS = 5 * 60_000;
+let choicesCache: { at: number; key: string; listed: ListedModel[] } | null = null;
+
+/**
+ * The models the design form offers, by role: the offline models, `extra` (e.g. the models offered for play), and
+ * the models the configured providers list (read at most every five minutes: the form opens often, providers'
+ * lists change rarely). A provider whose list cannot be read offers nothing here; its specs can still be typed.
+ */
+export async function listModelChoices(
+  providers: ProvidersConfig,
+  extra: { debater?: readonly string[]; judge?: readonly string[] } = {},
+): Promise<Record<"debater" | "judge", ModelChoice[]>> {
+  const key = JSON.stringify(providers);
+  if (!choicesCache || choicesCache.key !== key || Date.now() - choicesCache.at > CHOICES_TTL_MS)
+    choicesCache = { at: Date.now(), key, listed: await listConfiguredModels(providers) };
+  const registry = createModelRegistry();
+  const language = choicesCache.listed.filter((m) => m.isLanguageModel && !m.note);
+  const choices = (offline: ModelInfo[], more: readonly string[] = []) => {
+    const seen = new Set<string>();
+    const all = [
+      ...offline.map((m) => ({ spec: m.spec, label: m.label })),
+      ...more.map((spec) => ({ spec, label: "offered for play" })),
+      ...language.map((m) => ({ spec: m.spec, label: m.label })),
+    ];
+    return all.filter((m) => !seen.has(m.spec) && seen.add(m.spec));
+  };
+  return {
+    debater: choices(registry.list("debater"), extra.debater),
+    judge: choices(registry.list("judge"), extra.judge),
+  };
+}

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { samplingConfigSchema, scoringConfigSchema } from "../debate/config";
 import { protocolSchema } from "../debate/vocabulary";
-import { zodIssueMessages } from "../errors";
 import { type ModelKind, modelSpecProblem } from "../models/spec";
 import { payConfigSchema, payNote } from "./bonus";
+import { describeStudyIssue, studyErrorMap } from "./config-messages";
+import { defaultInstructions } from "./instructions";
+import { qualificationRuleSchema } from "./vocabulary";
 
 /**
  * A study's design: the one schema behind the browser form, `crux study create file.yaml` and the API, so the
@@ -11,7 +13,7 @@ import { payConfigSchema, payNote } from "./bonus";
  * misspelt option fails loudly. The format is documented in docs/studies.md.
  */
 
-const specSchema = z.string().trim().min(3, "a model spec such as offline:extractive or openai:gpt-4o-mini");
+const specSchema = z.string().trim().min(3, "must be a model spec such as offline:extractive or openai:gpt-4o-mini");
 const textSchema = (max: number) => z.string().trim().max(max);
 
 /** Which questions the study uses: a set, optional tag filter, how many, drawn with a seed (or listed ids). */
@@ -86,21 +88,32 @@ export const completionSchema = z.strictObject({
       completed: textSchema(100).min(1).default("CRUX-COMPLETE"),
       failedCheck: textSchema(100).min(1).default("CRUX-FAILED-CHECK"),
       removed: textSchema(100).min(1).default("CRUX-TIMED-OUT"),
+      /** Given to participants who did not pass the qualification matches. */
+      screenedOut: textSchema(100).min(1).default("CRUX-SCREENED-OUT"),
     })
     .prefault({}),
 });
+
+/**
+ * Judge screening: `matches` matches on questions with known answers (outside the pool, never analysed) after the
+ * practice and before the real matches, in one human-judged condition; a participant who does not meet the pass
+ * rule leaves with the screened-out code and is excluded from the analysis. `matches: 0` = no qualification.
+ */
+export const qualificationSchema = z.strictObject({
+  matches: z.int().min(0).max(10).default(0),
+  /** The condition the qualification matches use (by name); default: the first condition with a human judge. */
+  condition: z.string().trim().min(1).max(40).optional(),
+  rule: qualificationRuleSchema.default("accuracy"),
+  /** accuracy: the share correct needed (0–1); meanScore: the mean score needed, on the condition's scoring scale. */
+  threshold: z.number().min(-100).max(100).default(0.5),
+});
+export type QualificationConfig = z.output<typeof qualificationSchema>;
 
 export const DEFAULT_CONSENT =
   "You are invited to take part in a research study on how people judge arguments made by AI systems. You will " +
   "read debates about questions on short stories you cannot see, and say which answer you believe is correct. " +
   "Taking part is voluntary; you may stop at any time. We record your answers, probabilities, explanations and " +
   "timings, linked to a pseudonymous id, and use them only for research.";
-
-export const DEFAULT_INSTRUCTIONS =
-  "Two AI debaters argue for different answers to a question about a story. Only they can read the story; quotes " +
-  "they take from it are checked, and verified quotes are marked. After each round, move the slider to say how " +
-  "likely each answer is, then read another round or give your verdict. You score more for confident correct " +
-  "answers and lose more for confident wrong ones.";
 
 export const studyConfigSchema = z
   .strictObject({
@@ -113,7 +126,8 @@ export const studyConfigSchema = z
     /** Matches each participant judges (each on a different story). */
     questionsPerJudge: z.int().min(1).max(100).default(4),
     consent: textSchema(20_000).min(1).default(DEFAULT_CONSENT),
-    instructions: textSchema(20_000).min(1).default(DEFAULT_INSTRUCTIONS),
+    /** What participants read before judging; by default the text for the conditions' protocols (./instructions.ts). */
+    instructions: textSchema(20_000).min(1).optional(),
     /** Questions a participant must answer correctly before judging; empty = no check. */
     comprehensionCheck: z
       .strictObject({
@@ -124,6 +138,8 @@ export const studyConfigSchema = z
       .prefault({}),
     /** A practice match before the real ones: the first condition's protocol, a question outside the pool, never analysed. */
     practice: z.boolean().default(false),
+    /** Qualification matches that screen judges before the real ones (see `qualificationSchema`). */
+    qualification: qualificationSchema.prefault({}),
     /**
      * Admit only arrivals whose link carries a PROLIFIC_PID (as Prolific's study links do): a bare `/join/<id>`
      * is refused, so nobody outside the recruiting platform can take the study's slots.
@@ -153,9 +169,10 @@ export const studyConfigSchema = z
         ctx.addIssue({
           code: "custom",
           path: ["comprehensionCheck", "questions", index, "answer"],
-          message: "answer must be the index of one of the options",
+          message: "click one of the options as the correct answer",
         });
     });
+    checkQualification(config, ctx);
     const ids = new Set<string>();
     config.survey.forEach((question, index) => {
       if (ids.has(question.id))
@@ -168,7 +185,44 @@ export const studyConfigSchema = z
           message: "a choice question needs at least two options",
         });
     });
-  });
+  })
+  .transform((config) => ({
+    ...config,
+    instructions: config.instructions ?? defaultInstructions(config.conditions.map((c) => c.protocol)),
+  }));
+
+/** The qualification block's condition must name a human-judged condition; an accuracy threshold is a share. */
+function checkQualification(
+  config: Pick<StudyConfig, "conditions" | "qualification">,
+  ctx: z.RefinementCtx<unknown>,
+): void {
+  const { qualification } = config;
+  if (qualification.matches === 0) return;
+  const at = (field: string) => ["qualification", field];
+  if (qualification.rule === "accuracy" && (qualification.threshold < 0 || qualification.threshold > 1))
+    ctx.addIssue({ code: "custom", path: at("threshold"), message: "an accuracy threshold is a share from 0 to 1" });
+  if (qualification.condition === undefined) {
+    if (!config.conditions.some((c) => c.judge === "human"))
+      ctx.addIssue({
+        code: "custom",
+        path: at("matches"),
+        message: "qualification needs a condition with a human judge",
+      });
+    return;
+  }
+  const named = config.conditions.find((c) => c.name.toLowerCase() === qualification.condition?.toLowerCase());
+  if (!named) ctx.addIssue({ code: "custom", path: at("condition"), message: "name one of the study's conditions" });
+  else if (named.judge !== "human")
+    ctx.addIssue({ code: "custom", path: at("condition"), message: "the qualification condition needs a human judge" });
+}
+
+/** The condition the qualification matches run in (null when the design has no qualification block). */
+export function qualificationCondition(config: StudyConfig): StudyCondition | null {
+  const { qualification } = config;
+  if (qualification.matches === 0) return null;
+  const wanted = qualification.condition?.toLowerCase();
+  return config.conditions.find((c) => (wanted ? c.name.toLowerCase() === wanted : c.judge === "human")) ?? null;
+}
 
 /** One model spec of a design and where it sits (`conditions.0.debaters`, `.1` for seat B of a pair). */
 export interface DesignSpec {
@@ -204,6 +258,11 @@ export const studyDesignSchema = studyConfigSchema.superRefine((config, ctx) => 
   }
 });
 
+/** A design as a person entered it, checked with `studyDesignSchema`; a refusal's messages are in plain words. */
+export function parseStudyDesign(input: unknown) {
+  return studyDesignSchema.safeParse(input, { error: studyErrorMap });
+}
+
 export type StudyConfig = z.output<typeof studyConfigSchema>;
 export type StudyConfigInput = z.input<typeof studyConfigSchema>;
 export type StudyCondition = z.output<typeof conditionSchema>;
@@ -216,6 +275,8 @@ export const frozenStudySchema = z.strictObject({
   questionIds: z.array(z.string()).min(1),
   /** The practice match's question (outside the pool), when the design asks for practice. */
   practiceQuestionId: z.string().nullable().default(null),
+  /** The qualification matches' questions (outside the pool and apart from the practice one), in order. */
+  qualificationQuestionIds: z.array(z.string()).default([]),
 });
 export type FrozenStudy = z.output<typeof frozenStudySchema>;
 
@@ -236,9 +297,25 @@ export const TIMED_KEEP_NOTE =
  */
 export function participantInstructions(config: StudyConfig): string {
   const timed = config.conditions.filter((c) => c.judge === "human" && c.judgeTimeLimitSeconds !== null);
-  const timeNote =
-    timed.length === 0 ? null : timed.every((c) => c.submitDraftOnTimeout) ? TIMED_SUBMIT_NOTE : TIMED_KEEP_NOTE;
-  return [config.instructions, timeNote, payNote(config.pay)].filter((part) => part !== null).join("\n\n");
+  const notes = [config.instructions];
+  if (timed.length > 0) notes.push(timed.every((c) => c.submitDraftOnTimeout) ? TIMED_SUBMIT_NOTE : TIMED_KEEP_NOTE);
+  const screening = qualificationRequirement(config);
+  if (screening) notes.push(`${screening} Otherwise the study ends there for you.`);
+  const pay = payNote(config.pay);
+  if (pay) notes.push(pay);
+  return notes.join("\n\n");
+}
+
+/** The qualification's pass rule as the participant reads it. */
+export function qualificationRequirement(config: StudyConfig): string {
+  const { matches, rule, threshold } = config.qualification;
+  if (matches === 0) return "";
+  const count = matches === 1 ? "1 qualifying match" : `${matches} qualifying matches`;
+  if (rule === "accuracy") {
+    const needed = Math.ceil(threshold * matches - 1e-9);
+    return `You judge ${count} before the study's matches. To go on, get at least ${needed} of ${matches} right.`;
+  }
+  return `You judge ${count} before the study's matches. To go on, your mean score over them must be at least ${threshold}.`;
 }
 
 /** Debater specs for seats A and B. */
@@ -246,7 +323,7 @@ export function conditionDebaters(condition: StudyCondition): [string, string] {
   return typeof condition.debaters === "string" ? [condition.debaters, condition.debaters] : condition.debaters;
 }
 
-/** Readable one-line summaries of zod issues ("conditions.0.protocol: Invalid option …"), for forms and the CLI. */
+/** Readable one-line summaries of a refused design ("Condition 1 – protocol: must be one of …"), for forms and the CLI. */
 export function describeIssues(error: z.ZodError): string[] {
-  return zodIssueMessages(error, { root: "(study)" });
+  return error.issues.map(describeStudyIssue);
 }

@@ -30,8 +30,8 @@ describe("a design's models", () => {
       design({ debaters: ["openai:gpt-4o", "offline:extractive"], judge: "openai-compatible:vllm/x" }),
     );
     expect(studyModelProblems(config, providersFromEnv({}))).toEqual([
-      "conditions.0.debaters.0: `openai:gpt-4o` — OPENAI_API_KEY is not set on this server",
-      "conditions.0.judge: `openai-compatible:vllm/x` — no OpenAI-compatible server `vllm` on this server (set CRUX_PROVIDER_VLLM_BASE_URL; none is configured)",
+      "Condition 1 – debater A: `openai:gpt-4o` — OPENAI_API_KEY is not set on this server",
+      "Condition 1 – judge: `openai-compatible:vllm/x` — no OpenAI-compatible server `vllm` on this server (set CRUX_PROVIDER_VLLM_BASE_URL; none is configured)",
     ]);
     const configured = providersFromEnv({ OPENAI_API_KEY: "k", CRUX_PROVIDER_VLLM_BASE_URL: "http://127.0.0.1:9/v1" });
     expect(studyModelProblems(config, configured)).toEqual([]);
@@ -44,8 +44,8 @@ describe("a design's models", () => {
     expect(result).toEqual({
       ok: false,
       errors: [
-        expect.stringMatching(/^line 5: conditions\.0\.debaters: `gpt9000` is not a model spec/),
-        expect.stringMatching(/^line 6: conditions\.0\.judge: `foo:bar` — unknown provider `foo`/),
+        expect.stringMatching(/^line 5: Condition 1 – debaters: `gpt9000` is not a model spec/),
+        expect.stringMatching(/^line 6: Condition 1 – judge: `foo:bar` — unknown provider `foo`/),
       ],
     });
   });

@@ -1,6 +1,6 @@
 import { isNode, LineCounter, parseDocument } from "yaml";
-import { zodIssueMessage } from "../errors";
-import { type StudyConfig, studyDesignSchema } from "./config";
+import { parseStudyDesign, type StudyConfig } from "./config";
+import { describeStudyIssue } from "./config-messages";
 
 /**
  * Reads a study design from YAML (or JSON, which is YAML too). Every problem is reported with the line it is on —
@@ -22,7 +22,7 @@ export function parseStudyFile(text: string): StudyFileResult {
       }),
     };
   }
-  const parsed = studyDesignSchema.safeParse(doc.toJS());
+  const parsed = parseStudyDesign(doc.toJS());
   if (parsed.success) return { ok: true, config: parsed.data };
   return {
     ok: false,
@@ -34,7 +34,7 @@ export function parseStudyFile(text: string): StudyFileResult {
         const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
         if (isNode(node) && node.range) line = lineCounter.linePos(node.range[0]).line;
       }
-      return `${line ? `line ${line}: ` : ""}${zodIssueMessage(issue, { root: "(study)" })}`;
+      return `${line ? `line ${line}: ` : ""}${describeStudyIssue(issue)}`;
     }),
   };
 }

@@ -1,20 +1,22 @@
 import { hasRole, type SessionUser } from "../auth/roles";
 import type { Db } from "../db/client";
 import { asJson } from "../db/json";
-import { CruxError, zodErrorMessage } from "../errors";
+import { CruxError } from "../errors";
 import { checkModelSpec } from "../models/check-spec";
 import type { ProvidersConfig } from "../models/providers/config";
 import { serverProviders } from "../models/runtime";
 import { storedStringsSchema } from "../questions/schema";
 import { hashSeed, mulberry32 } from "../random";
 import {
+  describeIssues,
   designSpecs,
   type FrozenStudy,
   frozenStudySchema,
+  parseStudyDesign,
   type StudyConfig,
   studyConfigSchema,
-  studyDesignSchema,
 } from "./config";
+import { describeStudyIssue, questionCountProblem } from "./config-messages";
 import { configHash, planStudy } from "./plan";
 import { type SettableStudyStatus, type StudyStatus, studyStatusSchema } from "./vocabulary";
 
@@ -56,9 +58,38 @@ function toSummary<T extends { status: string }>(row: T): T & { status: StudySta
   return { ...row, status };
 }
 
+/**
+ * A design refused for what the database says (more questions than the set has): each problem at the field it
+ * concerns, as the design form shows it. The message lists them all, for the CLI and the API.
+ */
+export class StudyDesignError extends CruxError {
+  constructor(readonly issues: { path: (string | number)[]; message: string }[]) {
+    super("BAD_REQUEST", `Invalid study design — ${issues.map((issue) => describeStudyIssue(issue)).join("; ")}`);
+    this.name = "StudyDesignError";
+  }
+}
+
+/**
+ * The number of questions the design asks for, checked against its set (after the tag filter) as soon as it is
+ * saved, not only at launch. A set this server does not hold yet is left to launch, which refuses it.
+ */
+async function checkQuestionCount(db: Db, config: StudyConfig): Promise<void> {
+  const pool = config.questions;
+  if (pool.ids) return;
+  const rows = await db.question.findMany({ where: { source: pool.source }, select: { tags: true } });
+  if (rows.length === 0) return;
+  const available = rows.filter((row) => {
+    const tags = storedStringsSchema.catch([]).parse(row.tags);
+    return pool.tags.every((tag) => tags.includes(tag));
+  }).length;
+  const message = questionCountProblem({ source: pool.source, available, wanted: pool.count, tags: pool.tags });
+  if (message) throw new StudyDesignError([{ path: ["questions", "count"], message }]);
+}
+
 /** Creates a draft study owned by `ownerId`; the config is validated here whatever the caller. */
 export async function createStudy(db: Db, input: { ownerId: string; config: unknown }): Promise<{ id: string }> {
   const config = parseConfig(input.config);
+  await checkQuestionCount(db, config);
   return db.study.create({
     data: { name: config.name, ownerId: input.ownerId, config: asJson(config) },
     select: { id: true },
@@ -68,13 +99,14 @@ export async function createStudy(db: Db, input: { ownerId: string; config: unkn
 /** Replaces the draft design. A live study keeps running its launched version until it is launched again. */
 export async function updateStudyConfig(db: Db, studyId: string, input: unknown): Promise<void> {
   const config = parseConfig(input);
+  await checkQuestionCount(db, config);
   await db.study.update({ where: { id: studyId }, data: { name: config.name, config: asJson(config) } });
 }
 
 function parseConfig(input: unknown): StudyConfig {
-  const parsed = studyDesignSchema.safeParse(input);
+  const parsed = parseStudyDesign(input);
   if (!parsed.success) {
-    throw new CruxError("BAD_REQUEST", `Invalid study design — ${zodErrorMessage(parsed.error, { first: true })}`);
+    throw new CruxError("BAD_REQUEST", `Invalid study design — ${describeIssues(parsed.error)[0] ?? "not valid"}`);
   }
   return parsed.data;
 }
@@ -182,8 +214,8 @@ export async function launchStudy(
   if (study.status === "imported") throw new CruxError("CONFLICT", "An imported dataset cannot be launched.");
   const config = studyConfigSchema.parse(study.config);
   assertModelsCallable(config, options.providers ?? serverProviders());
-  const { questionIds, practiceQuestionId, stories } = await resolveQuestions(db, config);
-  const frozen = frozenStudySchema.parse({ config, questionIds, practiceQuestionId });
+  const { questionIds, practiceQuestionId, qualificationQuestionIds, stories } = await resolveQuestions(db, config);
+  const frozen = frozenStudySchema.parse({ config, questionIds, practiceQuestionId, qualificationQuestionIds });
   const hash = configHash(frozen);
   if (study.currentVersionId) {
     const current = await getStudyVersion(db, study.currentVersionId);
@@ -217,12 +249,12 @@ export async function launchStudy(
 
 /**
  * The models of a design that this server cannot call (unknown, or a provider that is not configured here), as
- * "conditions.0.debaters: `openai:gpt-4o` — OPENAI_API_KEY is not set on this server". Empty when all can be called.
+ * "Condition 1 – debaters: `openai:gpt-4o` — OPENAI_API_KEY is not set on this server". Empty when all can be called.
  */
 export function studyModelProblems(config: StudyConfig, providers: ProvidersConfig): string[] {
   return designSpecs(config.conditions).flatMap(({ path, spec, kind }) => {
     const reason = checkModelSpec(spec, kind, { providers });
-    return reason ? [`${path.join(".")}: ${reason}`] : [];
+    return reason ? [describeStudyIssue({ path, message: reason })] : [];
   });
 }
 
@@ -292,11 +324,46 @@ async function resolveQuestions(db: Db, config: StudyConfig) {
       throw new CruxError("BAD_REQUEST", "Practice needs a question outside the study's pool: the set has none left.");
     practiceQuestionId = outside.id;
   }
+  const qualificationQuestionIds = pickOutside(rows, config.qualification.matches, {
+    stories: new Set([...chosenStories, ...rows.filter((r) => r.id === practiceQuestionId).map(storyOf)]),
+    storyOf,
+    taken: new Set([...chosen.map((r) => r.id), ...(practiceQuestionId ? [practiceQuestionId] : [])]),
+  });
   return {
     questionIds: chosen.map((r) => r.id),
     practiceQuestionId,
+    qualificationQuestionIds,
     stories: chosen.map((r) => ({ id: r.id, storyKey: storyOf(r) })),
   };
+}
+
+/**
+ * `count` questions for the qualification block: outside the pool and the practice question, one per story and
+ * from stories the pool does not use when the set has enough of them (a judge should not meet a story twice), in
+ * the set's order so a design always gets the same ones.
+ */
+function pickOutside<Row extends { id: string; passageId: string | null }>(
+  rows: readonly Row[],
+  count: number,
+  avoid: { stories: ReadonlySet<string>; storyOf: (row: Row) => string; taken: ReadonlySet<string> },
+): string[] {
+  if (count === 0) return [];
+  const free = rows.filter((r) => !avoid.taken.has(r.id));
+  const picked: Row[] = [];
+  const used = new Set(avoid.stories);
+  for (const row of free) {
+    if (picked.length < count && !used.has(avoid.storyOf(row))) {
+      picked.push(row);
+      used.add(avoid.storyOf(row));
+    }
+  }
+  for (const row of free) if (picked.length < count && !picked.includes(row)) picked.push(row);
+  if (picked.length < count)
+    throw new CruxError(
+      "BAD_REQUEST",
+      `The qualification needs ${count} questions outside the study's pool: the set has ${picked.length} left.`,
+    );
+  return picked.map((r) => r.id);
 }
 
 function shuffle<T>(items: T[], random: () => number): T[] {

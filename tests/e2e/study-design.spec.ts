@@ -37,7 +37,7 @@ test("a researcher designs, launches and runs a study, then opens its monitor", 
 
   await page.getByRole("button", { name: "Create study" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "not saved" })).toContainText(
-    "conditions.1.name: condition names must differ",
+    "Condition 2 – name: condition names must differ",
   );
   await expect(second.getByText("condition names must differ")).toBeVisible();
   await expect(second.getByLabel("Name")).toHaveAttribute("aria-invalid", "true");

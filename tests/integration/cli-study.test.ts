@@ -77,15 +77,15 @@ describe("crux study", () => {
     );
     const result = await crux("study", "create", file);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/line 4: conditions\.0\.protocol/);
-    expect(result.stderr).toMatch(/line 7: questionsPerJudge/);
+    expect(result.stderr).toMatch(/line 4: Condition 1 – protocol: must be one of debate, interactive/);
+    expect(result.stderr).toMatch(/line 7: Questions per participant: must be at least 1 question\n/);
     // Rules across fields are checked once the fields themselves are valid.
     fs.writeFileSync(
       file,
       "name: Dup\nconditions:\n  - name: one\n    protocol: debate\n  - name: one\n    protocol: naive\n",
     );
     const duplicate = await crux("study", "create", file);
-    expect(duplicate.stderr).toMatch(/line 5: conditions\.1\.name: condition names must differ/);
+    expect(duplicate.stderr).toMatch(/line 5: Condition 2 – name: condition names must differ/);
     fs.writeFileSync(file, "name: [unclosed\n");
     const syntax = await crux("study", "create", file);
     expect(syntax.code).toBe(1);
@@ -148,10 +148,10 @@ describe("crux study", () => {
     const typos = await crux("study", "create", file, "--launch");
     expect(typos.code).toBe(1);
     expect(typos.stderr).toContain(
-      "line 6: conditions.0.debaters: `gpt9000` is not a model spec — write provider:model, e.g. openai:gpt-4o-mini",
+      "line 6: Condition 1 – debaters: `gpt9000` is not a model spec — write provider:model, e.g. openai:gpt-4o-mini",
     );
     expect(typos.stderr).toContain(
-      "line 7: conditions.0.judge: `foo:bar` — unknown provider `foo` (known: offline, openai, anthropic, openai-compatible)",
+      "line 7: Condition 1 – judge: `foo:bar` — unknown provider `foo` (known: offline, openai, anthropic, openai-compatible)",
     );
 
     fs.writeFileSync(
@@ -162,7 +162,7 @@ describe("crux study", () => {
     const unconfigured = await crux("study", "create", file, "--launch");
     expect(unconfigured.code).toBe(1);
     expect(unconfigured.stderr).toContain(
-      "cannot be launched here:\n  conditions.0.debaters: `openai:gpt-4o` — OPENAI_API_KEY is not set on this server",
+      "cannot be launched here:\n  Condition 1 – debaters: `openai:gpt-4o` — OPENAI_API_KEY is not set on this server",
     );
     // The loopback server is configured (CRUX_PROVIDER_LOCAL_BASE_URL): its judge is not named.
     expect(unconfigured.stderr).not.toContain("openai-compatible:local/judge");

@@ -91,8 +91,8 @@ describe("model specs where a study is designed and launched", () => {
       },
     ]);
     expect(state.summary).toEqual([
-      expect.stringMatching(/^conditions\.0\.debaters: `gpt9000` is not a model spec/),
-      expect.stringMatching(/^conditions\.0\.judge: `foo:bar` — unknown provider `foo`/),
+      expect.stringMatching(/^Condition 1 – debaters: `gpt9000` is not a model spec/),
+      expect.stringMatching(/^Condition 1 – judge: `foo:bar` — unknown provider `foo`/),
     ]);
     expect(await db.study.count({ where: { name } })).toBe(0);
   });
@@ -113,7 +113,7 @@ describe("model specs where a study is designed and launched", () => {
     expect(result.result).toEqual({
       ok: false,
       message:
-        "Cannot use this design's models here — conditions.0.debaters.0: `openai:gpt-4o` — OPENAI_API_KEY is not " +
+        "Cannot use this design's models here — Condition 1 – debater A: `openai:gpt-4o` — OPENAI_API_KEY is not " +
         "set on this server.",
     });
     expect(await db.study.findUniqueOrThrow({ where: { id } })).toMatchObject({

@@ -9,7 +9,7 @@ export const metadata = { title: "New study — Crux" };
 /** Researcher: design a study (a draft until launched). */
 export default async function NewStudyPage() {
   await requireRole("researcher", { callbackUrl: "/studies/new" });
-  const { sources, specs } = await studyFormOptions();
+  const { sources, models } = await studyFormOptions();
   return (
     <section className="studies-page">
       <p>
@@ -19,7 +19,7 @@ export default async function NewStudyPage() {
       <p className="muted">
         A draft until you launch it. Launching freezes the design into a version; you can edit and launch again later.
       </p>
-      <StudyForm action={createStudyAction} sources={sources} specs={specs} submitLabel="Create study" />
+      <StudyForm action={createStudyAction} sources={sources} models={models} submitLabel="Create study" />
     </section>
   );
 }

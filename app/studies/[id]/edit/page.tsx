@@ -13,7 +13,7 @@ export default async function EditStudyPage({ params }: { params: Promise<{ id: 
   const access = await loadStudyForPage(id, `/studies/${encodeURIComponent(id)}/edit`);
   if (!access.ok) return <StudyForbidden message={access.message} />;
   const { study } = access;
-  const { sources, specs } = await studyFormOptions();
+  const { sources, models } = await studyFormOptions();
   return (
     <section className="studies-page">
       <p>
@@ -30,7 +30,7 @@ export default async function EditStudyPage({ params }: { params: Promise<{ id: 
         action={updateStudyAction.bind(null, study.id)}
         initial={study.config}
         sources={sources}
-        specs={specs}
+        models={models}
         submitLabel="Save design"
       />
     </section>

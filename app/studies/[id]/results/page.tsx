@@ -14,7 +14,14 @@ import {
 import { ScoresTable } from "@/components/results/scores-table";
 import { StudyForbidden } from "@/components/studies/study-forbidden";
 import { getStudyResults, listStudyTags } from "@/lib/analysis/results";
-import { NO_FILTERS, parseResultsFilters, resultsFiltersQuery } from "@/lib/analysis/results-schema";
+import {
+  defaultJudgeKind,
+  NO_FILTERS,
+  parseResultsFilters,
+  type ResultsFilters,
+  resultsFiltersQuery,
+  type ScreeningSummary,
+} from "@/lib/analysis/results-schema";
 import { getStudyScores } from "@/lib/analysis/scores";
 import { getDb } from "@/lib/db/client";
 import { zodErrorMessage } from "@/lib/errors";
@@ -38,8 +45,12 @@ export default async function StudyResultsPage({
   const access = await loadStudyForPage(id, path);
   if (!access.ok) return <StudyForbidden message={access.message} />;
   const { study } = access;
-  const parsed = parseResultsFilters(await searchParams);
-  const filters = parsed.success ? parsed.data : NO_FILTERS;
+  const search = await searchParams;
+  const parsed = parseResultsFilters(search);
+  const asked = parsed.success ? parsed.data : NO_FILTERS;
+  // No kind asked for: one kind of judge, not a mix (defaultJudgeKind); the other is a click away.
+  const kindAsked = typeof search.judgeKind === "string" && search.judgeKind.trim() !== "";
+  const filters = kindAsked ? asked : { ...asked, judgeKind: defaultJudgeKind(study.config.conditions) };
   const db = getDb();
   const [results, tags, scores] = await Promise.all([
     getStudyResults(db, study.id, filters),
@@ -47,8 +58,8 @@ export default async function StudyResultsPage({
     getStudyScores(db, study.id, filters),
   ]);
   const query = resultsFiltersQuery(filters).toString();
-  const filtered = query !== "";
-  const designed = study.config.conditions.map((c) => ({ name: c.name, protocol: c.protocol }));
+  const filtered = resultsFiltersQuery(kindAsked ? asked : { ...asked, judgeKind: "all" }).toString() !== "";
+  const designed = study.config.conditions.map((c) => ({ name: c.name, protocol: c.protocol, judge: c.judge }));
   const extra = results.conditions
     .filter((c) => !designed.some((d) => d.name === c.condition))
     .map((c) => ({ name: c.condition, protocol: c.protocol }));
@@ -60,6 +71,7 @@ export default async function StudyResultsPage({
       </p>
       <h1>Results</h1>
       <ResultsFiltersForm action={path} filters={filters} conditions={[...designed, ...extra]} tags={tags} />
+      <JudgeKindNote path={path} filters={filters} />
       {!parsed.success && (
         <p role="alert" className="notice">
           Some filters were not understood and were ignored: {zodErrorMessage(parsed.error, { root: "filters" })}
@@ -68,9 +80,10 @@ export default async function StudyResultsPage({
       <p className="muted" data-testid="results-counts">
         {results.verdicts.toLocaleString("en")} verdicts analysed
         {results.excluded.total > 0 &&
-          `; ${results.excluded.total.toLocaleString("en")} matches left out (${results.excluded.practice} practice, ${results.excluded.abandoned} abandoned, ${results.excluded.errored} errored, ${results.excluded.participant} by participants who failed the check or were removed)`}
+          `; ${results.excluded.total.toLocaleString("en")} matches left out (${results.excluded.practice} practice, ${results.excluded.abandoned} abandoned, ${results.excluded.errored} errored, ${results.excluded.participant} by participants who failed the check or qualification, or were removed)`}
         {results.pending > 0 && `; ${results.pending} in progress`}.
       </p>
+      {results.screening && <ScreeningText screening={results.screening} />}
       {results.verdicts === 0 ? (
         <section className="notice results-empty">
           <h2>{filtered ? "No verdicts match these filters" : "No verdicts yet"}</h2>
@@ -106,5 +119,48 @@ export default async function StudyResultsPage({
         </>
       )}
     </section>
+  );
+}
+
+const KIND_WORDS = { human: "human judges only", ai: "AI judges only", all: "human and AI judges together" } as const;
+
+/** Which judges the numbers come from, always said, with the other views a click away. */
+function JudgeKindNote({ path, filters }: { path: string; filters: ResultsFilters }) {
+  const link = (kind: keyof typeof KIND_WORDS) => {
+    const params = resultsFiltersQuery({ ...filters, judgeKind: kind });
+    params.set("judgeKind", kind);
+    return `${path}?${params}`;
+  };
+  const others = (["human", "ai", "all"] as const).filter((kind) => kind !== filters.judgeKind);
+  return (
+    <p className="notice" data-testid="results-judge-kind">
+      Showing verdicts of <strong>{KIND_WORDS[filters.judgeKind]}</strong>. Show{" "}
+      {others.map((kind, index) => (
+        <span key={kind}>
+          {index > 0 && " or "}
+          <a href={link(kind)}>{KIND_WORDS[kind]}</a>
+        </span>
+      ))}
+      .
+    </p>
+  );
+}
+
+/** The qualification's pass rate, with its interval: how selective the screening was. */
+function ScreeningText({ screening }: { screening: ScreeningSummary }) {
+  const { n, correct, failed, ci } = screening;
+  if (n === 0)
+    return (
+      <p className="muted" data-testid="results-screening">
+        Screening: nobody has finished the qualification matches yet.
+      </p>
+    );
+  const rate = (value: number) => `${Math.round(value * 100)}%`;
+  return (
+    <p className="muted" data-testid="results-screening">
+      {`Screening: ${correct} of ${n} participant${n === 1 ? "" : "s"} passed the qualification matches (${rate(correct / n)}`}
+      {ci && `, 95% CI ${rate(ci[0])}–${rate(ci[1])}`}
+      {`); ${failed} screened out and left out of the analysis.`}
+    </p>
   );
 }
