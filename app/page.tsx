@@ -45,8 +45,8 @@ export default async function HomePage({
         <span className="quote unverified">unverified</span>.
       </p>
       <p>
-        After each round, say how likely each answer is, then ask for another round or decide. You are scored by the log
-        of the probability you gave the correct answer.
+        After each round, say how likely each answer is, then ask for another round or decide. You score 1 point for
+        giving the correct answer 100%, 0 for 50–50, and less the more you lean to a wrong answer.
       </p>
       {message && (
         <p className="form-error" role="alert">

@@ -1,6 +1,7 @@
 "use client";
 
 import { useId, useState } from "react";
+import { describeScoring } from "@/lib/debate/scoring";
 import type { MatchView } from "@/lib/debate/view";
 import type { JudgeChoice } from "@/lib/debate/vocabulary";
 import type { ErrorPayload } from "@/lib/errors";
@@ -78,6 +79,9 @@ export function JudgePanel({
           ? `Round ${round} of ${view.rounds}: how likely is each answer?`
           : "How likely is each answer?"}
       </h2>
+      <p className="hint" data-testid="scoring-rule">
+        {describeScoring(view.scoring)}
+      </p>
       <div className="slider-row">
         <span className="option-label seat-left">
           {first} <strong data-testid="p-left">{100 - percent}%</strong>

@@ -13,7 +13,8 @@ import { VerdictReveal } from "./verdict-reveal";
 /**
  * The live room: question, who argues what, the streaming transcript, the judge's controls after each round,
  * then the reveal. Observers (researchers) get the same room read-only, with the answer shown from the start.
- * `onEnd` (study pages) hears when the match is over — verdict in, or stopped — and replaces "Play another".
+ * `onEnd` (study pages) hears when the match is over — verdict in (with its score), or stopped — and replaces
+ * "Play another".
  */
 export function JudgeRoom({
   matchId,
@@ -22,13 +23,14 @@ export function JudgeRoom({
 }: {
   matchId: string;
   role?: ViewerRole;
-  onEnd?: (outcome: EndPhase) => void;
+  onEnd?: (outcome: EndPhase, score: number | null) => void;
 }) {
   const { view, connected, error, submitStep, sendDraft } = useMatch(matchId, role);
   const ended = view?.phase.kind === "complete" || view?.phase.kind === "errored" ? view.phase.kind : null;
+  const score = view?.reveal?.verdict?.score ?? null;
   useEffect(() => {
-    if (ended) onEnd?.(ended);
-  }, [ended, onEnd]);
+    if (ended) onEnd?.(ended, score);
+  }, [ended, score, onEnd]);
 
   if (!view) {
     return (

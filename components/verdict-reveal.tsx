@@ -1,5 +1,6 @@
 import { highlightSegments } from "@/lib/debate/quotes";
 import type { MatchView } from "@/lib/debate/view";
+import { SCORING_RULE_LABELS } from "@/lib/debate/vocabulary";
 
 /** After the verdict: the correct answer, the judge's score, and the story with every verified quote highlighted. */
 export function VerdictReveal({ view }: { view: MatchView }) {
@@ -29,8 +30,9 @@ export function VerdictReveal({ view }: { view: MatchView }) {
           </p>
         )}
         <p>
-          Score (log of the probability you gave the correct answer):{" "}
-          <strong data-testid="score">{verdict.score.toFixed(3)}</strong>
+          Score ({SCORING_RULE_LABELS[view.scoring.rule]} rule
+          {view.scoring.roundCost > 0 ? ", less the cost of the rounds after the first" : ""}; 1 for 100% on the correct
+          answer, 0 for 50–50): <strong data-testid="score">{verdict.score.toFixed(3)}</strong>
         </p>
       </div>
       {passage && (

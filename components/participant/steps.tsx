@@ -167,6 +167,7 @@ export function MatchesStep({ view, action }: StepProps) {
           errored={current.errored}
           step="next"
           continueLabel={position >= total ? "Continue" : "Next match"}
+          pay={view.pay}
         />
       ) : (
         <section className="notice">

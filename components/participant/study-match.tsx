@@ -2,6 +2,7 @@
 
 import { useCallback, useState } from "react";
 import type { EndPhase } from "@/lib/debate/view";
+import { type PayConfig, runningBonusNote } from "@/lib/studies/bonus";
 import { JudgeRoom } from "../judge-room";
 import { type StepAction, StepForm, type StepName } from "./step-form";
 
@@ -17,6 +18,7 @@ export function StudyMatch({
   errored = false,
   step,
   continueLabel,
+  pay,
 }: {
   action: StepAction;
   studyId: string;
@@ -27,9 +29,18 @@ export function StudyMatch({
   errored?: boolean;
   step: Extract<StepName, "practice" | "qualification" | "next">;
   continueLabel: string;
+  /** A counted match: the study's pay rule and the scores before this match, for the running bonus. */
+  pay?: { config: PayConfig; scoresBefore: number[] };
 }) {
   const [outcome, setOutcome] = useState<EndPhase | null>(complete ? "complete" : errored ? "errored" : null);
-  const onEnd = useCallback((ended: EndPhase) => setOutcome(ended), []);
+  const [score, setScore] = useState<number | null>(null);
+  const onEnd = useCallback((ended: EndPhase, verdictScore: number | null) => {
+    setOutcome(ended);
+    setScore(verdictScore);
+  }, []);
+  const bonusNote = pay
+    ? runningBonusNote(pay.config, score === null ? pay.scoresBefore : [...pay.scoresBefore, score])
+    : null;
   return (
     <div data-testid="study-match" data-match-id={matchId}>
       <JudgeRoom matchId={matchId} onEnd={onEnd} />
@@ -41,6 +52,7 @@ export function StudyMatch({
               {step === "next" ? ": it counts as done, and you can go on to the next match." : ", and you can go on."}
             </p>
           )}
+          {bonusNote && <p data-testid="running-bonus">{bonusNote}</p>}
           <StepForm action={action} studyId={studyId} step={step} submitLabel={continueLabel} />
         </section>
       )}

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { PROTOCOL_LABELS } from "@/lib/debate/protocols";
-import { PROTOCOLS } from "@/lib/debate/vocabulary";
+import { PROTOCOLS, SCORING_RULE_LABELS, SCORING_RULES } from "@/lib/debate/vocabulary";
 import { type ModelKind, modelSpecProblem } from "@/lib/models/spec";
 import type { StudyConfigPath } from "@/lib/studies/config-paths";
 import { SelectField, TextField } from "./fields";
@@ -21,6 +21,7 @@ function specProblems(value: string, kind: ModelKind): string[] | null {
 }
 
 const PROTOCOL_OPTIONS = PROTOCOLS.map((p) => ({ value: p, label: PROTOCOL_LABELS[p] }));
+const RULE_OPTIONS = SCORING_RULES.map((r) => ({ value: r, label: SCORING_RULE_LABELS[r] }));
 
 /** One condition of the design: protocol and its settings, debaters, judge. */
 export function ConditionFields({
@@ -74,12 +75,23 @@ export function ConditionFields({
           onChange={(wordLimit) => onChange({ wordLimit })}
           errors={errorsAt(["conditions", index, "wordLimit"])}
         />
+      </div>
+      <div className="field-row">
+        <SelectField
+          label="Scoring rule"
+          value={condition.scoringRule}
+          onChange={(scoringRule) => onChange({ scoringRule })}
+          options={RULE_OPTIONS}
+          hint="How judges are scored (and paid): 1 for 100% on the correct answer, 0 for 50–50."
+          errors={errorsAt(["conditions", index, "scoring", "rule"])}
+        />
         <TextField
           label="Round cost"
           value={condition.roundCost}
           inputMode="decimal"
           onChange={(roundCost) => onChange({ roundCost })}
-          errors={errorsAt(["conditions", index, "scoring"])}
+          hint="Points taken off for every round after the first."
+          errors={errorsAt(["conditions", index, "scoring", "roundCost"])}
         />
       </div>
       <TextField

@@ -36,6 +36,7 @@ const TOP_KEYS = [
   "survey",
   "completion",
   "dropoutMinutes",
+  "pay",
 ] as const;
 const CONDITION_KEYS = ["name", "protocol", "rounds", "wordLimit", "debaters", "judge", "judgeTimeLimitSeconds"];
 
@@ -46,11 +47,13 @@ export function draftFromConfig(input: unknown): StudyDraft {
   const check = isRecord(config.comprehensionCheck) ? config.comprehensionCheck : {};
   const completion = isRecord(config.completion) ? config.completion : {};
   const codes = isRecord(completion.codes) ? completion.codes : {};
+  const pay = isRecord(config.pay) ? config.pay : {};
+  const bonus = isRecord(pay.bonus) ? pay.bonus : null;
   const qualification = isRecord(config.qualification) ? config.qualification : {};
   const conditions = list(config.conditions).map((raw, index) => {
     const c = isRecord(raw) ? raw : {};
     const scoring = isRecord(c.scoring) ? c.scoring : {};
-    const otherScoring = without(scoring, ["roundCost"]);
+    const otherScoring = without(scoring, ["rule", "roundCost"]);
     const rest = without(c, [...CONDITION_KEYS, "scoring"]);
     return {
       ...newCondition(index),
@@ -60,6 +63,7 @@ export function draftFromConfig(input: unknown): StudyDraft {
       wordLimit: text(c.wordLimit, "150"),
       debaters: lines(c.debaters ?? "offline:extractive", ", "),
       judge: text(c.judge, "human"),
+      scoringRule: text(scoring.rule, "log"),
       roundCost: text(scoring.roundCost, "0"),
       judgeTimeLimitSeconds: text(c.judgeTimeLimitSeconds),
       rest: Object.keys(otherScoring).length ? { ...rest, scoring: otherScoring } : rest,
@@ -118,6 +122,12 @@ export function draftFromConfig(input: unknown): StudyDraft {
     codeRemoved: text(codes.removed, "CRUX-TIMED-OUT"),
     codeScreenedOut: text(codes.screenedOut, "CRUX-SCREENED-OUT"),
     dropoutMinutes: text(config.dropoutMinutes, "20"),
+    basePay: text(pay.basePay, "0"),
+    currency: text(pay.currency, "GBP"),
+    bonus: bonus !== null,
+    bonusPerPoint: text(bonus?.perPoint, "1"),
+    bonusFloor: text(bonus?.floor, "0"),
+    bonusCap: text(bonus?.cap, "1"),
     rest: without(config, TOP_KEYS),
   };
 }
@@ -178,7 +188,7 @@ export function configFromDraft(draft: StudyDraft): Record<string, unknown> {
         wordLimit: num(c.wordLimit),
         debaters: debaters.length === 2 ? debaters : (debaters[0] ?? undefined),
         judge: c.judge.trim() || undefined,
-        scoring: defined({ ...scoring, roundCost: num(c.roundCost) }),
+        scoring: defined({ ...scoring, rule: c.scoringRule || undefined, roundCost: num(c.roundCost) }),
         judgeTimeLimitSeconds: c.judgeTimeLimitSeconds.trim() ? num(c.judgeTimeLimitSeconds) : null,
       });
     }),
@@ -224,6 +234,13 @@ export function configFromDraft(draft: StudyDraft): Record<string, unknown> {
       },
     }),
     dropoutMinutes: num(draft.dropoutMinutes),
+    pay: defined({
+      basePay: num(draft.basePay),
+      currency: draft.currency || undefined,
+      bonus: draft.bonus
+        ? defined({ perPoint: num(draft.bonusPerPoint), floor: num(draft.bonusFloor), cap: num(draft.bonusCap) })
+        : null,
+    }),
   });
 }
 

@@ -15,9 +15,11 @@ export interface ConditionDraft {
   /** One spec, or two separated by a comma (seats A and B). */
   debaters: string;
   judge: string;
+  /** SCORING_RULES in lib/debate/vocabulary.ts. */
+  scoringRule: string;
   roundCost: string;
   judgeTimeLimitSeconds: string;
-  /** Settings the form does not show (sampling, the scoring rule), kept as they were. */
+  /** Settings the form does not show (sampling), kept as they were. */
   rest: Record<string, unknown>;
 }
 
@@ -74,6 +76,13 @@ export interface StudyDraft {
   codeRemoved: string;
   codeScreenedOut: string;
   dropoutMinutes: string;
+  /** Pay (lib/studies/bonus.ts): base pay, currency, and the bonus rule when `bonus` is on. */
+  basePay: string;
+  currency: string;
+  bonus: boolean;
+  bonusPerPoint: string;
+  bonusFloor: string;
+  bonusCap: string;
   /** Top-level keys the form does not know (from pasted YAML): sent as they are, so the server names them. */
   rest: Record<string, unknown>;
 }
@@ -99,6 +108,7 @@ export function newCondition(index: number): ConditionDraft {
     wordLimit: "150",
     debaters: "offline:extractive",
     judge: "human",
+    scoringRule: "log",
     roundCost: "0",
     judgeTimeLimitSeconds: "",
     rest: {},

@@ -4,6 +4,7 @@ import { useId } from "react";
 import { CheckSection } from "./check-section";
 import { CompletionSection } from "./completion-section";
 import { ConditionsSection } from "./conditions-section";
+import { PaySection } from "./pay-section";
 import { QualificationSection } from "./qualification-section";
 import { QuestionsSection } from "./questions-section";
 import { QuotaSection } from "./quota-section";
@@ -89,6 +90,7 @@ export function StudyForm({
           <QualificationSection {...section} />
           <SurveySection {...section} />
           <CompletionSection {...section} />
+          <PaySection {...section} />
         </>
       )}
 

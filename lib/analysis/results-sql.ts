@@ -119,7 +119,7 @@ function verdictsFrom(scope: QueryScope, range: SeqRange): Prisma.Sql {
  * FROM … WHERE for the analysed verdicts: the study's verdicts in non-practice matches, minus those of participants
  * who failed the check or were removed and those a correction excludes, after the filters (time = the verdict's).
  */
-function analysedFrom(scope: QueryScope, range: SeqRange = {}): Prisma.Sql {
+export function analysedFrom(scope: QueryScope, range: SeqRange = {}): Prisma.Sql {
   return Prisma.sql`${verdictsFrom(scope, range)} AND NOT s."practice"
       AND (s."judgeId" IS NULL OR s."judgeId" NOT IN ${excludedJudges(scope.studyId)})
       AND NOT ${corrected(scope.studyId)}`;

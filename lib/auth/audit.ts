@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = [
   "user.role",
   "user.sessions_revoke",
   "export.download",
+  "bonus.download",
 ] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;

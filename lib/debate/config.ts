@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { hasDebaters } from "./protocols";
-import { OPTION_COUNT, optionIndexSchema, protocolSchema, roundOrderSchema, seatSchema } from "./vocabulary";
+import {
+  OPTION_COUNT,
+  optionIndexSchema,
+  protocolSchema,
+  roundOrderSchema,
+  scoringRuleSchema,
+  seatSchema,
+} from "./vocabulary";
 
 /**
  * A match's configuration. Parsed once when the match is created and stored with it, so a match always replays
@@ -9,8 +16,8 @@ import { OPTION_COUNT, optionIndexSchema, protocolSchema, roundOrderSchema, seat
  */
 
 export const scoringConfigSchema = z.strictObject({
-  /** Log scoring of the judge's probability on the correct answer (see ./scoring.ts). */
-  rule: z.literal("log").default("log"),
+  /** The proper scoring rule the judge is scored (and paid) by: log, quadratic or spherical (see ./scoring.ts). */
+  rule: scoringRuleSchema.default("log"),
   /** Subtracted from the score for every round after the first, to reward ending early when confident. */
   roundCost: z.number().min(0).max(1).default(0),
 });

@@ -1,6 +1,7 @@
 import type { MatchConfig } from "./config";
 import { judgeMayAsk, judgeSeesPassage } from "./protocols";
 import { judgeQuestionsOf } from "./rounds";
+import type { Scoring } from "./scoring";
 import type { DebaterSeat, JudgeQuestion, JudgeStepRecord, Quote, TurnRecord, VerdictRecord } from "./types";
 import type { MatchStatus, Protocol, Seat } from "./vocabulary";
 
@@ -75,6 +76,8 @@ export interface MatchView {
   phase: MatchPhase;
   rounds: number;
   wordLimit: number;
+  /** How the judge is scored (the rule and round cost, never the answer): the judge page explains it. */
+  scoring: Scoring;
   question: { text: string; options: string[]; passageTitle: string | null; hasPassage: boolean };
   /** Option indexes in the order to show them (randomised per match). */
   optionOrder: number[];
@@ -129,6 +132,7 @@ export function viewFor(match: MatchSnapshot, role: ViewerRole): MatchView {
     phase: match.phase,
     rounds: match.config.rounds,
     wordLimit: match.config.wordLimit,
+    scoring: { rule: match.config.scoring.rule, roundCost: match.config.scoring.roundCost },
     question: {
       text: match.question.text,
       options: match.question.options,

@@ -82,6 +82,24 @@ export const judgeKindSchema = z.enum(JUDGE_KINDS);
 export type JudgeKind = z.infer<typeof judgeKindSchema>;
 
 // ---------------------------------------------------------------------------------------------------------------
+// Scoring rules
+
+/**
+ * The proper scoring rules a condition may score its judges by (lib/debate/scoring.ts, docs/statistics.md): the
+ * logarithmic rule, the quadratic (Brier) rule and the spherical rule, each rescaled so that 1 is all the probability
+ * on the correct answer and 0 an even split.
+ */
+export const SCORING_RULES = ["log", "quadratic", "spherical"] as const;
+export const scoringRuleSchema = z.enum(SCORING_RULES);
+export type ScoringRule = z.infer<typeof scoringRuleSchema>;
+/** Each rule's name in plain words (forms, the judge page, the results). */
+export const SCORING_RULE_LABELS = {
+  log: "log",
+  quadratic: "quadratic (Brier)",
+  spherical: "spherical",
+} as const satisfies Record<ScoringRule, string>;
+
+// ---------------------------------------------------------------------------------------------------------------
 // Match status (stored as Match.status)
 
 /**

@@ -3,7 +3,7 @@ import { asJson } from "../db/json";
 import { type MatchConfig, matchConfigSchema } from "../debate/config";
 import { countWords } from "../debate/limits";
 import { extractQuotes, type QuoteVerifier, verifyTurnQuotes } from "../debate/quotes";
-import { logScore } from "../debate/scoring";
+import { judgeScore } from "../debate/scoring";
 import type { DebaterSeat, Quote } from "../debate/types";
 import { recordStudyVerdict } from "../matches/study-verdicts";
 import type { ImportedStudy } from "./imported-study";
@@ -105,10 +105,7 @@ export async function saveMatch(db: Db, debate: ParsedDebate, context: MatchCont
           probabilities: debate.verdict.probabilities,
           chosen,
           correct: chosen === gold,
-          score: logScore(debate.verdict.probabilities, gold, {
-            roundsUsed: rounds,
-            roundCost: config.scoring.roundCost,
-          }),
+          score: judgeScore(debate.verdict.probabilities, gold, { ...config.scoring, roundsUsed: rounds }),
           explanation: debate.verdict.explanation ?? null,
           rounds,
           timeTakenMs,

@@ -1,6 +1,6 @@
 import { judgeMayAsk } from "../debate/protocols";
 import { nextStep } from "../debate/rounds";
-import { chosenOption, logScore } from "../debate/scoring";
+import { chosenOption, judgeScore } from "../debate/scoring";
 import type { JudgeStepRecord, VerdictRecord } from "../debate/types";
 import type { JudgeChoice } from "../debate/vocabulary";
 import { CruxError } from "../errors";
@@ -159,7 +159,7 @@ function verdictFrom(
     probabilities,
     chosen,
     correct: chosen === gold,
-    score: logScore(probabilities, gold, { roundsUsed: round, roundCost: match.config.scoring.roundCost }),
+    score: judgeScore(probabilities, gold, { ...match.config.scoring, roundsUsed: round }),
     explanation,
     rounds: round,
     timeTakenMs: Math.max(0, now - startedAt),

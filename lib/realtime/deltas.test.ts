@@ -12,6 +12,7 @@ const base: MatchView = {
   phase: { kind: "turns", round: 1, seats: ["A", "B"] },
   rounds: 3,
   wordLimit: 150,
+  scoring: { rule: "log", roundCost: 0 },
   question: { text: "Q?", options: ["x", "y"], passageTitle: null, hasPassage: false },
   optionOrder: [0, 1],
   judgeMayAsk: false,

@@ -22,6 +22,15 @@ describe("participant instructions", () => {
     ]);
     expect(participantInstructions(keep)).toBe(`${DEFAULT_INSTRUCTIONS}\n\n${TIMED_KEEP_NOTE}`);
   });
+
+  it("end with the pay and the bonus rule when the study states them", () => {
+    const pay = { basePay: 5, currency: "USD", bonus: { perPoint: 1, floor: 0.25, cap: 2 } } as const;
+    const paid = studyConfigSchema.parse({ name: "Paid", conditions: [{ name: "d", protocol: "debate" }], pay });
+    expect(participantInstructions(paid)).toContain(
+      `${paid.instructions}\n\nYou earn US$5.00 for completing the study, plus a bonus of US$1.00 for every point ` +
+        "your average match score is above 0.25, up to US$2.00.",
+    );
+  });
 });
 
 describe("default instructions", () => {

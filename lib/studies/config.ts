@@ -2,6 +2,7 @@ import { z } from "zod";
 import { samplingConfigSchema, scoringConfigSchema } from "../debate/config";
 import { protocolSchema } from "../debate/vocabulary";
 import { type ModelKind, modelSpecProblem } from "../models/spec";
+import { payConfigSchema, payNote } from "./bonus";
 import { describeStudyIssue, studyErrorMap } from "./config-messages";
 import { defaultInstructions } from "./instructions";
 import { qualificationRuleSchema } from "./vocabulary";
@@ -146,6 +147,8 @@ export const studyConfigSchema = z
     requireProlificId: z.boolean().default(false),
     survey: z.array(surveyQuestionSchema).max(20).default([]),
     completion: completionSchema.prefault({}),
+    /** Base pay and the performance bonus (./bonus.ts), told to participants in the instructions. */
+    pay: payConfigSchema.prefault({}),
     /** Minutes without a sign of life after which a participant's match is abandoned and its slot freed. */
     dropoutMinutes: z
       .int()
@@ -289,7 +292,8 @@ export const TIMED_KEEP_NOTE =
 
 /**
  * The instructions participants read: the study's text, followed by what happens when a step's time runs out when
- * any condition is timed (the rule is the server's, so participants are always told, whatever the study's text).
+ * any condition is timed, and by their pay and bonus when the study states them (the rules are the server's, so
+ * participants are always told, whatever the study's text).
  */
 export function participantInstructions(config: StudyConfig): string {
   const timed = config.conditions.filter((c) => c.judge === "human" && c.judgeTimeLimitSeconds !== null);
@@ -297,6 +301,8 @@ export function participantInstructions(config: StudyConfig): string {
   if (timed.length > 0) notes.push(timed.every((c) => c.submitDraftOnTimeout) ? TIMED_SUBMIT_NOTE : TIMED_KEEP_NOTE);
   const screening = qualificationRequirement(config);
   if (screening) notes.push(`${screening} Otherwise the study ends there for you.`);
+  const pay = payNote(config.pay);
+  if (pay) notes.push(pay);
   return notes.join("\n\n");
 }
 

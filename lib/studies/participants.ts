@@ -6,7 +6,9 @@ import { isUniqueViolation } from "../db/errors";
 import { asJson } from "../db/json";
 import { CruxError } from "../errors";
 import { assignNext, countsAsDone, createConditionMatch, type EndMatch } from "./assignment";
+import type { PayConfig } from "./bonus";
 import { participantInstructions, qualificationRequirement, type StudyConfig, type SurveyQuestion } from "./config";
+import { participantScores } from "./payments";
 import { balanceFor } from "./plan";
 import { isQualificationKey, passesQualification, qualificationState, startQualificationMatch } from "./qualification";
 import { getStudyVersion } from "./repository";
@@ -187,6 +189,8 @@ export interface ParticipantView {
   survey: SurveyQuestion[];
   /** At the end: the code, and where to send the participant with it (null: show the code). */
   completion: { code: string | null; redirectUrl: string | null } | null;
+  /** Their pay rule, and the scores of their judged matches before the current one (for their running bonus). */
+  pay: { config: PayConfig; scoresBefore: number[] };
 }
 
 /** The participant's view for `user`, or null when the user is not a participant of this study. */
@@ -242,6 +246,10 @@ export async function getParticipantView(
       : null,
     survey: config.survey,
     completion: stage === "done" ? completionFor(config, participant.completionCode) : null,
+    pay: {
+      config: config.pay,
+      scoresBefore: config.pay.bonus === null ? [] : await participantScores(db, studyId, user.id, currentMatch?.id),
+    },
   };
 }
 

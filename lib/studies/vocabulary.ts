@@ -88,6 +88,10 @@ export const studyRunStatusSchema = z.enum(STUDY_RUN_STATUSES);
 export type StudyRunStatus = z.infer<typeof studyRunStatusSchema>;
 
 // ---------------------------------------------------------------------------------------------------------------
+// Pay (lib/studies/bonus.ts)
+
+/** Currencies a study's pay may be stated in: those Prolific pays in, and the euro. */
+export const CURRENCIES = ["GBP", "USD", "EUR"] as const;
 // Qualification (judge screening)
 
 /**

@@ -362,6 +362,13 @@ const MATRIX: Row[] = [
     kind: "api",
     expect: { ...all("403"), anonymous: "401", researcher: "ok", admin: "ok", outsider: "403" },
   },
+  // The bonus file (Prolific's bulk-bonus lines): the same rule as the data downloads.
+  {
+    covers: "app/api/studies/[id]/bonus/route.ts",
+    target: "/api/studies/:study/bonus",
+    kind: "api",
+    expect: { ...all("403"), anonymous: "401", researcher: "ok", admin: "ok", outsider: "403" },
+  },
   // Study results: the page for researchers with access; its JSON route (both parts) 401/403 for everyone else.
   {
     covers: "app/studies/[id]/results/page.tsx",

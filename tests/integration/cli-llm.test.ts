@@ -140,7 +140,7 @@ describe("npx crux with language models", () => {
     expect(first.verdict.probabilities).toEqual([0.3, 0.7]);
     expect(first.verdict.chosen).toBe(1);
     expect(first.verdict.correct).toBe(first.gold === 1);
-    expect(first.verdict.score).toBeCloseTo(Math.log(first.verdict.probabilities[first.gold] ?? 0));
+    expect(first.verdict.score).toBeCloseTo(1 + Math.log2(first.verdict.probabilities[first.gold] ?? 0));
     // The scripted debater quotes sentences of the story: every quote is found.
     const quotes = first.turns.flatMap((t) => t.quotes);
     expect(quotes.length).toBeGreaterThan(0);

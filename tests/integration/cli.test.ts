@@ -59,7 +59,10 @@ describe("npx crux", () => {
     expect(result.judgeSteps).toHaveLength(rounds);
     expect(result.turns.flatMap((t) => t.quotes).every((q) => q.verified)).toBe(true);
     expect(result.verdict.correct).toBe(result.verdict.chosen === result.gold);
-    expect(result.verdict.score).toBeCloseTo(Math.log(Math.max(0.01, result.verdict.probabilities[result.gold] ?? 0)));
+    // The log rule (the default): 1 + log₂ of the probability on the correct answer, floored at 0.01.
+    expect(result.verdict.score).toBeCloseTo(
+      1 + Math.log2(Math.max(0.01, result.verdict.probabilities[result.gold] ?? 0)),
+    );
 
     const db = createDb(databaseUrl);
     const stored = await db.match.findUniqueOrThrow({

@@ -4,7 +4,7 @@ import path from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import { afterAll, describe, expect, it } from "vitest";
 import { matchConfigSchema } from "../../lib/debate/config";
-import { logScore } from "../../lib/debate/scoring";
+import { judgeScore } from "../../lib/debate/scoring";
 import { exportStudy } from "../../lib/export/export-study";
 import { importDebates, judgeUserName } from "../../lib/import/debates";
 import { frozenStudySchema, studyConfigSchema } from "../../lib/studies/config";
@@ -131,7 +131,7 @@ describe("importDebates", () => {
     expect(consulted?.verdict).toMatchObject({
       chosen: 1,
       correct: false,
-      score: logScore([0.3, 0.7], 0, { roundsUsed: 1, roundCost: 0 }),
+      score: judgeScore([0.3, 0.7], 0, { rule: "log", roundsUsed: 1, roundCost: 0 }),
     });
 
     // The debate: judge as a participant user, turns with quotes checked against the passage, times kept.
@@ -153,7 +153,7 @@ describe("importDebates", () => {
       chosen: 0,
       correct: true,
       rounds: 1,
-      score: Math.log(0.8),
+      score: 1 + Math.log2(0.8), // the log rule: 1 + log₂ p(correct)
       explanation: "A quoted the story.",
       timeTakenMs: 120_000,
     });

@@ -1,6 +1,11 @@
 import type { Db } from "../../lib/db/client";
+import type { MatchView } from "../../lib/debate/view";
+import { endMatchInDatabase } from "../../lib/studies/assignment";
 import type { StudyConfigInput } from "../../lib/studies/config";
+import { advanceParticipant } from "../../lib/studies/participants";
 import { createStudy, launchStudy } from "../../lib/studies/repository";
+import { CookieJar } from "./auth";
+import { connectJudge, request, waitForView } from "./client";
 
 /**
  * Study fixtures: a small synthetic question set (several questions per story, as in QuALITY) and a launched study
@@ -49,4 +54,73 @@ export async function createLaunchedStudy(db: Db, ownerId: string, config: Study
   const study = await createStudy(db, { ownerId, config });
   const version = await launchStudy(db, study.id);
   return { studyId: study.id, version };
+}
+
+/**
+ * Follows a study link as a new browser (from its own address `ip`, sent as X-Forwarded-For: start the server with
+ * CRUX_TRUST_PROXY=1) and returns the participant it made, with the session cookie.
+ */
+export async function joinByLink(db: Db, baseUrl: string, studyId: string, query: string, ip: string) {
+  const jar = new CookieJar();
+  const response = await fetch(`${baseUrl}/join/${studyId}${query}`, {
+    redirect: "manual",
+    headers: { "x-forwarded-for": ip },
+  });
+  jar.absorb(response);
+  if (response.status !== 303) throw new Error(`study link answered ${response.status}`);
+  const participant = await db.participant.findFirstOrThrow({ where: { studyId }, orderBy: { createdAt: "desc" } });
+  return { participant, cookie: jar.header() };
+}
+
+/** Plays a one-round match to the verdict over socket.io as its judge; `probabilities` sees the judge's view. */
+export async function judgeOneRound(
+  baseUrl: string,
+  cookie: string,
+  matchId: string,
+  probabilities: number[],
+): Promise<MatchView> {
+  const judge = await connectJudge(baseUrl, cookie);
+  try {
+    const joined = await request(judge, "match:join", { matchId });
+    if (!joined.ok) throw new Error(`match:join refused: ${joined.error.message}`);
+    const view =
+      joined.data.phase.kind === "judge" ? joined.data : await waitForView(judge, (v) => v.phase.kind === "judge");
+    if (view.phase.kind !== "judge") throw new Error("not the judge's turn");
+    const final = await request(judge, "judge:step", {
+      matchId,
+      round: view.phase.round,
+      probabilities,
+      action: "end",
+    });
+    if (!final.ok) throw new Error(`verdict refused: ${final.error.message}`);
+    return final.data;
+  } finally {
+    judge.socket.disconnect();
+  }
+}
+
+/**
+ * Takes a participant who has just joined through consent and the instructions (a design without a check or
+ * practice), every assigned one-round match — judged with `probabilities(gold)` — and an empty survey, to done.
+ */
+export async function completeStudy(
+  db: Db,
+  baseUrl: string,
+  joined: { participant: { id: string; userId: string; studyId: string }; cookie: string },
+  probabilities: (gold: number) => number[],
+): Promise<void> {
+  const { participant, cookie } = joined;
+  const advance = (intent: Parameters<typeof advanceParticipant>[3]) =>
+    advanceParticipant(db, participant.userId, participant.studyId, intent, { endMatch: endMatchInDatabase(db) });
+  await advance({ step: "consent", agree: true });
+  await advance({ step: "instructions" });
+  for (;;) {
+    const { stage } = await db.participant.findUniqueOrThrow({ where: { id: participant.id } });
+    if (stage === "survey") await advance({ step: "survey", answers: {} });
+    if (stage !== "matches") break;
+    const slot = await db.slot.findFirstOrThrow({ where: { participantId: participant.id, status: "assigned" } });
+    const match = await db.match.findUniqueOrThrow({ where: { id: slot.matchId ?? "" }, include: { question: true } });
+    await judgeOneRound(baseUrl, cookie, match.id, probabilities(match.question.gold));
+    await advance({ step: "next" });
+  }
 }

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { ActionForm } from "@/components/studies/action-form";
 import { CopyField } from "@/components/studies/copy-field";
 import { CorrectionsPanel } from "@/components/studies/corrections-panel";
+import { PaySummary } from "@/components/studies/pay-summary";
 import { RunsPanel } from "@/components/studies/runs-panel";
 import { SlotFillTable } from "@/components/studies/slot-fill";
 import { StudyForbidden } from "@/components/studies/study-forbidden";
@@ -115,6 +116,8 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
         </Link>
       </div>
       {changed && <p className="hint">The draft differs from the live version: launch a new version to use it.</p>}
+
+      <PaySummary studyId={study.id} pay={study.config.pay} />
 
       <h2>Versions</h2>
       {study.versions.length === 0 ? (

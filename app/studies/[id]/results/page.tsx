@@ -11,6 +11,7 @@ import {
   QuestionsTable,
   RoundsTable,
 } from "@/components/results/results-tables";
+import { ScoresTable } from "@/components/results/scores-table";
 import { StudyForbidden } from "@/components/studies/study-forbidden";
 import { getStudyResults, listStudyTags } from "@/lib/analysis/results";
 import {
@@ -21,6 +22,7 @@ import {
   resultsFiltersQuery,
   type ScreeningSummary,
 } from "@/lib/analysis/results-schema";
+import { getStudyScores } from "@/lib/analysis/scores";
 import { getDb } from "@/lib/db/client";
 import { zodErrorMessage } from "@/lib/errors";
 import { loadStudyForPage } from "../../access";
@@ -50,7 +52,11 @@ export default async function StudyResultsPage({
   const kindAsked = typeof search.judgeKind === "string" && search.judgeKind.trim() !== "";
   const filters = kindAsked ? asked : { ...asked, judgeKind: defaultJudgeKind(study.config.conditions) };
   const db = getDb();
-  const [results, tags] = await Promise.all([getStudyResults(db, study.id, filters), listStudyTags(db, study.id)]);
+  const [results, tags, scores] = await Promise.all([
+    getStudyResults(db, study.id, filters),
+    listStudyTags(db, study.id),
+    getStudyScores(db, study.id, filters),
+  ]);
   const query = resultsFiltersQuery(filters).toString();
   const filtered = resultsFiltersQuery(kindAsked ? asked : { ...asked, judgeKind: "all" }).toString() !== "";
   const designed = study.config.conditions.map((c) => ({ name: c.name, protocol: c.protocol, judge: c.judge }));
@@ -94,6 +100,8 @@ export default async function StudyResultsPage({
           <AccuracyChart conditions={results.conditions} />
           <ConditionsTable conditions={results.conditions} />
           {results.consultancy.length > 0 && <ConsultancyTable rows={results.consultancy} />}
+          <h2>Scores</h2>
+          <ScoresTable conditions={scores} />
           <h2>Calibration</h2>
           <ReliabilityCharts conditions={results.conditions} />
           <h2>Rounds</h2>
