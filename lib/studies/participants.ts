@@ -286,7 +286,9 @@ export async function advanceParticipant(
   const { config } = version.frozen;
   const stage = parseStage(participant.stage);
   await db.participant.update({ where: { id: participant.id }, data: { lastSeenAt: new Date() } });
-  if (participant.status !== "active" || stage === "done")
+  // Screened-out participants still answer the survey (if any) before their code; nobody else goes on once out.
+  const screenedAtSurvey = participant.status === "screened_out" && stage === "survey";
+  if ((participant.status !== "active" && !screenedAtSurvey) || stage === "done")
     throw new CruxError("CONFLICT", "You have finished this study.");
   // Keyed by every step, so an intent without a stage (or a step without an intent) does not compile.
   const expected: Record<ParticipantStep, Stage> = {
@@ -325,7 +327,11 @@ export async function advanceParticipant(
     if (state.current && !state.current.settled) throw new CruxError("CONFLICT", "Finish this match first.");
     if (state.done < state.total) return startQualificationMatch(db, version, participant, state);
     if (passesQualification(config.qualification, state.results)) return enter("matches");
-    await finish("screened_out", config.completion.codes.screenedOut);
+    if (config.survey.length === 0) {
+      await finish("screened_out", config.completion.codes.screenedOut);
+      return;
+    }
+    await db.participant.update({ where: { id: participant.id }, data: { status: "screened_out", stage: "survey" } });
   };
   const nextMatch = async (): Promise<void> => {
     const result = await assignNext(db, participant.id, { endMatch: options.endMatch });
@@ -366,7 +372,8 @@ export async function advanceParticipant(
     case "survey": {
       const answers = validateSurvey(config.survey, intent.answers);
       await db.participant.update({ where: { id: participant.id }, data: { survey: asJson(answers) } });
-      await finish("completed", config.completion.codes.completed);
+      if (screenedAtSurvey) await finish("screened_out", config.completion.codes.screenedOut);
+      else await finish("completed", config.completion.codes.completed);
       return;
     }
   }

@@ -44,20 +44,23 @@ describe("qualification (judge screening)", () => {
   });
 
   let clients = 0;
-  async function join(pid: string) {
+  async function join(pid: string, study = studyId) {
     const jar = new CookieJar();
-    const response = await fetch(`${server.url}/join/${studyId}?PROLIFIC_PID=${pid}`, {
+    const response = await fetch(`${server.url}/join/${study}?PROLIFIC_PID=${pid}`, {
       redirect: "manual",
       headers: { "x-forwarded-for": `203.0.113.${++clients}` },
     });
     jar.absorb(response);
     expect(response.status).toBe(303);
-    const me = await db.participant.findUniqueOrThrow({ where: { studyId_externalId: { studyId, externalId: pid } } });
+    const me = await db.participant.findUniqueOrThrow({
+      where: { studyId_externalId: { studyId: study, externalId: pid } },
+    });
     return { jar, me };
   }
-  const advance = (userId: string, intent: ParticipantIntent) =>
-    advanceParticipant(db, userId, studyId, intent, { endMatch: endMatchInDatabase(db) });
-  const page = async (jar: CookieJar) => (await getPage(server.url, `/participate/${studyId}`, jar)).html;
+  const advance = (userId: string, intent: ParticipantIntent, study = studyId) =>
+    advanceParticipant(db, userId, study, intent, { endMatch: endMatchInDatabase(db) });
+  const page = async (jar: CookieJar, study = studyId) =>
+    (await getPage(server.url, `/participate/${study}`, jar)).html;
   const qualificationMatches = (userId: string) =>
     db.match.findMany({
       where: { judgeId: userId, planKey: { startsWith: "qualification:" } },
@@ -168,5 +171,41 @@ describe("qualification (judge screening)", () => {
     expect(results.screening).toMatchObject({ n: 2, correct: 1, failed: 1, accuracy: 0.5 });
     expect(results.screening?.ci?.[0]).toBeLessThan(0.5);
     expect(results.screening?.ci?.[1]).toBeGreaterThan(0.5);
+  });
+
+  it("asks the screened out the survey, when there is one, before their code", async () => {
+    const ownerId = (await db.study.findUniqueOrThrow({ where: { id: studyId } })).ownerId;
+    const surveyed = (
+      await createStudy(db, {
+        ownerId,
+        config: {
+          ...design,
+          name: "Screened study with a survey",
+          qualification: { matches: 1, rule: "accuracy", threshold: 1 },
+          survey: [{ id: "age", prompt: "Your age?", kind: "text", required: true }],
+        },
+      })
+    ).id;
+    await launchStudy(db, surveyed);
+    const { jar, me } = await join("qualsurvey", surveyed);
+    const step = (intent: ParticipantIntent) => advance(me.userId, intent, surveyed);
+    await step({ step: "consent", agree: true });
+    await step({ step: "instructions" });
+    const [only] = await qualificationMatches(me.userId);
+    await play(only?.id ?? "", jar.header(), false);
+    await step({ step: "qualification" });
+    expect(await db.participant.findUniqueOrThrow({ where: { id: me.id } })).toMatchObject({
+      stage: "survey",
+      status: "screened_out",
+    });
+    expect(await page(jar, surveyed)).toContain("Your age?");
+    await expect(step({ step: "next" })).rejects.toThrow(/out of date/);
+    await step({ step: "survey", answers: { age: "41" } });
+    expect(await db.participant.findUniqueOrThrow({ where: { id: me.id } })).toMatchObject({
+      stage: "done",
+      status: "screened_out",
+      completionCode: "SCREENED-42",
+      survey: { age: "41" },
+    });
   });
 });
