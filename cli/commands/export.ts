@@ -67,9 +67,7 @@ async function exportAction(options: ExportCommandOptions): Promise<void> {
           },
         });
         await pipeline(Readable.from(chunks), fs.createWriteStream(options.out));
-        process.stderr.write(
-          `${EXPORT_TABLES.length} tables, ${rows.toLocaleString("en-US")} rows → ${options.out}\n`,
-        );
+        process.stderr.write(`${EXPORT_TABLES.length} tables, ${rows.toLocaleString("en-US")} rows → ${options.out}\n`);
         return;
       }
       const tables = options.table === "all" ? [...EXPORT_TABLES] : [options.table];

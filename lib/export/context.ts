@@ -22,7 +22,10 @@ export async function loadExportContext(
   studyId: string,
   options: { raw: boolean; batchSize: number },
 ): Promise<ExportContext> {
-  const rows = await db.studyVersion.findMany({ where: { studyId }, select: { id: true, version: true, config: true } });
+  const rows = await db.studyVersion.findMany({
+    where: { studyId },
+    select: { id: true, version: true, config: true },
+  });
   const versions = new Map(
     rows.map((v) => {
       const frozen = frozenStudySchema.safeParse(v.config);

@@ -1,6 +1,6 @@
+import { batches, iso } from "./batches";
 import type { Row } from "./columns";
 import type { ExportContext } from "./context";
-import { batches, iso } from "./batches";
 import { pseudonymiseText } from "./pseudonym";
 
 /**

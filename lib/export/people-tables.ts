@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { batches, iso } from "./batches";
 import type { Row } from "./columns";
 import type { ExportContext } from "./context";
-import { batches, iso } from "./batches";
 
 /**
  * The rows of the participant tables of a study export: participants (with their recruiting platform's ids,

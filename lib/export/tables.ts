@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { batches, iso } from "./batches";
 import { codebookRows, type ExportTable, type Row } from "./columns";
 import type { ExportContext } from "./context";
-import { batches, iso } from "./batches";
 import { auditRows, eventRows, modelCallRows } from "./log-tables";
 import { checkAttemptRows, participantRows, surveyAnswerRows } from "./people-tables";
 
