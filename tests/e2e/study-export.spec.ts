@@ -40,14 +40,20 @@ test("a researcher downloads every table of a finished study from its page", asy
         questions: { source: "quality", count: 2, seed: 5 },
         conditions: [{ name: "debate", protocol: "debate", rounds: 1 }],
         questionsPerJudge: 1,
-        comprehensionCheck: { questions: [{ question: "Who reads the story?", options: ["Debaters", "You"], answer: 0 }] },
+        comprehensionCheck: {
+          questions: [{ question: "Who reads the story?", options: ["Debaters", "You"], answer: 0 }],
+        },
         survey: [
           { id: "confidence", prompt: "How confident were you?", kind: "scale", required: true },
           { id: "comments", prompt: "Anything else?", kind: "text" },
         ],
       })
     ).studyId;
-    await takeStudy(db, studyId, { pid: "e2eExportOne", checks: [[1], [0]], survey: { confidence: 6, comments: "Fun" } });
+    await takeStudy(db, studyId, {
+      pid: "e2eExportOne",
+      checks: [[1], [0]],
+      survey: { confidence: 6, comments: "Fun" },
+    });
     await takeStudy(db, studyId, { pid: "e2eExportTwo", checks: [[0]], survey: { confidence: 2 } });
   } finally {
     await db.$disconnect();
@@ -55,9 +61,10 @@ test("a researcher downloads every table of a finished study from its page", asy
 
   await page.goto(`/studies/${studyId}`);
   await signInThroughForm(page, email);
-  await expect(page.getByRole("heading", { name: "Export" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Export", exact: true })).toBeVisible({ timeout: 30_000 });
   const panel = page.getByRole("form", { name: "Export" });
-  for (const table of EXPORT_TABLES) await expect(panel.getByRole("button", { name: table, exact: true })).toBeVisible();
+  for (const table of EXPORT_TABLES)
+    await expect(panel.getByRole("button", { name: table, exact: true })).toBeVisible();
 
   // Every table as one zip, pseudonymised by default.
   const pseudonymised = await download(page, "All tables (zip)");
@@ -66,7 +73,12 @@ test("a researcher downloads every table of a finished study from its page", asy
   expect(Object.keys(files).sort()).toEqual(EXPORT_TABLES.map((t) => `${t}.csv`).sort());
   const survey = rowsOf(files["survey_answers.csv"] ?? "");
   expect(survey).toHaveLength(4);
-  expect(survey.filter((r) => r.question_id === "confidence").map((r) => r.answer).sort()).toEqual(["2", "6"]);
+  expect(
+    survey
+      .filter((r) => r.question_id === "confidence")
+      .map((r) => r.answer)
+      .sort(),
+  ).toEqual(["2", "6"]);
   expect(survey.find((r) => r.question_id === "comments" && r.answered === "true")?.answer).toBe("Fun");
   const participants = rowsOf(files["participants.csv"] ?? "");
   expect(participants.map((r) => r.status)).toEqual(["completed", "completed"]);
