@@ -219,7 +219,9 @@ describe("export tables", () => {
     ]);
   });
 
-  it("crux export --table all --out x.zip writes every table and the codebook into one zip", async () => {
+  it("crux export --table all --out x.zip writes every table and the codebook into one zip", {
+    timeout: 180_000,
+  }, async () => {
     const out = path.join(dir, "all.zip");
     const result = await runCrux(
       ["export", "--study", seeded.studyId, "--table", "all", "--format", "jsonl", "--out", out],

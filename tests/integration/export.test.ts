@@ -383,7 +383,7 @@ describe("exportStudy", () => {
     });
   });
 
-  it("crux export writes one table to stdout, or every table into a directory", async () => {
+  it("crux export writes one table to stdout, or every table into a directory", { timeout: 180_000 }, async () => {
     const db = temp.db();
     const one = await runCrux(["export", "--study", other.studyId, "--format", "csv"], temp.url);
     expect(one.code, one.stderr).toBe(0);
