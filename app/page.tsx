@@ -1,6 +1,8 @@
+import { z } from "zod";
 import { PROTOCOL_LABELS } from "@/lib/debate/protocols";
 import { PROTOCOLS } from "@/lib/debate/vocabulary";
 import { playableDebaters } from "@/lib/matches/start-guest-match";
+import { MATCH_START_WINDOW_MS, matchStartRefusal } from "@/lib/matches/start-limits";
 import { startGameAction } from "./actions";
 
 // The offered debaters come from the server's configuration, read per request.
@@ -11,11 +13,28 @@ const ERRORS = {
   choice: "That format or debater is not on offer here (the page may be out of date): choose again.",
 } as const;
 
-export default async function HomePage({ searchParams }: { searchParams: Promise<{ error?: string | string[] }> }) {
+/** `?wait=` as the Play action sets it: whole seconds within the limits' window, else the whole window. */
+const waitSchema = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(MATCH_START_WINDOW_MS / 1000)
+  .catch(MATCH_START_WINDOW_MS / 1000);
+
+/** The message for `?error=` (and `?wait=`), or null for none or one the form does not set. */
+function messageFor(error: unknown, wait: unknown): string | null {
+  if (error === "busy") return matchStartRefusal(waitSchema.parse(wait));
+  return typeof error === "string" && Object.hasOwn(ERRORS, error) ? ERRORS[error as keyof typeof ERRORS] : null;
+}
+
+export default async function HomePage({
+  searchParams,
+}: {
+  searchParams: Promise<{ error?: string | string[]; wait?: string | string[] }>;
+}) {
   const debaters = playableDebaters();
-  const { error } = await searchParams;
-  const message =
-    typeof error === "string" && Object.hasOwn(ERRORS, error) ? ERRORS[error as keyof typeof ERRORS] : null;
+  const { error, wait } = await searchParams;
+  const message = messageFor(error, wait);
   return (
     <section className="hero">
       <h1>Can you find the truth without reading the evidence?</h1>

@@ -668,6 +668,8 @@ async function main(): Promise<void> {
         CRUX_MODEL_CACHE: "0",
         // A failed stream should fail the run, not be retried silently and measured twice.
         CRUX_MODEL_MAX_ATTEMPTS: "1",
+        // Every match starts from this one address, as a new guest: the per-IP match-start limit is not measured.
+        CRUX_MATCH_STARTS_PER_IP: "1000000",
         ...(SERVER_NODE_OPTIONS ? { NODE_OPTIONS: SERVER_NODE_OPTIONS } : {}),
       },
     });

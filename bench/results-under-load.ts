@@ -6,8 +6,9 @@
  * offline debater over socket.io, each judge continuing round after round and starting a new match when one ends.
  * It measures, at the judges, the gap between consecutive chunks of the same turn: first for PHASE_MS with no other
  * traffic, then for PHASE_MS while a researcher requests the results' headline (bootstrap + permutation test) and
- * rating intervals again and again, each time cold (a new replicate count, so the cache cannot answer). Prints p50
- * and p99 of both and the ratio of the p99s; exits 1 when it exceeds TARGET_RATIO. Needs `npm run build` first.
+ * rating intervals again and again, each time cold (a new replicate count, so the cache cannot answer); the route's
+ * code is loaded before either phase by a request it refuses. Prints p50 and p99 of both and the ratio of the p99s;
+ * exits 1 when it exceeds TARGET_RATIO. Needs `npm run build` first.
  * Env: BENCH_JUDGES (default 6), BENCH_PHASE_MS (default 30000), CRUX_RESAMPLE_WORKERS is passed to the server.
  */
 import fs from "node:fs";
@@ -89,6 +90,8 @@ async function main() {
       env: {
         CRUX_LOG: "error",
         CRUX_OFFLINE_WORD_DELAY_MS: "40",
+        // The judges start match after match from this one address: the per-IP match-start limit is not measured.
+        CRUX_MATCH_STARTS_PER_IP: "1000000",
         ...(process.env.CRUX_RESAMPLE_WORKERS ? { CRUX_RESAMPLE_WORKERS: process.env.CRUX_RESAMPLE_WORKERS } : {}),
       },
     });
@@ -111,6 +114,12 @@ async function main() {
         () => stopping,
       ),
     );
+    // The route's first request loads its code (hundreds of milliseconds of module loading on the event loop, once
+    // per process): a request the route refuses (400) does that outside the measurement.
+    const warm = await fetch(`${baseUrl}/api/studies/${studyId}/results?part=warm-up`, {
+      headers: { cookie: jar.header() },
+    });
+    if (warm.status !== 400) throw new Error(`warm-up: expected HTTP 400, got ${warm.status}`);
     await new Promise((resolve) => setTimeout(resolve, 3000)); // let every stream get going
 
     const baseline: number[] = [];

@@ -89,6 +89,12 @@ const envSchema = z
     /** Study-link requests (`/join/<id>`) allowed per client IP in any 10 minutes. */
     CRUX_JOIN_LIMIT_PER_IP: z.coerce.number().int().min(1).max(100_000).default(30),
     /**
+     * Play matches (the home page's Play, `POST /api/matches`) one user, and one client IP (IPv6 by /64), may start
+     * in any 10 minutes.
+     */
+    CRUX_MATCH_STARTS_PER_USER: z.coerce.number().int().min(1).max(100_000).default(30),
+    CRUX_MATCH_STARTS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(120),
+    /**
      * Behind a reverse proxy: take the client's IP (for rate limits) from the last X-Forwarded-For entry, which the
      * proxy appends. Off by default, since a client could otherwise spoof it.
      */

@@ -93,3 +93,14 @@ export class SlidingWindowLimiter {
     for (const [key] of byValue.slice(0, Math.ceil(byValue.length / 2))) this.hits.delete(key);
   }
 }
+
+/** A refusal's wait in whole seconds, as a Retry-After header gives it (at least 1). */
+export function retryAfterSeconds(retryAfterMs: number): number {
+  return Math.max(1, Math.ceil(retryAfterMs / 1000));
+}
+
+/** A wait in words for people: "45 seconds" under two minutes, else whole minutes rounded up ("3 minutes"). */
+export function waitInWords(seconds: number): string {
+  if (seconds < 120) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  return `${Math.ceil(seconds / 60)} minutes`;
+}

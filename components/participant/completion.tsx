@@ -8,6 +8,10 @@ const MESSAGES: Record<ParticipantView["status"], { title: string; text: string 
     title: "Thank you for your time",
     text: "The answers to the check were not right, so the study ends here for you.",
   },
+  screened_out: {
+    title: "Thank you for your time",
+    text: "The qualifying matches did not reach the level this study needs, so the study ends here for you.",
+  },
   removed: { title: "The study has ended for you", text: "Thank you for the time you gave it." },
   full: {
     title: "The study is full",

@@ -115,6 +115,37 @@ export function PracticeStep({ view, action }: StepProps) {
   );
 }
 
+/** The qualification block: one match at a time, with the pass rule stated up front; never counted in the study. */
+export function QualificationStep({ view, action }: StepProps) {
+  const { total, done, current, requirement } = view.qualification;
+  const position = Math.min(current && !current.complete ? done + 1 : Math.max(done, 1), total);
+  const last = done >= total;
+  return (
+    <>
+      <section className="participant-step practice-banner" aria-labelledby="step-heading">
+        <h1 id="step-heading">{`Qualifying match ${position} of ${total}`}</h1>
+        <p>{requirement}</p>
+        <progress value={done} max={total} aria-label={`Qualification: ${done} of ${total} matches finished`} />
+        {!current && (
+          <StepForm action={action} studyId={view.studyId} step="qualification" submitLabel="Start the match" />
+        )}
+      </section>
+      {current && (
+        <StudyMatch
+          key={current.matchId}
+          action={action}
+          studyId={view.studyId}
+          matchId={current.matchId}
+          complete={current.complete}
+          errored={current.errored}
+          step="qualification"
+          continueLabel={last ? "Continue" : "Next qualifying match"}
+        />
+      )}
+    </>
+  );
+}
+
 export function MatchesStep({ view, action }: StepProps) {
   const { done, total } = view.progress;
   const { current } = view;

@@ -25,7 +25,7 @@ export function StudyMatch({
   complete: boolean;
   /** Already stopped on our side when the page was rendered. */
   errored?: boolean;
-  step: Extract<StepName, "practice" | "next">;
+  step: Extract<StepName, "practice" | "qualification" | "next">;
   continueLabel: string;
 }) {
   const [outcome, setOutcome] = useState<EndPhase | null>(complete ? "complete" : errored ? "errored" : null);

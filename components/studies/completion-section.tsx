@@ -44,6 +44,12 @@ export function CompletionSection({ draft, update, errorsAt }: SectionProps) {
           onChange={(codeRemoved) => update({ codeRemoved })}
           errors={errorsAt(["completion", "codes", "removed"])}
         />
+        <TextField
+          label="Screened-out code"
+          value={draft.codeScreenedOut}
+          onChange={(codeScreenedOut) => update({ codeScreenedOut })}
+          errors={errorsAt(["completion", "codes", "screenedOut"])}
+        />
       </div>
       <TextField
         label="Dropout after (minutes without a sign of life)"

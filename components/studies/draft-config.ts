@@ -28,6 +28,7 @@ const TOP_KEYS = [
   "instructions",
   "comprehensionCheck",
   "practice",
+  "qualification",
   "requireProlificId",
   "survey",
   "completion",
@@ -42,6 +43,7 @@ export function draftFromConfig(input: unknown): StudyDraft {
   const check = isRecord(config.comprehensionCheck) ? config.comprehensionCheck : {};
   const completion = isRecord(config.completion) ? config.completion : {};
   const codes = isRecord(completion.codes) ? completion.codes : {};
+  const qualification = isRecord(config.qualification) ? config.qualification : {};
   const conditions = list(config.conditions).map((raw, index) => {
     const c = isRecord(raw) ? raw : {};
     const scoring = isRecord(c.scoring) ? c.scoring : {};
@@ -84,6 +86,10 @@ export function draftFromConfig(input: unknown): StudyDraft {
     }),
     checkAttempts: text(check.attempts, "2"),
     practice: config.practice === true,
+    qualificationMatches: text(qualification.matches, "0"),
+    qualificationCondition: text(qualification.condition),
+    qualificationRule: text(qualification.rule, "accuracy"),
+    qualificationThreshold: text(qualification.threshold, "0.5"),
     requireProlificId: config.requireProlificId === true,
     survey: list(config.survey).map((raw) => {
       const q = isRecord(raw) ? raw : {};
@@ -100,6 +106,7 @@ export function draftFromConfig(input: unknown): StudyDraft {
     codeCompleted: text(codes.completed, "CRUX-COMPLETE"),
     codeFailedCheck: text(codes.failedCheck, "CRUX-FAILED-CHECK"),
     codeRemoved: text(codes.removed, "CRUX-TIMED-OUT"),
+    codeScreenedOut: text(codes.screenedOut, "CRUX-SCREENED-OUT"),
     dropoutMinutes: text(config.dropoutMinutes, "20"),
     rest: without(config, TOP_KEYS),
   };
@@ -173,6 +180,12 @@ export function configFromDraft(draft: StudyDraft): Record<string, unknown> {
       attempts: num(draft.checkAttempts),
     },
     practice: draft.practice,
+    qualification: defined({
+      matches: num(draft.qualificationMatches),
+      condition: draft.qualificationCondition.trim() || undefined,
+      rule: draft.qualificationRule,
+      threshold: num(draft.qualificationThreshold),
+    }),
     requireProlificId: draft.requireProlificId,
     survey: draft.survey.map((q) => ({
       id: q.id,
@@ -183,7 +196,12 @@ export function configFromDraft(draft: StudyDraft): Record<string, unknown> {
     })),
     completion: defined({
       redirectUrl: draft.redirectUrl.trim() || undefined,
-      codes: { completed: draft.codeCompleted, failedCheck: draft.codeFailedCheck, removed: draft.codeRemoved },
+      codes: {
+        completed: draft.codeCompleted,
+        failedCheck: draft.codeFailedCheck,
+        removed: draft.codeRemoved,
+        screenedOut: draft.codeScreenedOut,
+      },
     }),
     dropoutMinutes: num(draft.dropoutMinutes),
   });

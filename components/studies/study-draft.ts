@@ -55,6 +55,11 @@ export interface StudyDraft {
   check: CheckDraft[];
   checkAttempts: string;
   practice: boolean;
+  /** The qualification block: how many matches (0 = none), in which condition (blank: the first human-judged), the rule. */
+  qualificationMatches: string;
+  qualificationCondition: string;
+  qualificationRule: string;
+  qualificationThreshold: string;
   /** Refuse study links without a PROLIFIC_PID. */
   requireProlificId: boolean;
   survey: SurveyDraft[];
@@ -62,6 +67,7 @@ export interface StudyDraft {
   codeCompleted: string;
   codeFailedCheck: string;
   codeRemoved: string;
+  codeScreenedOut: string;
   dropoutMinutes: string;
   /** Top-level keys the form does not know (from pasted YAML): sent as they are, so the server names them. */
   rest: Record<string, unknown>;

@@ -4,6 +4,7 @@ import { useId } from "react";
 import { CheckSection } from "./check-section";
 import { CompletionSection } from "./completion-section";
 import { ConditionsSection } from "./conditions-section";
+import { QualificationSection } from "./qualification-section";
 import { QuestionsSection } from "./questions-section";
 import { QuotaSection } from "./quota-section";
 import { SurveySection } from "./survey-section";
@@ -78,6 +79,7 @@ export function StudyForm({
           <QuotaSection {...section} />
           <ReadingSection {...section} />
           <CheckSection {...section} />
+          <QualificationSection {...section} />
           <SurveySection {...section} />
           <CompletionSection {...section} />
         </>

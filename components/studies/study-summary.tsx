@@ -27,7 +27,10 @@ export function StudySummary({ config }: { config: StudyConfig }) {
           consent, instructions
           {config.comprehensionCheck.questions.length > 0 &&
             `, a ${config.comprehensionCheck.questions.length}-question check (${config.comprehensionCheck.attempts} attempts)`}
-          {config.practice && ", a practice match"}, their matches
+          {config.practice && ", a practice match"}
+          {config.qualification.matches > 0 &&
+            `, ${config.qualification.matches} qualifying match${config.qualification.matches === 1 ? "" : "es"} (${config.qualification.rule} ≥ ${config.qualification.threshold})`}
+          , their matches
           {config.survey.length > 0 && `, a ${config.survey.length}-question survey`}; dropout after{" "}
           {config.dropoutMinutes} min
         </dd>

@@ -1,12 +1,12 @@
 import type { Db } from "../db/client";
 import { sqliteFileOf } from "../db/client";
+import type { Prisma } from "../db/generated/client";
 import { env } from "../env";
 import type { Seed } from "./index";
-import { judgmentsFromCells } from "./resample-jobs";
+import type { CellRow, PresentConditionRow, Source } from "./resample-jobs";
 import { runResampling } from "./resample-pool";
 import { readStudyConditions, resolveScope } from "./results";
-import { ratingOutcomes } from "./results-rankings";
-import { toNumber } from "./results-rows";
+import { type OutcomeRow, toNumber } from "./results-rows";
 import {
   type ConditionDifference,
   describeDifference,
@@ -14,8 +14,8 @@ import {
   type RatingIntervals,
   type ResultsFilters,
 } from "./results-schema";
-import { cellsQuery, conditionsQuery, type QueryScope, verdictCountQuery } from "./results-sql";
-import { clearVerdictAggregates, readVerdictAggregates } from "./verdict-aggregates";
+import { cellsQuery, conditionsQuery, type QueryScope, ratingGroupsQuery, verdictCountQuery } from "./results-sql";
+import { clearVerdictAggregates } from "./verdict-aggregates";
 
 /**
  * The results' resampling, kept out of the main request because it takes seconds on a large study: the two-way
@@ -29,7 +29,7 @@ export interface HeadlineOptions {
   replicates?: number;
   /** Permutations of the permutation test (default 10,000). */
   permutations?: number;
-  /** Differences a − b to compute; default: see {@link defaultPairs}. */
+  /** Differences a − b to compute; default: see defaultPairs (./resample-jobs.ts). */
   pairs?: ReadonlyArray<readonly [string, string]>;
   seed?: Seed;
   /** The request's signal: when it aborts (and no other request waits for the same result) the work stops. */
@@ -117,26 +117,6 @@ async function dataVersion(db: Db, studyId: string): Promise<{ verdicts: number;
 }
 
 /**
- * The differences to show when the researcher names none. With two or more conditions in the filter: every pair,
- * in the order given. Otherwise the first debate condition against each consultancy and then each naive condition;
- * failing that, every pair of conditions (design order), at most six.
- */
-export function defaultPairs(
-  conditions: ReadonlyArray<{ name: string; protocol: string }>,
-  filter: readonly string[],
-): Array<[string, string]> {
-  const pairsOf = (names: readonly string[]) =>
-    names.flatMap((a, i) => names.slice(i + 1).map((b): [string, string] => [a, b]));
-  if (filter.length >= 2) return pairsOf(filter);
-  const debate = conditions.find((c) => c.protocol === "debate");
-  const partners = debate
-    ? [...conditions.filter((c) => c.protocol === "consultancy"), ...conditions.filter((c) => c.protocol === "naive")]
-    : [];
-  if (debate && partners.length > 0) return partners.map((c): [string, string] => [debate.name, c.name]);
-  return pairsOf(conditions.map((c) => c.name)).slice(0, 6);
-}
-
-/**
  * accuracy(a) − accuracy(b) for the requested pairs of conditions (default {@link defaultPairs} over the conditions
  * with analysed verdicts), each with its two-way (judge × question) cluster bootstrap 95% interval and permutation
  * p-value, and a plain-language sentence. Pairs where a condition has no verdicts are left out.
@@ -185,52 +165,52 @@ export async function getHeadlineComparison(
   return hit ? { ...value, cached: true } : value;
 }
 
+/**
+ * `query` as a job's source: its SQL, read in the worker on its own connection, when there is a worker and a SQLite
+ * file and better-sqlite3 binds its values as Prisma does (strings and numbers; a date filter is read here).
+ */
+async function sourceOf<Row>(db: Db, query: Prisma.Sql): Promise<Source<Row>> {
+  const file = sqliteFileOf(db);
+  const values = query.values;
+  if (
+    file !== undefined &&
+    env.CRUX_RESAMPLE_WORKERS > 0 &&
+    values.every((v) => typeof v === "string" || typeof v === "number")
+  ) {
+    return { file, sql: { sql: query.sql, values: values as Array<string | number> } };
+  }
+  return { rows: await db.$queryRaw<Row[]>(query) };
+}
+
 async function computeDifferences(
   db: Db,
   scope: QueryScope,
   options: HeadlineOptions & { replicates: number; permutations: number },
   signal: AbortSignal,
 ): Promise<ConditionDifference[]> {
-  const cells = cellsQuery(scope);
-  // In a worker, the cells' GROUP BY (about a second on 100,000 verdicts) runs there too, on its own read-only
-  // connection; otherwise (no file known, a value better-sqlite3 would bind differently) here.
-  const file = sqliteFileOf(db);
-  const offThread =
-    file !== undefined &&
-    env.CRUX_RESAMPLE_WORKERS > 0 &&
-    cells.values.every((v) => typeof v === "string" || typeof v === "number");
-  const [designed, present, rows] = await Promise.all([
+  // The GROUP BYs over the analysed verdicts (about a second each on 100,000) run in the worker with the resampling.
+  const [designed, present, cells] = await Promise.all([
     readStudyConditions(db, scope.studyId),
-    db.$queryRaw<Array<{ condition: string; protocol: string }>>(conditionsQuery(scope)),
-    offThread
-      ? Promise.resolve([])
-      : db
-          .$queryRaw<Array<{ judge: string; question: string; condition: string; n: unknown; correct: unknown }>>(cells)
-          .then(judgmentsFromCells),
+    sourceOf<PresentConditionRow>(db, conditionsQuery(scope)),
+    sourceOf<CellRow>(db, cellsQuery(scope)),
   ]);
-  const protocols = new Map(present.map((c) => [c.condition, c.protocol]));
-  const conditions = [
-    ...designed.filter((c) => protocols.has(c.name)),
-    ...present
-      .filter((p) => !designed.some((c) => c.name === p.condition))
-      .map((p) => ({ name: p.condition, protocol: p.protocol })),
-  ];
-  const pairs = options.pairs ?? defaultPairs(conditions, scope.filters.condition);
-  const wanted = pairs.filter(([a, b]) => a !== b && protocols.has(a) && protocols.has(b));
   const resampled = await runResampling(
     {
       kind: "differences",
-      rows,
-      cells: offThread ? { file, sql: cells.sql, values: cells.values as Array<string | number> } : undefined,
-      pairs: wanted.map(([a, b]): [string, string] => [a, b]),
+      cells,
+      present,
+      designed,
+      pairs: options.pairs?.map(([a, b]): [string, string] => [a, b]),
+      filter: scope.filters.condition,
       replicates: options.replicates,
       permutations: options.permutations,
       seed: options.seed,
     },
     signal,
   );
+  const protocols = new Map(resampled.protocols);
   const differences: ConditionDifference[] = [];
-  for (const { a, b, bootstrap, test } of resampled) {
+  for (const { a, b, bootstrap, test } of resampled.differences) {
     const ci: [number, number] | null =
       Number.isFinite(bootstrap.lower) && Number.isFinite(bootstrap.upper) ? [bootstrap.lower, bootstrap.upper] : null;
     const difference = {
@@ -271,10 +251,9 @@ export async function getRatingIntervals(
   const { value } = await cached(
     key,
     async (signal) => {
-      const games = ratingOutcomes((await readVerdictAggregates(db, scope)).groups.values());
-      if (games.length === 0) return null;
-      const fit = await runResampling({ kind: "ratings", games, replicates, seed: options.seed }, signal);
-      return { studyId, replicates: fit.replicates, ratings: fit.ratings, games: games.length };
+      const groups = await sourceOf<OutcomeRow>(db, ratingGroupsQuery(scope));
+      const { games, fit } = await runResampling({ kind: "ratings", groups, replicates, seed: options.seed }, signal);
+      return fit ? { studyId, replicates: fit.replicates, ratings: fit.ratings, games } : null;
     },
     options.signal,
   );

@@ -12,7 +12,7 @@ import path from "node:path";
 import type { Worker } from "node:worker_threads";
 import { env, projectRoot } from "../env";
 import { createLogger } from "../log";
-import { type ResampleJob, type ResampleResult, runResampleJob } from "./resample-jobs";
+import { loadJob, type ResampleJob, type ResampleResult, runResampleJob } from "./resample-jobs";
 
 const WORKER_FILE = path.join(projectRoot, "lib", "analysis", "resample-worker.mjs");
 
@@ -92,6 +92,12 @@ function removeSlot(slot: Slot): void {
   if (i >= 0) slots.splice(i, 1);
 }
 
+/** Whether the job carries SQL for the worker to read (rather than rows read on the event loop). */
+function jobReads(job: ResampleJob): boolean {
+  const sources = job.kind === "ratings" ? [job.groups] : [job.cells, job.present];
+  return sources.some((source) => "sql" in source);
+}
+
 function pump(): void {
   while (queue.length > 0) {
     let slot = slots.find((s) => s.task === null);
@@ -101,17 +107,22 @@ function pump(): void {
     slot.task = task;
     slot.worker.ref(); // a running job does (a CLI awaiting it must not exit)
     slot.worker.postMessage({ id: task.id, job: task.job });
-    createLogger(env.CRUX_LOG).debug(`resampling job ${task.id} started (${task.job.kind})`);
+    const reads = jobReads(task.job) ? ", its rows read in the worker" : "";
+    createLogger(env.CRUX_LOG).debug(`resampling job ${task.id} started (${task.job.kind}${reads})`);
   }
 }
 
 /**
- * Runs a resampling job in a worker thread (in-process when CRUX_RESAMPLE_WORKERS=0) and resolves with its plain
- * result. Rejects with the signal's reason when `signal` aborts first; the job's work stops then.
+ * Runs a resampling job in a worker thread (in-process when CRUX_RESAMPLE_WORKERS=0, where its sources must be
+ * rows) and resolves with its plain result. Rejects with the signal's reason when `signal` aborts first; the job's work stops then.
  */
 export function runResampling<J extends ResampleJob>(job: J, signal?: AbortSignal): Promise<ResampleResult<J>> {
   if (signal?.aborted) return Promise.reject(abortError(signal));
-  if (env.CRUX_RESAMPLE_WORKERS === 0) return Promise.resolve().then(() => runResampleJob(job));
+  if (env.CRUX_RESAMPLE_WORKERS === 0) {
+    return loadJob(job, () => {
+      throw new Error("A resampling job with SQL to read needs a worker: pass its rows when the pool is off.");
+    }).then((loaded) => runResampleJob<J>(loaded));
+  }
   return new Promise<ResampleResult<J>>((resolve, reject) => {
     const task: Task = { id: nextId++, job, resolve: resolve as (value: unknown) => void, reject, signal };
     task.onAbort = () => {

@@ -199,6 +199,14 @@ export interface StudyResults {
   debaters: DebaterRow[];
   /** Bradley–Terry ratings (no intervals; those come with the ratings request) when ≥ 2 models met. */
   ratings: { ratings: Rating[]; games: number } | null;
+  /** Judge screening (null when no version of the study has a qualification block): the pass rate. */
+  screening: ScreeningSummary | null;
+}
+
+/** Participants who finished a qualification block: passed of all, with the Wilson interval of the pass rate. */
+export interface ScreeningSummary extends AccuracyCell {
+  /** Screened out (they leave with the screened-out code; their practice and qualification matches are not analysed). */
+  failed: number;
 }
 
 /** One difference in accuracy between two conditions, with its two-way bootstrap interval and permutation p. */

@@ -218,3 +218,17 @@ export function conditionsQuery(scope: QueryScope): Prisma.Sql {
     ${analysedFrom(scope)}
     GROUP BY 1, 2`;
 }
+
+/**
+ * The analysed verdicts' outcome groups (verdictGroupsQuery's "outcome" rows with bucket "included", the only ones
+ * the rating games come from), in that query's order, so that the games — and so the seeded bootstrap over them —
+ * come out in the same order however they are read.
+ */
+export function ratingGroupsQuery(scope: QueryScope): Prisma.Sql {
+  return Prisma.sql`SELECT 'outcome' AS "part", s."condition" AS "condition", s."protocol" AS "protocol",
+      'included' AS "bucket", s."rounds" AS "rounds", s."debaters" AS "debaters", s."chosen" AS "chosen",
+      NULL AS "ok", NULL AS "probabilities", COUNT(*) AS "n", NULL AS "correct", NULL AS "score"
+    ${analysedFrom(scope)}
+    GROUP BY 2, 3, 5, 6, 7
+    ORDER BY 2, 3, 5, 6, 7`;
+}

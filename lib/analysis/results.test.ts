@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Prisma } from "../db/generated/client";
 import { studyVerdictInsert } from "../matches/study-verdicts";
-import { defaultPairs } from "./headline";
+import { defaultPairs } from "./resample-jobs";
 import { judgeLabel } from "./results-rankings";
 import { toNumber } from "./results-rows";
 import {

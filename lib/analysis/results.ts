@@ -1,10 +1,17 @@
 import { z } from "zod";
 import type { Db } from "../db/client";
 import { CruxError } from "../errors";
+import { qualificationCounts } from "../studies/qualification";
 import { bradleyTerry } from "./index";
 import { questionRows, rankJudges, ratingOutcomes, topQuestions } from "./results-rankings";
 import { json, type OutcomeRow, toNullableNumber } from "./results-rows";
-import { type JudgeRow, type ResultsFilters, resultsFiltersSchema, type StudyResults } from "./results-schema";
+import {
+  type JudgeRow,
+  type ResultsFilters,
+  resultsFiltersSchema,
+  type ScreeningSummary,
+  type StudyResults,
+} from "./results-schema";
 import { judgeMediansQuery, type QueryScope, questionTagsQuery, questionTextQuery, unjudgedQuery } from "./results-sql";
 import {
   conditionResult,
@@ -15,6 +22,7 @@ import {
   tallyOutcomes,
 } from "./results-tally";
 import { readVerdictAggregates } from "./verdict-aggregates";
+import { wilsonInterval } from "./wilson";
 
 /**
  * A study's results: accuracy with Wilson intervals, calibration, exclusions, consultancy honest/dishonest, rounds,
@@ -167,5 +175,21 @@ export async function getStudyResults(
     judgeCount: ranked.length,
     debaters: [...tally.debaters.values()].sort((a, b) => a.model.localeCompare(b.model)),
     ratings: fit ? { ratings: fit.ratings, games: games.length } : null,
+    screening: await readScreening(db, studyId),
+  };
+}
+
+/** The qualification pass rate (participants, whatever the filters: screening happens before any verdict). */
+async function readScreening(db: Db, studyId: string): Promise<ScreeningSummary | null> {
+  const counts = await qualificationCounts(db, studyId);
+  if (!counts) return null;
+  const n = counts.passed + counts.failed;
+  const interval = wilsonInterval(counts.passed, n);
+  return {
+    n,
+    correct: counts.passed,
+    failed: counts.failed,
+    accuracy: interval?.estimate ?? null,
+    ci: interval ? [interval.lower, interval.upper] : null,
   };
 }

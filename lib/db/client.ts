@@ -31,7 +31,12 @@ export function createDb(url: string = env.DATABASE_URL, options: { busyTimeoutM
   return db;
 }
 
-const files = new WeakMap<Db, string>();
+// Kept on globalThis like the client itself: the custom server makes the shared client in its module graph and
+// Next's bundled route handlers, which ask for its file, load this module in theirs (a module-level map there would
+// be empty, and the results' reads would fall back to the event loop).
+const globalForFiles = globalThis as unknown as { cruxDbFiles?: WeakMap<Db, string> };
+globalForFiles.cruxDbFiles ??= new WeakMap<Db, string>();
+const files = globalForFiles.cruxDbFiles;
 
 /** The SQLite file a client from {@link createDb} opened, for a read-only connection off the main thread. */
 export function sqliteFileOf(db: Db): string | undefined {

@@ -3,6 +3,7 @@ import { samplingConfigSchema, scoringConfigSchema } from "../debate/config";
 import { protocolSchema } from "../debate/vocabulary";
 import { zodIssueMessages } from "../errors";
 import { type ModelKind, modelSpecProblem } from "../models/spec";
+import { qualificationRuleSchema } from "./vocabulary";
 
 /**
  * A study's design: the one schema behind the browser form, `crux study create file.yaml` and the API, so the
@@ -85,9 +86,26 @@ export const completionSchema = z.strictObject({
       completed: textSchema(100).min(1).default("CRUX-COMPLETE"),
       failedCheck: textSchema(100).min(1).default("CRUX-FAILED-CHECK"),
       removed: textSchema(100).min(1).default("CRUX-TIMED-OUT"),
+      /** Given to participants who did not pass the qualification matches. */
+      screenedOut: textSchema(100).min(1).default("CRUX-SCREENED-OUT"),
     })
     .prefault({}),
 });
+
+/**
+ * Judge screening: `matches` matches on questions with known answers (outside the pool, never analysed) after the
+ * practice and before the real matches, in one human-judged condition; a participant who does not meet the pass
+ * rule leaves with the screened-out code and is excluded from the analysis. `matches: 0` = no qualification.
+ */
+export const qualificationSchema = z.strictObject({
+  matches: z.int().min(0).max(10).default(0),
+  /** The condition the qualification matches use (by name); default: the first condition with a human judge. */
+  condition: z.string().trim().min(1).max(40).optional(),
+  rule: qualificationRuleSchema.default("accuracy"),
+  /** accuracy: the share correct needed (0–1); meanScore: the mean score needed, on the condition's scoring scale. */
+  threshold: z.number().min(-100).max(100).default(0.5),
+});
+export type QualificationConfig = z.output<typeof qualificationSchema>;
 
 export const DEFAULT_CONSENT =
   "You are invited to take part in a research study on how people judge arguments made by AI systems. You will " +
@@ -123,6 +141,8 @@ export const studyConfigSchema = z
       .prefault({}),
     /** A practice match before the real ones: the first condition's protocol, a question outside the pool, never analysed. */
     practice: z.boolean().default(false),
+    /** Qualification matches that screen judges before the real ones (see `qualificationSchema`). */
+    qualification: qualificationSchema.prefault({}),
     /**
      * Admit only arrivals whose link carries a PROLIFIC_PID (as Prolific's study links do): a bare `/join/<id>`
      * is refused, so nobody outside the recruiting platform can take the study's slots.
@@ -153,6 +173,7 @@ export const studyConfigSchema = z
           message: "answer must be the index of one of the options",
         });
     });
+    checkQualification(config, ctx);
     const ids = new Set<string>();
     config.survey.forEach((question, index) => {
       if (ids.has(question.id))
@@ -166,6 +187,39 @@ export const studyConfigSchema = z
         });
     });
   });
+
+/** The qualification block's condition must name a human-judged condition; an accuracy threshold is a share. */
+function checkQualification(
+  config: Pick<StudyConfig, "conditions" | "qualification">,
+  ctx: z.RefinementCtx<unknown>,
+): void {
+  const { qualification } = config;
+  if (qualification.matches === 0) return;
+  const at = (field: string) => ["qualification", field];
+  if (qualification.rule === "accuracy" && (qualification.threshold < 0 || qualification.threshold > 1))
+    ctx.addIssue({ code: "custom", path: at("threshold"), message: "an accuracy threshold is a share from 0 to 1" });
+  if (qualification.condition === undefined) {
+    if (!config.conditions.some((c) => c.judge === "human"))
+      ctx.addIssue({
+        code: "custom",
+        path: at("matches"),
+        message: "qualification needs a condition with a human judge",
+      });
+    return;
+  }
+  const named = config.conditions.find((c) => c.name.toLowerCase() === qualification.condition?.toLowerCase());
+  if (!named) ctx.addIssue({ code: "custom", path: at("condition"), message: "name one of the study's conditions" });
+  else if (named.judge !== "human")
+    ctx.addIssue({ code: "custom", path: at("condition"), message: "the qualification condition needs a human judge" });
+}
+
+/** The condition the qualification matches run in (null when the design has no qualification block). */
+export function qualificationCondition(config: StudyConfig): StudyCondition | null {
+  const { qualification } = config;
+  if (qualification.matches === 0) return null;
+  const wanted = qualification.condition?.toLowerCase();
+  return config.conditions.find((c) => (wanted ? c.name.toLowerCase() === wanted : c.judge === "human")) ?? null;
+}
 
 /** One model spec of a design and where it sits (`conditions.0.debaters`, `.1` for seat B of a pair). */
 export interface DesignSpec {
@@ -213,6 +267,8 @@ export const frozenStudySchema = z.strictObject({
   questionIds: z.array(z.string()).min(1),
   /** The practice match's question (outside the pool), when the design asks for practice. */
   practiceQuestionId: z.string().nullable().default(null),
+  /** The qualification matches' questions (outside the pool and apart from the practice one), in order. */
+  qualificationQuestionIds: z.array(z.string()).default([]),
 });
 export type FrozenStudy = z.output<typeof frozenStudySchema>;
 
@@ -232,9 +288,23 @@ export const TIMED_KEEP_NOTE =
  */
 export function participantInstructions(config: StudyConfig): string {
   const timed = config.conditions.filter((c) => c.judge === "human" && c.judgeTimeLimitSeconds !== null);
-  if (timed.length === 0) return config.instructions;
-  const note = timed.every((c) => c.submitDraftOnTimeout) ? TIMED_SUBMIT_NOTE : TIMED_KEEP_NOTE;
-  return `${config.instructions}\n\n${note}`;
+  const notes = [config.instructions];
+  if (timed.length > 0) notes.push(timed.every((c) => c.submitDraftOnTimeout) ? TIMED_SUBMIT_NOTE : TIMED_KEEP_NOTE);
+  const screening = qualificationRequirement(config);
+  if (screening) notes.push(`${screening} Otherwise the study ends there for you.`);
+  return notes.join("\n\n");
+}
+
+/** The qualification's pass rule as the participant reads it. */
+export function qualificationRequirement(config: StudyConfig): string {
+  const { matches, rule, threshold } = config.qualification;
+  if (matches === 0) return "";
+  const count = matches === 1 ? "1 qualifying match" : `${matches} qualifying matches`;
+  if (rule === "accuracy") {
+    const needed = Math.ceil(threshold * matches - 1e-9);
+    return `You judge ${count} before the study's matches. To go on, get at least ${needed} of ${matches} right.`;
+  }
+  return `You judge ${count} before the study's matches. To go on, your mean score over them must be at least ${threshold}.`;
 }
 
 /** Debater specs for seats A and B. */

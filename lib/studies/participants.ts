@@ -6,8 +6,9 @@ import { isUniqueViolation } from "../db/errors";
 import { asJson } from "../db/json";
 import { CruxError } from "../errors";
 import { assignNext, countsAsDone, createConditionMatch, type EndMatch } from "./assignment";
-import { participantInstructions, type StudyConfig, type SurveyQuestion } from "./config";
+import { participantInstructions, qualificationRequirement, type StudyConfig, type SurveyQuestion } from "./config";
 import { balanceFor } from "./plan";
+import { isQualificationKey, passesQualification, qualificationState, startQualificationMatch } from "./qualification";
 import { getStudyVersion } from "./repository";
 import {
   type ParticipantStatus,
@@ -42,6 +43,7 @@ export const participantIntentSchema = z.discriminatedUnion("step", [
   z.object({ step: z.literal("instructions") }),
   z.object({ step: z.literal("check"), answers: z.array(z.int().min(0)).max(20) }),
   z.object({ step: z.literal("practice") }),
+  z.object({ step: z.literal("qualification") }),
   z.object({ step: z.literal("next") }),
   z.object({ step: z.literal("survey"), answers: z.record(z.string().max(40), answerSchema) }),
 ]);
@@ -173,6 +175,13 @@ export interface ParticipantView {
   instructions: string;
   check: { questions: Array<{ question: string; options: string[] }>; attemptsLeft: number; failedOnce: boolean };
   practice: { matchId: string | null; complete: boolean };
+  /** The qualification block (total 0: none): matches finished, the one on screen, and the pass rule in words. */
+  qualification: {
+    total: number;
+    done: number;
+    current: { matchId: string; complete: boolean; errored: boolean } | null;
+    requirement: string;
+  };
   /** The match of the slot they hold; `errored`: it stopped on our side (it counts in `progress.done`). */
   current: { matchId: string; complete: boolean; errored: boolean } | null;
   survey: SurveyQuestion[];
@@ -189,18 +198,20 @@ export async function getParticipantView(
   if (user?.role !== "participant") return null;
   const participant = await db.participant.findUnique({ where: { userId: user.id }, include: { study: true } });
   if (!participant || participant.studyId !== studyId) return null;
-  const { config } = (await getStudyVersion(db, participant.versionId)).frozen;
+  const version = await getStudyVersion(db, participant.versionId);
+  const { config } = version.frozen;
   const matches = await db.match.findMany({
     where: { judgeId: user.id, studyId },
-    select: { id: true, status: true, practice: true, slotId: true },
+    select: { id: true, status: true, practice: true, slotId: true, planKey: true },
     orderBy: { createdAt: "asc" },
   });
-  const practiceMatch = matches.find((m) => m.practice) ?? null;
+  const practiceMatch = matches.find((m) => m.practice && !isQualificationKey(m.planKey)) ?? null;
   const held = await db.slot.findFirst({ where: { participantId: participant.id, status: "assigned" } });
   const currentMatch = held?.matchId ? matches.find((m) => m.id === held.matchId) : undefined;
   const done = matches.filter((m) => !m.practice && countsAsDone(m.status)).length;
   const stage = parseStage(participant.stage);
   const status = participantStatusSchema.parse(participant.status);
+  const qualification = await qualificationState(db, version, user.id);
   return {
     participantId: participant.id,
     studyId,
@@ -216,6 +227,12 @@ export async function getParticipantView(
       failedOnce: participant.checkAttempts > 0,
     },
     practice: { matchId: practiceMatch?.id ?? null, complete: practiceMatch?.status === "complete" },
+    qualification: {
+      total: qualification.total,
+      done: qualification.done,
+      current: qualification.current,
+      requirement: qualificationRequirement(config),
+    },
     current: currentMatch
       ? {
           matchId: currentMatch.id,
@@ -269,6 +286,7 @@ export async function advanceParticipant(
     instructions: "instructions",
     check: "check",
     practice: "practice",
+    qualification: "qualification",
     next: "matches",
     survey: "survey",
   };
@@ -282,14 +300,24 @@ export async function advanceParticipant(
     });
   const enter = async (next: Stage): Promise<void> => {
     if (next === "check" && config.comprehensionCheck.questions.length === 0) return enter("practice");
-    if (next === "practice" && !version.frozen.practiceQuestionId) return enter("matches");
+    if (next === "practice" && !version.frozen.practiceQuestionId) return enter("qualification");
+    if (next === "qualification" && version.frozen.qualificationQuestionIds.length === 0) return enter("matches");
     if (next === "survey" && config.survey.length === 0) {
       await finish("completed", config.completion.codes.completed);
       return;
     }
     await db.participant.update({ where: { id: participant.id }, data: { stage: next } });
     if (next === "practice") await startPractice(db, participant, version);
+    if (next === "qualification") await qualify();
     if (next === "matches") await nextMatch();
+  };
+  // The next qualification match, or — all judged — the pass rule: on to the matches, or off with the code.
+  const qualify = async (): Promise<void> => {
+    const state = await qualificationState(db, version, participant.userId);
+    if (state.current && !state.current.settled) throw new CruxError("CONFLICT", "Finish this match first.");
+    if (state.done < state.total) return startQualificationMatch(db, version, participant, state);
+    if (passesQualification(config.qualification, state.results)) return enter("matches");
+    await finish("screened_out", config.completion.codes.screenedOut);
   };
   const nextMatch = async (): Promise<void> => {
     const result = await assignNext(db, participant.id, { endMatch: options.endMatch });
@@ -327,11 +355,13 @@ export async function advanceParticipant(
       return;
     }
     case "practice": {
-      const practice = await db.match.findFirst({ where: { judgeId: userId, studyId, practice: true } });
+      const practice = await db.match.findFirst({ where: { judgeId: userId, studyId, practice: true, planKey: null } });
       if (practice && (practice.status === "running" || practice.status === "waiting"))
         throw new CruxError("CONFLICT", "Finish the practice match first.");
-      return enter("matches");
+      return enter("qualification");
     }
+    case "qualification":
+      return qualify();
     case "next": {
       return nextMatch();
     }
@@ -382,7 +412,7 @@ async function startPractice(
   const condition = version.frozen.config.conditions[0];
   if (!questionId || !condition) return;
   const existing = await db.match.findFirst({
-    where: { judgeId: participant.userId, practice: true, studyId: participant.studyId },
+    where: { judgeId: participant.userId, practice: true, planKey: null, studyId: participant.studyId },
   });
   if (existing) return;
   const question = await db.question.findUniqueOrThrow({ where: { id: questionId }, select: { gold: true } });

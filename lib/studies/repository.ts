@@ -182,8 +182,8 @@ export async function launchStudy(
   if (study.status === "imported") throw new CruxError("CONFLICT", "An imported dataset cannot be launched.");
   const config = studyConfigSchema.parse(study.config);
   assertModelsCallable(config, options.providers ?? serverProviders());
-  const { questionIds, practiceQuestionId, stories } = await resolveQuestions(db, config);
-  const frozen = frozenStudySchema.parse({ config, questionIds, practiceQuestionId });
+  const { questionIds, practiceQuestionId, qualificationQuestionIds, stories } = await resolveQuestions(db, config);
+  const frozen = frozenStudySchema.parse({ config, questionIds, practiceQuestionId, qualificationQuestionIds });
   const hash = configHash(frozen);
   if (study.currentVersionId) {
     const current = await getStudyVersion(db, study.currentVersionId);
@@ -292,11 +292,46 @@ async function resolveQuestions(db: Db, config: StudyConfig) {
       throw new CruxError("BAD_REQUEST", "Practice needs a question outside the study's pool: the set has none left.");
     practiceQuestionId = outside.id;
   }
+  const qualificationQuestionIds = pickOutside(rows, config.qualification.matches, {
+    stories: new Set([...chosenStories, ...rows.filter((r) => r.id === practiceQuestionId).map(storyOf)]),
+    storyOf,
+    taken: new Set([...chosen.map((r) => r.id), ...(practiceQuestionId ? [practiceQuestionId] : [])]),
+  });
   return {
     questionIds: chosen.map((r) => r.id),
     practiceQuestionId,
+    qualificationQuestionIds,
     stories: chosen.map((r) => ({ id: r.id, storyKey: storyOf(r) })),
   };
+}
+
+/**
+ * `count` questions for the qualification block: outside the pool and the practice question, one per story and
+ * from stories the pool does not use when the set has enough of them (a judge should not meet a story twice), in
+ * the set's order so a design always gets the same ones.
+ */
+function pickOutside<Row extends { id: string; passageId: string | null }>(
+  rows: readonly Row[],
+  count: number,
+  avoid: { stories: ReadonlySet<string>; storyOf: (row: Row) => string; taken: ReadonlySet<string> },
+): string[] {
+  if (count === 0) return [];
+  const free = rows.filter((r) => !avoid.taken.has(r.id));
+  const picked: Row[] = [];
+  const used = new Set(avoid.stories);
+  for (const row of free) {
+    if (picked.length < count && !used.has(avoid.storyOf(row))) {
+      picked.push(row);
+      used.add(avoid.storyOf(row));
+    }
+  }
+  for (const row of free) if (picked.length < count && !picked.includes(row)) picked.push(row);
+  if (picked.length < count)
+    throw new CruxError(
+      "BAD_REQUEST",
+      `The qualification needs ${count} questions outside the study's pool: the set has ${picked.length} left.`,
+    );
+  return picked.map((r) => r.id);
 }
 
 function shuffle<T>(items: T[], random: () => number): T[] {

@@ -40,6 +40,7 @@ export const PARTICIPANT_STAGES = [
   "instructions",
   "check",
   "practice",
+  "qualification",
   "matches",
   "survey",
   "done",
@@ -51,21 +52,30 @@ export type ParticipantStage = z.infer<typeof participantStageSchema>;
  * The steps a participant's page submits (the intents of lib/studies/participants.ts): each completes the stage of
  * the same name, and `next` asks for the next match.
  */
-export const PARTICIPANT_STEPS = ["consent", "instructions", "check", "practice", "next", "survey"] as const;
+export const PARTICIPANT_STEPS = [
+  "consent",
+  "instructions",
+  "check",
+  "practice",
+  "qualification",
+  "next",
+  "survey",
+] as const;
 export type ParticipantStep = (typeof PARTICIPANT_STEPS)[number];
 
 /**
  * How a participant's part in a study stands: still `active`, `completed`, sent off after failing the
- * comprehension check (`failed_check`), `removed` by a researcher, or turned away before
- * judging anything because no slot was left for them (`full`).
+ * comprehension check (`failed_check`) or the qualification matches (`screened_out`), `removed` by a researcher,
+ * or turned away before judging anything because no slot was left for them (`full`).
  */
-export const PARTICIPANT_STATUSES = ["active", "completed", "failed_check", "removed", "full"] as const;
+export const PARTICIPANT_STATUSES = ["active", "completed", "failed_check", "screened_out", "removed", "full"] as const;
 export const participantStatusSchema = z.enum(PARTICIPANT_STATUSES);
 export type ParticipantStatus = z.infer<typeof participantStatusSchema>;
 
 /** Participants whose judgments the results leave out (their matches count as excluded, not as data). */
 export const EXCLUDED_PARTICIPANT_STATUSES = [
   "failed_check",
+  "screened_out",
   "removed",
 ] as const satisfies readonly ParticipantStatus[];
 
@@ -76,3 +86,14 @@ export const EXCLUDED_PARTICIPANT_STATUSES = [
 export const STUDY_RUN_STATUSES = ["running", "stopped", "complete"] as const;
 export const studyRunStatusSchema = z.enum(STUDY_RUN_STATUSES);
 export type StudyRunStatus = z.infer<typeof studyRunStatusSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Qualification (judge screening)
+
+/**
+ * How a qualification block is passed: by the share of its matches answered correctly (`accuracy`, a threshold
+ * from 0 to 1) or by the judge's mean score over them (`meanScore`, on the scale of the condition's scoring rule).
+ */
+export const QUALIFICATION_RULES = ["accuracy", "meanScore"] as const;
+export const qualificationRuleSchema = z.enum(QUALIFICATION_RULES);
+export type QualificationRule = z.infer<typeof qualificationRuleSchema>;

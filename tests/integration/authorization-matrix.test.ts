@@ -52,7 +52,8 @@ const ROLES = [
 type Role = (typeof ROLES)[number];
 /**
  * How a request may end: served, sent to sign in, refused, or (sockets) an error code. Actions: `ok` (succeeded,
- * with its effect), `signin`, `refused` (a failure message returned), `noop` (accepted, with nothing to do).
+ * with its effect), `signin`, `refused` (a failure message returned), `noop` (accepted, with nothing to do), `429`
+ * (past a rate limit: sent back to the page with the wait, nothing done).
  */
 type Outcome =
   | "ok"
@@ -76,14 +77,16 @@ interface RequestRow {
   /**
    * What to request; `:match` stands for a play match judged by the "judge" user, `:judgedMatch` an unsettled match
    * judged by "researcher", `:study` a draft study of "researcher", `:live` the live study "participant" takes part
-   * in, `:pid` the PROLIFIC_PID "participant" joined it with. A socket row's target is the event, optionally
-   * followed by the match (default `:match`).
+   * in, `:pid` the PROLIFIC_PID "participant" joined it with, `:peerMatch` the match of another participant of
+   * `:live`. A socket row's target is the event, optionally followed by the match (default `:match`).
    */
   target: string;
   kind: "page" | "api" | "socket";
   expect: Record<Role, Outcome>;
   /** API rows: send this many requests to `/join` from the case's client IP first (to be past its rate limit). */
   exhaustJoinLimit?: boolean;
+  /** Start matches first, to be past the per-IP or per-user match-start limit (see {@link MatchStartLimit}). */
+  exhaustMatchStarts?: MatchStartLimit;
   /** What the response body must say, by role (for refusals that differ by reason). */
   says?: Partial<Record<Role, RegExp>>;
 }
@@ -129,8 +132,16 @@ interface ActionRow {
   redirect?: RegExp;
   /** The message of a refused call, by role. */
   refusal?: Partial<Record<Role, RegExp>>;
+  /** Start matches first, to be past the per-IP or per-user match-start limit (see {@link MatchStartLimit}). */
+  exhaustMatchStarts?: MatchStartLimit;
   expect: Record<Role, Outcome>;
 }
+
+/**
+ * Which match-start limit a case goes past before its request: `ip`, the case's own client address (matches started
+ * there by new guests); `user`, the caller's (a caller made for the case, its matches started from other addresses).
+ */
+type MatchStartLimit = "ip" | "user";
 
 type Row = RequestRow | ActionRow;
 
@@ -144,6 +155,13 @@ const JOIN_LIMIT = 3;
 const PARTICIPANT_PID = "matrix-returning";
 /** Socket limits of the matrix's server: low enough for a row to go past them, above what other rows use. */
 const SOCKET_LIMITS = { CRUX_SOCKETS_PER_USER: "4", CRUX_SOCKET_EVENTS_PER_USER: "30" };
+/**
+ * Match starts per client IP and per user on the matrix's server: low, for rows to go past them. Every case starts
+ * its matches from an address of its own; the shared callers start at most 3 each (made, Play, POST /api/matches).
+ */
+const MATCH_STARTS = { PER_IP: 3, PER_USER: 5 };
+/** Where a start past the limit sends the Play action. */
+const BUSY_REDIRECT = /^\/\?error=busy&wait=\d+$/;
 let serial = 0;
 /** A name no other case uses. */
 const unique = (prefix: string) => `${prefix}-${Date.now()}-${++serial}`;
@@ -165,16 +183,21 @@ async function liveStudy(db: Db, ownerId: string): Promise<string> {
   return studyId;
 }
 
-/** A live study with a participant who consented and read the instructions, so holds a slot and its match. */
-async function heldMatch(db: Db, ownerId: string) {
-  const studyId = await liveStudy(db, ownerId);
+/** A new participant of the live `studyId` who consented and read the instructions, so holds a slot and its match. */
+async function newParticipantWithMatch(db: Db, studyId: string) {
   const joined = await joinStudy(db, { studyId, external: {}, current: null });
   const options = { endMatch: endMatchInDatabase(db) };
   await advanceParticipant(db, joined.userId, studyId, { step: "consent", agree: true }, options);
   await advanceParticipant(db, joined.userId, studyId, { step: "instructions" }, options);
   const slot = await db.slot.findFirstOrThrow({ where: { participantId: joined.participantId, status: "assigned" } });
   if (!slot.matchId) throw new Error("the participant's slot has no match");
-  return { studyId, participantId: joined.participantId, slotId: slot.id, matchId: slot.matchId };
+  return { participantId: joined.participantId, slotId: slot.id, matchId: slot.matchId };
+}
+
+/** A live study with a participant who holds a slot and its match. */
+async function heldMatch(db: Db, ownerId: string) {
+  const studyId = await liveStudy(db, ownerId);
+  return { studyId, ...(await newParticipantWithMatch(db, studyId)) };
 }
 
 /** Checks the audit log holds one entry for `action` on `target` when the action was done, and none otherwise. */
@@ -189,6 +212,19 @@ const STUDY_ACTION: Pick<ActionRow, "expect" | "refusal"> = {
   expect: { ...all("signin"), researcher: "ok", admin: "ok", outsider: "refused" },
   refusal: { outsider: /This study is not yours/ },
 };
+
+/** "Play" for a case past a match-start limit: a match only when allowed; a refused visitor gets no guest either. */
+async function playPastLimit({ db, caller }: ActionContext): Promise<ActionCall> {
+  const judged = () => db.match.count({ where: { judgeId: caller.userId ?? "" } });
+  const before = await judged();
+  return {
+    args: [formData({ protocol: "debate" })],
+    check: async (done, response) => {
+      if (caller.userId) expect(await judged()).toBe(before + (done ? 1 : 0));
+      else expect(response.setCookies.some((line) => line.startsWith("crux_session="))).toBe(done);
+    },
+  };
+}
 
 const MATRIX: Row[] = [
   { covers: "app/page.tsx", target: "/", kind: "page", expect: all("ok") },
@@ -225,6 +261,20 @@ const MATRIX: Row[] = [
     kind: "page",
     // A play match (no study): any researcher may watch; study matches need the study (transcripts.test.ts).
     expect: { ...all("signin"), researcher: "ok", outsider: "ok", admin: "ok" },
+  },
+  {
+    // Another participant's study match: its page is theirs alone (the participant of the same study included).
+    covers: "app/match/[id]/page.tsx",
+    target: "/match/:peerMatch",
+    kind: "page",
+    expect: all("notice"),
+  },
+  {
+    // Watching it: researchers on the study (and admins) only.
+    covers: "app/observe/[id]/page.tsx",
+    target: "/observe/:peerMatch",
+    kind: "page",
+    expect: { ...all("signin"), researcher: "ok", outsider: "notice", admin: "ok" },
   },
   {
     // A match the researcher judges, not yet settled: not for their eyes as an observer (story and answer).
@@ -336,6 +386,25 @@ const MATRIX: Row[] = [
     }),
   ),
   { covers: "app/api/matches/route.ts", target: "POST /api/matches", kind: "api", expect: all("ok") },
+  // Past the match-start limits, per client IP and per user (MATCH_STARTS): 429 with Retry-After, and no session for
+  // a new visitor. One without a session has no user to count (each start makes a new guest): only the per-IP limit
+  // stops them.
+  {
+    covers: "app/api/matches/route.ts",
+    target: "POST /api/matches",
+    kind: "api",
+    exhaustMatchStarts: "ip",
+    expect: all("429"),
+    says: Object.fromEntries(ROLES.map((role) => [role, /Too many matches/])),
+  },
+  {
+    covers: "app/api/matches/route.ts",
+    target: "POST /api/matches",
+    kind: "api",
+    exhaustMatchStarts: "user",
+    expect: { ...all("429"), anonymous: "ok" },
+    says: Object.fromEntries(ROLES.filter((role) => role !== "anonymous").map((role) => [role, /Too many matches/])),
+  },
   // next-auth's own endpoints are public by design (sign-in, CSRF, session).
   { covers: "app/api/auth/[...nextauth]/route.ts", target: "/api/auth/session", kind: "api", expect: all("ok") },
   {
@@ -368,6 +437,22 @@ const MATRIX: Row[] = [
     target: "match:observe :judgedMatch",
     kind: "socket",
     expect: { ...all("FORBIDDEN"), anonymous: "NOT_AUTHENTICATED", admin: "ok", outsider: "ok" },
+  },
+  // `:peerMatch`, another participant's match in the study "participant" takes part in: no participant (nor anyone
+  // else) may join it, judge it or draft on it; only researchers on the study (and admins) may watch it.
+  ...(["match:join", "judge:step", "judge:draft"] as const).map(
+    (event): Row => ({
+      covers: event,
+      target: `${event} :peerMatch`,
+      kind: "socket",
+      expect: { ...all("FORBIDDEN"), anonymous: "NOT_AUTHENTICATED" },
+    }),
+  ),
+  {
+    covers: "match:observe",
+    target: "match:observe :peerMatch",
+    kind: "socket",
+    expect: { ...all("FORBIDDEN"), anonymous: "NOT_AUTHENTICATED", researcher: "ok", admin: "ok" },
   },
   // The socket limits hold for every kind of user alike (the matrix's server has low ones: SOCKET_LIMITS).
   {
@@ -473,6 +558,25 @@ const MATRIX: Row[] = [
         else expect(response.setCookies.some((line) => line.startsWith("crux_session="))).toBe(true);
       },
     }),
+  },
+  // "Play" past the match-start limits: back to the home page with the wait (as the API's 429), and no match.
+  {
+    covers: "app/actions.ts#startGameAction",
+    target: "/",
+    kind: "action",
+    exhaustMatchStarts: "ip",
+    expect: all("429"),
+    call: playPastLimit,
+  },
+  {
+    covers: "app/actions.ts#startGameAction",
+    target: "/",
+    kind: "action",
+    fresh: true,
+    exhaustMatchStarts: "user",
+    expect: { ...all("429"), anonymous: "ok" },
+    redirect: /^\/match\/[\w-]+$/,
+    call: playPastLimit,
   },
   // User administration: admins only.
   ...(["changeRoleAction", "revokeSessionsAction"] as const).map(
@@ -798,6 +902,7 @@ describe("authorization matrix", () => {
   let actions: ServerAction[] = [];
   let matchId = "";
   let judgedMatchId = "";
+  let peerMatchId = "";
   let clientIps = 0;
   let studyId = "";
   let liveStudyId = "";
@@ -805,11 +910,35 @@ describe("authorization matrix", () => {
   let signInEmail = "";
   const callers = {} as Record<Role, Caller>;
 
+  /**
+   * Headers of a client of its own: each case (and each match a case starts) comes from another IPv6 /64, so only
+   * the rows about the per-IP limits meet them.
+   */
+  function fromNewClient(): { "x-forwarded-for": string } {
+    return { "x-forwarded-for": `2001:db8:${(++clientIps).toString(16)}::1` };
+  }
+
+  /**
+   * Starts matches until the case is at `limit`: from the case's own address (`client`) as new guests, or as `caller`
+   * (each from another address), counting the matches the caller made already. A visitor without a session has no
+   * user to count.
+   */
+  async function exhaustMatchStarts(limit: MatchStartLimit, caller: Caller, client: Record<string, string>) {
+    if (limit === "ip") {
+      for (let i = 0; i < MATCH_STARTS.PER_IP; i++) await createGuestMatch(server.url, undefined, { headers: client });
+      return;
+    }
+    if (!caller.userId) return;
+    const started = await db.match.count({ where: { judgeId: caller.userId } });
+    for (let i = started; i < MATCH_STARTS.PER_USER; i++)
+      await createGuestMatch(server.url, caller.cookie, { headers: fromNewClient() });
+  }
+
   /** A new user of `role`'s kind, with the cookies a browser would hold (a participant: with `external` ids). */
   async function newCaller(role: Role, external: ExternalIds = {}): Promise<Caller> {
     if (role === "anonymous") return { cookie: "", userId: null };
     if (role === "guest" || role === "judge") {
-      const guest = await createGuestMatch(server.url);
+      const guest = await createGuestMatch(server.url, undefined, { headers: fromNewClient() });
       const match = await db.match.findUniqueOrThrow({ where: { id: guest.matchId } });
       return { cookie: guest.cookie, userId: match.judgeId };
     }
@@ -837,6 +966,8 @@ describe("authorization matrix", () => {
         CRUX_JOIN_LIMIT_PER_IP: String(JOIN_LIMIT),
         CRUX_TRUST_PROXY: "1",
         ...SOCKET_LIMITS,
+        CRUX_MATCH_STARTS_PER_IP: String(MATCH_STARTS.PER_IP),
+        CRUX_MATCH_STARTS_PER_USER: String(MATCH_STARTS.PER_USER),
       },
     });
     db = createDb(server.databaseUrl);
@@ -855,6 +986,7 @@ describe("authorization matrix", () => {
     for (const role of ROLES) callers[role] ??= await newCaller(role);
     matchId = (await db.match.findFirstOrThrow({ where: { judgeId: callers.judge.userId } })).id;
     judgedMatchId = (await createDebateMatch(db, { judgeId: researcherId })).id;
+    peerMatchId = (await newParticipantWithMatch(db, liveStudyId)).matchId;
     signInEmail = `${unique("signin")}@example.test`;
     const result = await authCallback(
       server.url,
@@ -873,9 +1005,12 @@ describe("authorization matrix", () => {
 
   it.each(cases)("%s as %s → %s", async (_covers, role, expected, row) => {
     if (row.kind === "action") return checkAction(row, role, expected);
-    const cookie = callers[role].cookie;
+    // A case past the per-user match-start limit gets a caller of its own, so the shared ones keep their allowance.
+    const caller = row.kind === "api" && row.exhaustMatchStarts === "user" ? await newCaller(role) : callers[role];
+    const cookie = caller.cookie;
     const target = row.target
       .replace(":judgedMatch", judgedMatchId)
+      .replace(":peerMatch", peerMatchId)
       .replace(":match", matchId)
       .replace(":study", studyId)
       .replace(":live", liveStudyId)
@@ -897,9 +1032,9 @@ describe("authorization matrix", () => {
       }
     } else if (row.kind === "api") {
       const [method, url] = target.includes(" ") ? target.split(" ") : ["GET", target];
-      // Each case is a client of its own (one IPv6 /64), so only the row about the limit meets it.
-      const ip = `2001:db8:${(++clientIps).toString(16)}::1`;
-      const headers = { "content-type": "application/json", "x-forwarded-for": ip, ...(cookie ? { cookie } : {}) };
+      const client = fromNewClient();
+      const headers = { "content-type": "application/json", ...client, ...(cookie ? { cookie } : {}) };
+      if (row.exhaustMatchStarts) await exhaustMatchStarts(row.exhaustMatchStarts, caller, client);
       if (row.exhaustJoinLimit)
         for (let i = 0; i < JOIN_LIMIT; i++)
           expect((await fetch(`${server.url}/join/no-such-study`, { headers, redirect: "manual" })).status).toBe(404);
@@ -912,8 +1047,9 @@ describe("authorization matrix", () => {
       expect(String(response.status)).toMatch(expected === "ok" ? /^20[01]$/ : new RegExp(`^${expected}$`));
       const says = row.says?.[role];
       if (says) expect(await response.text()).toMatch(says);
-      // A refused study link hands out no session.
-      if (url?.startsWith("/join/") && expected !== "303")
+      if (expected === "429") expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+      // A refused study link, or a refused match start, hands out no session.
+      if ((url?.startsWith("/join/") && expected !== "303") || expected === "429")
         expect(response.headers.getSetCookie().some((line) => line.startsWith("crux_session="))).toBe(false);
     } else {
       // `<event> <match id>`; targets that describe a check in words ("connections past …") are taken whole.
@@ -927,14 +1063,18 @@ describe("authorization matrix", () => {
     const action = actions.find((candidate) => candidate.name === row.covers);
     if (!action) throw new Error(`the build has no server action ${row.covers}`);
     const caller = row.fresh ? await newCaller(role) : callers[role];
+    const client = fromNewClient();
+    if (row.exhaustMatchStarts) await exhaustMatchStarts(row.exhaustMatchStarts, caller, client);
     const researcherId = callers.researcher.userId ?? "";
     const pageAsAdmin = (target: string) => getPage(server.url, target, new CookieJar(callers.admin.cookie));
     const call = await row.call({ db, role, caller, researcherId, liveStudyId, signInEmail, pageAsAdmin });
     const target = row.target.replace(":study", call.studyId ?? studyId).replace(":live", liveStudyId);
-    const response = await callAction(server.url, action, target, call.args, caller.cookie);
+    const response = await callAction(server.url, action, target, call.args, caller.cookie, { headers: client });
     const seen = `${response.status} ${response.redirect ?? ""} ${JSON.stringify(response.result) ?? ""}`;
-    expect(response.outcome, seen).toBe(expected === "noop" ? "ok" : expected);
+    // Past a rate limit, an action goes back to its page with the wait (`429` names the refusal, as for routes).
+    expect(response.outcome, seen).toBe(expected === "noop" || expected === "429" ? "ok" : expected);
     if (expected === "ok" && row.redirect) expect(response.redirect ?? "", seen).toMatch(row.redirect);
+    if (expected === "429") expect(response.redirect ?? "", seen).toMatch(BUSY_REDIRECT);
     if (expected === "refused") expect(JSON.stringify(response.result)).toMatch(row.refusal?.[role] ?? /./);
     await call.check?.(expected === "ok", response);
   }

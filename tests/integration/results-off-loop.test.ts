@@ -131,6 +131,8 @@ describe("results resampling off the event loop", () => {
     const local = await getHeadlineComparison(db, studyId, NO_FILTERS, { replicates: 20_000 });
     expect(body.differences).toEqual(local.differences);
     expect(resamplePoolStats().completed).toBeGreaterThan(0);
+    // The server's route (Next's bundle, another module graph than the server's client) read its rows in the worker.
+    expect(server.output()).toMatch(/resampling job \d+ started \(differences, its rows read in the worker\)/);
   }, 180_000);
 
   it("terminates the worker's job when the request is aborted", async () => {

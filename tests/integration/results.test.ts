@@ -1,10 +1,14 @@
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { wilsonInterval } from "../../lib/analysis";
 import { clearResultsCache, getHeadlineComparison, getRatingIntervals } from "../../lib/analysis/headline";
-import { getStudyResults, listStudyTags } from "../../lib/analysis/results";
-import { judgeLabel } from "../../lib/analysis/results-rankings";
+import { bradleyTerryIntervals } from "../../lib/analysis/ratings";
+import { getStudyResults, listStudyTags, resolveScope } from "../../lib/analysis/results";
+import { judgeLabel, ratingOutcomes } from "../../lib/analysis/results-rankings";
 import { NO_FILTERS, type ResultsFilters, resultsFiltersSchema } from "../../lib/analysis/results-schema";
-import { verdictAggregateStats } from "../../lib/analysis/verdict-aggregates";
+import { readVerdictAggregates, verdictAggregateStats } from "../../lib/analysis/verdict-aggregates";
+import type { Db } from "../../lib/db/client";
+import { PrismaClient } from "../../lib/db/generated/client";
 import { recordStudyVerdict } from "../../lib/matches/study-verdicts";
 import { createLaunchedStudy, createResearcher, createSyntheticSet } from "../support/studies";
 import { tempDatabase } from "../support/temp-db";
@@ -16,7 +20,7 @@ import { tempDatabase } from "../support/temp-db";
  * headline comparison with its cache.
  */
 
-const { db } = tempDatabase("results");
+const { db, url } = tempDatabase("results");
 const SOURCE = "results-fixture";
 const X = "offline:extractive";
 const Y = "openai:gpt-4o-mini";
@@ -439,5 +443,38 @@ describe("kept aggregates", () => {
     stats = verdictAggregateStats();
     expect(withoutTime(await keptAndFresh())).toEqual(withoutTime(removed));
     expect(verdictAggregateStats()).toMatchObject({ extended: stats.extended, computed: stats.computed + 4 });
+  });
+});
+
+describe("resampling whose rows the worker reads", () => {
+  const headlineOptions = { replicates: 300, permutations: 999, seed: "sources" };
+  async function resampled(client: Db, f: ResultsFilters) {
+    clearResultsCache();
+    const { differences, summary, verdicts } = await getHeadlineComparison(client, studyId, f, headlineOptions);
+    const ratings = await getRatingIntervals(client, studyId, f, { replicates: 300, seed: "sources" });
+    return { differences, summary, verdicts, ratings };
+  }
+
+  it("gives the numbers of the same rows read on the main thread, under each filter", async () => {
+    // A client that createDb did not make names no file for a worker to open: its rows are read here, by Prisma.
+    const here = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url }) }) as Db;
+    try {
+      for (const f of [NO_FILTERS, filters({ condition: ["naive", "debate"] }), filters({ judgeKind: "human" })]) {
+        const inWorker = await resampled(db(), f);
+        expect(inWorker.differences.length).toBeGreaterThan(0);
+        expect(await resampled(here, f)).toEqual(inWorker);
+      }
+    } finally {
+      await here.$disconnect();
+    }
+  });
+
+  it("fits the ratings to the games in the order of the verdict groups, as when they came from the kept aggregates", async () => {
+    clearResultsCache();
+    const { groups } = await readVerdictAggregates(db(), await resolveScope(db(), studyId, NO_FILTERS));
+    const games = ratingOutcomes(groups.values());
+    const expected = bradleyTerryIntervals(games, { replicates: 300, seed: "order" });
+    const intervals = await getRatingIntervals(db(), studyId, NO_FILTERS, { replicates: 300, seed: "order" });
+    expect(intervals).toEqual({ studyId, replicates: 300, ratings: expected.ratings, games: games.length });
   });
 });

@@ -65,19 +65,24 @@ const flightClient = createRequire(import.meta.url)("next/dist/compiled/react-se
   encodeReply(value: unknown[]): Promise<string | FormData>;
 };
 
-/** POSTs a call of `action` from `page` (a concrete path) with `args`, as the signed-in `cookie`. */
+/**
+ * POSTs a call of `action` from `page` (a concrete path) with `args`, as the signed-in `cookie`. `options.headers`
+ * are sent too (`x-forwarded-for`, to stand for another client address on a server that trusts a proxy).
+ */
 export async function callAction(
   baseUrl: string,
   action: ServerAction,
   page: string,
   args: unknown[],
   cookie: string,
+  options: { headers?: Record<string, string> } = {},
 ): Promise<ActionResult> {
   const body = await flightClient.encodeReply(args);
   const response = await fetch(`${baseUrl}${page}`, {
     method: "POST",
     redirect: "manual",
     headers: {
+      ...options.headers,
       "next-action": action.id,
       accept: "text/x-component",
       ...(typeof body === "string" ? { "content-type": "text/plain;charset=UTF-8" } : {}),

@@ -9,11 +9,18 @@ import {
 
 export type JudgeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** Starts a match over HTTP as a new guest; returns its id and the guest's session cookie. */
-export async function createGuestMatch(baseUrl: string, cookie?: string): Promise<{ matchId: string; cookie: string }> {
+/**
+ * Starts a match over HTTP as a new guest (or as `cookie`); returns its id and the guest's session cookie. `headers`
+ * are sent too (`x-forwarded-for`, to stand for another client address on a server that trusts a proxy).
+ */
+export async function createGuestMatch(
+  baseUrl: string,
+  cookie?: string,
+  options: { headers?: Record<string, string> } = {},
+): Promise<{ matchId: string; cookie: string }> {
   const response = await fetch(`${baseUrl}/api/matches`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) },
+    headers: { ...options.headers, "content-type": "application/json", ...(cookie ? { cookie } : {}) },
     body: "{}",
   });
   if (response.status !== 201) throw new Error(`POST /api/matches: ${response.status} ${await response.text()}`);

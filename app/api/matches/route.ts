@@ -1,10 +1,16 @@
 import { NextResponse } from "next/server";
 import { getOrCreateGuest } from "@/lib/auth/session";
+import { clientIpFrom } from "@/lib/client-ip";
 import { getDb } from "@/lib/db/client";
 import { ERROR_STATUS, toErrorPayload, zodErrorMessage } from "@/lib/errors";
 import { startJudgeMatch, startMatchSchema } from "@/lib/matches/start-guest-match";
+import { admitMatchStart, matchStartRefusal } from "@/lib/matches/start-limits";
+import { retryAfterSeconds } from "@/lib/rate-limit";
 
-/** POST /api/matches — start a debate for the caller (a guest session is created when there is none). */
+/**
+ * POST /api/matches — start a debate for the caller (a guest session is created when there is none). Past the
+ * match-start limits (per user and per client IP): 429 with Retry-After.
+ */
 export async function POST(request: Request) {
   const text = await request.text();
   let json: unknown = {};
@@ -21,8 +27,15 @@ export async function POST(request: Request) {
     );
   }
   try {
-    const user = await getOrCreateGuest();
-    const match = await startJudgeMatch(getDb(), { judgeId: user.id, ...body.data });
+    const admitted = await admitMatchStart(clientIpFrom(request.headers), getOrCreateGuest);
+    if (!admitted.ok) {
+      const seconds = retryAfterSeconds(admitted.retryAfterMs);
+      return NextResponse.json(
+        { code: "RATE_LIMITED", message: matchStartRefusal(seconds) },
+        { status: ERROR_STATUS.RATE_LIMITED, headers: { "retry-after": String(seconds) } },
+      );
+    }
+    const match = await startJudgeMatch(getDb(), { judgeId: admitted.user.id, ...body.data });
     return NextResponse.json({ matchId: match.id, url: `/match/${match.id}` }, { status: 201 });
   } catch (error) {
     const payload = toErrorPayload(error);

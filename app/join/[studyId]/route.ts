@@ -5,6 +5,7 @@ import { getCurrentUser } from "@/lib/auth/session";
 import { clientIpFrom, isHttpsFrom } from "@/lib/client-ip";
 import { getDb } from "@/lib/db/client";
 import { CruxError, zodErrorMessage } from "@/lib/errors";
+import { retryAfterSeconds, waitInWords } from "@/lib/rate-limit";
 import { consumeJoinAttempt } from "@/lib/studies/join-limits";
 import { externalIdsSchema, joinStudy } from "@/lib/studies/participants";
 
@@ -20,12 +21,11 @@ const studyIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 export async function GET(request: NextRequest, { params }: { params: Promise<{ studyId: string }> }) {
   const limited = consumeJoinAttempt(clientIpFrom(request.headers));
   if (!limited.ok) {
-    const seconds = Math.ceil(limited.retryAfterMs / 1000);
-    const wait = seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+    const seconds = retryAfterSeconds(limited.retryAfterMs);
     const page = messagePage(
       429,
       "Too many study links opened",
-      `Too many study links have been opened from your network. Please try again in ${wait}.`,
+      `Too many study links have been opened from your network. Please try again in ${waitInWords(seconds)}.`,
     );
     page.headers.set("retry-after", String(seconds));
     return page;

@@ -1,7 +1,14 @@
 import type { Metadata } from "next";
 import { Heartbeat } from "@/components/participant/browser-effects";
 import { Completion } from "@/components/participant/completion";
-import { CheckStep, ConsentStep, InstructionsStep, MatchesStep, PracticeStep } from "@/components/participant/steps";
+import {
+  CheckStep,
+  ConsentStep,
+  InstructionsStep,
+  MatchesStep,
+  PracticeStep,
+  QualificationStep,
+} from "@/components/participant/steps";
 import { SurveyStep } from "@/components/participant/survey-step";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
@@ -38,6 +45,7 @@ export default async function ParticipatePage({ params }: { params: Promise<{ st
       {view.stage === "instructions" && <InstructionsStep {...props} />}
       {view.stage === "check" && <CheckStep {...props} />}
       {view.stage === "practice" && <PracticeStep {...props} />}
+      {view.stage === "qualification" && <QualificationStep {...props} />}
       {view.stage === "matches" && <MatchesStep {...props} />}
       {view.stage === "survey" && <SurveyStep {...props} />}
       {view.stage === "done" && <Completion view={view} />}

@@ -8,7 +8,7 @@ import {
   type ResolvedModel,
   responseFormatFor,
 } from "../providers/ai-sdk";
-import type { ProvidersConfig } from "../providers/config";
+import { configuredKeys, type ProvidersConfig } from "../providers/config";
 import type { CallOptions, ModelCallRecord, ModelCallRole } from "../types";
 import { classifyError } from "./classify-error";
 import { isAbortError, ModelCallError } from "./errors";
@@ -133,6 +133,8 @@ async function callOnce(
   };
   const key = runtime.cache ? cacheKey(request) : null;
   const hit = key ? await runtime.cache?.get(key) : null;
+  // A provider's error text may quote the key it was sent: every reason built below leaves the keys out.
+  const secrets = configuredKeys(runtime.providers);
   if (hit) {
     if (request.stream && options.onDelta)
       for (const word of hit.output.match(/\S+\s*|\s+/g) ?? []) options.onDelta(word);
@@ -166,7 +168,8 @@ async function callOnce(
             policy: runtime.policy,
             signal: options.signal,
             label: request.spec,
-            classify: (error) => classifyError(error, { apiKeyVariable: model.apiKeyVariable }),
+            secrets,
+            classify: (error) => classifyError(error, { apiKeyVariable: model.apiKeyVariable, secrets }),
           },
         ),
       options.signal,
@@ -215,6 +218,7 @@ async function callOnce(
           attempts: 1,
           retryable: false,
           cause: error,
+          secrets,
         });
     options.onCall?.({
       ...base,

@@ -13,6 +13,7 @@ import {
   RetryError,
   TypeValidationError,
 } from "ai";
+import { redactSecrets } from "../redact";
 import { isAbortError, isTimeoutError, ModelCallError } from "./errors";
 import { causeChain, networkReason } from "./network-errors";
 import { parseRetryAfter } from "./retry-after";
@@ -43,6 +44,8 @@ export interface ClassifyOptions {
    * api.openai.com and api.anthropic.com from the failed request's URL.
    */
   apiKeyVariable?: string;
+  /** Provider keys to keep out of every reason (besides key-shaped tokens, always removed): lib/models/redact.ts. */
+  secrets?: readonly (string | undefined)[];
 }
 
 /**
@@ -81,21 +84,21 @@ function classify(error: unknown, options: ClassifyOptions, depth: number): Erro
     return { retryable: true, reason: "malformed response: unexpected data shape" };
   }
   if (InvalidResponseDataError.isInstance(error)) {
-    return { retryable: true, reason: `malformed response: ${detail(error.message)}` };
+    return { retryable: true, reason: `malformed response: ${detail(error.message, options.secrets)}` };
   }
   if (NoObjectGeneratedError.isInstance(error)) {
     return { retryable: true, reason: "the model's output did not match the expected format" };
   }
   if (LoadAPIKeyError.isInstance(error)) {
-    return { retryable: false, reason: `missing API key: ${detail(error.message)}` };
+    return { retryable: false, reason: `missing API key: ${detail(error.message, options.secrets)}` };
   }
   if (LoadSettingError.isInstance(error)) {
-    return { retryable: false, reason: `provider misconfigured: ${detail(error.message)}` };
+    return { retryable: false, reason: `provider misconfigured: ${detail(error.message, options.secrets)}` };
   }
   if (NoSuchModelError.isInstance(error)) return { retryable: false, reason: `unknown model: ${error.modelId}` };
   if (AISDKError.isInstance(error)) {
     // InvalidPrompt, InvalidArgument, UnsupportedFunctionality, tool errors…: the request itself is wrong.
-    return { retryable: false, reason: `invalid request: ${detail(error.message)}` };
+    return { retryable: false, reason: `invalid request: ${detail(error.message, options.secrets)}` };
   }
 
   const network = networkReason(error);
@@ -103,13 +106,19 @@ function classify(error: unknown, options: ClassifyOptions, depth: number): Erro
 
   // Convention for the adapter's own errors (e.g. an empty answer): an Error carrying a boolean `retryable`.
   const own = (error as { retryable?: unknown } | null)?.retryable;
-  if (error instanceof Error && typeof own === "boolean") return { retryable: own, reason: detail(messageOf(error)) };
+  if (error instanceof Error && typeof own === "boolean")
+    return { retryable: own, reason: detail(messageOf(error), options.secrets) };
 
   const provider = providerErrorStatus(error);
   if (provider !== undefined)
-    return classifyStatus(provider.status, provider.message, options.apiKeyVariable, provider.quota);
+    return classifyStatus(
+      provider.status,
+      redactSecrets(provider.message, options.secrets),
+      options.apiKeyVariable,
+      provider.quota,
+    );
 
-  return { retryable: false, reason: `unexpected error: ${detail(messageOf(error))}` };
+  return { retryable: false, reason: `unexpected error: ${detail(messageOf(error), options.secrets)}` };
 }
 
 function classifyApiCallError(error: APICallError, options: ClassifyOptions): ErrorClassification {
@@ -125,14 +134,15 @@ function classifyApiCallError(error: APICallError, options: ClassifyOptions): Er
       return withStatus({ retryable: true, reason: "malformed response: invalid data in the stream" }, status);
     }
     if (status !== undefined) {
-      return { retryable: true, reason: `malformed response: ${detail(error.message)}`, status };
+      return { retryable: true, reason: `malformed response: ${detail(error.message, options.secrets)}`, status };
     }
     return error.isRetryable
-      ? { retryable: true, reason: `connection failed: ${detail(error.message)}` }
-      : { retryable: false, reason: `request failed: ${detail(error.message)}` };
+      ? { retryable: true, reason: `connection failed: ${detail(error.message, options.secrets)}` }
+      : { retryable: false, reason: `request failed: ${detail(error.message, options.secrets)}` };
   }
   const apiKeyVariable = options.apiKeyVariable ?? inferApiKeyVariable(error.url);
-  const result: ErrorClassification = classifyStatus(status, error.message, apiKeyVariable, isQuotaError(error));
+  const message = redactSecrets(error.message, options.secrets);
+  const result: ErrorClassification = classifyStatus(status, message, apiKeyVariable, isQuotaError(error));
   if (!result.retryable) return result;
   const retryAfterMs = parseRetryAfter(error.responseHeaders, options.now);
   return retryAfterMs === undefined ? result : { ...result, retryAfterMs };

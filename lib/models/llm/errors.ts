@@ -1,3 +1,5 @@
+import { redactSecrets } from "../redact";
+
 /**
  * Errors of the language-model adapter. A call that gives up throws one `ModelCallError` whatever the provider,
  * so the match runner and the UI deal with a single shape; a call cancelled by its caller rejects with an
@@ -18,9 +20,17 @@ export interface ModelCallErrorInit {
   status?: number;
   /** The last underlying error. */
   cause: unknown;
+  /**
+   * The provider keys this process holds: removed from the reason (as are key-shaped tokens, always), since the
+   * message reaches the stored match error, researchers' pages and logs (lib/models/redact.ts).
+   */
+  secrets?: readonly (string | undefined)[];
 }
 
-/** A model call that failed for good: not retryable, out of attempts, or told to wait too long. */
+/**
+ * A model call that failed for good: not retryable, out of attempts, or told to wait too long. Its reason (and so
+ * its message) never holds a provider key: see {@link ModelCallErrorInit.secrets}.
+ */
 export class ModelCallError extends Error {
   readonly label: string;
   readonly reason: string;
@@ -30,10 +40,11 @@ export class ModelCallError extends Error {
 
   constructor(init: ModelCallErrorInit) {
     const attempts = `${init.attempts} attempt${init.attempts === 1 ? "" : "s"}`;
-    super(`${init.label} failed after ${attempts}: ${init.reason}`, { cause: init.cause });
+    const reason = redactSecrets(init.reason, init.secrets);
+    super(`${init.label} failed after ${attempts}: ${reason}`, { cause: init.cause });
     this.name = "ModelCallError";
     this.label = init.label;
-    this.reason = init.reason;
+    this.reason = reason;
     this.attempts = init.attempts;
     this.retryable = init.retryable;
     if (init.status !== undefined) this.status = init.status;

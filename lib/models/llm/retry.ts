@@ -36,6 +36,8 @@ export interface WithRetriesOptions {
   /** Names the call in the error message, e.g. "openai:gpt-4o". */
   label?: string;
   onRetry?: (info: RetryInfo) => void;
+  /** Provider keys kept out of the final error's reason (see `ModelCallErrorInit.secrets`). */
+  secrets?: readonly (string | undefined)[];
   /** Defaults to {@link classifyError}; pass one bound to options (e.g. `apiKeyVariable`) for better reasons. */
   classify?: (error: unknown) => ErrorClassification;
   /** Waits between attempts; injectable so tests run instantly. Should reject when `signal` aborts. */
@@ -75,7 +77,15 @@ export async function withRetries<T>(
       ? { retryable: true, reason: `timed out after ${formatMs(policy.timeoutMs)}` }
       : classifyFailure(error);
     const giveUp = (reason: string, retryable: boolean) =>
-      new ModelCallError({ label, reason, attempts: n, retryable, status: failure.status, cause: error });
+      new ModelCallError({
+        label,
+        reason,
+        attempts: n,
+        retryable,
+        status: failure.status,
+        cause: error,
+        secrets: options.secrets,
+      });
 
     if (!failure.retryable) throw giveUp(failure.reason, false);
     if (n >= policy.maxAttempts) throw giveUp(failure.reason, true);

@@ -1,4 +1,5 @@
 import type { APICallError } from "ai";
+import { redactSecrets } from "../redact";
 
 /**
  * What an HTTP status (or a provider error object standing for one) means for a model call: retryable or not, and
@@ -130,8 +131,11 @@ export function providerErrorStatus(error: unknown): { status: number; message: 
   return undefined;
 }
 
-/** A provider message on one line, shortened to {@link DETAIL_MAX} characters. */
-export function detail(message: string): string {
-  const oneLine = message.replace(/\s+/g, " ").trim();
+/**
+ * A provider message on one line, shortened to {@link DETAIL_MAX} characters, with `secrets` and key-shaped tokens
+ * redacted first (before shortening, which could otherwise cut a key so that it is no longer recognised).
+ */
+export function detail(message: string, secrets: readonly (string | undefined)[] = []): string {
+  const oneLine = redactSecrets(message, secrets).replace(/\s+/g, " ").trim();
   return oneLine.length > DETAIL_MAX ? `${oneLine.slice(0, DETAIL_MAX - 1)}…` : oneLine;
 }

@@ -96,6 +96,12 @@ export function providersFromEnv(source: Record<string, string | undefined>): Pr
   return config;
 }
 
+/** Every API key the configuration holds: what model errors must never show (lib/models/redact.ts). */
+export function configuredKeys(config: ProvidersConfig): string[] {
+  const endpoints = [config.openai, config.anthropic, ...Object.values(config.compatible)];
+  return endpoints.flatMap((endpoint) => (endpoint?.apiKey ? [endpoint.apiKey] : []));
+}
+
 /** The configured server for an OpenAI-compatible name, or undefined. */
 export function compatibleServer(config: ProvidersConfig, name: string) {
   return config.compatible[name.toLowerCase().replaceAll("_", "-")];

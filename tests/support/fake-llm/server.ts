@@ -91,8 +91,10 @@ export async function startFakeLlmServer(options: FakeLlmOptions = {}): Promise<
     const wire = wireFor(request.protocol);
     if (reply.kind === "hang") return; // close() destroys the socket.
     if (reply.kind === "status") {
-      const extra: Record<string, string> =
-        reply.retryAfterSeconds === undefined ? {} : { "retry-after": String(reply.retryAfterSeconds) };
+      const extra: Record<string, string> = {
+        ...reply.headers,
+        ...(reply.retryAfterSeconds === undefined ? {} : { "retry-after": String(reply.retryAfterSeconds) }),
+      };
       return sendJson(res, reply.status, wire.error(reply.status, reply.message), extra);
     }
     const text = reply.kind === "empty" ? "" : reply.text;

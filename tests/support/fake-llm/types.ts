@@ -61,6 +61,8 @@ export interface StatusReply {
   /** Sent as the `retry-after` header (seconds), which the AI SDK's retry loop honours. */
   retryAfterSeconds?: number;
   message?: string;
+  /** More response headers (e.g. one echoing a request header back, as some proxies do). */
+  headers?: Record<string, string>;
 }
 
 /** Stream `afterChunks` text deltas of `text`, then destroy the socket (a connection reset mid-answer). */

@@ -13,7 +13,12 @@ import {
 } from "@/components/results/results-tables";
 import { StudyForbidden } from "@/components/studies/study-forbidden";
 import { getStudyResults, listStudyTags } from "@/lib/analysis/results";
-import { NO_FILTERS, parseResultsFilters, resultsFiltersQuery } from "@/lib/analysis/results-schema";
+import {
+  NO_FILTERS,
+  parseResultsFilters,
+  resultsFiltersQuery,
+  type ScreeningSummary,
+} from "@/lib/analysis/results-schema";
 import { getDb } from "@/lib/db/client";
 import { zodErrorMessage } from "@/lib/errors";
 import { loadStudyForPage } from "../../access";
@@ -62,9 +67,10 @@ export default async function StudyResultsPage({
       <p className="muted" data-testid="results-counts">
         {results.verdicts.toLocaleString("en")} verdicts analysed
         {results.excluded.total > 0 &&
-          `; ${results.excluded.total.toLocaleString("en")} matches left out (${results.excluded.practice} practice, ${results.excluded.abandoned} abandoned, ${results.excluded.errored} errored, ${results.excluded.participant} by participants who failed the check or were removed)`}
+          `; ${results.excluded.total.toLocaleString("en")} matches left out (${results.excluded.practice} practice, ${results.excluded.abandoned} abandoned, ${results.excluded.errored} errored, ${results.excluded.participant} by participants who failed the check or qualification, or were removed)`}
         {results.pending > 0 && `; ${results.pending} in progress`}.
       </p>
+      {results.screening && <ScreeningText screening={results.screening} />}
       {results.verdicts === 0 ? (
         <section className="notice results-empty">
           <h2>{filtered ? "No verdicts match these filters" : "No verdicts yet"}</h2>
@@ -98,5 +104,24 @@ export default async function StudyResultsPage({
         </>
       )}
     </section>
+  );
+}
+
+/** The qualification's pass rate, with its interval: how selective the screening was. */
+function ScreeningText({ screening }: { screening: ScreeningSummary }) {
+  const { n, correct, failed, ci } = screening;
+  if (n === 0)
+    return (
+      <p className="muted" data-testid="results-screening">
+        Screening: nobody has finished the qualification matches yet.
+      </p>
+    );
+  const rate = (value: number) => `${Math.round(value * 100)}%`;
+  return (
+    <p className="muted" data-testid="results-screening">
+      {`Screening: ${correct} of ${n} participant${n === 1 ? "" : "s"} passed the qualification matches (${rate(correct / n)}`}
+      {ci && `, 95% CI ${rate(ci[0])}–${rate(ci[1])}`}
+      {`); ${failed} screened out and left out of the analysis.`}
+    </p>
   );
 }
