@@ -11,7 +11,7 @@ const LIB_LAYERS = {
   realtime: ["matches", "studies", "auth", "db", "debate"],
   import: ["studies", "matches", "questions", "db", "debate"],
   transcripts: ["studies", "auth", "db", "debate"],
-  export: ["db", "debate"],
+  export: ["studies", "auth", "db", "debate"],
   studies: ["matches", "models", "questions", "auth", "db", "debate"],
   matches: ["models", "questions", "auth", "db", "debate"],
   analysis: ["studies", "db", "debate"],

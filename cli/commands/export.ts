@@ -4,36 +4,50 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { type Command, Option } from "commander";
-import { EXPORT_TABLES, type ExportTable } from "../../lib/export/columns";
-import { EXPORT_FORMATS, type ExportFormat, exportStudy } from "../../lib/export/export-study";
+import { EXPORT_TABLES } from "../../lib/export/columns";
+import {
+  EXPORT_CHOICES,
+  EXPORT_FORMATS,
+  type ExportChoice,
+  type ExportFormat,
+  exportStudy,
+  exportStudyZip,
+} from "../../lib/export/export-study";
 import { studyExists } from "../../lib/studies/repository";
 import { withDb } from "../with-db";
 
 interface ExportCommandOptions {
   study: string;
   format: ExportFormat;
-  table: ExportTable | "all";
+  table: ExportChoice;
   out?: string;
+  raw?: boolean;
+  /** `--no-pseudonymise`, the older name of `--raw`. */
   pseudonymise: boolean;
 }
 
 /**
- * `crux export --study <id> [--format csv|jsonl] [--table <name>|all] [--out <dir-or-file>] [--no-pseudonymise]`:
- * a study's tidy tables, streamed from the database to stdout or files (docs/cli.md).
+ * `crux export --study <id> [--format csv|jsonl] [--table <name>|all] [--out <dir-or-file>] [--raw]`: a study's
+ * tidy tables and their codebook, streamed from the database to stdout, files, or one zip (`--table all --out
+ * x.zip`) (docs/cli.md).
  */
 export function registerExportCommand(program: Command): void {
   program
     .command("export")
-    .description("Export a study's verdicts, judge steps, turns, matches or events as CSV or JSONL")
+    .description("Export a study's tables (matches, verdicts, participants, survey answers, …) as CSV or JSONL")
     .requiredOption("--study <id>", "study id (see `crux study list`)")
     .addOption(new Option("--format <format>", "file format").choices([...EXPORT_FORMATS]).default("csv"))
     .addOption(
-      new Option("--table <table>", "table to export, or all (one file per table)")
-        .choices([...EXPORT_TABLES, "all"])
+      new Option("--table <table>", "table to export, or all (one file per table, or one zip with --out x.zip)")
+        .choices([...EXPORT_CHOICES])
         .default("verdicts"),
     )
-    .option("--out <path>", "file to write, or a directory (default: stdout; for --table all: ./<study id>-export)")
-    .option("--no-pseudonymise", "export judges' user ids instead of per-study pseudonyms")
+    .option(
+      "--out <path>",
+      "file to write, a directory, or a .zip with --table all (default: stdout; for --table all: ./<study id>-export)",
+    )
+    .option("--raw", "export user ids and Prolific ids as they are instead of per-study pseudonyms")
+    .addOption(new Option("--no-pseudonymise", "the older name of --raw").hideHelp())
     .action((options: ExportCommandOptions) => exportAction(options));
 }
 
@@ -42,6 +56,20 @@ async function exportAction(options: ExportCommandOptions): Promise<void> {
     async (db) => {
       if (!(await studyExists(db, options.study)))
         throw new Error(`no study with the id ${options.study} (see \`crux study list\`)`);
+      const raw = options.raw === true || !options.pseudonymise;
+      if (options.table === "all" && options.out?.toLowerCase().endsWith(".zip")) {
+        let rows = 0;
+        const chunks = exportStudyZip(db, options.study, {
+          format: options.format,
+          raw,
+          onRows: (_, n) => {
+            rows += n;
+          },
+        });
+        await pipeline(Readable.from(chunks), fs.createWriteStream(options.out));
+        process.stderr.write(`${EXPORT_TABLES.length} tables, ${rows.toLocaleString("en-US")} rows → ${options.out}\n`);
+        return;
+      }
       const tables = options.table === "all" ? [...EXPORT_TABLES] : [options.table];
       const toDirectory = options.table === "all" || (options.out !== undefined && isDirectory(options.out));
       const dir = toDirectory ? (options.out ?? `${options.study}-export`) : null;
@@ -51,7 +79,7 @@ async function exportAction(options: ExportCommandOptions): Promise<void> {
         const chunks = exportStudy(db, options.study, {
           table,
           format: options.format,
-          pseudonymise: options.pseudonymise,
+          raw,
           onRows: (n) => {
             rows += n;
           },

@@ -1,44 +1,59 @@
 import type { Db } from "../db/client";
-import { pseudonymiseJudge } from "./pseudonym";
+import { frozenStudySchema, type SurveyQuestion } from "../studies/config";
+import { ensureExportKey, pseudonymiseExternal, pseudonymiseJudge } from "./pseudonym";
 
 /** What every table needs to know about the study, loaded once per export. */
 export interface ExportContext {
   db: Db;
   studyId: string;
   batchSize: number;
-  versions: Map<string, number>;
-  /** Judge id as exported: the pseudonym, or the user id when pseudonymisation is off. */
+  /** Version id → its number and its survey's questions. */
+  versions: Map<string, { version: number; survey: SurveyQuestion[] }>;
+  /** Judge id as exported: the pseudonym, or the user id in a raw export. */
   judge: (userId: string | null) => string | null;
-  /** Known user ids → pseudonyms (empty when pseudonymisation is off), for free text such as event payloads. */
+  /** A recruiting platform's id as exported: the pseudonym, or the id itself in a raw export. */
+  external: (id: string | null) => string | null;
+  /** Known user ids → pseudonyms (empty in a raw export), for free text such as event payloads. */
   pseudonyms: Map<string, string>;
 }
 
 export async function loadExportContext(
   db: Db,
   studyId: string,
-  options: { pseudonymise: boolean; batchSize: number },
+  options: { raw: boolean; batchSize: number },
 ): Promise<ExportContext> {
-  const versions = await db.studyVersion.findMany({ where: { studyId }, select: { id: true, version: true } });
+  const rows = await db.studyVersion.findMany({
+    where: { studyId },
+    select: { id: true, version: true, config: true },
+  });
+  const versions = new Map(
+    rows.map((v) => {
+      const frozen = frozenStudySchema.safeParse(v.config);
+      return [v.id, { version: v.version, survey: frozen.success ? frozen.data.config.survey : [] }] as const;
+    }),
+  );
+  const key = await ensureExportKey(db, studyId);
   const pseudonyms = new Map<string, string>();
-  if (options.pseudonymise) {
-    const judges = await db.match.findMany({
-      where: { studyId, judgeId: { not: null } },
-      distinct: ["judgeId"],
-      select: { judgeId: true },
-    });
-    for (const { judgeId } of judges) if (judgeId) pseudonyms.set(judgeId, pseudonymiseJudge(studyId, judgeId));
+  if (!options.raw) {
+    const [judges, participants] = await Promise.all([
+      db.match.findMany({
+        where: { studyId, judgeId: { not: null } },
+        distinct: ["judgeId"],
+        select: { judgeId: true },
+      }),
+      db.participant.findMany({ where: { studyId }, select: { userId: true } }),
+    ]);
+    for (const id of [...judges.map((j) => j.judgeId), ...participants.map((p) => p.userId)])
+      if (id) pseudonyms.set(id, pseudonymiseJudge(key, id));
   }
   return {
     db,
     studyId,
     batchSize: options.batchSize,
-    versions: new Map(versions.map((v) => [v.id, v.version])),
+    versions,
     judge: (userId) =>
-      userId === null
-        ? null
-        : options.pseudonymise
-          ? (pseudonyms.get(userId) ?? pseudonymiseJudge(studyId, userId))
-          : userId,
+      userId === null || options.raw ? userId : (pseudonyms.get(userId) ?? pseudonymiseJudge(key, userId)),
+    external: (id) => (id === null || options.raw ? id : pseudonymiseExternal(key, id)),
     pseudonyms,
   };
 }

@@ -1,15 +1,16 @@
 import { z } from "zod";
-import type { ExportTable, Row } from "./columns";
+import { batches, iso } from "./batches";
+import { codebookRows, type ExportTable, type Row } from "./columns";
 import type { ExportContext } from "./context";
-import { pseudonymiseText } from "./pseudonym";
+import { auditRows, eventRows, modelCallRows } from "./log-tables";
+import { checkAttemptRows, participantRows, surveyAnswerRows } from "./people-tables";
 
 /**
- * The rows of each table of a study export: one per verdict, judge step, turn, match or event. Each reads the
- * database in keyed batches (never offsets, never everything at once) and yields rows batch by batch, so memory
- * stays flat whatever the study's size.
+ * The rows of the match tables of a study export (one per verdict, judge step, turn or match) and `tableRows`, which
+ * picks any table's. Each reads the database in keyed batches (lib/export/batches.ts) and yields rows batch by
+ * batch, so memory stays flat whatever the study's size.
  */
 
-const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
 const seatsSchema = z.array(z.object({ seat: z.string(), option: z.number(), model: z.string() }).loose()).catch([]);
 const configSchema = z
   .object({
@@ -44,7 +45,7 @@ interface MatchLike {
 function matchCells(ctx: ExportContext, m: MatchLike): Row {
   return {
     study_id: ctx.studyId,
-    version: m.studyVersionId ? (ctx.versions.get(m.studyVersionId) ?? null) : null,
+    version: m.studyVersionId ? (ctx.versions.get(m.studyVersionId)?.version ?? null) : null,
     config_hash: m.configHash,
     condition: m.condition,
     protocol: m.protocol,
@@ -101,26 +102,6 @@ const matchSelect = {
   question: { select: { id: true, externalId: true, gold: true } },
 } as const;
 
-/**
- * Keyset pagination: each query asks for the rows after the last key seen, in key order, so every batch is an
- * index range scan however deep into the table it is.
- */
-async function* batches<T, K>(
-  ctx: ExportContext,
-  fetch: (after: K | null) => Promise<T[]>,
-  keyOf: (row: T) => K,
-): AsyncGenerator<T[]> {
-  let after: K | null = null;
-  for (;;) {
-    const rows = await fetch(after);
-    const last = rows.at(-1);
-    if (last === undefined) return;
-    yield rows;
-    if (rows.length < ctx.batchSize) return;
-    after = keyOf(last);
-  }
-}
-
 async function* verdictRows(ctx: ExportContext): AsyncGenerator<Row[]> {
   const pages = batches(
     ctx,
@@ -156,6 +137,7 @@ async function* verdictRows(ctx: ExportContext): AsyncGenerator<Row[]> {
           p0,
           p1,
           score: v.score,
+          explanation: v.explanation,
           rounds: v.rounds,
           time_taken_ms: v.timeTakenMs,
           started_at: iso(m.startedAt),
@@ -324,41 +306,34 @@ async function* turnRows(ctx: ExportContext): AsyncGenerator<Row[]> {
   }
 }
 
-async function* eventRows(ctx: ExportContext): AsyncGenerator<Row[]> {
-  const pages = batches(
-    ctx,
-    (after: number | null) =>
-      ctx.db.event.findMany({
-        where: { match: { studyId: ctx.studyId }, id: { gt: after ?? 0 } },
-        orderBy: { id: "asc" },
-        take: ctx.batchSize,
-      }),
-    (e) => e.id,
-  );
-  for await (const events of pages) {
-    yield events.map((e) => ({
-      study_id: ctx.studyId,
-      event_id: e.id,
-      match_id: e.matchId,
-      type: e.type,
-      payload: pseudonymiseText(JSON.stringify(e.payload), ctx.pseudonyms),
-      created_at: iso(e.createdAt),
-    }));
-  }
-}
-
 /** The rows of one table, batch by batch. */
 export function tableRows(ctx: ExportContext, table: ExportTable): AsyncGenerator<Row[]> {
   switch (table) {
-    case "verdicts":
-      return verdictRows(ctx);
-    case "judge-steps":
-      return judgeStepRows(ctx);
-    case "turns":
-      return turnRows(ctx);
     case "matches":
       return matchRows(ctx);
+    case "turns":
+      return turnRows(ctx);
+    case "judge_steps":
+      return judgeStepRows(ctx);
+    case "verdicts":
+      return verdictRows(ctx);
+    case "participants":
+      return participantRows(ctx);
+    case "survey_answers":
+      return surveyAnswerRows(ctx);
+    case "check_attempts":
+      return checkAttemptRows(ctx);
+    case "model_calls":
+      return modelCallRows(ctx);
     case "events":
       return eventRows(ctx);
+    case "audit":
+      return auditRows(ctx);
+    case "codebook":
+      return once(codebookRows());
   }
+}
+
+async function* once(rows: Row[]): AsyncGenerator<Row[]> {
+  yield rows;
 }

@@ -350,10 +350,20 @@ export async function advanceParticipant(
       return enter("check");
     case "check": {
       const questions = config.comprehensionCheck.questions;
-      const passed = questions.every((q, i) => intent.answers[i] === q.answer);
+      const correct = questions.filter((q, i) => intent.answers[i] === q.answer).length;
+      const passed = correct === questions.length;
+      // Every submission is kept (exported as check_attempts); `checkAttempts` counts the failed ones.
+      const attempts = participant.checkAttempts + (passed ? 0 : 1);
+      await recordCheckAttempt(db, {
+        participantId: participant.id,
+        attempt: participant.checkAttempts + 1,
+        answers: intent.answers.slice(0, questions.length),
+        correct,
+        questions: questions.length,
+        passed,
+        failures: attempts,
+      });
       if (passed) return enter("practice");
-      const attempts = participant.checkAttempts + 1;
-      await db.participant.update({ where: { id: participant.id }, data: { checkAttempts: attempts } });
       if (attempts >= config.comprehensionCheck.attempts)
         await finish("failed_check", config.completion.codes.failedCheck);
       return;
@@ -376,6 +386,35 @@ export async function advanceParticipant(
       else await finish("completed", config.completion.codes.completed);
       return;
     }
+  }
+}
+
+/**
+ * Stores one check submission and the participant's count of failed ones, together. A second submission of the same
+ * attempt (two tabs at once) is refused as a stale page rather than counted twice.
+ */
+async function recordCheckAttempt(
+  db: Db,
+  input: {
+    participantId: string;
+    attempt: number;
+    answers: number[];
+    correct: number;
+    questions: number;
+    passed: boolean;
+    failures: number;
+  },
+): Promise<void> {
+  const { failures, ...attempt } = input;
+  try {
+    await db.$transaction([
+      db.checkAttempt.create({ data: { ...attempt, answers: asJson(attempt.answers) }, select: { id: true } }),
+      db.participant.update({ where: { id: input.participantId }, data: { checkAttempts: failures } }),
+    ]);
+  } catch (error) {
+    if (isUniqueViolation(error))
+      throw new CruxError("CONFLICT", "This page is out of date: it has been reloaded with your current step.");
+    throw error;
   }
 }
 

@@ -355,13 +355,21 @@ const MATRIX: Row[] = [
       expect: { ...all("403"), anonymous: "401", researcher: "ok", admin: "ok", outsider: "403" },
     }),
   ),
-  // Study data downloads (CSV/JSONL): the study APIs' rule, streamed only to researchers with access.
-  {
-    covers: "app/api/studies/[id]/export/route.ts",
-    target: "/api/studies/:study/export?table=verdicts&format=csv",
-    kind: "api",
-    expect: { ...all("403"), anonymous: "401", researcher: "ok", admin: "ok", outsider: "403" },
-  },
+  // Study data downloads (one table as CSV/JSONL, or every table as a zip): the study APIs' rule, streamed only to
+  // researchers with access; raw ids only to the owner ("researcher" here) and admins (an added researcher's 403 is
+  // in tests/integration/export-tables.test.ts).
+  ...[
+    "/api/studies/:study/export?table=verdicts&format=csv",
+    "/api/studies/:study/export?table=all&format=jsonl",
+    "/api/studies/:study/export?table=participants&raw=1",
+  ].map(
+    (target): Row => ({
+      covers: "app/api/studies/[id]/export/route.ts",
+      target,
+      kind: "api",
+      expect: { ...all("403"), anonymous: "401", researcher: "ok", admin: "ok", outsider: "403" },
+    }),
+  ),
   // The bonus file (Prolific's bulk-bonus lines): the same rule as the data downloads.
   {
     covers: "app/api/studies/[id]/bonus/route.ts",

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../../lib/db/client";
 import { asJson } from "../../lib/db/json";
 import { defaultMatchConfig } from "../../lib/debate/config";
-import { EXPORT_COLUMNS } from "../../lib/export/columns";
+import { EXPORT_COLUMNS, EXPORT_TABLES } from "../../lib/export/columns";
 import { type ExportOptions, exportStudy } from "../../lib/export/export-study";
-import { pseudonymiseJudge } from "../../lib/export/pseudonym";
+import { ensureExportKey, pseudonymiseJudge } from "../../lib/export/pseudonym";
 import { authCallback, CookieJar } from "../support/auth";
 import { runCrux } from "../support/cli";
 import { type RunningServer, startServer } from "../support/server";
@@ -235,6 +235,7 @@ describe("exportStudy", () => {
 
   it("exports verdicts that round-trip through CSV and JSONL, with pseudonymous judges by default", async () => {
     const db = temp.db();
+    const key = await ensureExportKey(db, seeded.studyId);
     const stored = await db.match.findMany({
       where: { studyId: seeded.studyId, verdict: { isNot: null } },
       include: { verdict: true, question: true, studyVersion: true },
@@ -257,7 +258,7 @@ describe("exportStudy", () => {
         match_id: m.id,
         question_id: m.questionId,
         question_external_id: m.question.externalId,
-        judge_id: pseudonymiseJudge(seeded.studyId, m.judgeId),
+        judge_id: pseudonymiseJudge(key, m.judgeId),
         judge_kind: "human",
         gold: m.question.gold,
         chosen: v.chosen,
@@ -277,6 +278,7 @@ describe("exportStudy", () => {
         Object.fromEntries(Object.entries(expected).map(([k, value]) => [k, String(value)])),
       );
       expect(csvById.get(m.id)?.judge_id).not.toBe(m.judgeId);
+      expect(jsonById.get(m.id)?.explanation).toBe(v.explanation);
     }
     const consultancy = jsonl.find((r) => r.condition === "consultancy");
     expect(consultancy?.consultant_honest).toEqual(expect.any(Boolean));
@@ -289,8 +291,8 @@ describe("exportStudy", () => {
 
   it("pseudonymises judges stably across exports, per study, and only when asked not to keeps user ids", async () => {
     const db = temp.db();
-    const judgeIds = async (studyId: string, pseudonymise?: boolean) =>
-      jsonlRows((await collect(db, studyId, { table: "verdicts", format: "jsonl", pseudonymise })).join("")).map(
+    const judgeIds = async (studyId: string, raw?: boolean) =>
+      jsonlRows((await collect(db, studyId, { table: "verdicts", format: "jsonl", raw })).join("")).map(
         (r) => [r.match_id, r.judge_id] as const,
       );
     const first = await judgeIds(seeded.studyId);
@@ -303,7 +305,7 @@ describe("exportStudy", () => {
     // The same people in another study get other pseudonyms.
     const elsewhere = new Set((await judgeIds(other.studyId)).map(([, id]) => id));
     expect([...elsewhere].some((id) => pseudonyms.has(id))).toBe(false);
-    const raw = new Set((await judgeIds(seeded.studyId, false)).map(([, id]) => id));
+    const raw = new Set((await judgeIds(seeded.studyId, true)).map(([, id]) => id));
     expect(raw).toEqual(new Set(seeded.judgeIds));
   });
 
@@ -330,7 +332,7 @@ describe("exportStudy", () => {
 
   it("exports judge steps and the event log, payloads with judges pseudonymised", async () => {
     const db = temp.db();
-    const steps = jsonlRows((await collect(db, seeded.studyId, { table: "judge-steps", format: "jsonl" })).join(""));
+    const steps = jsonlRows((await collect(db, seeded.studyId, { table: "judge_steps", format: "jsonl" })).join(""));
     expect(steps).toHaveLength(await db.judgeStep.count({ where: { match: { studyId: seeded.studyId } } }));
     const step = await db.judgeStep.findFirstOrThrow({ where: { match: { studyId: seeded.studyId }, round: 2 } });
     expect(steps.find((s) => s.match_id === step.matchId && s.round === 2)).toMatchObject({
@@ -354,8 +356,8 @@ describe("exportStudy", () => {
     const formula = '=HYPERLINK("http://evil.example","click")';
     const step = await db.judgeStep.findFirstOrThrow({ where: { match: { studyId: seeded.studyId }, round: 3 } });
     await db.judgeStep.update({ where: { id: step.id }, data: { message: formula } });
-    const csv = csvRows((await collect(db, seeded.studyId, { table: "judge-steps", format: "csv" })).join(""));
-    const jsonl = jsonlRows((await collect(db, seeded.studyId, { table: "judge-steps", format: "jsonl" })).join(""));
+    const csv = csvRows((await collect(db, seeded.studyId, { table: "judge_steps", format: "csv" })).join(""));
+    const jsonl = jsonlRows((await collect(db, seeded.studyId, { table: "judge_steps", format: "jsonl" })).join(""));
     const find = <T extends Record<string, unknown>>(rows: T[]) =>
       rows.find((r) => r.match_id === step.matchId && Number(r.round) === 3);
     expect(find(csv)?.message).toBe(`'${formula}`);
@@ -381,7 +383,7 @@ describe("exportStudy", () => {
     });
   });
 
-  it("crux export writes one table to stdout, or every table into a directory", async () => {
+  it("crux export writes one table to stdout, or every table into a directory", { timeout: 180_000 }, async () => {
     const db = temp.db();
     const one = await runCrux(["export", "--study", other.studyId, "--format", "csv"], temp.url);
     expect(one.code, one.stderr).toBe(0);
@@ -390,17 +392,11 @@ describe("exportStudy", () => {
 
     const out = path.join(dir, "all");
     const all = await runCrux(
-      ["export", "--study", other.studyId, "--format", "jsonl", "--table", "all", "--out", out, "--no-pseudonymise"],
+      ["export", "--study", other.studyId, "--format", "jsonl", "--table", "all", "--out", out, "--raw"],
       temp.url,
     );
     expect(all.code, all.stderr).toBe(0);
-    expect(fs.readdirSync(out).sort()).toEqual([
-      "events.jsonl",
-      "judge-steps.jsonl",
-      "matches.jsonl",
-      "turns.jsonl",
-      "verdicts.jsonl",
-    ]);
+    expect(fs.readdirSync(out).sort()).toEqual(EXPORT_TABLES.map((t) => `${t}.jsonl`).sort());
     const turns = jsonlRows(fs.readFileSync(path.join(out, "turns.jsonl"), "utf8"));
     expect(turns).toHaveLength(await db.turn.count({ where: { match: { studyId: other.studyId } } }));
     const judges = jsonlRows(fs.readFileSync(path.join(out, "verdicts.jsonl"), "utf8")).map((r) => r.judge_id);
@@ -465,8 +461,8 @@ describe("GET /api/studies/<id>/export", () => {
       orderBy: { id: "asc" },
     });
     expect(audited.map((e) => [e.actorId, e.details])).toEqual([
-      [ownerId, { table: "turns", format: "jsonl", pseudonymise: true }],
-      [ownerId, { table: "verdicts", format: "csv", pseudonymise: true }],
+      [ownerId, { table: "turns", format: "jsonl", raw: false }],
+      [ownerId, { table: "verdicts", format: "csv", raw: false }],
     ]);
   });
 

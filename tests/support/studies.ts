@@ -1,8 +1,9 @@
 import type { Db } from "../../lib/db/client";
+import { asJson } from "../../lib/db/json";
 import type { MatchView } from "../../lib/debate/view";
 import { endMatchInDatabase } from "../../lib/studies/assignment";
 import type { StudyConfigInput } from "../../lib/studies/config";
-import { advanceParticipant } from "../../lib/studies/participants";
+import { advanceParticipant, getParticipantView, joinStudy } from "../../lib/studies/participants";
 import { createStudy, launchStudy } from "../../lib/studies/repository";
 import { CookieJar } from "./auth";
 import { connectJudge, request, waitForView } from "./client";
@@ -123,4 +124,81 @@ export async function completeStudy(
     await judgeOneRound(baseUrl, cookie, match.id, probabilities(match.question.gold));
     await advance({ step: "next" });
   }
+}
+
+/**
+ * A participant who arrives by a Prolific link and goes through the study with the participant module's own steps:
+ * consent, instructions, each of `checks` as a comprehension-check submission, then each match they are given
+ * settled with a verdict for option 0 (written as a finished match would leave it), then the survey. Stops early
+ * when a step ends the study for them (a failed check). Returns the participant's id and user id.
+ */
+export async function takeStudy(
+  db: Db,
+  studyId: string,
+  input: {
+    pid: string;
+    session?: string;
+    checks?: number[][];
+    survey?: Record<string, string | number>;
+  },
+): Promise<{ participantId: string; userId: string }> {
+  const joined = await joinStudy(db, {
+    studyId,
+    external: {
+      PROLIFIC_PID: input.pid,
+      STUDY_ID: `study-of-${studyId}`,
+      SESSION_ID: input.session ?? `s-${input.pid}`,
+    },
+    current: null,
+  });
+  const options = { endMatch: endMatchInDatabase(db) };
+  const step = (intent: Parameters<typeof advanceParticipant>[3]) =>
+    advanceParticipant(db, joined.userId, studyId, intent, options);
+  const view = async () => {
+    const user = { id: joined.userId, role: "participant" as const, name: null, email: null };
+    const current = await getParticipantView(db, user, studyId);
+    if (!current) throw new Error("not a participant");
+    return current;
+  };
+  await step({ step: "consent", agree: true });
+  await step({ step: "instructions" });
+  for (const answers of input.checks ?? []) {
+    if ((await view()).stage !== "check") break;
+    await step({ step: "check", answers });
+  }
+  for (let current = await view(); current.stage === "matches"; current = await view()) {
+    if (current.current) await settleWithVerdict(db, current.current.matchId);
+    await step({ step: "next" });
+  }
+  if ((await view()).stage === "survey") await step({ step: "survey", answers: input.survey ?? {} });
+  return joined;
+}
+
+async function settleWithVerdict(db: Db, matchId: string): Promise<void> {
+  const match = await db.match.findUniqueOrThrow({ where: { id: matchId }, include: { question: true } });
+  await db.turn.createMany({
+    data: [0, 1].map((option) => ({
+      matchId,
+      round: 1,
+      speaker: option === 0 ? "A" : "B",
+      option,
+      text: `Option ${option} is right.`,
+      quotes: asJson([]),
+      model: "offline:extractive",
+      latencyMs: 5,
+    })),
+  });
+  await db.judgeStep.create({ data: { matchId, round: 1, probabilities: asJson([0.7, 0.3]), action: "end" } });
+  await db.verdict.create({
+    data: {
+      matchId,
+      probabilities: asJson([0.7, 0.3]),
+      chosen: 0,
+      correct: match.question.gold === 0,
+      score: Math.log(match.question.gold === 0 ? 0.7 : 0.3),
+      rounds: 1,
+      timeTakenMs: 1000,
+    },
+  });
+  await db.match.update({ where: { id: matchId }, data: { status: "complete", endedAt: new Date() } });
 }

@@ -3,12 +3,14 @@ import Link from "next/link";
 import { ActionForm } from "@/components/studies/action-form";
 import { CopyField } from "@/components/studies/copy-field";
 import { CorrectionsPanel } from "@/components/studies/corrections-panel";
+import { ExportPanel } from "@/components/studies/export-panel";
 import { PaySummary } from "@/components/studies/pay-summary";
 import { RunsPanel } from "@/components/studies/runs-panel";
 import { SlotFillTable } from "@/components/studies/slot-fill";
 import { StudyForbidden } from "@/components/studies/study-forbidden";
 import { StudySummary } from "@/components/studies/study-summary";
 import { getDb } from "@/lib/db/client";
+import { mayExportRawIds } from "@/lib/export/export-study";
 import { canCorrectStudy, listCorrections } from "@/lib/studies/corrections";
 import { getSlotFill } from "@/lib/studies/monitor";
 import { canonicalJson } from "@/lib/studies/plan";
@@ -37,7 +39,10 @@ async function requestOrigin(): Promise<string> {
   return `${proto}://${host}`;
 }
 
-/** A study: its design and versions, launch and status controls, the links to share, quota, members, AI runs. */
+/**
+ * A study: its design and versions, launch and status controls, the links to share, quota, AI runs, the data's
+ * downloads, members.
+ */
 export default async function StudyPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const access = await loadStudyForPage(id, `/studies/${encodeURIComponent(id)}`);
@@ -168,6 +173,12 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
         corrections={corrections}
         action={canCorrectStudy(access.user, study) ? correctMatchAction : undefined}
       />
+      <h2>Export</h2>
+      <p className="hint">
+        Every table as CSV or JSON Lines, with a codebook describing each column. Participants' ids are per-study
+        pseudonyms unless raw ids are asked for.
+      </p>
+      <ExportPanel studyId={study.id} mayExportRaw={mayExportRawIds(access.user, study)} />
 
       <h2>Researchers</h2>
       <ul>
