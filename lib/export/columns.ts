@@ -6,7 +6,7 @@
 
 import { JUDGE_ACTIONS, JUDGE_KINDS, MATCH_STATUSES, PROTOCOLS } from "../debate/vocabulary";
 import { SURVEY_KINDS } from "../studies/config";
-import { PARTICIPANT_STAGES, PARTICIPANT_STATUSES } from "../studies/vocabulary";
+import { CURRENCIES, PARTICIPANT_STAGES, PARTICIPANT_STATUSES } from "../studies/vocabulary";
 
 export const EXPORT_TABLES = [
   "matches",
@@ -16,8 +16,7 @@ export const EXPORT_TABLES = [
   "participants",
   "survey_answers",
   "check_attempts",
-  // "payments" (bonus and pay per participant, lib/studies/payments.ts) belongs here: add its entry to EXPORT_TABLES,
-  // its columns to EXPORT_TABLE_DEFS below and its rows to `tableRows` (lib/export/tables.ts).
+  "payments",
   "model_calls",
   "events",
   "audit",
@@ -57,6 +56,11 @@ const JUDGE_ID = c(
   "The human judge: a per-study pseudonym (j-…), or the user id in a raw export; joins participants. Empty for AI judges.",
 );
 const PARTICIPANT_ID = c("participant_id", "string", "The participant's id in Crux (joins participants).");
+const EXTERNAL_ID = c(
+  "external_id",
+  "string",
+  "The recruiting platform's participant id (Prolific PROLIFIC_PID): a per-study pseudonym (x-…) unless raw.",
+);
 const CREATED = c("created_at", "datetime", "When the row was written (ISO 8601, UTC).");
 
 const MATCH_COLUMNS = [
@@ -197,11 +201,7 @@ export const EXPORT_TABLE_DEFS: Record<ExportTable, ExportTableDef> = {
       JUDGE_ID,
       c("version", "integer", "The study version they joined."),
       c("ordinal", "integer", "Order of arrival within that version (0-based)."),
-      c(
-        "external_id",
-        "string",
-        "The recruiting platform's participant id (Prolific PROLIFIC_PID): a per-study pseudonym (x-…) unless raw.",
-      ),
+      EXTERNAL_ID,
       c("external_study_id", "string", "The platform's study id (Prolific STUDY_ID): pseudonymised unless raw."),
       c("external_session_id", "string", "The platform's session id (Prolific SESSION_ID): pseudonymised unless raw."),
       c("stage", "string", `Where they are in the study: ${oneOf(PARTICIPANT_STAGES)}.`),
@@ -243,6 +243,21 @@ export const EXPORT_TABLE_DEFS: Record<ExportTable, ExportTableDef> = {
       c("questions", "integer", "How many check questions there were."),
       c("passed", "boolean", "Whether every answer was right."),
       CREATED,
+    ],
+  },
+  payments: {
+    title: "Payments: base pay and bonus owed to each participant (the study's pay rule)",
+    columns: [
+      STUDY,
+      PARTICIPANT_ID,
+      EXTERNAL_ID,
+      c("status", "string", `The participant's status (${oneOf(PARTICIPANT_STATUSES)}); only completed is paid.`),
+      c("matches", "integer", "Study matches judged (practice and qualification excluded)."),
+      c("mean_score", "number", "Mean score over those matches (the score shown with each verdict); empty with none."),
+      c("base_pay", "number", "Base pay owed."),
+      c("bonus", "number", "Bonus owed under the bonus rule (mean score above the floor × rate, capped; to the cent)."),
+      c("total", "number", "base_pay + bonus."),
+      c("currency", "string", `${oneOf(CURRENCIES)}.`),
     ],
   },
   model_calls: {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { studyPayments } from "../studies/payments";
 import { batches, iso } from "./batches";
 import type { Row } from "./columns";
 import type { ExportContext } from "./context";
@@ -116,4 +117,22 @@ export async function* checkAttemptRows(ctx: ExportContext): AsyncGenerator<Row[
       created_at: iso(a.createdAt),
     }));
   }
+}
+
+/** What each participant is owed under the study's pay rule (lib/studies/payments.ts), one row per participant. */
+export async function* paymentRows(ctx: ExportContext): AsyncGenerator<Row[]> {
+  const payments = await studyPayments(ctx.db, ctx.studyId);
+  for (let start = 0; start < payments.length; start += ctx.batchSize)
+    yield payments.slice(start, start + ctx.batchSize).map((p) => ({
+      study_id: ctx.studyId,
+      participant_id: p.participantId,
+      external_id: ctx.external(p.externalId),
+      status: p.status,
+      matches: p.matches,
+      mean_score: p.meanScore,
+      base_pay: p.base,
+      bonus: p.bonus,
+      total: p.total,
+      currency: p.currency,
+    }));
 }

@@ -3,7 +3,7 @@ import { batches, iso } from "./batches";
 import { codebookRows, type ExportTable, type Row } from "./columns";
 import type { ExportContext } from "./context";
 import { auditRows, eventRows, modelCallRows } from "./log-tables";
-import { checkAttemptRows, participantRows, surveyAnswerRows } from "./people-tables";
+import { checkAttemptRows, participantRows, paymentRows, surveyAnswerRows } from "./people-tables";
 
 /**
  * The rows of the match tables of a study export (one per verdict, judge step, turn or match) and `tableRows`, which
@@ -323,6 +323,8 @@ export function tableRows(ctx: ExportContext, table: ExportTable): AsyncGenerato
       return surveyAnswerRows(ctx);
     case "check_attempts":
       return checkAttemptRows(ctx);
+    case "payments":
+      return paymentRows(ctx);
     case "model_calls":
       return modelCallRows(ctx);
     case "events":
