@@ -119,7 +119,6 @@ export function PracticeStep({ view, action }: StepProps) {
 export function QualificationStep({ view, action }: StepProps) {
   const { total, done, current, requirement } = view.qualification;
   const position = Math.min(current && !current.complete ? done + 1 : Math.max(done, 1), total);
-  const last = done >= total;
   return (
     <>
       <section className="participant-step practice-banner" aria-labelledby="step-heading">
@@ -139,7 +138,7 @@ export function QualificationStep({ view, action }: StepProps) {
           complete={current.complete}
           errored={current.errored}
           step="qualification"
-          continueLabel={last ? "Continue" : "Next qualifying match"}
+          continueLabel={position >= total ? "Continue" : "Next qualifying match"}
         />
       )}
     </>
