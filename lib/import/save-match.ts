@@ -112,6 +112,7 @@ export async function saveMatch(db: Db, debate: ParsedDebate, context: MatchCont
           ...(verdictAt ? { createdAt: verdictAt } : {}),
         },
       },
+      tags: { create: (debate.tags ?? []).map((tag) => ({ tag })) },
       events: {
         create: {
           type: "match.imported",

@@ -165,6 +165,10 @@ describe("importDebates", () => {
       tags: ["pilot"],
       meta: { source: "test" },
     });
+    // Tags are queryable rows too (results, exports and `crux stats --tag` filter on them).
+    expect(await db.matchTag.findMany({ where: { matchId: debated?.id }, select: { tag: true } })).toEqual([
+      { tag: "pilot" },
+    ]);
   });
 
   it("is idempotent: the same file again adds nothing; a grown file adds only the new debates", async () => {
