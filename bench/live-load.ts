@@ -1,7 +1,7 @@
 /**
  * Live latency under load: `npm run bench:live-load` (`npx tsx bench/live-load.ts [--levels 50,100,200,400]
  * [--words 50] [--token-ms 40] [--warmup-ms 8000] [--measure-ms 20000] [--target-at 200] [--modes relay,crux]
- * [--server-node-options "--cpu-prof --cpu-prof-dir=/tmp/prof"]`). Needs a production build (`npm run build`).
+ * [--server-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"]`). Needs a production build (`npm run build`).
  * Method and figures: docs/performance.md.
  *
  * Four kinds of process, so that no one's work is counted as another's:
@@ -21,6 +21,7 @@
  * Exits 1 when it is missed (or a phase had errors). On a shared machine, compare the ratio, not the milliseconds.
  */
 import { type ChildProcess, fork } from "node:child_process";
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -42,7 +43,10 @@ const { values } = parseArgs({
     "measure-ms": { type: "string", default: "20000" },
     "target-at": { type: "string", default: "200" },
     modes: { type: "string", default: "relay,crux" },
-    "server-node-options": { type: "string" },
+    /** Node flags for the Crux server (space-separated), e.g. a CPU profile: `--cpu-prof --cpu-prof-dir=DIR`. */
+    "server-node-args": { type: "string" },
+    /** Write the server's output (at log level `info`) to this file, to see what it did under load. */
+    "server-log": { type: "string" },
   },
 });
 
@@ -141,6 +145,10 @@ function settle(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, WORDS * TOKEN_MS + 2000));
 }
 
+/** A figure, or "-" when there is none (no token measured: NaN, which IPC turns into null). */
+const ms = (value: number | null, digits: number) =>
+  value === null || Number.isNaN(value) ? "-" : value.toFixed(digits);
+
 function row(p: Phase, relay?: Phase): string {
   const l = p.result.latency;
   const ratio = relay && p.mode === "crux" ? (l.p99 / relay.result.latency.p99).toFixed(2) : "";
@@ -148,10 +156,10 @@ function row(p: Phase, relay?: Phase): string {
     String(p.judges).padStart(5),
     p.mode.padEnd(5),
     String(l.n).padStart(8),
-    l.p50.toFixed(1).padStart(7),
-    l.p90.toFixed(1).padStart(7),
-    l.p99.toFixed(1).padStart(7),
-    l.max.toFixed(0).padStart(6),
+    ms(l.p50, 1).padStart(7),
+    ms(l.p90, 1).padStart(7),
+    ms(l.p99, 1).padStart(7),
+    ms(l.max, 0).padStart(6),
     ratio.padStart(6),
     String(p.result.lost).padStart(5),
     String(p.result.reordered).padStart(5),
@@ -205,14 +213,17 @@ async function main(): Promise<void> {
         [`CRUX_PROVIDER_${PROVIDER.toUpperCase()}_BASE_URL`]: modelUrl,
         CRUX_PLAY_MODELS: SPEC,
         CRUX_MODEL_CACHE: "0",
+        ...(values["server-log"] ? { CRUX_LOG: "info" } : {}),
         CRUX_MODEL_MAX_ATTEMPTS: "1",
+        // Every stream at once (the default, 4 calls in flight per provider, would queue all but two matches).
+        [`CRUX_PROVIDER_${PROVIDER.toUpperCase()}_CONCURRENCY`]: "10000",
         // Every judge connects from this one address: the per-address limits are not what is measured.
         CRUX_MATCH_STARTS_PER_IP: "1000000",
         CRUX_MATCH_STARTS_PER_USER: "100000",
         CRUX_SOCKETS_PER_IP: "1000000",
         CRUX_SOCKET_EVENTS_PER_IP: "1000000",
-        ...(values["server-node-options"] ? { NODE_OPTIONS: values["server-node-options"] } : {}),
       },
+      nodeArgs: values["server-node-args"]?.split(" ").filter(Boolean) ?? [],
     });
     // The first request to a route loads its code: not what is measured.
     const warm = await fetch(`${server.url}/api/matches`, {
@@ -240,6 +251,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await server?.stop();
+    if (server && values["server-log"]) fs.writeFileSync(values["server-log"], server.output());
     relay?.child.kill("SIGTERM");
     model.child.kill("SIGTERM");
   }

@@ -15,7 +15,8 @@ import { zodErrorMessage } from "../../errors";
 const url = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 const optional = (schema: z.ZodType<string>) =>
   z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
-const concurrency = z.coerce.number().int().min(1).max(256);
+// Up to thousands: a self-hosted server (vLLM) or a live study of hundreds of matches streams that many at once.
+const concurrency = z.coerce.number().int().min(1).max(10_000);
 
 /**
  * How judges ask a provider for their answer's format: `json_schema` (the provider constrains the answer to the
