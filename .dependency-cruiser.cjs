@@ -11,7 +11,8 @@ const LIB_LAYERS = {
   realtime: ["matches", "studies", "auth", "db", "debate"],
   import: ["studies", "matches", "questions", "db", "debate"],
   transcripts: ["studies", "auth", "db", "debate"],
-  export: ["studies", "auth", "db", "debate"],
+  // matches: model calls are exported with their prompts whole (lib/matches/prompt-parts.ts), as docs/architecture.md allows.
+  export: ["studies", "matches", "auth", "db", "debate"],
   studies: ["matches", "models", "questions", "auth", "db", "debate"],
   matches: ["models", "questions", "auth", "db", "debate"],
   analysis: ["studies", "db", "debate"],

@@ -14,7 +14,8 @@
  * In the same process, a baseline makes exactly the same calls to the same server with plain `fetch` and no Crux
  * at all (same concurrency, same call pattern), so the figure separates Crux's overhead from the HTTP client's.
  *
- * Target: crux wall / ideal ≤ 1.15.
+ * Target: crux wall / ideal ≤ 1.15. It also prints what the run stored per match (the database's growth, after
+ * VACUUM, divided by the matches; target ≤ 20 KB for two rounds, issue 16) and how much of it is model calls.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -24,6 +25,8 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 
 const TARGET = 1.15;
+/** Issue 16: what a two-round AI match stores, at most (the story is kept once, not in every prompt). */
+const STORAGE_TARGET_KB = 20;
 const { values } = parseArgs({
   options: {
     matches: { type: "string", default: "1000" },
@@ -115,6 +118,14 @@ async function pool(count: number, task: () => Promise<void>): Promise<number> {
 }
 const baselineMs = await pool(matches, baselineMatch);
 
+/** The database file's size once compacted (VACUUM; WAL checkpointed), to measure what the run stores. */
+async function storedBytes(): Promise<number> {
+  await db.$executeRawUnsafe("PRAGMA wal_checkpoint(TRUNCATE)");
+  await db.$executeRawUnsafe("VACUUM");
+  return fs.statSync(path.join(dir, "crux.db")).size;
+}
+const bytesBefore = await storedBytes();
+
 const runner = new MatchRunner({ db, models: createModels(db, { cache: false, offlineWordDelayMs: 0 }) });
 let lastReport = 0;
 const started = performance.now();
@@ -137,6 +148,18 @@ const meanMatchMs =
   matchTimes.reduce((sum, m) => sum + ((m.endedAt?.getTime() ?? 0) - (m.startedAt?.getTime() ?? 0)), 0) /
   Math.max(1, matchTimes.length);
 const steps = await db.judgeStep.count();
+const bytesPerMatch = ((await storedBytes()) - bytesBefore) / matches;
+// Where it went, by table and index (SQLite's dbstat, when compiled in; the seeded bank is counted too).
+const byTable = await db
+  .$queryRawUnsafe<Array<{ name: string; bytes: number }>>(
+    `SELECT "name", sum("pgsize") AS "bytes" FROM "dbstat" GROUP BY "name" ORDER BY 2 DESC LIMIT 8`,
+  )
+  .catch(() => []);
+// Of which model calls: their prompts (story and system prompts kept once in PromptPart), outputs and the parts.
+const [callBytes] = await db.$queryRawUnsafe<Array<{ calls: number; parts: number }>>(
+  `SELECT (SELECT coalesce(sum(length(CAST("prompt" AS BLOB)) + length(CAST("promptParts" AS BLOB)) + length(CAST("output" AS BLOB))), 0) FROM "ModelCall") AS "calls",
+          (SELECT coalesce(sum(length(CAST("text" AS BLOB))), 0) FROM "PromptPart") AS "parts"`,
+);
 await runner.stop();
 await db.$disconnect();
 llm.close();
@@ -155,6 +178,11 @@ console.log(
     `crux / fetch baseline: ${(cruxMs / baselineMs).toFixed(3)}×`,
     `matches: ${summary.completed} completed, ${summary.errored} errored; ${calls} model calls, ${steps} judge steps stored`,
     `mean model call ${callLatency._avg.latencyMs?.toFixed(0)} ms (server latency ${latencyMs} ms); mean match ${meanMatchMs.toFixed(0)} ms (critical path ${stages * latencyMs} ms)`,
+    `storage: ${(bytesPerMatch / 1024).toFixed(1)} KB per match (database growth after VACUUM); model calls ` +
+      `${(Number(callBytes?.calls ?? 0) / matches / 1024).toFixed(1)} KB per match + shared prompt parts ` +
+      `${(Number(callBytes?.parts ?? 0) / 1024).toFixed(1)} KB in all — target ≤ ${STORAGE_TARGET_KB} KB per match: ` +
+      `${bytesPerMatch <= STORAGE_TARGET_KB * 1024 ? "PASS" : "FAIL"}`,
+    `largest tables and indexes: ${byTable.map((t) => `${t.name} ${(Number(t.bytes) / 1024).toFixed(0)} KB`).join(", ") || "(dbstat not available)"}`,
     `${ratio <= TARGET ? "PASS" : "FAIL"}: crux wall / ideal = ${ratio.toFixed(3)} (target ≤ ${TARGET})`,
   ].join("\n"),
 );

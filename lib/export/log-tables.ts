@@ -1,3 +1,4 @@
+import { withFullPrompts } from "../matches/prompt-parts";
 import { batches, iso } from "./batches";
 import type { Row } from "./columns";
 import type { ExportContext } from "./context";
@@ -23,7 +24,9 @@ export async function* modelCallRows(ctx: ExportContext): AsyncGenerator<Row[]> 
       }),
     (call) => call.id,
   );
-  for await (const calls of pages) {
+  for await (const stored of pages) {
+    // Prompts are stored with their story kept once: the export gives each in full, exactly as sent.
+    const calls = await withFullPrompts(ctx.db, stored);
     yield calls.map((call) => ({
       study_id: ctx.studyId,
       condition: call.match?.condition ?? null,
@@ -35,7 +38,7 @@ export async function* modelCallRows(ctx: ExportContext): AsyncGenerator<Row[]> 
       model: call.model,
       prompt_version: call.promptVersion,
       prompt_hash: call.promptHash,
-      prompt: JSON.stringify(call.prompt),
+      prompt: call.promptText,
       settings: JSON.stringify(call.settings),
       output: call.output,
       error: call.error,

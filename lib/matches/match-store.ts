@@ -34,7 +34,11 @@ export interface MatchStore {
     verdict: (VerdictRecord & { timeTakenMs: number }) | null,
   ): Promise<void>;
   setMatchStatus(matchId: string, status: MatchStatus, error?: string): Promise<void>;
-  recordModelCall(context: { matchId: string; round: number; seat?: string }, call: ModelCallRecord): Promise<void>;
+  /** `shared`: long texts of the match (its story) to keep once rather than in every prompt (./prompt-parts.ts). */
+  recordModelCall(
+    context: { matchId: string; round: number; seat?: string; shared?: readonly string[] },
+    call: ModelCallRecord,
+  ): Promise<void>;
 }
 
 /** The runner's store on a database: the matches repository. */

@@ -13,6 +13,7 @@ import {
   seatSchema,
 } from "../debate/vocabulary";
 import type { CallMeta, ModelCallRecord } from "../models/types";
+import { compactPrompt, savePromptParts } from "./prompt-parts";
 import { recordStudyVerdict } from "./study-verdicts";
 
 /**
@@ -292,33 +293,42 @@ export async function listOpenPlayMatchIds(db: Db, judgeId: string): Promise<str
   return rows.map((r) => r.id);
 }
 
-/** Stores one model call (prompt, raw output, usage, cost, latency), failed calls included. */
+/**
+ * Stores one model call (prompt, raw output, usage, cost, latency), failed calls included. The prompt is stored
+ * with its long shared texts — `shared` (the match's story) and its system prompt — kept once in PromptPart
+ * (./prompt-parts.ts); `readModelCallPrompt` gives back the exact JSON text sent.
+ */
 export async function recordModelCall(
   db: Db,
-  context: { matchId: string; round: number; seat?: string },
+  context: { matchId: string; round: number; seat?: string; shared?: readonly string[] },
   call: ModelCallRecord,
 ): Promise<void> {
-  await db.modelCall.create({
-    select: { id: true },
-    data: {
-      matchId: context.matchId,
-      round: context.round,
-      seat: context.seat ?? null,
-      role: call.role,
-      model: call.model,
-      promptVersion: call.promptVersion,
-      promptHash: call.promptHash,
-      prompt: asJson(call.prompt),
-      settings: asJson(call.settings),
-      output: call.output,
-      error: call.error ?? null,
-      attempts: call.attempts,
-      cached: call.cached,
-      tokensIn: call.tokensIn ?? null,
-      tokensOut: call.tokensOut ?? null,
-      costUsd: call.costUsd,
-      latencyMs: call.latencyMs,
-    },
+  const compact = compactPrompt(JSON.stringify(call.prompt), [...(context.shared ?? []), call.prompt.system]);
+  await db.$transaction(async (tx) => {
+    await savePromptParts(tx, compact.parts);
+    await tx.modelCall.create({
+      select: { id: true },
+      data: {
+        matchId: context.matchId,
+        round: context.round,
+        seat: context.seat ?? null,
+        role: call.role,
+        model: call.model,
+        promptVersion: call.promptVersion,
+        promptHash: call.promptHash,
+        prompt: asJson(JSON.parse(compact.json) as object),
+        promptParts: asJson(compact.refs),
+        settings: asJson(call.settings),
+        output: call.output,
+        error: call.error ?? null,
+        attempts: call.attempts,
+        cached: call.cached,
+        tokensIn: call.tokensIn ?? null,
+        tokensOut: call.tokensOut ?? null,
+        costUsd: call.costUsd,
+        latencyMs: call.latencyMs,
+      },
+    });
   });
 }
 

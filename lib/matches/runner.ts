@@ -374,7 +374,7 @@ export class MatchRunner {
     match.live.set(seat, live);
     this.publish(match);
     const passage = stored.question.passage?.text ?? "";
-    const recorder = this.callRecorder(stored.id, round, seat);
+    const recorder = this.callRecorder(match, round, seat);
     // Only text sure to be in the stored turn goes out live: the judge never reads words past the limit.
     const gate = createLimitedStream(stored.config.wordLimit);
     const forward = (text: string) => {
@@ -447,7 +447,7 @@ export class MatchRunner {
   private async runAiJudge(match: ActiveMatch, round: number): Promise<void> {
     const { stored } = match;
     const judge = this.options.models.judge(stored.judgeModel ?? "");
-    const recorder = this.callRecorder(stored.id, round);
+    const recorder = this.callRecorder(match, round);
     const reply = await judge
       .judge(
         {
@@ -527,14 +527,20 @@ export class MatchRunner {
   }
 
   /** Collects model-call records while a call runs and stores them; storage failures are logged, never fatal. */
-  private callRecorder(matchId: string, round: number, seat?: Seat) {
+  private callRecorder(match: ActiveMatch, round: number, seat?: Seat) {
+    const matchId = match.stored.id;
+    // The story is in most prompts of the match: stored once (lib/matches/prompt-parts.ts).
+    const passage = match.stored.question.passage?.text;
+    const shared = passage ? [passage] : [];
     const writes: Promise<void>[] = [];
     return {
       record: (call: ModelCallRecord) => {
         writes.push(
-          this.persist(() => this.store.recordModelCall({ matchId, round, seat }, call)).catch((error: unknown) => {
-            this.options.log?.(`could not record a model call for match ${matchId}: ${String(error)}`);
-          }),
+          this.persist(() => this.store.recordModelCall({ matchId, round, seat, shared }, call)).catch(
+            (error: unknown) => {
+              this.options.log?.(`could not record a model call for match ${matchId}: ${String(error)}`);
+            },
+          ),
         );
       },
       flush: async () => {

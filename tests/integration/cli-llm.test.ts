@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createDb, type Db } from "../../lib/db/client";
+import { withFullPrompts } from "../../lib/matches/prompt-parts";
 import { runCrux } from "../support/cli";
 import { promptText, scriptedDebate } from "../support/fake-llm/scripted";
 import { type FakeLlmServer, type RecordedRequest, startFakeLlmServer } from "../support/fake-llm/server";
@@ -178,7 +179,7 @@ describe("npx crux with language models", () => {
     expect(match.judgeModel).toBe(JUDGE);
     expect(match.turns).toHaveLength(first.turns.length);
     expect(match.turns.every((t) => t.model === DEBATER)).toBe(true);
-    const calls = match.modelCalls;
+    const calls = await withFullPrompts(db, match.modelCalls);
     expect(calls).toHaveLength(fake.requests.length);
     expect(calls.filter((c) => c.role === "debater")).toHaveLength(first.turns.length);
     expect(calls.filter((c) => c.role === "judge")).toHaveLength(first.judgeSteps.length);

@@ -6,6 +6,7 @@ import { createDb, type Db } from "../../lib/db/client";
 import { migrateDatabase } from "../../lib/db/migrate";
 import { countWords } from "../../lib/debate/limits";
 import { createDebateMatch } from "../../lib/matches/create";
+import { withFullPrompts } from "../../lib/matches/prompt-parts";
 import { type MatchListener, MatchRunner } from "../../lib/matches/runner";
 import { createDbResponseCache } from "../../lib/models/db-response-cache";
 import type { RetryPolicy } from "../../lib/models/llm/retry-policy";
@@ -111,8 +112,8 @@ describe("matches with language-model debaters and judges", () => {
       },
     });
     const snapshot = await runner.runToEnd(id);
-    const calls = await db.modelCall.findMany({ where: { matchId: id }, orderBy: { createdAt: "asc" } });
-    return { snapshot, calls };
+    const stored = await db.modelCall.findMany({ where: { matchId: id }, orderBy: { createdAt: "asc" } });
+    return { snapshot, calls: await withFullPrompts(db, stored) };
   }
 
   it("plays a whole debate with OpenAI-compatible debaters and an Anthropic judge, recording every call", async () => {

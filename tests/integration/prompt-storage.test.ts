@@ -1,0 +1,123 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createDb, type Db } from "../../lib/db/client";
+import { defaultMigrationsDir, migrateDatabase } from "../../lib/db/migrate";
+import { createDebateMatch } from "../../lib/matches/create";
+import { withFullPrompts } from "../../lib/matches/prompt-parts";
+import { recordModelCall } from "../../lib/matches/repository";
+import type { ModelCallRecord } from "../../lib/models/types";
+import { seedQuestionBank } from "../../lib/questions/seed";
+
+/**
+ * Prompts are stored with their story kept once (lib/matches/prompt-parts.ts): what the database gives back, through
+ * Prisma, is the exact prompt sent — for calls recorded now, and for calls recorded before, which the
+ * `…_prompt_parts` migration converted.
+ */
+
+const dirs: string[] = [];
+const clients: Db[] = [];
+afterAll(async () => {
+  for (const db of clients) await db.$disconnect();
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crux-prompt-storage-"));
+  dirs.push(dir);
+  return dir;
+}
+
+/** A database with a seeded bank and one AI match; returns the match and its story. */
+async function matchWithStory(db: Db): Promise<{ matchId: string; story: string }> {
+  await seedQuestionBank(db);
+  const { id } = await createDebateMatch(db, { judgeModel: "offline:naive", seed: 7 });
+  const match = await db.match.findUniqueOrThrow({
+    where: { id },
+    select: { question: { select: { passage: { select: { text: true } } } } },
+  });
+  const story = match.question.passage?.text ?? "";
+  expect(story.length).toBeGreaterThan(1000);
+  return { matchId: id, story };
+}
+
+function call(story: string, extra: string): ModelCallRecord {
+  return {
+    role: "debater",
+    model: "openai:gpt-4o-mini",
+    promptVersion: "debater.v2",
+    promptHash: "hash",
+    prompt: {
+      system: `You are a debater. ${"Quote the story exactly; never concede. ".repeat(10)}`,
+      messages: [
+        { role: "user", content: `Question?\n\n<story>\n${story}\n</story>\n\n${extra} 🙂 "quoted" \\ \u2028` },
+        { role: "assistant", content: "A first try." },
+      ],
+    },
+    settings: { temperature: 0.7, seed: 1 },
+    output: "An answer.",
+    attempts: 1,
+    cached: false,
+    tokensIn: 10,
+    tokensOut: 5,
+    costUsd: 0.001,
+    latencyMs: 12,
+  };
+}
+
+describe("prompt storage", () => {
+  it("stores the story once and gives back every prompt exactly as sent", async () => {
+    const dir = tempDir();
+    const url = `file:${path.join(dir, "crux.db")}`;
+    await migrateDatabase({ url });
+    const db = createDb(url);
+    clients.push(db);
+    const { matchId, story } = await matchWithStory(db);
+    const sent = [call(story, "Round 1."), call(story, "Round 2, after the judge's question.")];
+    for (const [round, record] of sent.entries()) {
+      await recordModelCall(db, { matchId, round: round + 1, seat: "A", shared: [story] }, record);
+    }
+    const stored = await db.modelCall.findMany({ where: { matchId }, orderBy: { round: "asc" } });
+    // The story and the system prompt are each stored once, whatever the number of calls.
+    expect(await db.promptPart.count()).toBe(2);
+    for (const row of stored) expect(JSON.stringify(row.prompt).length).toBeLessThan(2000);
+    const full = await withFullPrompts(db, stored);
+    full.forEach((row, i) => {
+      const original = JSON.stringify(sent[i]?.prompt);
+      expect(Buffer.from(row.promptText).equals(Buffer.from(original))).toBe(true);
+      expect(row.prompt).toEqual(sent[i]?.prompt);
+    });
+  });
+
+  it("converts calls recorded before: the migration keeps their story once, and the prompt stays exact", async () => {
+    const dir = tempDir();
+    const url = `file:${path.join(dir, "crux.db")}`;
+    // The migrations before this change, applied to a database that then records a call the old way.
+    const before = path.join(dir, "migrations");
+    fs.mkdirSync(before);
+    const names = fs.readdirSync(defaultMigrationsDir).filter((name) => /^\d+_/.test(name));
+    const cut = names.findIndex((name) => name.endsWith("_prompt_parts"));
+    expect(cut).toBeGreaterThan(0);
+    for (const name of names.slice(0, cut))
+      fs.cpSync(path.join(defaultMigrationsDir, name), path.join(before, name), { recursive: true });
+    await migrateDatabase({ url, migrationsDir: before });
+    const db = createDb(url);
+    clients.push(db);
+    const { matchId, story } = await matchWithStory(db);
+    const old = call(story, "Recorded by the previous version.");
+    const json = JSON.stringify(old.prompt);
+    await db.$executeRaw`INSERT INTO "ModelCall" ("id", "matchId", "round", "role", "seat", "model", "promptVersion", "promptHash", "prompt", "output", "latencyMs") VALUES ('old-call', ${matchId}, 1, 'debater', 'A', ${old.model}, ${old.promptVersion}, ${old.promptHash}, ${json}, ${old.output}, 12)`;
+    await db.$disconnect();
+
+    const { applied } = await migrateDatabase({ url });
+    expect(applied.some((name) => name.endsWith("_prompt_parts"))).toBe(true);
+    const after = createDb(url);
+    clients.push(after);
+    const row = await after.modelCall.findUniqueOrThrow({ where: { id: "old-call" } });
+    expect(JSON.stringify(row.prompt).length).toBeLessThan(json.length - story.length);
+    expect(await after.promptPart.count()).toBe(1);
+    const [full] = await withFullPrompts(after, [row]);
+    expect(full?.promptText).toBe(json);
+  });
+});
