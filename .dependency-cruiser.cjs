@@ -16,6 +16,8 @@ const LIB_LAYERS = {
   studies: ["matches", "models", "questions", "auth", "db", "debate"],
   matches: ["models", "questions", "auth", "db", "debate"],
   analysis: ["studies", "db", "debate"],
+  // /readyz's checks (server.ts): the database and its migrations, and dependencies passed in.
+  health: ["db"],
   models: ["db", "debate"],
   questions: ["db", "debate"],
   auth: ["db"],

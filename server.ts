@@ -1,12 +1,13 @@
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import next from "next";
 import { Server } from "socket.io";
 import { ensureAuthSecret, getAuthSecret } from "./lib/auth/secret";
 import { registerSessionEvents } from "./lib/auth/session-events";
 import { stampClientIp } from "./lib/client-ip";
-import { getDb } from "./lib/db/client";
+import { type Db, getDb } from "./lib/db/client";
 import { migrateDatabase } from "./lib/db/migrate";
 import { env } from "./lib/env";
+import { checkReadiness } from "./lib/health/readiness";
 import { createLogger, type Logger } from "./lib/log";
 import { createModels } from "./lib/matches/models";
 import { MatchRunner } from "./lib/matches/runner";
@@ -56,6 +57,7 @@ async function main() {
     // Rate limits key on this header; a client-sent copy is overwritten (lib/client-ip.ts).
     stampClientIp(req, env.CRUX_TRUST_PROXY);
     applySecurityHeaders(req, res, env.CRUX_TRUST_PROXY);
+    if (answerProbe(req, res, db)) return;
     handleRequest(req, res).catch((error: unknown) => {
       log.error(`request ${req.url} failed: ${String(error)}`);
       if (!res.headersSent) res.writeHead(500).end("Internal server error");
@@ -121,6 +123,44 @@ async function main() {
   if (resumed) log.info(`resumed ${resumed} match(es) that were in flight`);
 }
 
+/** Set once shutdown begins: `/readyz` then says 503, so a load balancer stops sending new work here. */
+let shuttingDown = false;
+
+/**
+ * The probes of a load balancer or orchestrator (docs/deploy.md), answered before Next: `GET /healthz` — the
+ * process is alive (200, nothing checked); `GET /readyz` — it can serve (200, or 503 with the failing checks):
+ * the database answers, its migrations are applied, and it is not shutting down. Redis joins the checks when the
+ * process uses it (REDIS_URL): pass its ping in `dependencies`. Returns whether the request was a probe.
+ */
+function answerProbe(req: IncomingMessage, res: ServerResponse, db: Db): boolean {
+  const path = req.url?.split("?")[0];
+  if (path !== "/healthz" && path !== "/readyz") return false;
+  const reply = (status: number, body: unknown) =>
+    res
+      .writeHead(status, { "content-type": "application/json", "cache-control": "no-store" })
+      .end(JSON.stringify(body));
+  if (path === "/healthz") {
+    reply(200, { status: "alive" });
+    return true;
+  }
+  checkReadiness(db, { dependencies: [] }).then(
+    ({ ready, checks }) => {
+      const draining = {
+        name: "accepting work",
+        ok: !shuttingDown,
+        ...(shuttingDown ? { detail: "shutting down" } : {}),
+      };
+      const all = [...checks, draining];
+      reply(ready && !shuttingDown ? 200 : 503, {
+        status: ready && !shuttingDown ? "ready" : "not ready",
+        checks: all,
+      });
+    },
+    (error: unknown) => reply(503, { status: "not ready", error: String(error) }),
+  );
+  return true;
+}
+
 /**
  * Installs the process's signal and fault handlers and returns how to add a step to its shutdown. SIGINT/SIGTERM
  * stop cleanly (exit 0); an unhandled rejection or uncaught exception is logged and stops the process the same
@@ -135,6 +175,7 @@ function handleShutdown(log: Logger): (name: string, step: () => unknown) => voi
   const shutdown = async (reason: string, exitCode: number) => {
     if (closing) return;
     closing = true;
+    shuttingDown = true;
     const say = exitCode === 0 ? log.info : log.error;
     say(`${reason}: shutting down (at most ${env.CRUX_SHUTDOWN_TIMEOUT_MS} ms)`);
     setTimeout(() => {
