@@ -93,6 +93,8 @@ interface Phase {
   result: PhaseResult;
   /** Server CPU ms per second of the window, per match. */
   cpuPerMatch: number | null;
+  /** Server CPU µs per token delivered in the window: the cost of the path, much less sensitive to load. */
+  cpuPerToken: number | null;
   /** Resident memory growth from before the phase to the window's peak, per match (bytes). */
   rssPerMatch: number | null;
   rssPeak: number | null;
@@ -130,12 +132,14 @@ async function phase(mode: "relay" | "crux", url: string, judges: number, pid: n
       });
       child.once("exit", (code) => reject(new Error(`the judges exited with code ${code} before reporting`)));
     });
-    const cpu = cpuStart === null || cpuEnd === null ? null : (cpuEnd - cpuStart) / (MEASURE_MS / 1000) / judges;
+    const cpuMs: number | null = cpuStart === null || cpuEnd === null ? null : cpuEnd - cpuStart;
+    const cpu = cpuMs === null ? null : cpuMs / (MEASURE_MS / 1000) / judges;
     return {
       mode,
       judges,
       result,
       cpuPerMatch: cpu,
+      cpuPerToken: cpuMs === null || result.latency.n === 0 ? null : (cpuMs * 1000) / result.latency.n,
       rssPerMatch: rssBefore === null ? null : (rssPeak - rssBefore) / judges,
       rssPeak,
     };
@@ -169,7 +173,8 @@ function row(p: Phase, relay?: Phase): string {
     String(p.result.reordered).padStart(5),
     String(p.result.chunkGaps).padStart(5),
     String(p.result.turns).padStart(6),
-    (p.cpuPerMatch === null ? "-" : p.cpuPerMatch.toFixed(2)).padStart(9),
+    (p.cpuPerMatch === null ? "-" : p.cpuPerMatch.toFixed(2)).padStart(10),
+    (p.cpuPerToken === null ? "-" : p.cpuPerToken.toFixed(0)).padStart(8),
     (p.rssPerMatch === null ? "-" : (p.rssPerMatch / 1024).toFixed(0)).padStart(8),
     (p.rssPeak === null ? "-" : (p.rssPeak / 2 ** 20).toFixed(0)).padStart(7),
   ];
@@ -190,6 +195,7 @@ const HEADER = [
   " gaps",
   " turns",
   "cpu ms/s/m",
+  "µs/token",
   "KiB/m",
   "RSS MiB",
 ].join(" ");
