@@ -14,7 +14,6 @@ import { MatchRunner } from "./lib/matches/runner";
 import { registerRunner } from "./lib/matches/runner-registry";
 import { isSameOriginRequest } from "./lib/origin";
 import { seedQuestionBank } from "./lib/questions/seed";
-import { closeRedis, getRedis } from "./lib/redis";
 import { trackParticipantPresence } from "./lib/realtime/presence";
 import { PROTOCOL_VERSION } from "./lib/realtime/protocol";
 import {
@@ -24,6 +23,7 @@ import {
   createSocketListener,
   realtimeFootprint,
 } from "./lib/realtime/server";
+import { closeRedis, getRedis } from "./lib/redis";
 import { applySecurityHeaders } from "./lib/security-headers";
 import { sweepAllDropouts } from "./lib/studies/assignment";
 
