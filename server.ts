@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createAdapter } from "@socket.io/redis-adapter";
 import next from "next";
 import { Server } from "socket.io";
 import { ensureAuthSecret, getAuthSecret } from "./lib/auth/secret";
@@ -23,6 +24,7 @@ import {
   createSocketListener,
   realtimeFootprint,
 } from "./lib/realtime/server";
+import { closeRedis, getRedis } from "./lib/redis";
 import { applySecurityHeaders } from "./lib/security-headers";
 import { sweepAllDropouts } from "./lib/studies/assignment";
 
@@ -71,6 +73,16 @@ async function main() {
     allowRequest: (req, callback) =>
       callback(null, isSameOriginRequest(req, { trustProxy: env.CRUX_TRUST_PROXY, publicUrl: env.AUTH_URL })),
   });
+  // Several instances (REDIS_URL): room broadcasts and disconnects reach the sockets of every instance.
+  const redis = getRedis();
+  if (redis) {
+    const subscriber = redis.duplicate();
+    io.adapter(createAdapter(redis, subscriber));
+    onShutdown("Redis", async () => {
+      subscriber.disconnect();
+      await closeRedis();
+    });
+  }
   const runner: MatchRunner = new MatchRunner({
     db,
     models: createModels(db),
@@ -129,8 +141,8 @@ let shuttingDown = false;
 /**
  * The probes of a load balancer or orchestrator (docs/deploy.md), answered before Next: `GET /healthz` — the
  * process is alive (200, nothing checked); `GET /readyz` — it can serve (200, or 503 with the failing checks):
- * the database answers, its migrations are applied, and it is not shutting down. Redis joins the checks when the
- * process uses it (REDIS_URL): pass its ping in `dependencies`. Returns whether the request was a probe.
+ * the database answers, its migrations are applied, Redis answers (when REDIS_URL is set), and it is not shutting
+ * down. Returns whether the request was a probe.
  */
 function answerProbe(req: IncomingMessage, res: ServerResponse, db: Db): boolean {
   const path = req.url?.split("?")[0];
@@ -143,7 +155,10 @@ function answerProbe(req: IncomingMessage, res: ServerResponse, db: Db): boolean
     reply(200, { status: "alive" });
     return true;
   }
-  checkReadiness(db, { dependencies: [] }).then(
+  // Redis answers too, when the process uses it (REDIS_URL).
+  const redis = getRedis();
+  const dependencies = redis ? [{ name: "redis", check: () => redis.ping() }] : [];
+  checkReadiness(db, { dependencies }).then(
     ({ ready, checks }) => {
       const draining = {
         name: "accepting work",
