@@ -9,7 +9,7 @@ import { getDb } from "./lib/db/client";
 import { migrateDatabase } from "./lib/db/migrate";
 import { env } from "./lib/env";
 import { createLogger, type Logger } from "./lib/log";
-import { createMatchLeases, newInstanceId } from "./lib/matches/leases";
+import { leasesFromEnv, newInstanceId } from "./lib/matches/leases";
 import { createModels } from "./lib/matches/models";
 import { MatchRunner } from "./lib/matches/runner";
 import { registerRunner } from "./lib/matches/runner-registry";
@@ -76,7 +76,7 @@ async function main() {
   // match is driven by the one instance holding its lease (docs/deploy.md).
   const redis = getRedis();
   const instanceId = newInstanceId();
-  const leases = redis ? createMatchLeases(db, { holder: instanceId, ttlMs: env.CRUX_LEASE_TTL_MS }) : undefined;
+  const leases = leasesFromEnv(db, instanceId);
   if (redis) {
     const subscriber = redis.duplicate();
     io.adapter(createAdapter(redis, subscriber));

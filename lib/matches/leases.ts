@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
+import { env } from "../env";
 import { CruxError } from "../errors";
 
 /**
@@ -43,6 +44,14 @@ export class MatchHeldElsewhere extends CruxError {
 /** A new instance id: random per process, so a restarted instance never mistakes a dead one's leases for its own. */
 export function newInstanceId(): string {
   return randomUUID();
+}
+
+/**
+ * The leases of a process when several instances share the database (`REDIS_URL` set), else none (one process:
+ * it drives every match itself). The CLI takes them too, so that no instance mistakes its matches for orphans.
+ */
+export function leasesFromEnv(db: Db, holder: string = newInstanceId()): MatchLeases | undefined {
+  return env.REDIS_URL ? createMatchLeases(db, { holder, ttlMs: env.CRUX_LEASE_TTL_MS }) : undefined;
 }
 
 export function createMatchLeases(db: Db, options: { holder: string; ttlMs: number; now?: () => number }): MatchLeases {

@@ -63,6 +63,11 @@ export type MatchRunnerOptions = ({ db: Db } | { store: MatchStore }) & {
   leases?: MatchLeases;
   /** How often leases are renewed and orphaned matches looked for (default a third of the lease TTL). */
   leaseRenewMs?: number;
+  /**
+   * Take over running matches nobody holds (default true). The CLI says no: a human-judged match must move to an
+   * instance its judge's intents can reach, and an automated run resumes its own matches.
+   */
+  takeOver?: boolean;
 };
 
 /**
@@ -400,7 +405,7 @@ export class MatchRunner {
       this.verifiers.delete(match.stored.id);
     }
     const taken: string[] = [];
-    if (this.stopped) return taken;
+    if (this.stopped || this.options.takeOver === false) return taken;
     for (const id of await this.persist(() => leases.listOrphaned())) {
       if (this.active.get(id)?.leased) continue;
       try {
