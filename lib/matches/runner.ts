@@ -112,6 +112,7 @@ export class MatchRunner {
   private stopped = false;
   private reaper: NodeJS.Timeout | null = null;
   private leaseBeat: NodeJS.Timeout | null = null;
+  private remoteAbandon: ((matchId: string, reason: string) => Promise<MatchSnapshot>) | null = null;
   /** When this runner started: no judge could act before, so the reaper counts no idleness before it. */
   private readonly startedAt = Date.now();
 
@@ -209,9 +210,24 @@ export class MatchRunner {
    * status becomes `abandoned` with the reason, and every turn and judge step so far is kept. A finished match is
    * left as it is.
    */
-  async abandon(matchId: string, reason: string): Promise<MatchSnapshot> {
-    await this.claim(matchId);
+  async abandon(matchId: string, reason: string, options: { here?: boolean } = {}): Promise<MatchSnapshot> {
+    try {
+      await this.claim(matchId);
+    } catch (error) {
+      // Several instances: the instance driving the match ends it (`here` is how it is asked to).
+      if (error instanceof MatchHeldElsewhere && this.remoteAbandon && !options.here)
+        return this.remoteAbandon(matchId, reason);
+      throw error;
+    }
     return this.toSnapshot(await this.end(await this.load(matchId), reason, () => true));
+  }
+
+  /**
+   * Several instances: how to end a match another instance drives (ask it, through the socket layer's relay), so
+   * that a researcher's action or a dropout sweep on any instance ends any match.
+   */
+  relayAbandonTo(abandon: (matchId: string, reason: string) => Promise<MatchSnapshot>): void {
+    this.remoteAbandon = abandon;
   }
 
   /**

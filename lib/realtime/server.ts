@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Server, Socket } from "socket.io";
-import type { z } from "zod";
+import { z } from "zod";
 import { type CookieJar, parseCookies, resolveUser } from "../auth/resolve-user";
 import type { SessionUser } from "../auth/roles";
 import type { SessionEvents } from "../auth/session-events";
@@ -188,6 +188,11 @@ export function attachRealtime(
       await runner.recordDraft(matchId, userId, { round, probabilities });
       return { round };
     },
+    // Not a client event: a match ended on another instance (a researcher, a dropout sweep: runner.abandon).
+    "match:abandon": async (payload) => {
+      const { matchId, reason } = abandonSchema.parse(payload);
+      return runner.abandon(matchId, reason, { here: true });
+    },
   };
 
   const cluster = deps.cluster;
@@ -209,6 +214,9 @@ export function attachRealtime(
       )
     : null;
   const relayStarted = relay?.start();
+  if (relay) {
+    runner.relayAbandonTo((matchId, reason) => onHolder<MatchSnapshot>("match:abandon", { matchId, reason }, "server"));
+  }
   relayStarted?.catch((error: unknown) => deps.log?.(`relay: could not subscribe: ${String(error)}`));
 
   /**
@@ -322,7 +330,8 @@ export function attachRealtime(
 }
 
 /** The client events whose action runs where the match is driven (relayed between instances). */
-const RELAYED_EVENTS = ["match:join", "match:observe", "judge:step", "judge:draft"] as const;
+const RELAYED_EVENTS = ["match:join", "match:observe", "judge:step", "judge:draft", "match:abandon"] as const;
+const abandonSchema = z.object({ matchId: z.string().min(1).max(64), reason: z.string().max(1000) });
 type RelayedEvent = (typeof RELAYED_EVENTS)[number];
 
 function isRelayedEvent(event: string): event is RelayedEvent {

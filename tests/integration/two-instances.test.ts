@@ -138,4 +138,45 @@ describe("two app instances", () => {
       judge.socket.disconnect();
     }
   }, 240_000);
+
+  it("an instance stopped with SIGTERM hands its matches over at once, not after its lease's TTL", async () => {
+    // C's leases would last a minute: only its release on SIGTERM lets B take the match within seconds.
+    const c = await startServer({
+      dir: b.dir,
+      env: {
+        REDIS_URL: redis.url,
+        CRUX_LEASE_TTL_MS: "60000",
+        CRUX_LEASE_RENEW_MS: String(LEASE_RENEW_MS),
+        CRUX_OFFLINE_WORD_DELAY_MS: "30",
+        CRUX_LOG: "info",
+        ...(process.env.CRUX_TEST_POSTGRES_URL ? { DATABASE_URL: process.env.CRUX_TEST_POSTGRES_URL } : {}),
+      },
+    });
+    const { matchId, cookie } = await createGuestMatch(c.url);
+    const first = await connectJudge(c.url, cookie);
+    expect((await request(first, "match:join", { matchId })).ok).toBe(true);
+    first.socket.disconnect();
+    const judge = await connectJudge(b.url, cookie);
+    const deltas = recordDeltas(judge);
+    try {
+      expect((await request(judge, "match:join", { matchId })).ok).toBe(true);
+      await waitUntil(() => deltas.length >= 5);
+      const stoppedAt = Date.now();
+      await c.stop("SIGTERM");
+      await waitForView(judge, (v) => v.phase.kind === "judge" && v.phase.round === 1, 120_000);
+      expect(b.output()).toMatch(new RegExp(`match ${matchId}: taken over`));
+      // Far less than C's lease TTL.
+      expect(Date.now() - stoppedAt).toBeLessThan(30_000);
+      const step = await request(judge, "judge:step", {
+        matchId,
+        round: 1,
+        probabilities: [0.4, 0.6],
+        action: "continue",
+      });
+      expect(step.ok).toBe(true);
+    } finally {
+      judge.socket.disconnect();
+      await c.stop("SIGKILL");
+    }
+  }, 180_000);
 });
