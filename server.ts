@@ -10,6 +10,7 @@ import { migrateDatabase } from "./lib/db/migrate";
 import { env } from "./lib/env";
 import { checkReadiness } from "./lib/health/readiness";
 import { createLogger, type Logger } from "./lib/log";
+import { leasesFromEnv, newInstanceId } from "./lib/matches/leases";
 import { createModels } from "./lib/matches/models";
 import { MatchRunner } from "./lib/matches/runner";
 import { registerRunner } from "./lib/matches/runner-registry";
@@ -73,8 +74,11 @@ async function main() {
     allowRequest: (req, callback) =>
       callback(null, isSameOriginRequest(req, { trustProxy: env.CRUX_TRUST_PROXY, publicUrl: env.AUTH_URL })),
   });
-  // Several instances (REDIS_URL): room broadcasts and disconnects reach the sockets of every instance.
+  // Several instances (REDIS_URL): room broadcasts and disconnects reach the sockets of every instance, and each
+  // match is driven by the one instance holding its lease (docs/deploy.md).
   const redis = getRedis();
+  const instanceId = newInstanceId();
+  const leases = leasesFromEnv(db, instanceId);
   if (redis) {
     const subscriber = redis.duplicate();
     io.adapter(createAdapter(redis, subscriber));
@@ -89,6 +93,8 @@ async function main() {
     listener: createSocketListener(io),
     log: log.error,
     info: log.info,
+    leases,
+    leaseRenewMs: env.CRUX_LEASE_RENEW_MS,
     idle: {
       idleMs: env.CRUX_IDLE_MATCH_MINUTES * 60_000,
       // Study matches: the study's own dropout rule, applied even when no new participant arrives.
@@ -101,7 +107,7 @@ async function main() {
   // Aborts model calls; an interrupted turn is redone on the next start.
   onShutdown("match runner", () => runner.stop());
   registerRunner(runner);
-  attachRealtime(io, {
+  const realtime = attachRealtime(io, {
     db,
     runner,
     log: log.error,
@@ -114,7 +120,17 @@ async function main() {
       eventsPerIp: env.CRUX_SOCKET_EVENTS_PER_IP,
       eventsPerSocket: env.CRUX_SOCKET_EVENTS_PER_CONNECTION,
     },
+    ...(redis && {
+      cluster: {
+        redis,
+        instanceId,
+        // A dead holder's lease lapses within its TTL, and the next beat takes the match over.
+        takeoverMs: env.CRUX_LEASE_TTL_MS + 2 * env.CRUX_LEASE_RENEW_MS + 1000,
+        retryMs: env.CRUX_LEASE_RENEW_MS,
+      },
+    }),
   });
+  onShutdown("instance relay", () => realtime.close());
   // A revoked session or a changed role closes the user's connections at once (lib/auth/session-events.ts).
   const stopSessionEvents = registerSessionEvents(createSessionEvents(io, log.info));
   const stopPresence = trackParticipantPresence(io, db, { log: log.error });

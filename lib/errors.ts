@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
   MATCH_OVER: 409,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  /** Another instance drives the match and could not be reached yet (several instances: docs/deploy.md). */
+  UNAVAILABLE: 503,
   UNSUPPORTED_VERSION: 426,
 } as const;
 

@@ -4,6 +4,7 @@ import type { MatchSnapshot } from "../../lib/debate/view";
 import { PROTOCOLS } from "../../lib/debate/vocabulary";
 import { zodErrorMessage } from "../../lib/errors";
 import { createDebateMatch } from "../../lib/matches/create";
+import { leasesFromEnv } from "../../lib/matches/leases";
 import { createModels } from "../../lib/matches/models";
 import { getMatchUsage } from "../../lib/matches/repository";
 import { MatchRunner } from "../../lib/matches/runner";
@@ -129,7 +130,8 @@ export function registerDebateCommand(program: Command): void {
               sampling: { temperature: opts.temperature, bestOf: opts.bestOf },
             },
           });
-          const runner = new MatchRunner({ db, models });
+          // Several instances on this database (REDIS_URL): the run's matches are leased, so none takes them over.
+          const runner = new MatchRunner({ db, models, leases: leasesFromEnv(db), takeOver: false });
           const snapshot = await runner.runToEnd(id);
           return { snapshot, result: debateResultJson(snapshot, opts.judge, await getMatchUsage(db, id)) };
         },

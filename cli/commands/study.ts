@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import type { Command } from "commander";
 import { z } from "zod";
 import { zodErrorMessage } from "../../lib/errors";
+import { leasesFromEnv } from "../../lib/matches/leases";
 import { createModels } from "../../lib/matches/models";
 import { MatchRunner } from "../../lib/matches/runner";
 import { checkModelSpec } from "../../lib/models/check-spec";
@@ -93,7 +94,8 @@ export function registerStudyCommand(program: Command): void {
       const summary = await withDb(
         async (db) => {
           const models = createModels(db, { offlineWordDelayMs: 0, cache: opts.cache });
-          const runner = new MatchRunner({ db, models });
+          // Several instances on this database (REDIS_URL): the run's matches are leased, so none takes them over.
+          const runner = new MatchRunner({ db, models, leases: leasesFromEnv(db), takeOver: false });
           // Ctrl-C stops taking new matches; a second one exits at once. Either way the run resumes next time.
           const controller = new AbortController();
           process.once("SIGINT", () => {

@@ -21,6 +21,7 @@ import {
   type JudgeDraft,
   type JudgeStepInput,
 } from "./judge-step";
+import { MatchHeldElsewhere, type MatchLeases } from "./leases";
 import { createMatchStore, type MatchStore } from "./match-store";
 import type { StoredMatch } from "./repository";
 
@@ -29,6 +30,13 @@ import type { StoredMatch } from "./repository";
  * quotes, persists each turn, waits for the judge (or asks an AI judge), and records the verdict. It knows
  * nothing about sockets: it reports through a `MatchListener`. Everything it needs to continue lives in the
  * database, so after a restart `resumeInFlight` picks matches up where they were (an interrupted turn is redone).
+ *
+ * With several app instances (`leases`), the runner drives only the matches whose lease it holds: every entry point
+ * takes the match's lease first (or throws `MatchHeldElsewhere` naming the holder, for the caller to forward to),
+ * the lease is renewed on a beat while the match is in memory and released when it settles or the runner stops,
+ * and on the same beat the runner takes over running matches whose holder died (expired lease), resuming them
+ * exactly as after a restart. A lease lost to another instance (this one stalled past the TTL) drops the match
+ * from memory without writing: turns and judge steps are stored once per round and seat, so nothing is doubled.
  */
 
 export interface MatchListener {
@@ -51,6 +59,15 @@ export type MatchRunnerOptions = ({ db: Db } | { store: MatchStore }) & {
   info?: (line: string) => void;
   /** The idle-match reaper; none when omitted (the CLI, most tests). */
   idle?: IdleReaperOptions;
+  /** Several instances: drive only leased matches, and take over orphaned ones (lib/matches/leases.ts). */
+  leases?: MatchLeases;
+  /** How often leases are renewed and orphaned matches looked for (default a third of the lease TTL). */
+  leaseRenewMs?: number;
+  /**
+   * Take over running matches nobody holds (default true). The CLI says no: a human-judged match must move to an
+   * instance its judge's intents can reach, and an automated run resumes its own matches.
+   */
+  takeOver?: boolean;
 };
 
 /**
@@ -82,6 +99,10 @@ interface ActiveMatch {
   judgeSeenAt: Date | null;
   /** Where the judge's slider is for the step awaiting them (`judge:draft`), submitted if their time runs out. */
   draft: JudgeDraft | null;
+  /** With leases: this instance holds the match's lease. */
+  leased: boolean;
+  /** With leases: another instance took the match over; this copy only winds down, writing nothing. */
+  lost: boolean;
 }
 
 export class MatchRunner {
@@ -90,16 +111,20 @@ export class MatchRunner {
   private readonly store: MatchStore;
   private stopped = false;
   private reaper: NodeJS.Timeout | null = null;
+  private leaseBeat: NodeJS.Timeout | null = null;
+  private remoteAbandon: ((matchId: string, reason: string) => Promise<MatchSnapshot>) | null = null;
   /** When this runner started: no judge could act before, so the reaper counts no idleness before it. */
   private readonly startedAt = Date.now();
 
   constructor(private readonly options: MatchRunnerOptions) {
     this.store = "store" in options ? options.store : createMatchStore(options.db);
     if (options.idle) this.scheduleReaper(options.idle);
+    if (options.leases) this.scheduleLeaseBeat(options.leases);
   }
 
   /** The current snapshot (stored state plus live streams). Throws NOT_FOUND for an unknown match. */
   async snapshot(matchId: string): Promise<MatchSnapshot> {
+    await this.claim(matchId);
     const match = await this.load(matchId);
     const snapshot = this.toSnapshot(match);
     // Watching a finished match must not bring it back into memory for good.
@@ -117,6 +142,7 @@ export class MatchRunner {
 
   /** Starts (or keeps) the match moving: called when the judge joins, and by headless runs. */
   async start(matchId: string): Promise<MatchSnapshot> {
+    await this.claim(matchId);
     const match = await this.load(matchId);
     await this.enqueue(match, async () => {
       if (match.stored.status === "waiting") {
@@ -139,6 +165,7 @@ export class MatchRunner {
    * current snapshot, not an error.
    */
   async submitJudgeStep(matchId: string, judgeId: string, input: JudgeStepInput): Promise<MatchSnapshot> {
+    await this.claim(matchId);
     const match = await this.load(matchId);
     if (match.stored.judgeId !== judgeId) throw new CruxError("FORBIDDEN", "You are not the judge of this match.");
     await this.enqueue(match, async () => {
@@ -157,6 +184,7 @@ export class MatchRunner {
    * in memory only (a draft lost to a restart falls back to carrying the last step forward).
    */
   async recordDraft(matchId: string, judgeId: string, draft: JudgeDraft): Promise<void> {
+    await this.claim(matchId);
     const match = await this.load(matchId);
     if (match.stored.judgeId !== judgeId) throw new CruxError("FORBIDDEN", "You are not the judge of this match.");
     try {
@@ -182,8 +210,24 @@ export class MatchRunner {
    * status becomes `abandoned` with the reason, and every turn and judge step so far is kept. A finished match is
    * left as it is.
    */
-  async abandon(matchId: string, reason: string): Promise<MatchSnapshot> {
+  async abandon(matchId: string, reason: string, options: { here?: boolean } = {}): Promise<MatchSnapshot> {
+    try {
+      await this.claim(matchId);
+    } catch (error) {
+      // Several instances: the instance driving the match ends it (`here` is how it is asked to).
+      if (error instanceof MatchHeldElsewhere && this.remoteAbandon && !options.here)
+        return this.remoteAbandon(matchId, reason);
+      throw error;
+    }
     return this.toSnapshot(await this.end(await this.load(matchId), reason, () => true));
+  }
+
+  /**
+   * Several instances: how to end a match another instance drives (ask it, through the socket layer's relay), so
+   * that a researcher's action or a dropout sweep on any instance ends any match.
+   */
+  relayAbandonTo(abandon: (matchId: string, reason: string) => Promise<MatchSnapshot>): void {
+    this.remoteAbandon = abandon;
   }
 
   /**
@@ -203,12 +247,15 @@ export class MatchRunner {
     // The store knows matches by their stored activity; one in memory may have seen its judge since.
     for (const id of candidates) {
       try {
+        await this.claim(id);
         const match = await this.load(id);
         const ended = await this.end(match, reason, () => lastJudgeActivity(match) < cutoff);
         if (ended.stored.status !== "abandoned" || ended.stored.error !== reason) continue;
         reaped.push(id);
         this.options.info?.(`match ${id} abandoned: no judge activity for ${duration}`);
       } catch (error) {
+        // Another instance drives it: its own reaper judges it.
+        if (error instanceof MatchHeldElsewhere) continue;
         this.options.log?.(`could not abandon idle match ${id}: ${errorText(error)}`);
       }
     }
@@ -222,13 +269,17 @@ export class MatchRunner {
    * Returns how many resumed.
    */
   async resumeInFlight(): Promise<number> {
-    const ids = await this.store.listInFlightMatchIds();
+    // With leases, only the matches nobody drives (those of this instance's previous life among them).
+    const ids = await (this.options.leases?.listOrphaned() ?? this.store.listInFlightMatchIds());
     let resumed = 0;
     for (const id of ids) {
       try {
+        if (this.active.get(id)?.leased) continue;
+        await this.claim(id);
         this.drive(await this.load(id));
         resumed += 1;
       } catch (error) {
+        if (error instanceof MatchHeldElsewhere) continue;
         const reason = `Could not be resumed after a restart: ${errorText(error)}`;
         this.options.log?.(`match ${id} errored: ${reason}`);
         await this.persist(() => this.store.setMatchStatus(id, "errored", reason)).catch((failure: unknown) =>
@@ -244,11 +295,37 @@ export class MatchRunner {
     this.stopped = true;
     if (this.reaper) clearTimeout(this.reaper);
     this.reaper = null;
+    if (this.leaseBeat) clearTimeout(this.leaseBeat);
+    this.leaseBeat = null;
     for (const match of this.active.values()) {
       match.abort.abort();
       this.clearTimer(match);
     }
     await Promise.allSettled([...this.active.values()].map((m) => m.driving));
+    // Handed over at once: another instance resumes these matches on its next beat instead of after the TTL.
+    const held = [...this.active.values()].filter((m) => m.leased && !m.lost).map((m) => m.stored.id);
+    const leases = this.options.leases;
+    if (leases)
+      await this.persist(() => leases.release(held)).catch((error: unknown) =>
+        this.options.log?.(`could not release match leases: ${errorText(error)}`),
+      );
+  }
+
+  /**
+   * With leases: takes (or keeps) the match's lease before anything loads or changes it; throws MatchHeldElsewhere
+   * while another instance holds it. A match newly taken is loaded from the database (any older copy in memory may
+   * be stale) and, when running, driven: whoever touches an orphaned match first resumes it.
+   */
+  private async claim(matchId: string): Promise<void> {
+    const leases = this.options.leases;
+    if (!leases || this.active.get(matchId)?.leased) return;
+    const claim = await this.persist(() => leases.acquire(matchId));
+    const stale = this.active.get(matchId);
+    if (stale && !stale.leased && !stale.driving) this.active.delete(matchId);
+    if (!claim.ok) throw new MatchHeldElsewhere(matchId, claim.holder);
+    const match = await this.load(matchId);
+    match.leased = true;
+    this.drive(match);
   }
 
   private async load(matchId: string): Promise<ActiveMatch> {
@@ -268,6 +345,8 @@ export class MatchRunner {
       timer: null,
       judgeSeenAt: null,
       draft: null,
+      leased: false,
+      lost: false,
     };
     this.active.set(matchId, match);
     return match;
@@ -312,6 +391,51 @@ export class MatchRunner {
     });
   }
 
+  /**
+   * The lease beat: renews this instance's leases, drops the matches another instance has taken over, and takes
+   * over running matches nobody holds (their instance died, or let go on shutdown).
+   */
+  private scheduleLeaseBeat(leases: MatchLeases): void {
+    const every = this.options.leaseRenewMs ?? Math.max(100, Math.floor(leases.ttlMs / 3));
+    this.leaseBeat = setTimeout(() => {
+      this.leaseRound(leases)
+        .catch((error: unknown) => this.options.log?.(`match leases: ${errorText(error)}`))
+        .finally(() => {
+          if (!this.stopped) this.scheduleLeaseBeat(leases);
+        });
+    }, every);
+    this.leaseBeat.unref?.();
+  }
+
+  /** One lease beat (see scheduleLeaseBeat); returns the matches taken over. */
+  async leaseRound(leases: MatchLeases): Promise<string[]> {
+    const held = [...this.active.values()].filter((m) => m.leased && !m.lost);
+    const lost = new Set(await this.persist(() => leases.renew(held.map((m) => m.stored.id))));
+    for (const match of held) {
+      if (!lost.has(match.stored.id)) continue;
+      this.options.log?.(`match ${match.stored.id}: lease lost to another instance; letting go`);
+      match.lost = true;
+      match.abort.abort();
+      this.clearTimer(match);
+      if (this.active.get(match.stored.id) === match) this.active.delete(match.stored.id);
+      this.verifiers.delete(match.stored.id);
+    }
+    const taken: string[] = [];
+    if (this.stopped || this.options.takeOver === false) return taken;
+    for (const id of await this.persist(() => leases.listOrphaned())) {
+      if (this.active.get(id)?.leased) continue;
+      try {
+        await this.claim(id);
+        taken.push(id);
+        this.options.info?.(`match ${id}: taken over (its instance stopped renewing its lease)`);
+      } catch (error) {
+        if (!(error instanceof MatchHeldElsewhere))
+          this.options.log?.(`could not take over match ${id}: ${errorText(error)}`);
+      }
+    }
+    return taken;
+  }
+
   private scheduleReaper(idle: IdleReaperOptions): void {
     const every = idle.everyMs ?? Math.min(60_000, Math.max(1000, Math.floor(idle.idleMs / 4)));
     this.reaper = setTimeout(() => {
@@ -325,11 +449,12 @@ export class MatchRunner {
   }
 
   private drive(match: ActiveMatch): void {
-    if (match.driving || this.stopped || match.stored.status !== "running") return;
+    if (match.driving || this.stopped || match.lost || match.stored.status !== "running") return;
+    if (this.options.leases && !match.leased) return;
     match.driving = this.driveLoop(match)
       .catch(async (error: unknown) => {
-        // Stopping or abandoning aborts model calls: their errors are expected, not a failure of the match.
-        if (this.stopped || match.stored.status === "abandoned") return;
+        // Stopping, abandoning or losing the lease aborts model calls: their errors are expected, not a failure.
+        if (this.stopped || match.lost || match.stored.status === "abandoned") return;
         const message = error instanceof Error ? error.message : String(error);
         this.options.log?.(`match ${match.stored.id} errored: ${message}`);
         await this.persist(() => this.store.setMatchStatus(match.stored.id, "errored", message)).catch(
@@ -349,7 +474,7 @@ export class MatchRunner {
 
   private async driveLoop(match: ActiveMatch): Promise<void> {
     const { stored } = match;
-    while (!this.stopped && stored.status === "running") {
+    while (!this.stopped && !match.lost && stored.status === "running") {
       const step = nextStep(stored.config, stored.turns, stored.judgeSteps, stored.verdict);
       if (step.kind === "turns") {
         await Promise.all(step.seats.map((seat) => this.runTurn(match, step.round, seat)));
@@ -553,8 +678,18 @@ export class MatchRunner {
   private evictIfSettled(match: ActiveMatch): void {
     if (match.driving || !isSettledMatchStatus(match.stored.status)) return;
     this.clearTimer(match);
-    if (this.active.get(match.stored.id) === match) this.active.delete(match.stored.id);
     this.verifiers.delete(match.stored.id);
+    if (this.active.get(match.stored.id) !== match) return;
+    this.active.delete(match.stored.id);
+    // Settled: nothing left to drive, so the lease goes (a later look at the match takes it only for a moment).
+    if (match.leased && !match.lost) {
+      match.leased = false;
+      const leases = this.options.leases;
+      if (leases)
+        void this.persist(() => leases.release([match.stored.id])).catch((error: unknown) =>
+          this.options.log?.(`could not release the lease of ${match.stored.id}: ${errorText(error)}`),
+        );
+    }
   }
 
   private verifierFor(matchId: string, passage: string) {

@@ -1,13 +1,15 @@
+import type { Redis } from "ioredis";
 import type { Server, Socket } from "socket.io";
-import type { z } from "zod";
+import { z } from "zod";
 import { type CookieJar, parseCookies, resolveUser } from "../auth/resolve-user";
 import type { SessionUser } from "../auth/roles";
 import type { SessionEvents } from "../auth/session-events";
 import { clientIpOf } from "../client-ip";
 import type { Db } from "../db/client";
-import { type MatchSnapshot, viewFor } from "../debate/view";
+import { type MatchSnapshot, type MatchView, viewFor } from "../debate/view";
 import { CruxError, toErrorPayload, zodErrorMessage } from "../errors";
 import { assertJudgeOf } from "../matches/access";
+import { MatchHeldElsewhere } from "../matches/leases";
 import type { MatchListener, MatchRunner } from "../matches/runner";
 import { SlidingWindowLimiter } from "../rate-limit";
 import { assertObserverOf } from "../studies/match-access";
@@ -24,6 +26,7 @@ import {
   type ServerToClientEvents,
   streamRoomFor,
 } from "./protocol";
+import { MatchRelay, type RelayRequest } from "./relay";
 import { SocketGuard, type SocketLimits } from "./socket-limits";
 
 /**
@@ -124,8 +127,13 @@ export function attachRealtime(
     limits?: Partial<SocketLimits>;
     /** Take the client's address from X-Forwarded-For (CRUX_TRUST_PROXY), as lib/client-ip.ts does for HTTP. */
     trustProxy?: boolean;
+    /**
+     * Several instances (the runner has leases): intents for a match another instance drives are relayed to it
+     * through Redis; while it cannot be reached, they wait up to `takeoverMs` for this instance to take it over.
+     */
+    cluster?: { redis: Redis; instanceId: string; takeoverMs: number; retryMs: number };
   },
-) {
+): { close(): Promise<void> } {
   const { db, runner } = deps;
   const guard = new SocketGuard(deps.limits);
   // Drafts have their own, tighter budget on top: twice what a throttled client sends, so only a client that skips
@@ -159,36 +167,108 @@ export function attachRealtime(
     }
   });
 
+  /**
+   * What each intent does to its match, once the socket is authorized (and joined to its rooms): run on the instance
+   * that drives the match, here or — relayed — on another (`onHolder`). The view is shaped where the match runs,
+   * since only there are its live turns numbered as the judge receives them.
+   */
+  const matchActions: Record<RelayedEvent, (payload: unknown, userId: string) => Promise<unknown>> = {
+    // Joining starts a waiting match and is idempotent otherwise, so a reconnecting judge simply resyncs.
+    "match:join": async (payload) =>
+      viewFor(shown(io, await runner.start(joinMatchSchema.parse(payload).matchId)), "judge"),
+    // Observing never starts or drives a match: it only shows it.
+    "match:observe": async (payload) =>
+      viewFor(shown(io, await runner.snapshot(joinMatchSchema.parse(payload).matchId)), "observer"),
+    "judge:step": async (payload, userId) => {
+      const { matchId, ...intent } = judgeStepSchema.parse(payload);
+      return viewFor(shown(io, await runner.submitJudgeStep(matchId, userId, intent)), "judge");
+    },
+    "judge:draft": async (payload, userId) => {
+      const { matchId, round, probabilities } = judgeDraftSchema.parse(payload);
+      await runner.recordDraft(matchId, userId, { round, probabilities });
+      return { round };
+    },
+    // Not a client event: a match ended on another instance (a researcher, a dropout sweep: runner.abandon).
+    "match:abandon": async (payload) => {
+      const { matchId, reason } = abandonSchema.parse(payload);
+      return runner.abandon(matchId, reason, { here: true });
+    },
+  };
+
+  const cluster = deps.cluster;
+  const relay = cluster
+    ? new MatchRelay(
+        cluster.redis,
+        cluster.redis.duplicate(),
+        cluster.instanceId,
+        async (request) => {
+          try {
+            if (!isRelayedEvent(request.event)) throw new CruxError("BAD_REQUEST", "Unknown relayed event.");
+            return { ok: true, data: await matchActions[request.event](request.payload, request.userId) };
+          } catch (error) {
+            if (!(error instanceof CruxError)) deps.log?.(`relayed ${request.event} failed: ${String(error)}`);
+            return { ok: false, error: toErrorPayload(error) };
+          }
+        },
+        { timeoutMs: Math.max(1000, cluster.retryMs * 2), log: deps.log },
+      )
+    : null;
+  const relayStarted = relay?.start();
+  if (relay) {
+    runner.relayAbandonTo((matchId, reason) => onHolder<MatchSnapshot>("match:abandon", { matchId, reason }, "server"));
+  }
+  relayStarted?.catch((error: unknown) => deps.log?.(`relay: could not subscribe: ${String(error)}`));
+
+  /**
+   * Runs an intent where its match is driven: here when this instance holds (or can take) the match's lease,
+   * otherwise relayed to the holder. A holder that cannot be reached (it died) is waited out: once its lease lapses
+   * this instance takes the match over, so the judge sees a pause, not an error.
+   */
+  async function onHolder<R>(event: RelayedEvent, payload: unknown, userId: string): Promise<R> {
+    const deadline = Date.now() + (cluster?.takeoverMs ?? 0);
+    for (;;) {
+      let elsewhere: MatchHeldElsewhere;
+      try {
+        return (await matchActions[event](payload, userId)) as R;
+      } catch (error) {
+        if (!(error instanceof MatchHeldElsewhere) || !relay || !cluster) throw error;
+        elsewhere = error;
+      }
+      const request: RelayRequest = { event, payload, userId };
+      const reply = await relay.call(elsewhere.holder, request).catch(() => null);
+      if (reply?.ok) return reply.data as R;
+      if (reply && reply.error.code !== "UNAVAILABLE") throw new CruxError(reply.error.code, reply.error.message);
+      if (Date.now() > deadline) throw elsewhere;
+      await new Promise((resolve) => setTimeout(resolve, cluster.retryMs));
+    }
+  }
+
   io.on("connection", (socket: CruxSocket) => {
     void socket.join(userRoomFor(socket.data.user.id));
     socket.on("disconnect", () => draftLimiter.reset(socket.id));
 
-    handle(socket, "match:join", joinMatchSchema, async ({ matchId }, user) => {
-      await assertJudgeOf(db, user, matchId);
-      await socket.join([roomFor(matchId, "judge"), streamRoomFor(matchId)]);
-      // Joining starts a waiting match and is idempotent otherwise, so a reconnecting judge simply resyncs.
-      return viewFor(shown(io, await runner.start(matchId)), "judge");
+    handle(socket, "match:join", joinMatchSchema, async (payload, user) => {
+      await assertJudgeOf(db, user, payload.matchId);
+      await socket.join([roomFor(payload.matchId, "judge"), streamRoomFor(payload.matchId)]);
+      return onHolder<MatchView>("match:join", payload, user.id);
     });
 
-    handle(socket, "match:observe", joinMatchSchema, async ({ matchId }, user) => {
-      await assertObserverOf(db, user, matchId);
-      await socket.join([roomFor(matchId, "observer"), streamRoomFor(matchId)]);
-      // Observing never starts or drives a match: it only shows it.
-      return viewFor(shown(io, await runner.snapshot(matchId)), "observer");
+    handle(socket, "match:observe", joinMatchSchema, async (payload, user) => {
+      await assertObserverOf(db, user, payload.matchId);
+      await socket.join([roomFor(payload.matchId, "observer"), streamRoomFor(payload.matchId)]);
+      return onHolder<MatchView>("match:observe", payload, user.id);
     });
 
-    handle(socket, "judge:step", judgeStepSchema, async ({ matchId, ...intent }, user) => {
-      const snapshot = await runner.submitJudgeStep(matchId, user.id, intent);
-      return viewFor(shown(io, snapshot), "judge");
-    });
+    handle(socket, "judge:step", judgeStepSchema, (payload, user) =>
+      onHolder<MatchView>("judge:step", payload, user.id),
+    );
 
-    handle(socket, "judge:draft", judgeDraftSchema, async ({ matchId, round, probabilities }, user) => {
+    handle(socket, "judge:draft", judgeDraftSchema, async (payload, user) => {
       const allowed = draftLimiter.consume(socket.id);
       if (!allowed.ok) {
         throw new CruxError("RATE_LIMITED", `Too many drafts: wait ${allowed.retryAfterMs} ms and retry.`);
       }
-      await runner.recordDraft(matchId, user.id, { round, probabilities });
-      return { round };
+      return onHolder<{ round: number }>("judge:draft", payload, user.id);
     });
   });
 
@@ -240,4 +320,20 @@ export function attachRealtime(
     // socket.io's typed `on` cannot express "any registered event" generically; the listener validates itself.
     (socket as unknown as { on(e: string, l: typeof listener): void }).on(event, listener);
   }
+
+  return {
+    async close() {
+      await relayStarted?.catch(() => undefined);
+      await relay?.stop();
+    },
+  };
+}
+
+/** The client events whose action runs where the match is driven (relayed between instances). */
+const RELAYED_EVENTS = ["match:join", "match:observe", "judge:step", "judge:draft", "match:abandon"] as const;
+const abandonSchema = z.object({ matchId: z.string().min(1).max(64), reason: z.string().max(1000) });
+type RelayedEvent = (typeof RELAYED_EVENTS)[number];
+
+function isRelayedEvent(event: string): event is RelayedEvent {
+  return (RELAYED_EVENTS as readonly string[]).includes(event);
 }
