@@ -3,11 +3,10 @@ import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { CruxError } from "../errors";
 import { getStudyFor, listStudiesFor } from "../studies/repository";
-import { debaterModelsSql, dialectOf } from "./dialect";
 import { FREE_PLAY, type TranscriptFacets, type TranscriptFilters } from "./filters";
 import { judgeLabel } from "./judge-label";
-import { listTranscripts, type TranscriptPage } from "./list";
-import { assertMayBrowse, scopeSql, TRANSCRIPT_FROM } from "./scope";
+import { debaterSeats, listTranscripts, type TranscriptPage } from "./list";
+import { assertMayBrowse, scopeSql } from "./scope";
 import { type SearchPage, searchTranscripts } from "./search";
 import { allTagsSql } from "./tags";
 
@@ -28,34 +27,44 @@ export interface TranscriptBrowser {
 const MAX_JUDGES = 300;
 
 async function facetsFor(db: Db, user: SessionUser, filters: TranscriptFilters): Promise<TranscriptFacets> {
-  const dialect = dialectOf(db);
   const studies = await listStudiesFor(db, user);
   const study = filters.study && filters.study !== FREE_PLAY ? await getStudyFor(db, user, filters.study) : null;
   const parts = [scopeSql(user)];
   if (filters.study === FREE_PLAY) parts.push(Prisma.sql`m."studyId" IS NULL`);
   else if (study) parts.push(Prisma.sql`m."studyId" = ${study.id}`);
   const where = Prisma.join(parts, " AND ");
-  const [judges, models, tags] = await Promise.all([
-    db.$queryRaw<
-      Array<{ judgeId: string | null; judgeModel: string | null; email: string | null; name: string | null }>
-    >(
-      Prisma.sql`SELECT DISTINCT m."judgeId", m."judgeModel", u."email", u."name" ${TRANSCRIPT_FROM}
-        LEFT JOIN "User" u ON u."id" = m."judgeId"
+  // Each reads Match alone; debater seats are distinct JSON values (a few model pairings), parsed here.
+  const [judges, seats, tags] = await Promise.all([
+    db.$queryRaw<Array<{ judgeId: string | null; judgeModel: string | null }>>(
+      Prisma.sql`SELECT DISTINCT m."judgeId", m."judgeModel" FROM "Match" m
         WHERE ${where} AND (m."judgeId" IS NOT NULL OR m."judgeModel" IS NOT NULL) LIMIT ${MAX_JUDGES}`,
     ),
-    db.$queryRaw<Array<{ model: string | null }>>(debaterModelsSql(dialect, TRANSCRIPT_FROM, where)),
+    db.$queryRaw<Array<{ debaters: unknown }>>(Prisma.sql`SELECT DISTINCT m."debaters" FROM "Match" m WHERE ${where}`),
+    // Each tag once, kept if one visible match has it (found through the tag index, stopping at the first).
     db.$queryRaw<Array<{ tag: string }>>(
-      Prisma.sql`SELECT DISTINCT t."tag" ${TRANSCRIPT_FROM} JOIN ${allTagsSql()} t ON t."matchId" = m."id"
-        WHERE ${where} ORDER BY 1`,
+      Prisma.sql`SELECT d."tag" FROM (SELECT DISTINCT "tag" FROM ${allTagsSql()} a) d
+        WHERE EXISTS (SELECT 1 FROM ${allTagsSql()} t JOIN "Match" m ON m."id" = t."matchId"
+          WHERE t."tag" = d."tag" AND ${where}) ORDER BY 1`,
     ),
   ]);
+  const humans = judges.flatMap((j) => (j.judgeModel === null && j.judgeId !== null ? [j.judgeId] : []));
+  const people = new Map(
+    (await db.user.findMany({ where: { id: { in: humans } }, select: { id: true, email: true, name: true } })).map(
+      (u) => [u.id, u],
+    ),
+  );
+  const models = new Set(seats.flatMap((row) => debaterSeats(row.debaters).map((d) => d.model)));
   return {
-    studies,
+    studies: studies.map(({ id, name, status }) => ({ id, name, status })),
     conditions: study?.config.conditions.map((c) => c.name) ?? [],
     judges: judges
-      .map((j) => ({ key: j.judgeModel ?? j.judgeId ?? "", label: judgeLabel(user, j) }))
+      .map((j) => {
+        const person = j.judgeId ? people.get(j.judgeId) : undefined;
+        const label = judgeLabel(user, { ...j, email: person?.email ?? null, name: person?.name ?? null });
+        return { key: j.judgeModel ?? j.judgeId ?? "", label };
+      })
       .sort((a, b) => a.label.localeCompare(b.label)),
-    models: models.flatMap((m) => (m.model ? [m.model] : [])),
+    models: [...models].sort(),
     tags: tags.map((t) => t.tag),
   };
 }

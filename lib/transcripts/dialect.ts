@@ -27,15 +27,6 @@ export function debaterModelSql(dialect: Dialect, model: string): Prisma.Sql {
     : Prisma.sql`m."debaters" @> ${JSON.stringify([{ model }])}::jsonb`;
 }
 
-/** Every debater model of the matches `m` that `where` keeps, distinct. */
-export function debaterModelsSql(dialect: Dialect, from: Prisma.Sql, where: Prisma.Sql): Prisma.Sql {
-  return dialect === "sqlite"
-    ? Prisma.sql`SELECT DISTINCT json_extract(d."value", '$.model') AS "model" ${from}, json_each(m."debaters") d
-        WHERE ${where} ORDER BY 1`
-    : Prisma.sql`SELECT DISTINCT d->>'model' AS "model" ${from}, jsonb_array_elements(m."debaters") d
-        WHERE ${where} ORDER BY 1`;
-}
-
 /** `column` contains `words`, ignoring case (ASCII case on SQLite). */
 export function containsSql(dialect: Dialect, column: Prisma.Sql, words: string): Prisma.Sql {
   const pattern = `%${words.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -5,7 +5,7 @@ import { getStudyFor } from "../studies/repository";
 import { dialectOf, finalConfidenceSql, readJson } from "./dialect";
 import { FREE_PLAY, PAGE_SIZE, type TranscriptFilters } from "./filters";
 import { judgeLabel } from "./judge-label";
-import { assertMayBrowse, TRANSCRIPT_FROM, whereSql } from "./scope";
+import { assertMayBrowse, filteredFrom, TRANSCRIPT_FROM, whereSql } from "./scope";
 import { allTagsSql } from "./tags";
 
 /**
@@ -87,25 +87,36 @@ export async function listTranscripts(db: Db, user: SessionUser, filters: Transc
   if (filters.study && filters.study !== FREE_PLAY) await getStudyFor(db, user, filters.study);
   const dialect = dialectOf(db);
   const where = whereSql(dialect, user, filters);
-  const [counted, raw] = await Promise.all([
-    db.$queryRaw<Array<{ n: unknown }>>(Prisma.sql`SELECT COUNT(*) AS "n" ${TRANSCRIPT_FROM} WHERE ${where}`),
-    db.$queryRaw<RawRow[]>(Prisma.sql`SELECT m."id", m."studyId", s."name" AS "study", m."protocol", m."condition",
-        m."status", q."text" AS "question", m."judgeId", m."judgeModel", u."email", u."name", m."debaters",
-        v."correct", ${finalConfidenceSql(dialect)} AS "confidence", v."rounds", m."createdAt"
-      ${TRANSCRIPT_FROM}
-      LEFT JOIN "Study" s ON s."id" = m."studyId"
-      LEFT JOIN "User" u ON u."id" = m."judgeId"
-      WHERE ${where}
-      ${orderSql(dialect, filters)}
-      LIMIT ${PAGE_SIZE} OFFSET ${(filters.page - 1) * PAGE_SIZE}`),
-  ]);
+  const from = filteredFrom(filters);
+  // The page's ids and the total in one pass (a window count), with only the joins the filters need; a page past
+  // the end has no row to carry the total, so it is counted on its own. Then the page's rows are read in full.
+  const page = await db.$queryRaw<Array<{ id: string; total: unknown }>>(Prisma.sql`SELECT m."id",
+      COUNT(*) OVER () AS "total" ${from} WHERE ${where}
+    ${orderSql(dialect, filters)} LIMIT ${PAGE_SIZE} OFFSET ${(filters.page - 1) * PAGE_SIZE}`);
+  const counted =
+    page.length > 0
+      ? [{ n: page[0]?.total }]
+      : await db.$queryRaw<Array<{ n: unknown }>>(Prisma.sql`SELECT COUNT(*) AS "n" ${from} WHERE ${where}`);
+  const ids = page.map((r) => r.id);
+  const found =
+    ids.length === 0
+      ? []
+      : await db.$queryRaw<RawRow[]>(Prisma.sql`SELECT m."id", m."studyId", s."name" AS "study", m."protocol",
+          m."condition", m."status", q."text" AS "question", m."judgeId", m."judgeModel", u."email", u."name",
+          m."debaters", v."correct", ${finalConfidenceSql(dialect)} AS "confidence", v."rounds", m."createdAt"
+        ${TRANSCRIPT_FROM}
+        LEFT JOIN "Study" s ON s."id" = m."studyId"
+        LEFT JOIN "User" u ON u."id" = m."judgeId"
+        WHERE m."id" IN (${Prisma.join(ids)})`);
+  const byId = new Map(found.map((row) => [row.id, row]));
+  const raw = ids.flatMap((id) => byId.get(id) ?? []);
   const total = Number(counted[0]?.n ?? 0);
   const tags =
-    raw.length === 0
+    ids.length === 0
       ? []
       : await db.$queryRaw<Array<{ matchId: string; tag: string }>>(
           Prisma.sql`SELECT t."matchId", t."tag" FROM ${allTagsSql()} t
-            WHERE t."matchId" IN (${Prisma.join(raw.map((r) => r.id))}) ORDER BY t."tag"`,
+            WHERE t."matchId" IN (${Prisma.join(ids)}) ORDER BY t."tag"`,
         );
   const rows = raw.map(
     (row): TranscriptRow => ({
@@ -119,7 +130,7 @@ export async function listTranscripts(db: Db, user: SessionUser, filters: Transc
       judge: judgeLabel(user, row),
       judgeKey: row.judgeModel ?? row.judgeId,
       judgeKind: row.judgeModel ? "ai" : "human",
-      debaters: debaterModels(row.debaters),
+      debaters: debaterSeats(row.debaters),
       correct: toBoolean(row.correct),
       confidence: toNumber(row.confidence),
       rounds: toNumber(row.rounds),
@@ -130,7 +141,8 @@ export async function listTranscripts(db: Db, user: SessionUser, filters: Transc
   return { rows, total, page: filters.page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
 }
 
-function debaterModels(value: unknown): TranscriptRow["debaters"] {
+/** A match's debater seats and models, seat A first, from its `debaters` JSON. */
+export function debaterSeats(value: unknown): TranscriptRow["debaters"] {
   const seats = readJson(value);
   if (!Array.isArray(seats)) return [];
   return seats

@@ -14,11 +14,34 @@ import { taggedSql } from "./tags";
  * (the review shows the story and the answer), and qualification (practice) matches are not transcripts.
  */
 
-/** The joins every transcript query shares; `v` and `p` are LEFT JOINs. */
+/** Every join a transcript query may use: `q` Question, `p` Passage (may be null), `v` Verdict (may be null). */
 export const TRANSCRIPT_FROM = Prisma.sql`FROM "Match" m
   JOIN "Question" q ON q."id" = m."questionId"
   LEFT JOIN "Passage" p ON p."id" = q."passageId"
   LEFT JOIN "Verdict" v ON v."matchId" = m."id"`;
+
+/**
+ * Only the joins `filters` (and their sort) need: counting or paging 10,000 matches by protocol reads Match alone,
+ * where each unused join would cost a lookup per match (SQLite keeps these joins even when nothing reads them).
+ */
+export function filteredFrom(filters: TranscriptFilters): Prisma.Sql {
+  return Prisma.sql`FROM "Match" m${filterJoins(filters)}`;
+}
+
+/** The joins of {@link filteredFrom} after `"Match" m`. */
+export function filterJoins(filters: TranscriptFilters): Prisma.Sql {
+  const verdict =
+    filters.outcome !== undefined ||
+    filters.confMin !== undefined ||
+    filters.confMax !== undefined ||
+    filters.rounds !== undefined ||
+    filters.sort !== "date";
+  return Prisma.sql`${
+    filters.q
+      ? Prisma.sql` JOIN "Question" q ON q."id" = m."questionId" LEFT JOIN "Passage" p ON p."id" = q."passageId"`
+      : Prisma.empty
+  }${verdict ? Prisma.sql` LEFT JOIN "Verdict" v ON v."matchId" = m."id"` : Prisma.empty}`;
+}
 
 const SETTLED = Prisma.join([...SETTLED_MATCH_STATUSES]);
 

@@ -4,7 +4,7 @@ import { Prisma } from "../db/generated/client";
 import { getStudyFor } from "../studies/repository";
 import { type Dialect, dialectOf } from "./dialect";
 import { FREE_PLAY, SEARCH_PAGE_SIZE, type TranscriptFilters } from "./filters";
-import { assertMayBrowse, TRANSCRIPT_FROM, whereSql } from "./scope";
+import { assertMayBrowse, filterJoins, whereSql } from "./scope";
 
 /**
  * Full-text search over the text of every turn, every judge step's message (questions to the debaters) and every
@@ -123,15 +123,27 @@ async function sqliteSnippets(db: Db, query: string, rows: RankedRow[]): Promise
   return snippets;
 }
 
-async function searchSqlite(db: Db, where: Prisma.Sql, query: string, offset: number) {
-  const from = Prisma.sql`FROM (${sqliteHits(query)}) h
-    JOIN (SELECT m."id", q."text" AS "question", m."protocol", m."condition" ${TRANSCRIPT_FROM} WHERE ${where}) t
-      ON t."id" = h."matchId"`;
+/** The viewer's matches that pass the filters, as SQL: `m` and the joins the filters need, and the condition. */
+interface Visible {
+  joins: Prisma.Sql;
+  where: Prisma.Sql;
+}
+
+/**
+ * Hits among the visible matches, then (for one page only) the question and condition of each. CROSS JOIN makes
+ * SQLite start from the hits and look each one's match up by key; left to itself it would walk every visible
+ * match and probe the hits, several times slower for a selective search.
+ */
+async function searchSqlite(db: Db, visible: Visible, query: string, offset: number) {
+  const hits = Prisma.sql`FROM (${sqliteHits(query)}) h
+    CROSS JOIN "Match" m ON m."id" = h."matchId"${visible.joins} WHERE ${visible.where}`;
   const [counted, rows] = await Promise.all([
-    db.$queryRaw<Array<{ n: unknown }>>(Prisma.sql`SELECT COUNT(*) AS "n" ${from}`),
-    db.$queryRaw<RankedRow[]>(Prisma.sql`SELECT h."kind", h."id", h."rid", h."matchId", h."round", h."speaker",
-        t."question", t."protocol", t."condition"
-      ${from} ORDER BY h."rank", h."id" LIMIT ${SEARCH_PAGE_SIZE} OFFSET ${offset}`),
+    db.$queryRaw<Array<{ n: unknown }>>(Prisma.sql`SELECT COUNT(*) AS "n" ${hits}`),
+    db.$queryRaw<RankedRow[]>(Prisma.sql`SELECT r."kind", r."id", r."rid", r."matchId", r."round", r."speaker",
+        q."text" AS "question", m."protocol", m."condition"
+      FROM (SELECT h.* ${hits} ORDER BY h."rank", h."id" LIMIT ${SEARCH_PAGE_SIZE} OFFSET ${offset}) r
+      JOIN "Match" m ON m."id" = r."matchId" JOIN "Question" q ON q."id" = m."questionId"
+      ORDER BY r."rank", r."id"`),
   ]);
   const snippets = await sqliteSnippets(db, query, rows);
   return {
@@ -141,7 +153,7 @@ async function searchSqlite(db: Db, where: Prisma.Sql, query: string, offset: nu
 }
 
 /** PostgreSQL: the same three sources through to_tsvector expression indexes (GIN) and ts_headline. */
-async function searchPostgres(db: Db, where: Prisma.Sql, input: string, offset: number) {
+async function searchPostgres(db: Db, visible: Visible, input: string, offset: number) {
   const tsquery = Prisma.sql`websearch_to_tsquery('english', ${input})`;
   const hits = Prisma.join(
     SEARCH_HIT_KINDS.map((kind) => {
@@ -155,8 +167,9 @@ async function searchPostgres(db: Db, where: Prisma.Sql, input: string, offset: 
     " UNION ALL ",
   );
   const from = Prisma.sql`FROM (${hits}) h
-    JOIN (SELECT m."id", q."text" AS "question", m."protocol", m."condition" ${TRANSCRIPT_FROM} WHERE ${where}) t
-      ON t."id" = h."matchId"`;
+    JOIN (SELECT m."id", q."text" AS "question", m."protocol", m."condition" FROM "Match" m
+      JOIN "Question" q ON q."id" = m."questionId"
+      WHERE m."id" IN (SELECT m."id" FROM "Match" m${visible.joins} WHERE ${visible.where})) t ON t."id" = h."matchId"`;
   const headline = Prisma.sql`ts_headline('english', h."body", ${tsquery},
     ${`StartSel=${HIT_START}, StopSel=${HIT_END}, MaxWords=30, MinWords=12, FragmentDelimiter=" … ", MaxFragments=1`})`;
   const [counted, rows] = await Promise.all([
@@ -196,7 +209,7 @@ export async function searchTranscripts(db: Db, user: SessionUser, filters: Tran
   if (!query) return { hits: [], total: 0, page: filters.page, pages: 1 };
   const { hits, total } = await SEARCHERS[dialect](
     db,
-    whereSql(dialect, user, filters),
+    { joins: filterJoins(filters), where: whereSql(dialect, user, filters) },
     query,
     (filters.page - 1) * SEARCH_PAGE_SIZE,
   );

@@ -7,18 +7,30 @@
 -- redefines Turn, JudgeStep or Verdict (CREATE new_…, copy, DROP, RENAME) must recreate these triggers and run
 -- INSERT INTO "<Name>Search"("<Name>Search") VALUES('rebuild') (docs/database.md).
 
-CREATE VIRTUAL TABLE "TurnSearch" USING fts5("text", content='Turn', content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2');
+-- Turns mark quotes from the story as <quote>…</quote>: indexed and shown as “…”, so a phrase that runs into a quote
+-- is found and snippets read as prose. The FTS table's content is this view of Turn, keyed by Turn's rowid.
+CREATE VIEW "TurnSearchText" AS
+SELECT "rowid" AS "rid", replace(replace("text", '<quote>', '“'), '</quote>', '”') AS "text" FROM "Turn";
+CREATE VIRTUAL TABLE "TurnSearch" USING fts5("text", content='TurnSearchText', content_rowid='rid', tokenize='porter unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE "JudgeStepSearch" USING fts5("message", content='JudgeStep', content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE "VerdictSearch" USING fts5("explanation", content='Verdict', content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2');
 
 CREATE TRIGGER "Turn_search_insert" AFTER INSERT ON "Turn"
-BEGIN INSERT INTO "TurnSearch"("rowid", "text") VALUES (NEW."rowid", NEW."text"); END;
+BEGIN
+  INSERT INTO "TurnSearch"("rowid", "text")
+  VALUES (NEW."rowid", replace(replace(NEW."text", '<quote>', '“'), '</quote>', '”'));
+END;
 CREATE TRIGGER "Turn_search_delete" AFTER DELETE ON "Turn"
-BEGIN INSERT INTO "TurnSearch"("TurnSearch", "rowid", "text") VALUES ('delete', OLD."rowid", OLD."text"); END;
+BEGIN
+  INSERT INTO "TurnSearch"("TurnSearch", "rowid", "text")
+  VALUES ('delete', OLD."rowid", replace(replace(OLD."text", '<quote>', '“'), '</quote>', '”'));
+END;
 CREATE TRIGGER "Turn_search_update" AFTER UPDATE OF "text" ON "Turn"
 BEGIN
-  INSERT INTO "TurnSearch"("TurnSearch", "rowid", "text") VALUES ('delete', OLD."rowid", OLD."text");
-  INSERT INTO "TurnSearch"("rowid", "text") VALUES (NEW."rowid", NEW."text");
+  INSERT INTO "TurnSearch"("TurnSearch", "rowid", "text")
+  VALUES ('delete', OLD."rowid", replace(replace(OLD."text", '<quote>', '“'), '</quote>', '”'));
+  INSERT INTO "TurnSearch"("rowid", "text")
+  VALUES (NEW."rowid", replace(replace(NEW."text", '<quote>', '“'), '</quote>', '”'));
 END;
 
 CREATE TRIGGER "JudgeStep_search_insert" AFTER INSERT ON "JudgeStep"
