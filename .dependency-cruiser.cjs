@@ -15,6 +15,7 @@ const LIB_LAYERS = {
   studies: ["matches", "models", "questions", "auth", "db", "debate"],
   matches: ["models", "questions", "auth", "db", "debate"],
   analysis: ["studies", "db", "debate"],
+  players: ["analysis", "db", "debate"],
   models: ["db", "debate"],
   questions: ["db", "debate"],
   auth: ["db"],
