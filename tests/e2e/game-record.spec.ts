@@ -1,6 +1,6 @@
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { z } from "zod";
-import { expectNoSeriousAxeViolations } from "./axe-check";
+import { expectNoSeriousA11yViolations } from "../support/a11y";
 import { captureTraffic, startMatch, storedMatch } from "./support";
 
 /**
@@ -34,7 +34,7 @@ test("the record starts empty, counts a game and reopens its reveal", async ({ p
   await page.goto("/me");
   await expect(page.getByRole("heading", { name: "Your record" })).toBeVisible();
   await expect(page.getByTestId("record-empty")).toBeVisible();
-  await expectNoSeriousAxeViolations(page);
+  await expectNoSeriousA11yViolations(page);
 
   const matchId = await playNaiveGame(page, 0.8);
   await page.getByRole("link", { name: "Your record" }).click();
@@ -43,7 +43,7 @@ test("the record starts empty, counts a game and reopens its reveal", async ({ p
   await expect(page.getByTestId("record-mean-score")).toHaveText((1 + Math.log2(0.8)).toFixed(2));
   await expect(page.getByTestId("calibration-chart").locator("svg.recharts-surface")).toBeVisible();
   await expect(page.getByRole("row", { name: /No help/ })).toContainText("100%");
-  await expectNoSeriousAxeViolations(page);
+  await expectNoSeriousA11yViolations(page);
 
   await page.getByRole("list", { name: "Your games" }).getByRole("link").first().click();
   await expect(page).toHaveURL(new RegExp(`/match/${matchId}$`));
@@ -80,7 +80,7 @@ test("the leaderboard ranks players who opted in by mean score, and nobody else"
   const mine = names.filter((name) => name.endsWith(tag));
   expect(mine).toEqual([`High ${tag}`, `Low ${tag}`]);
   await expect(page.getByText(/@/)).toHaveCount(0);
-  await expectNoSeriousAxeViolations(page);
+  await expectNoSeriousA11yViolations(page);
 
   // A nickname is unique whatever its case.
   await playNaiveGame(page, 0.7);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectNoSeriousAxeViolations } from "./axe-check";
+import { expectNoSeriousA11yViolations } from "../support/a11y";
 import { captureTraffic, playToVerdict, startMatch } from "./support";
 
 /**
@@ -36,7 +36,7 @@ test("a played debate ends on a reveal with the chart, the explanation and quote
     await expect(page.getByRole("link", { name: "about the data" })).toHaveAttribute("href", "/about/data");
   };
   await checkReveal();
-  await expectNoSeriousAxeViolations(page);
+  await expectNoSeriousA11yViolations(page);
 
   await page.reload();
   await checkReveal();

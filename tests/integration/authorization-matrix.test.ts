@@ -207,6 +207,16 @@ async function expectAudited(db: Db, done: boolean, action: AuditAction, target:
   if (done && actorId) expect(entries[0]?.actorId).toBe(actorId);
 }
 
+/** The leaderboard setting on /me: anyone playing (guest or account), but not study participants. */
+const LEADERBOARD_ACTION: Pick<ActionRow, "expect" | "refusal"> = {
+  expect: { ...all("ok"), anonymous: "refused", participant: "refused", otherParticipant: "refused" },
+  refusal: {
+    anonymous: /Play a game first/,
+    participant: /Study participants/,
+    otherParticipant: /Study participants/,
+  },
+};
+
 /** Study page and monitor actions: researchers with access; a researcher not on the study is told so. */
 const STUDY_ACTION: Pick<ActionRow, "expect" | "refusal"> = {
   expect: { ...all("signin"), researcher: "ok", admin: "ok", outsider: "refused" },
@@ -594,12 +604,7 @@ const MATRIX: Row[] = [
     covers: "app/me/actions.ts#joinLeaderboardAction",
     target: "/me",
     kind: "action",
-    expect: { ...all("ok"), anonymous: "refused", participant: "refused", otherParticipant: "refused" },
-    refusal: {
-      anonymous: /Play a game first/,
-      participant: /Study participants/,
-      otherParticipant: /Study participants/,
-    },
+    ...LEADERBOARD_ACTION,
     call: async ({ db, caller }) => {
       const nickname = `Matrix ${++serial}${Date.now() % 100_000}`;
       return {
@@ -615,12 +620,7 @@ const MATRIX: Row[] = [
     covers: "app/me/actions.ts#leaveLeaderboardAction",
     target: "/me",
     kind: "action",
-    expect: { ...all("ok"), anonymous: "refused", participant: "refused", otherParticipant: "refused" },
-    refusal: {
-      anonymous: /Play a game first/,
-      participant: /Study participants/,
-      otherParticipant: /Study participants/,
-    },
+    ...LEADERBOARD_ACTION,
     call: async ({ db, caller }) => {
       const nickname = `Leaving ${++serial}${Date.now() % 100_000}`;
       const entry = { nickname, nicknameKey: nickname.toLowerCase() };
