@@ -18,6 +18,7 @@ const LIB_LAYERS = {
   analysis: ["studies", "db", "debate"],
   // /readyz's checks (server.ts): the database and its migrations, and dependencies passed in.
   health: ["db"],
+  players: ["analysis", "db", "debate"],
   models: ["db", "debate"],
   questions: ["db", "debate"],
   auth: ["db"],

@@ -103,6 +103,8 @@ export default defineConfig({
         CRUX_PLAY_MODELS: E2E_LLM_DEBATER,
         // Every game must reach the provider and stream, never replay a stored answer.
         CRUX_MODEL_CACHE: "0",
+        // tests/e2e/game-record.spec.ts ranks players after two games each.
+        CRUX_LEADERBOARD_MIN_GAMES: "2",
       },
     },
   ],

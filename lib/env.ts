@@ -41,6 +41,8 @@ const envSchema = z
       .min(0.05)
       .max(7 * 24 * 60)
       .default(30),
+    /** Games a player needs (with verdicts) before the leaderboard ranks them. */
+    CRUX_LEADERBOARD_MIN_GAMES: z.coerce.number().int().min(1).max(10_000).default(5),
     /** Unfinished play matches one person may have at once; starting one more abandons their oldest. */
     CRUX_OPEN_MATCHES_PER_USER: z.coerce.number().int().min(1).max(1000).default(5),
     /** Milliseconds between words when the offline debater streams (0 = as fast as possible). */

@@ -30,6 +30,10 @@ export default async function AccountPage() {
       </dl>
 
       <h2>Your games</h2>
+      <p>
+        Scores, accuracy and calibration: <Link href="/me">your record</Link>. Rankings:{" "}
+        <Link href="/leaderboard">the leaderboard</Link>.
+      </p>
       {matches.length === 0 ? (
         <p className="empty">No games yet.</p>
       ) : (

@@ -1,8 +1,8 @@
 "use client";
 
-import { CartesianGrid, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from "recharts";
 import type { ConditionResult } from "@/lib/analysis/results-schema";
 import { CONDITION_COLOURS, decimal, percent } from "./format";
+import { filledBins, ReliabilityScatter } from "./reliability-scatter";
 
 /**
  * One reliability diagram per condition: for each confidence bin, how often the chosen option was right against
@@ -26,12 +26,7 @@ export function ReliabilityCharts({ conditions }: { conditions: ConditionResult[
 }
 
 function ReliabilityChart({ condition, colour, index }: { condition: ConditionResult; colour: string; index: number }) {
-  const bins = condition.reliability.filter((b) => b.count > 0 && b.meanConfidence !== null && b.accuracy !== null);
-  const data = bins.map((b) => ({
-    confidence: (b.meanConfidence ?? 0) * 100,
-    accuracy: (b.accuracy ?? 0) * 100,
-    count: b.count,
-  }));
+  const bins = filledBins(condition.reliability);
   const id = `reliability-${index}`;
   const description =
     `${condition.condition}: ECE ${decimal(condition.ece)}, Brier ${decimal(condition.brier)}. ` +
@@ -43,36 +38,13 @@ function ReliabilityChart({ condition, colour, index }: { condition: ConditionRe
         score {decimal(condition.meanLogScore)}
       </figcaption>
       <div className="results-chart">
-        <ScatterChart
-          responsive
-          style={{ width: "100%", maxWidth: 360, aspectRatio: 1 }}
-          margin={{ top: 10, right: 10, bottom: 10, left: 0 }}
+        <ReliabilityScatter
+          bins={bins}
+          colour={colour}
           title={`Reliability diagram: ${condition.condition}`}
-          desc={description}
-        >
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis
-            type="number"
-            dataKey="confidence"
-            name="Confidence"
-            unit="%"
-            domain={[40, 100]}
-            ticks={[40, 50, 60, 70, 80, 90, 100]}
-          />
-          <YAxis type="number" dataKey="accuracy" name="Accuracy" unit="%" domain={[0, 100]} width={48} />
-          <ZAxis type="number" dataKey="count" range={[30, 300]} name="Judgments" />
-          <ReferenceLine
-            segment={[
-              { x: 40, y: 40 },
-              { x: 100, y: 100 },
-            ]}
-            stroke="#6b6b72"
-            strokeDasharray="4 4"
-            ifOverflow="hidden"
-          />
-          <Tooltip formatter={(value, name) => (name === "Judgments" ? value : `${Number(value).toFixed(1)}%`)} />
-          <Scatter data={data} fill={colour} line isAnimationActive={false} name={condition.condition} />
-        </ScatterChart>
+          description={description}
+          countName="Judgments"
+        />
       </div>
       <p id={`${id}-description`} className="visually-hidden">
         {description}

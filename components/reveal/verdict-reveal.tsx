@@ -16,7 +16,7 @@ import { SCORING_RULE_LABELS } from "@/lib/debate/vocabulary";
 import { DebaterReports } from "./debater-reports";
 import { Judgement } from "./judgement";
 import { RevealStory } from "./reveal-story";
-import "./reveal.css";
+import "../game.css";
 
 /**
  * After the verdict: the correct answer and the format, the score placed on its scale, the judge's probability

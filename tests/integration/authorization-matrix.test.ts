@@ -207,6 +207,16 @@ async function expectAudited(db: Db, done: boolean, action: AuditAction, target:
   if (done && actorId) expect(entries[0]?.actorId).toBe(actorId);
 }
 
+/** The leaderboard setting on /me: anyone playing (guest or account), but not study participants. */
+const LEADERBOARD_ACTION: Pick<ActionRow, "expect" | "refusal"> = {
+  expect: { ...all("ok"), anonymous: "refused", participant: "refused", otherParticipant: "refused" },
+  refusal: {
+    anonymous: /Play a game first/,
+    participant: /Study participants/,
+    otherParticipant: /Study participants/,
+  },
+};
+
 /** Study page and monitor actions: researchers with access; a researcher not on the study is told so. */
 const STUDY_ACTION: Pick<ActionRow, "expect" | "refusal"> = {
   expect: { ...all("signin"), researcher: "ok", admin: "ok", outsider: "refused" },
@@ -230,6 +240,10 @@ const MATRIX: Row[] = [
   { covers: "app/page.tsx", target: "/", kind: "page", expect: all("ok") },
   { covers: "app/signin/page.tsx", target: "/signin", kind: "page", expect: all("ok") },
   { covers: "app/signup/page.tsx", target: "/signup", kind: "page", expect: all("ok") },
+  // The record (empty for visitors without a session), the leaderboard (nicknames only) and the data's credits.
+  { covers: "app/me/page.tsx", target: "/me", kind: "page", expect: all("ok") },
+  { covers: "app/leaderboard/page.tsx", target: "/leaderboard", kind: "page", expect: all("ok") },
+  { covers: "app/about/data/page.tsx", target: "/about/data", kind: "page", expect: all("ok") },
   {
     covers: "app/account/page.tsx",
     target: "/account",
@@ -584,6 +598,42 @@ const MATRIX: Row[] = [
     expect: { ...all("429"), anonymous: "ok" },
     redirect: /^\/match\/[\w-]+$/,
     call: playPastLimit,
+  },
+  // The leaderboard setting: anyone playing (guest or account) opts themselves in or out; not study participants.
+  {
+    covers: "app/me/actions.ts#joinLeaderboardAction",
+    target: "/me",
+    kind: "action",
+    ...LEADERBOARD_ACTION,
+    call: async ({ db, caller }) => {
+      const nickname = `Matrix ${++serial}${Date.now() % 100_000}`;
+      return {
+        args: [{}, formData({ nickname })],
+        check: async (done) => {
+          const entry = await db.leaderboardEntry.findUnique({ where: { nicknameKey: nickname.toLowerCase() } });
+          expect(entry?.userId ?? null).toBe(done ? caller.userId : null);
+        },
+      };
+    },
+  },
+  {
+    covers: "app/me/actions.ts#leaveLeaderboardAction",
+    target: "/me",
+    kind: "action",
+    ...LEADERBOARD_ACTION,
+    call: async ({ db, caller }) => {
+      const nickname = `Leaving ${++serial}${Date.now() % 100_000}`;
+      const entry = { nickname, nicknameKey: nickname.toLowerCase() };
+      const { userId } = caller;
+      if (userId) await db.leaderboardEntry.upsert({ where: { userId }, create: { userId, ...entry }, update: entry });
+      return {
+        args: [{}, formData({})],
+        check: async (done) => {
+          const left = await db.leaderboardEntry.findUnique({ where: { nicknameKey: entry.nicknameKey } });
+          expect(left === null).toBe(done || userId === null);
+        },
+      };
+    },
   },
   // User administration: admins only.
   ...(["changeRoleAction", "revokeSessionsAction"] as const).map(
