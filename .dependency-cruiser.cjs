@@ -10,6 +10,7 @@
 const LIB_LAYERS = {
   realtime: ["matches", "studies", "auth", "db", "debate"],
   import: ["studies", "matches", "questions", "db", "debate"],
+  play: ["studies", "matches", "questions", "auth", "db", "debate"],
   transcripts: ["studies", "auth", "db", "debate"],
   export: ["studies", "auth", "db", "debate"],
   studies: ["matches", "models", "questions", "auth", "db", "debate"],

@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { PlayButton } from "@/components/play-button";
+import { isAccount } from "@/lib/auth/roles";
+import { getCurrentUser } from "@/lib/auth/session";
 import { PROTOCOL_LABELS } from "@/lib/debate/protocols";
 import { PROTOCOLS } from "@/lib/debate/vocabulary";
 import { playableDebaters } from "@/lib/matches/start-guest-match";
@@ -33,6 +36,7 @@ export default async function HomePage({
   searchParams: Promise<{ error?: string | string[]; wait?: string | string[] }>;
 }) {
   const debaters = playableDebaters();
+  const user = await getCurrentUser();
   const { error, wait } = await searchParams;
   const message = messageFor(error, wait);
   return (
@@ -76,9 +80,7 @@ export default async function HomePage({
             </select>
           </label>
         )}
-        <button type="submit" className="button primary large">
-          Play
-        </button>
+        <PlayButton />
       </form>
       <p className="fine-print">
         Formats: in an <em>interactive debate</em> you may question the debaters between rounds; in a{" "}
@@ -86,8 +88,10 @@ export default async function HomePage({
         the question alone; as an <em>expert</em> you may read the story.
       </p>
       <p className="fine-print">
-        No account needed: you play as a guest. Stories and questions come from QuALITY (CC BY 4.0) via the NYU debate
-        experiments.
+        {isAccount(user)
+          ? "Your games are kept in your account."
+          : "No account needed: you play as a guest (sign up any time to keep your games)."}{" "}
+        Stories and questions come from QuALITY (CC BY 4.0) via the NYU debate experiments.
       </p>
     </section>
   );
