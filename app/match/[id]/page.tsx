@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { JudgeRoom } from "@/components/judge-room";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
@@ -19,10 +20,11 @@ export default async function MatchPage({ params }: { params: Promise<{ id: stri
       throw error;
     },
   );
+  if (refused?.code === "NOT_FOUND") notFound();
   if (refused) {
     return (
       <section className="notice">
-        <h1>{refused.code === "NOT_FOUND" ? "No such match" : "This match belongs to another judge"}</h1>
+        <h1>This match belongs to another judge</h1>
         <p>
           <Link href="/">Start a new game</Link>
         </p>
