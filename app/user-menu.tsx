@@ -21,6 +21,7 @@ export async function UserMenu() {
           Signed in as <strong>{user.name ?? user.email}</strong>{" "}
           <span className="muted">({ROLE_LABELS[parseRole(user.role)]})</span>
         </span>
+        <Link href="/#how-to-play">How to play</Link>
         <Link href="/account">Account</Link>
         {hasRole(user, "researcher") && <Link href="/studies">Studies</Link>}
         {hasRole(user, "researcher") && <Link href="/transcripts">Transcripts</Link>}
@@ -37,6 +38,7 @@ export async function UserMenu() {
   return (
     <nav className="user-menu" aria-label="Account">
       {user && <span className="muted">Playing as a guest</span>}
+      <Link href="/#how-to-play">How to play</Link>
       <Link href="/signin">Sign in</Link>
       <Link href="/signup">{user ? "Sign up to keep your games" : "Sign up"}</Link>
     </nav>

@@ -9,13 +9,11 @@ function newKey(): string {
 }
 
 /**
- * The Play form's submit button and its request key: a key made in the browser for this attempt, so that a double
- * click or a resubmission returns the match the first request created (lib/matches/start-guest-match.ts). The
- * button is disabled while the request is under way; the key is renewed when the page is shown again from the
- * back-forward cache, so coming back to play another game starts a new one.
+ * The Play form's request key: made in the browser for this attempt, so that a double click or a resubmission
+ * returns the match the first request created (lib/matches/start-guest-match.ts). It is renewed when the page is
+ * shown again from the back-forward cache, so coming back to play another game starts a new one. One per form.
  */
-export function PlayButton({ label = "Play", name, value }: { label?: string; name?: string; value?: string }) {
-  const { pending } = useFormStatus();
+export function RequestKeyField() {
   const [key, setKey] = useState("");
   useEffect(() => {
     setKey(newKey());
@@ -25,12 +23,25 @@ export function PlayButton({ label = "Play", name, value }: { label?: string; na
     window.addEventListener("pageshow", renew);
     return () => window.removeEventListener("pageshow", renew);
   }, []);
+  return <input type="hidden" name="requestKey" value={key} />;
+}
+
+/** A submit button of the Play form, disabled while the form's request is under way. */
+export function PlayButton({
+  label,
+  name,
+  value,
+  className = "button primary large",
+}: {
+  label: string;
+  name?: string;
+  value?: string;
+  className?: string;
+}) {
+  const { pending } = useFormStatus();
   return (
-    <>
-      <input type="hidden" name="requestKey" value={key} />
-      <button type="submit" className="button primary large" disabled={pending} name={name} value={value}>
-        {label}
-      </button>
-    </>
+    <button type="submit" className={className} disabled={pending} name={name} value={value}>
+      {label}
+    </button>
   );
 }

@@ -38,7 +38,14 @@ export const startMatchSchema = z.strictObject({
     .refine((spec) => playableDebaters().includes(spec), "not a debater model offered for play (see CRUX_PLAY_MODELS)")
     .optional(),
   requestKey: requestKeySchema.optional(),
+  /** Quick play: a question the player has not judged and a format drawn among QUICK_PLAY_PROTOCOLS (lib/play). */
+  quick: z.boolean().optional(),
+  /** The tutorial game: a short debate (TUTORIAL_ROUNDS) on a question the player has not judged (lib/play). */
+  tutorial: z.boolean().optional(),
 });
+
+/** How many rounds the tutorial game has: enough to see both sides answer each other, short enough to finish. */
+export const TUTORIAL_ROUNDS = 2;
 export type StartMatchInput = z.infer<typeof startMatchSchema>;
 
 /** What a judge's start needs besides the request: who judges, and which questions free play must not serve. */
@@ -71,7 +78,9 @@ export async function startJudgeMatch(db: Db, options: StartMatchInput & JudgeMa
       source: options.source ?? "quality",
       excludeQuestionIds: options.excludeQuestionIds,
       debaterModels: [debaters, debaters],
-      config: { protocol: options.protocol ?? "debate" },
+      config: options.tutorial
+        ? { protocol: "debate", rounds: TUTORIAL_ROUNDS, tutorial: true }
+        : { protocol: options.protocol ?? "debate", ...(options.quick ? { quickPlay: true } : {}) },
       requestKey,
     });
   } catch (error) {

@@ -8,7 +8,7 @@ test("a double click on Play makes one match", async ({ page }) => {
   await page.goto("/");
   // The request key is set once the page is interactive.
   await expect(page.locator('input[name="requestKey"]')).toHaveValue(/.{16,}/);
-  await page.getByRole("button", { name: "Play" }).dblclick();
+  await page.getByRole("button", { name: "Play", exact: true }).dblclick();
   await expect(page).toHaveURL(/\/match\//);
   await expect(page.getByTestId("question")).toBeVisible();
   const matchId = page.url().split("/match/")[1] ?? "";

@@ -124,6 +124,53 @@ describe("free play and launched studies", () => {
   });
 });
 
+describe("quick play", () => {
+  it("serves questions the player has not judged, in formats drawn among debate, consultancy and no help", async () => {
+    let cookie = "";
+    const matches = [];
+    for (let i = 0; i < STARTS; i++) {
+      const started = await startByApi({ quick: true }, cookie);
+      expect(started.status, started.body.message).toBe(201);
+      cookie = started.cookie;
+      matches.push(
+        await db.match.findUniqueOrThrow({
+          where: { id: started.body.matchId ?? "" },
+          select: { questionId: true, protocol: true, config: true },
+        }),
+      );
+    }
+    const questions = matches.map((m) => m.questionId);
+    expect(new Set(questions).size).toBe(STARTS);
+    expect(questions.filter((id) => reserved.has(id))).toEqual([]);
+    // Every format comes up (missing one in 30 fair draws: about 1 in 65,000), and only those.
+    expect(new Set(matches.map((m) => m.protocol))).toEqual(new Set(["debate", "consultancy", "naive"]));
+    // The match says it was quick play, so the reveal can tell the player which format was drawn.
+    for (const match of matches) expect(match.config).toMatchObject({ quickPlay: true, protocol: match.protocol });
+    // A chosen format is not quick play.
+    const chosen = await startByApi({ protocol: "debate" }, cookie);
+    const config = (await db.match.findUniqueOrThrow({ where: { id: chosen.body.matchId ?? "" } })).config;
+    expect(config).not.toHaveProperty("quickPlay");
+  }, 120_000);
+
+  it("is the home page's Quick play button", async () => {
+    const guest = await startByApi({});
+    const quick = await callAction(
+      server.url,
+      play,
+      "/",
+      [formData({ protocol: "expert", mode: "quick", requestKey: randomUUID() })],
+      guest.cookie,
+    );
+    const matchId = quick.redirect?.replace("/match/", "") ?? "";
+    const match = await db.match.findUniqueOrThrow({
+      where: { id: matchId },
+      select: { protocol: true, config: true },
+    });
+    expect(["debate", "consultancy", "naive"]).toContain(match.protocol);
+    expect(match.config).toMatchObject({ quickPlay: true });
+  });
+});
+
 describe("one request, one match", () => {
   it("gives the same match to two concurrent requests with one key, and a new one for a new key", async () => {
     const guest = await startByApi({});

@@ -8,10 +8,18 @@ import { assertJudgeOf } from "@/lib/matches/access";
 
 /**
  * The judge's room. The page itself carries only the match id: everything else arrives over the socket,
- * shaped by viewFor, so neither the HTML nor the RSC payload can leak the story or the answer.
+ * shaped by viewFor, so neither the HTML nor the RSC payload can leak the story or the answer. `?tutorial=1` (the
+ * tutorial game) adds the explanations of each element as it first appears.
  */
-export default async function MatchPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function MatchPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ tutorial?: string | string[] }>;
+}) {
   const { id } = await params;
+  const { tutorial } = await searchParams;
   const user = await getCurrentUser();
   const refused = await assertJudgeOf(getDb(), user, id).then(
     () => null,
@@ -31,5 +39,5 @@ export default async function MatchPage({ params }: { params: Promise<{ id: stri
       </section>
     );
   }
-  return <JudgeRoom matchId={id} />;
+  return <JudgeRoom matchId={id} tutorial={tutorial === "1"} />;
 }
