@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { PlayButton, RequestKeyField } from "@/components/play-button";
+import { isAccount } from "@/lib/auth/roles";
+import { getCurrentUser } from "@/lib/auth/session";
 import { PROTOCOL_LABELS } from "@/lib/debate/protocols";
 import { PROTOCOLS } from "@/lib/debate/vocabulary";
 import { playableDebaters } from "@/lib/matches/start-guest-match";
@@ -33,61 +36,97 @@ export default async function HomePage({
   searchParams: Promise<{ error?: string | string[]; wait?: string | string[] }>;
 }) {
   const debaters = playableDebaters();
+  const user = await getCurrentUser();
   const { error, wait } = await searchParams;
   const message = messageFor(error, wait);
   return (
     <section className="hero">
       <h1>Can you find the truth without reading the evidence?</h1>
-      <p>
-        Two AI debaters have read a long story that you cannot see. Each argues for a different answer to a hard
-        question about it, quoting the story as evidence. Quotes that really occur in the story are marked{" "}
-        <span className="quote verified">verified</span>; the rest are{" "}
-        <span className="quote unverified">unverified</span>.
-      </p>
-      <p>
-        After each round, say how likely each answer is, then ask for another round or decide. You score 1 point for
-        giving the correct answer 100%, 0 for 50–50, and less the more you lean to a wrong answer.
+      <p className="lede">
+        Two AIs have read a story you cannot see. One argues for the right answer to a question about it, the other for
+        a wrong one. You judge: who is telling the truth?
       </p>
       {message && (
         <p className="form-error" role="alert">
           {message}
         </p>
       )}
-      <form action={startGameAction} className="play-form">
-        <label className="debater-choice">
-          Format
-          <select name="protocol" defaultValue="debate">
-            {PROTOCOLS.map((protocol) => (
-              <option key={protocol} value={protocol}>
-                {PROTOCOL_LABELS[protocol]}
-              </option>
-            ))}
-          </select>
-        </label>
-        {debaters.length > 1 && (
+      <form action={startGameAction} className="play-card" aria-label="Start a game">
+        <RequestKeyField />
+        <p id="how-to-play" className="tutorial-offer">
+          New here? A short game with every part of the page explained as it appears:{" "}
+          <PlayButton label="Tutorial" name="mode" value="tutorial" className="button" />
+        </p>
+        <PlayButton label="Quick play" name="mode" value="quick" />
+        <p className="hint">
+          A story you have not judged yet, in a format drawn at random; you learn which at the end.
+        </p>
+        <fieldset className="format-choice">
+          <legend>Or choose the format</legend>
           <label className="debater-choice">
-            Debaters
-            <select name="debaters" defaultValue={debaters[0]}>
-              {debaters.map((spec) => (
-                <option key={spec} value={spec}>
-                  {spec === debaters[0] ? "Offline debaters (no language model)" : spec}
+            Format
+            <select name="protocol" defaultValue="debate">
+              {PROTOCOLS.map((protocol) => (
+                <option key={protocol} value={protocol}>
+                  {PROTOCOL_LABELS[protocol]}
                 </option>
               ))}
             </select>
           </label>
-        )}
-        <button type="submit" className="button primary large">
-          Play
-        </button>
+          {debaters.length > 1 && (
+            <label className="debater-choice">
+              Debaters
+              <select name="debaters" defaultValue={debaters[0]}>
+                {debaters.map((spec) => (
+                  <option key={spec} value={spec}>
+                    {spec === debaters[0] ? "Offline debaters (no language model)" : spec}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <PlayButton label="Play" className="button primary" />
+        </fieldset>
       </form>
+
+      <div className="explainer">
+        <section aria-labelledby="why-oversight">
+          <h2 id="why-oversight">Scalable oversight</h2>
+          <p>
+            AI systems are starting to answer questions that their users cannot easily check.{" "}
+            <em>Scalable oversight</em> is the research problem of how people can still tell when such a system is right
+            — even when it knows more than they do.
+          </p>
+        </section>
+        <section aria-labelledby="why-debate">
+          <h2 id="why-debate">AI debate</h2>
+          <p>
+            One proposal is <em>debate</em>: let two AIs argue opposite answers and point out each other&rsquo;s
+            mistakes, so that a judge who cannot check everything only has to weigh the evidence they show. Here the
+            debaters quote the story; quotes that really occur in it are marked{" "}
+            <span className="quote verified">verified</span>, the rest{" "}
+            <span className="quote unverified">unverified</span>.
+          </p>
+        </section>
+        <section aria-labelledby="why-judge">
+          <h2 id="why-judge">Why your judgement matters</h2>
+          <p>
+            Debate only helps if people can judge it well. Each game tests that: after each round you say how likely
+            each answer is, then ask for another round or decide. You score 1 point for giving the correct answer 100%,
+            0 for 50–50, and less the more you lean to a wrong answer — so say what you really believe.
+          </p>
+        </section>
+      </div>
       <p className="fine-print">
         Formats: in an <em>interactive debate</em> you may question the debaters between rounds; in a{" "}
         <em>consultancy</em> one AI argues one answer, right only half the time; with <em>no help</em> you decide from
         the question alone; as an <em>expert</em> you may read the story.
       </p>
       <p className="fine-print">
-        No account needed: you play as a guest. Stories and questions come from QuALITY (CC BY 4.0) via the NYU debate
-        experiments.
+        {isAccount(user)
+          ? "Your games are kept in your account."
+          : "No account needed: you play as a guest (sign up any time to keep your games)."}{" "}
+        Stories and questions come from QuALITY (CC BY 4.0) via the NYU debate experiments.
       </p>
     </section>
   );

@@ -22,6 +22,7 @@ export async function UserMenu() {
           <span className="muted">({ROLE_LABELS[parseRole(user.role)]})</span>
         </span>
         <Link href="/me">Your record</Link>
+        <Link href="/#how-to-play">How to play</Link>
         <Link href="/account">Account</Link>
         {hasRole(user, "researcher") && <Link href="/studies">Studies</Link>}
         {hasRole(user, "researcher") && <Link href="/transcripts">Transcripts</Link>}
@@ -39,6 +40,7 @@ export async function UserMenu() {
     <nav className="user-menu" aria-label="Account">
       {user && <span className="muted">Playing as a guest</span>}
       {user && <Link href="/me">Your record</Link>}
+      <Link href="/#how-to-play">How to play</Link>
       <Link href="/signin">Sign in</Link>
       <Link href="/signup">{user ? "Sign up to keep your games" : "Sign up"}</Link>
     </nav>

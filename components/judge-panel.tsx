@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { describeScoring } from "@/lib/debate/scoring";
 import type { MatchView } from "@/lib/debate/view";
 import type { JudgeChoice } from "@/lib/debate/vocabulary";
@@ -12,6 +12,11 @@ import type { MatchConnection } from "./use-match";
  * The judge's controls after a round: one slider sets how likely each answer is (two options, so one number),
  * then "Next round" (with an optional question where the protocol allows) or "Decide now". Deciding asks for an
  * optional explanation before the verdict is sent. Options appear in the match's randomised screen order.
+ *
+ * Keyboard: `1` / `2` lean toward the left / right option (10 points a press), `Enter` goes on (next round, or the
+ * verdict once deciding) — not while typing in a text field, and a focused button keeps its own Enter. When a new
+ * round's controls appear after the judge's previous step, the focus moves to the slider, so it does not fall back
+ * to the top of the page.
  */
 export function JudgePanel({
   view,
@@ -38,6 +43,11 @@ export function JudgePanel({
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const sliderId = useId();
+  const slider = useRef<HTMLInputElement>(null);
+  const hasActed = view.judgeSteps.length > 0;
+  useEffect(() => {
+    if (hasActed) slider.current?.focus();
+  }, [hasActed]);
   const first = view.question.options[left];
   const second = view.question.options[right];
 
@@ -72,6 +82,27 @@ export function JudgePanel({
   }
 
   const tie = percent === 50;
+  // The latest render's state for the key handler, which is installed once.
+  const keys = useRef({ percent, deciding, pending, tie, move, send });
+  keys.current = { percent, deciding, pending, tie, move, send };
+  useEffect(() => {
+    function onKey(event: KeyboardEvent) {
+      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target)) return;
+      const state = keys.current;
+      if (event.key === "1" || event.key === "2") {
+        event.preventDefault();
+        const step = event.key === "1" ? -LEAN_STEP : LEAN_STEP;
+        state.move(Math.min(99, Math.max(1, state.percent + step)));
+      } else if (event.key === "Enter" && !state.pending && !isButton(event.target)) {
+        if (state.deciding && state.tie) return;
+        event.preventDefault();
+        void state.send(state.deciding ? "end" : "continue");
+      }
+    }
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, []);
+
   return (
     <section className="judge-panel" aria-label="Your judgement">
       <h2>
@@ -87,6 +118,7 @@ export function JudgePanel({
           {first} <strong data-testid="p-left">{100 - percent}%</strong>
         </span>
         <input
+          ref={slider}
           id={sliderId}
           type="range"
           min={1}
@@ -101,6 +133,10 @@ export function JudgePanel({
           <strong data-testid="p-right">{percent}%</strong> {second}
         </span>
       </div>
+      <p className="hint keys">
+        Keys: <kbd>1</kbd> / <kbd>2</kbd> lean toward the left / right answer, <kbd>Enter</kbd>{" "}
+        {deciding ? "submits the verdict" : "asks for the next round"}.
+      </p>
       {deciding ? (
         <form
           className="decide"
@@ -152,4 +188,20 @@ export function JudgePanel({
       )}
     </section>
   );
+}
+
+/** How far one press of `1` or `2` moves the slider, in percentage points. */
+const LEAN_STEP = 10;
+
+/** Whether a key press is someone typing (text fields, selects, editable content), where shortcuts must not fire. */
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement)
+    return true;
+  return target instanceof HTMLInputElement && target.type !== "range";
+}
+
+/** A focused button or link: its own Enter (click) wins over the page's. */
+function isButton(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && target.closest("button, a, summary") !== null;
 }

@@ -1,30 +1,36 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { PROTOCOL_LABELS } from "@/lib/debate/protocols";
 import type { EndPhase, MatchView, ViewerRole } from "@/lib/debate/view";
 import { Countdown } from "./countdown";
 import { JudgePanel } from "./judge-panel";
 import { VerdictReveal } from "./reveal/verdict-reveal";
 import { speakerName, Transcript } from "./transcript";
+import { TutorialTip } from "./tutorial-tip";
 import { useMatch } from "./use-match";
 
 /**
  * The live room: question, who argues what, the streaming transcript, the judge's controls after each round,
  * then the reveal. Observers (researchers) get the same room read-only, with the answer shown from the start.
  * `onEnd` (study pages) hears when the match is over — verdict in (with its score), or stopped — and replaces
- * "Play another".
+ * "Play another". With `tutorial`, short explanations appear next to each element the first time it is shown.
  */
 export function JudgeRoom({
   matchId,
   role = "judge",
   onEnd,
+  tutorial = false,
 }: {
   matchId: string;
   role?: ViewerRole;
   onEnd?: (outcome: EndPhase, score: number | null) => void;
+  /** The tutorial game: explain each element as it first appears, until the player skips. */
+  tutorial?: boolean;
 }) {
+  const [tips, setTips] = useState(tutorial);
+  const skip = () => setTips(false);
   const { view, connected, error, submitStep, sendDraft } = useMatch(matchId, role);
   const ended = view?.phase.kind === "complete" || view?.phase.kind === "errored" ? view.phase.kind : null;
   const score = view?.reveal?.verdict?.score ?? null;
@@ -70,6 +76,7 @@ export function JudgeRoom({
         <h1 data-testid="question">{view.question.text}</h1>
         <Seats view={view} />
       </section>
+      {tips && view.debaters.length > 0 && !view.reveal && <TutorialTip id="sides" onSkip={skip} />}
 
       {view.passage && !view.reveal?.verdict && (
         <details className="passage expert-passage" open={judging}>
@@ -80,6 +87,15 @@ export function JudgeRoom({
 
       <StatusLine view={view} connected={connected} />
       <Transcript view={view} />
+      {tips && !view.reveal && view.turns.some((turn) => turn.quotes.length > 0) && (
+        <TutorialTip id="quotes" onSkip={skip} />
+      )}
+      {tips && judging && phase.kind === "judge" && view.judgeSteps.length === 0 && (
+        <>
+          <TutorialTip id="probabilities" onSkip={skip} />
+          <TutorialTip id="stop" onSkip={skip} />
+        </>
+      )}
 
       {judging && phase.kind === "judge" && (
         <JudgePanel
@@ -92,6 +108,7 @@ export function JudgeRoom({
         />
       )}
       <VerdictReveal view={view} />
+      {tips && view.reveal?.verdict && <TutorialTip id="score" onSkip={skip} />}
       {judging && phase.kind === "complete" && !onEnd && (
         <p className="again">
           <Link href="/" className="button primary">

@@ -63,6 +63,13 @@ export const matchConfigSchema = z
      * of carrying the previous step's forward; so a judge who moved the slider but did not press a button keeps it.
      */
     submitDraftOnTimeout: z.boolean().default(true),
+    /**
+     * Free play's "Quick play": the format (and the question) were drawn for the player, who learns afterwards
+     * which format it was. Absent for every other match.
+     */
+    quickPlay: z.literal(true).optional(),
+    /** Free play's tutorial game (a short debate with explanations on the page): not a real test of the player. */
+    tutorial: z.literal(true).optional(),
   })
   .refine((c) => c.optionOrder[0] !== c.optionOrder[1], {
     message: "optionOrder must list options 0 and 1 once each",

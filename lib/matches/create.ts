@@ -23,6 +23,10 @@ export interface NewMatchOptions {
   setup?: { aOption: OptionIndex; honest: boolean; firstSpeaker: Seat; optionOrder: OptionIndex[] };
   /** Study bookkeeping stored with the match. */
   study?: MatchStudyLink;
+  /** Questions a random pick must not return (free play: those launched studies use). */
+  excludeQuestionIds?: string[];
+  /** A play request's idempotency key, stored with the match (unique: a second match with it fails). */
+  requestKey?: string;
 }
 
 /**
@@ -34,7 +38,13 @@ export async function createDebateMatch(db: Db, options: NewMatchOptions): Promi
   const seed = options.seed ?? randomInt(0, 2 ** 31 - 1);
   const questionId =
     options.questionId ??
-    (await pickRandomQuestion(db, { source: options.source ?? "quality", random: seeded(seed) }))?.id;
+    (
+      await pickRandomQuestion(db, {
+        source: options.source ?? "quality",
+        random: seeded(seed),
+        excludeIds: options.excludeQuestionIds,
+      })
+    )?.id;
   if (!questionId) throw new CruxError("NOT_FOUND", "No questions found: seed the question bank first.");
   const question = await db.question.findUnique({ where: { id: questionId }, select: { id: true, gold: true } });
   if (!question) throw new CruxError("NOT_FOUND", `No question with id ${questionId}.`);
@@ -64,6 +74,7 @@ export async function createDebateMatch(db: Db, options: NewMatchOptions): Promi
     judgeId: options.judgeId ?? null,
     judgeModel: options.judgeModel ?? null,
     study: options.study,
+    requestKey: options.requestKey,
   });
   return { id: match.id, seed };
 }

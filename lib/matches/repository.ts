@@ -64,6 +64,8 @@ export interface CreateMatchInput {
   judgeId?: string | null;
   judgeModel?: string | null;
   study?: MatchStudyLink;
+  /** A play request's idempotency key (unique across matches). */
+  requestKey?: string;
 }
 
 /** What ties a match to a study: stored with it for assignment, resumable runs and analysis. */
@@ -88,6 +90,7 @@ export async function createMatch(db: Db, input: CreateMatchInput): Promise<{ id
       debaters: asJson(input.debaters),
       judgeId: input.judgeId ?? null,
       judgeModel: input.judgeModel ?? null,
+      requestKey: input.requestKey ?? null,
       ...input.study,
       events: {
         create: { type: "match.created", payload: asJson({ config: input.config, debaters: input.debaters }) },
@@ -95,6 +98,14 @@ export async function createMatch(db: Db, input: CreateMatchInput): Promise<{ id
     },
     select: { id: true },
   });
+}
+
+/** The match created for a play request's key, with its judge; null when no match has that key. */
+export async function findMatchByRequestKey(
+  db: Db,
+  requestKey: string,
+): Promise<{ id: string; judgeId: string | null } | null> {
+  return db.match.findUnique({ where: { requestKey }, select: { id: true, judgeId: true } });
 }
 
 /** Loads a match with its question, passage, turns, judge steps and verdict; null when it does not exist. */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
 import { projectRoot } from "../env";
-import { countQuestions, getQuestionWithPassage, pickRandomQuestion } from "./queries";
+import { countQuestions, getQuestionWithPassage, listQuestionsSharingPassages, pickRandomQuestion } from "./queries";
 import { loadQuestionBank, QUALITY_PASSAGE_LICENSE, seedQuestionBank, TRUTHFULQA_LICENSE } from "./seed";
 
 describe("the shipped question bank", () => {
@@ -99,6 +99,29 @@ describe("seedQuestionBank", () => {
     expect(question?.tags.some((t) => t.startsWith("category:"))).toBe(true);
     expect(await pickRandomQuestion(db, { source: "no-such-set" })).toBeNull();
     expect(await getQuestionWithPassage(db, "no-such-id")).toBeNull();
+  });
+
+  it("leaves out excluded questions however many, and every question on the same stories", async () => {
+    const all = await db.question.findMany({
+      where: { source: "quality" },
+      orderBy: { id: "asc" },
+      select: { id: true },
+    });
+    const kept = all.at(-1)?.id;
+    // More ids than a query may carry as parameters.
+    const excludeIds = all.slice(0, -1).map((q) => q.id);
+    for (const draw of [0, 0.5, 0.999_999])
+      expect((await pickRandomQuestion(db, { random: () => draw, excludeIds }))?.id).toBe(kept);
+    expect(await pickRandomQuestion(db, { excludeIds: all.map((q) => q.id) })).toBeNull();
+
+    const one = await db.question.findFirstOrThrow({
+      where: { source: "quality" },
+      select: { id: true, passageId: true },
+    });
+    const onStory = await db.question.findMany({ where: { passageId: one.passageId }, select: { id: true } });
+    expect(onStory.length).toBeGreaterThan(1);
+    expect((await listQuestionsSharingPassages(db, [one.id])).sort()).toEqual(onStory.map((q) => q.id).sort());
+    expect((await listQuestionsSharingPassages(db, excludeIds)).length).toBe(all.length);
   });
 
   it("stores gold indexes that match the source data", async () => {

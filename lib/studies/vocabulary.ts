@@ -24,6 +24,13 @@ export const SETTABLE_STUDY_STATUSES = ["live", "paused", "closed"] as const sat
 export const settableStudyStatusSchema = z.enum(SETTABLE_STUDY_STATUSES, "Choose live, paused or closed.");
 export type SettableStudyStatus = z.infer<typeof settableStudyStatusSchema>;
 
+/**
+ * The statuses of a launched study (one that has or had participants): its questions are kept out of free play, so
+ * that a participant cannot look an answer up by playing the same question (or story) as a guest. Drafts have no
+ * questions yet; imported datasets are recorded debates, free to replay.
+ */
+export const LAUNCHED_STUDY_STATUSES = ["live", "paused", "closed"] as const satisfies readonly StudyStatus[];
+
 // ---------------------------------------------------------------------------------------------------------------
 // Slot.status
 

@@ -38,6 +38,10 @@ test("sign up, sign out and sign in through the forms", async ({ page }) => {
 
   await signUp(page, email, "E2E Player");
   await expect(page.getByTestId("signed-in-as")).toContainText("(player)");
+  // The home page no longer calls them a guest.
+  await page.goto("/");
+  await expect(page.getByText("Your games are kept in your account.")).toBeVisible();
+  await expect(page.getByText(/play as a guest/)).toHaveCount(0);
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByTestId("signed-in-as")).toHaveCount(0);
@@ -56,7 +60,7 @@ test("sign up, sign out and sign in through the forms", async ({ page }) => {
 
 test("a guest who plays and then signs up still has their match", async ({ page }) => {
   await page.goto("/");
-  await page.getByRole("button", { name: "Play" }).click();
+  await page.getByRole("button", { name: "Play", exact: true }).click();
   await expect(page).toHaveURL(/\/match\//);
   await expect(page.getByTestId("question")).toBeVisible();
   const matchUrl = page.url();

@@ -13,7 +13,7 @@ test("a guest judges language-model debaters, watching their turns stream in", a
 
   await page.goto("/");
   await page.getByRole("combobox", { name: "Debaters" }).selectOption(E2E_LLM_DEBATER);
-  await page.getByRole("button", { name: "Play" }).click();
+  await page.getByRole("button", { name: "Play", exact: true }).click();
   await expect(page).toHaveURL(/\/match\//);
   await expect(page.getByTestId("question")).toBeVisible();
 

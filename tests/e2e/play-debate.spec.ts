@@ -10,7 +10,7 @@ test("a guest judges a full debate and sees the story only after the verdict", a
 
   await page.goto("/");
   // The home page offers language-model debaters too (playwright.config.ts); the offline ones stay the default.
-  await page.getByRole("button", { name: "Play" }).click();
+  await page.getByRole("button", { name: "Play", exact: true }).click();
   await expect(page).toHaveURL(/\/match\//);
   await expect(page.getByTestId("question")).toBeVisible();
   await expect(page.getByText("offline debater, no language model").first()).toBeVisible();

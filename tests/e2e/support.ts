@@ -109,14 +109,14 @@ export async function submitVerdict(page: Page, traffic: Traffic, explanation: s
 export async function startMatch(page: Page, format?: string): Promise<void> {
   await page.goto("/");
   if (format !== undefined) await page.getByRole("combobox", { name: "Format" }).selectOption({ label: format });
-  await page.getByRole("button", { name: "Play" }).click();
+  await page.getByRole("button", { name: "Play", exact: true }).click();
   await expect(page).toHaveURL(/\/match\//);
   await expect(page.getByTestId("question")).toBeVisible();
 }
 
 /** The match on the current page as stored (question, passage, verdict, turns), from the e2e server's database. */
 export async function storedMatch(page: Page) {
-  const matchId = page.url().split("/match/")[1] ?? "";
+  const matchId = new URL(page.url()).pathname.split("/match/")[1] ?? "";
   const db = createDb(process.env.E2E_DATABASE_URL);
   try {
     return await db.match.findUniqueOrThrow({

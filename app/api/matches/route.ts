@@ -3,8 +3,9 @@ import { getOrCreateGuest } from "@/lib/auth/session";
 import { clientIpFrom } from "@/lib/client-ip";
 import { getDb } from "@/lib/db/client";
 import { ERROR_STATUS, toErrorPayload, zodErrorMessage } from "@/lib/errors";
-import { startJudgeMatch, startMatchSchema } from "@/lib/matches/start-guest-match";
+import { startMatchSchema } from "@/lib/matches/start-guest-match";
 import { admitMatchStart, matchStartRefusal } from "@/lib/matches/start-limits";
+import { startPlayMatch } from "@/lib/play/start-play";
 import { retryAfterSeconds } from "@/lib/rate-limit";
 
 /**
@@ -35,7 +36,7 @@ export async function POST(request: Request) {
         { status: ERROR_STATUS.RATE_LIMITED, headers: { "retry-after": String(seconds) } },
       );
     }
-    const match = await startJudgeMatch(getDb(), { judgeId: admitted.user.id, ...body.data });
+    const match = await startPlayMatch(getDb(), { judgeId: admitted.user.id, ...body.data });
     return NextResponse.json({ matchId: match.id, url: `/match/${match.id}` }, { status: 201 });
   } catch (error) {
     const payload = toErrorPayload(error);

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { JudgeRoom } from "@/components/judge-room";
 import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
@@ -21,10 +22,11 @@ export default async function ObservePage({ params }: { params: Promise<{ id: st
       throw error;
     },
   );
+  if (refused?.code === "NOT_FOUND") notFound();
   if (refused) {
     return (
       <section className="notice">
-        <h1>{refused.code === "NOT_FOUND" ? "No such match" : "You cannot watch this match"}</h1>
+        <h1>You cannot watch this match</h1>
         <p>{refused.message}</p>
         <p>
           <Link href="/transcripts">Back to transcripts</Link>
