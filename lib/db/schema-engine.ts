@@ -20,6 +20,13 @@ type BgModule = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
 export const schemaPath = path.join(projectRoot, "prisma", "schema.prisma");
 export const migrationsDir = path.join(projectRoot, "prisma", "migrations");
 
+/**
+ * Tables the migrations create by hand that the engine must neither diff nor drop: the FTS5 full-text indexes of
+ * transcripts (migration …_transcript_search) and the shadow tables FTS5 makes for each.
+ */
+const FTS_TABLES = ["TurnSearch", "JudgeStepSearch", "VerdictSearch"];
+const EXTERNAL_TABLES = FTS_TABLES.flatMap((t) => [t, ...["config", "data", "docsize", "idx"].map((s) => `${t}_${s}`)]);
+
 let enginePromise: Promise<typeof SchemaEngine> | undefined;
 
 /**
@@ -107,7 +114,7 @@ async function diff(from: DiffTarget, to: DiffTarget, log?: (line: string) => vo
       to,
       script: true,
       exitCode: null,
-      filters: { externalTables: [], externalEnums: [] },
+      filters: { externalTables: [...EXTERNAL_TABLES], externalEnums: [] },
     });
     return quoteJsonDefaults(normalizeScript(result.stdout ?? ""));
   } finally {
