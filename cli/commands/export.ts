@@ -22,6 +22,7 @@ interface ExportCommandOptions {
   table: ExportChoice;
   out?: string;
   raw?: boolean;
+  tag?: string[];
   /** `--no-pseudonymise`, the older name of `--raw`. */
   pseudonymise: boolean;
 }
@@ -46,6 +47,11 @@ export function registerExportCommand(program: Command): void {
       "--out <path>",
       "file to write, a directory, or a .zip with --table all (default: stdout; for --table all: ./<study id>-export)",
     )
+    .option(
+      "--tag <tag>",
+      "only matches carrying this tag (imported debates; repeat: all must match)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option("--raw", "export user ids and Prolific ids as they are instead of per-study pseudonyms")
     .addOption(new Option("--no-pseudonymise", "the older name of --raw").hideHelp())
     .action((options: ExportCommandOptions) => exportAction(options));
@@ -62,6 +68,7 @@ async function exportAction(options: ExportCommandOptions): Promise<void> {
         const chunks = exportStudyZip(db, options.study, {
           format: options.format,
           raw,
+          tags: options.tag ?? [],
           onRows: (_, n) => {
             rows += n;
           },
@@ -80,6 +87,7 @@ async function exportAction(options: ExportCommandOptions): Promise<void> {
           table,
           format: options.format,
           raw,
+          tags: options.tag ?? [],
           onRows: (n) => {
             rows += n;
           },

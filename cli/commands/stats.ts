@@ -8,7 +8,8 @@ import { optionName } from "../options";
 import { withDb } from "../with-db";
 
 /**
- * `crux stats --study <id> [--condition name …] [--replicates N] [--json]`: the headline table of a study — per
+ * `crux stats --study <id> [--condition name …] [--tag tag …] [--replicates N] [--json]`: the headline table of a
+ * study (only verdicts whose question or match carries every `--tag`) — per
  * condition judgments, correct, accuracy and Wilson 95% interval — and the differences between conditions with
  * their two-way cluster bootstrap intervals and permutation p-values, the same numbers as the results page.
  */
@@ -16,6 +17,7 @@ import { withDb } from "../with-db";
 const optionsSchema = z.object({
   study: z.string().trim().min(1),
   condition: z.array(z.string()).default([]),
+  tag: z.array(z.string()).default([]),
   replicates: z.coerce.number().int().min(100).max(100_000).default(2000),
   json: z.boolean().default(false),
 });
@@ -33,13 +35,18 @@ export function registerStatsCommand(program: Command): void {
       "only these conditions, compared pairwise in the order given (repeat, or comma-separate)",
       (value: string, previous: string[] = []) => [...previous, value],
     )
+    .option(
+      "--tag <tag>",
+      "only verdicts whose question or match carries this tag (repeat: all must match; e.g. in-paper)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option("--replicates <n>", "bootstrap replicates", "2000")
     .option("--json", "print JSON: { study, conditions, differences }")
     .action(async (raw: Record<string, unknown>) => {
       const parsed = optionsSchema.safeParse(raw);
       if (!parsed.success) throw new Error(zodErrorMessage(parsed.error, { path: optionName }));
       const opts = parsed.data;
-      const filters = resultsFiltersSchema.parse({ condition: opts.condition });
+      const filters = resultsFiltersSchema.parse({ condition: opts.condition, tag: opts.tag });
       await withDb(
         async (db) => {
           const results = await getStudyResults(db, opts.study, filters);

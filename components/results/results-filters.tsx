@@ -59,7 +59,7 @@ export function ResultsFiltersForm({
         </fieldset>
         <div className="field-row">
           <div className="field">
-            <label htmlFor="results-tags">Question tags (all must match, comma-separated)</label>
+            <label htmlFor="results-tags">Tags of the question or match (all must match, comma-separated)</label>
             <input
               id="results-tags"
               name="tag"

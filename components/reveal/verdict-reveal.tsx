@@ -45,10 +45,16 @@ export function VerdictReveal({ view }: { view: MatchView }) {
         <p>
           Correct answer: <strong data-testid="gold-answer">{options[gold]}</strong>
         </p>
-        <p>
-          You chose “{options[verdict.chosen]}” with {Math.round((verdict.probabilities[verdict.chosen] ?? 0) * 100)}%
-          after {verdict.rounds} round{verdict.rounds === 1 ? "" : "s"}.
-        </p>
+        {verdict.chosen === null ? (
+          <p>
+            A 50–50 tie after {verdict.rounds} round{verdict.rounds === 1 ? "" : "s"}.
+          </p>
+        ) : (
+          <p>
+            You chose “{options[verdict.chosen]}” with {Math.round((verdict.probabilities[verdict.chosen] ?? 0) * 100)}%
+            after {verdict.rounds} round{verdict.rounds === 1 ? "" : "s"}.
+          </p>
+        )}
         <p data-testid="format">
           Format: <strong>{PROTOCOL_LABELS[view.protocol]}</strong>.
           {view.protocol === "consultancy" && view.debaters[0] && (

@@ -13,6 +13,7 @@
  *
  * Every replicate draws from a seeded generator (./random), so the same data and seed give the same interval.
  */
+import { accuracyCredit } from "../debate/scoring";
 import { quantileSorted } from "./quantile";
 import { drawMultiplicities, type Seed, seededRng } from "./random";
 
@@ -22,6 +23,8 @@ export interface Judgment {
   question: string;
   condition: string;
   correct: boolean;
+  /** A tie (a 50/50 verdict, `correct` false): counts {@link TIE_CREDIT} (half) toward accuracy. */
+  tie?: boolean;
 }
 
 /** Options shared by the bootstrap functions. */
@@ -134,7 +137,8 @@ interface Cells {
   start: Int32Array;
   judge: Int32Array;
   question: Int32Array;
-  correct: Int32Array;
+  /** Accuracy credit per cell (ties count half, so not always whole). */
+  correct: Float64Array;
   total: Int32Array;
 }
 
@@ -175,7 +179,8 @@ function buildCells(rows: readonly Judgment[], conditions: readonly string[]): C
       list.total.push(0);
     }
     list.total[cell] = (list.total[cell] ?? 0) + 1;
-    if (row.correct) list.correct[cell] = (list.correct[cell] ?? 0) + 1;
+    list.correct[cell] =
+      (list.correct[cell] ?? 0) + accuracyCredit({ chosen: row.tie ? null : 0, correct: row.correct });
   }
   const start = new Int32Array(conditions.length + 1);
   lists.forEach((list, c) => {
@@ -187,7 +192,7 @@ function buildCells(rows: readonly Judgment[], conditions: readonly string[]): C
     start,
     judge: Int32Array.from(lists.flatMap((l) => l.judge)),
     question: Int32Array.from(lists.flatMap((l) => l.question)),
-    correct: Int32Array.from(lists.flatMap((l) => l.correct)),
+    correct: Float64Array.from(lists.flatMap((l) => l.correct)),
     total: Int32Array.from(lists.flatMap((l) => l.total)),
   };
 }

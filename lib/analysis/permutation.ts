@@ -21,6 +21,7 @@
  * reshuffled count is hypergeometric(n, c, a). So the Monte Carlo test draws one hypergeometric count per stratum
  * (inverting its tabulated CDF: a binary search), which is the same in distribution as shuffling the rows but costs
  * O(strata · log) per permutation instead of O(rows); the exact test convolves the hypergeometric distributions.
+ * Ties (imported 50/50 verdicts, half correct in accuracy) are left out: the test needs right/wrong outcomes.
  * See docs/statistics.md.
  */
 import type { Judgment } from "./bootstrap";
@@ -114,6 +115,8 @@ function prepare(
   for (const row of rows) {
     const isA = row.condition === conditionA;
     if (!isA && row.condition !== conditionB) continue;
+    // The test compares right/wrong counts; a tie (imported 50/50 verdict) is neither, so it is left out.
+    if (row.tie) continue;
     let s = byJudge.get(row.judge);
     if (!s) {
       s = { n: 0, c: 0, a: 0, x: 0 };

@@ -5,6 +5,7 @@
  * must not run on the event loop either). Inputs and outputs survive structured clone, so a job computes the same
  * numbers on either side.
  */
+import { TIE_CREDIT } from "../debate/scoring";
 import { clusterBootstrapDifference, type Judgment } from "./bootstrap";
 import { permutationTest } from "./permutation";
 import type { Seed } from "./random";
@@ -27,7 +28,10 @@ export interface CellRow {
   question: string;
   condition: string;
   n: unknown;
+  /** Accuracy credit: correct verdicts plus half the ties. */
   correct: unknown;
+  /** Ties (50/50 verdicts, no option chosen). */
+  ties?: unknown;
 }
 
 /** A row of conditionsQuery: a condition with analysed verdicts and its protocol. */
@@ -114,14 +118,17 @@ export async function loadJob<J extends ResampleJob>(
   return { ...job, cells: { rows: cells }, present: { rows: present } } as LoadedJob<J>;
 }
 
-/** One judgment per verdict from per-cell counts (the first `correct` of a cell's `n` are right). */
+/** One judgment per verdict from per-cell counts: the cell's correct ones first, then its ties, then the wrong. */
 export function judgmentsFromCells(cells: Iterable<CellRow>): Judgment[] {
   const rows: Judgment[] = [];
   for (const cell of cells) {
     const n = Number(cell.n ?? 0);
-    const correct = Number(cell.correct ?? 0);
-    for (let i = 0; i < n; i++)
-      rows.push({ judge: cell.judge, question: cell.question, condition: cell.condition, correct: i < correct });
+    const ties = Number(cell.ties ?? 0);
+    const correct = Number(cell.correct ?? 0) - ties * TIE_CREDIT;
+    for (let i = 0; i < n; i++) {
+      const judgment = { judge: cell.judge, question: cell.question, condition: cell.condition, correct: i < correct };
+      rows.push(i >= correct && i < correct + ties ? { ...judgment, tie: true } : judgment);
+    }
   }
   return rows;
 }

@@ -1,6 +1,14 @@
 import { createHash } from "node:crypto";
 import type { PairwiseOutcome } from "./index";
-import { type JudgeQueryRow, json, type OutcomeRow, type QuestionCellRow, seatsSchema, toNumber } from "./results-rows";
+import {
+  type JudgeQueryRow,
+  json,
+  type OutcomeRow,
+  type QuestionCellRow,
+  seatsSchema,
+  toNullableNumber,
+  toNumber,
+} from "./results-rows";
 import type { JudgeRow, QuestionRow } from "./results-schema";
 import { accuracyCell } from "./results-tally";
 
@@ -93,7 +101,8 @@ export function ratingOutcomes(rows: Iterable<OutcomeRow>): PairwiseOutcome[] {
     const seats = seatsSchema.parse(json(row.debaters));
     const [a, b] = seats;
     if (seats.length !== 2 || !a || !b || a.model === b.model) continue;
-    const chosen = toNumber(row.chosen);
+    // A tie (no option chosen) is a draw.
+    const chosen = toNullableNumber(row.chosen);
     const outcome = { a: a.model, b: b.model, scoreA: a.option === chosen ? 1 : b.option === chosen ? 0 : 0.5 };
     for (let i = toNumber(row.n); i > 0; i--) outcomes.push(outcome);
   }

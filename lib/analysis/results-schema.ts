@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { JUDGE_KINDS, type JudgeKind } from "../debate/vocabulary";
+import { listSchema } from "../list-param";
 import type { BradleyTerryIntervals, Rating, ReliabilityBin } from "./index";
 
 /**
@@ -10,18 +11,6 @@ import type { BradleyTerryIntervals, Rating, ReliabilityBin } from "./index";
 
 const blankToUndefined = (value: unknown) =>
   value === "" || (typeof value === "string" && value.trim() === "") ? undefined : value;
-
-/** A list from repeated query parameters or comma-separated text: trimmed, de-duplicated, empty entries dropped. */
-const listSchema = z.preprocess(
-  (value) => {
-    const items = value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
-    const split = items.flatMap((item) => (typeof item === "string" ? item.split(",") : [item]));
-    return [
-      ...new Set(split.map((item) => (typeof item === "string" ? item.trim() : item)).filter((item) => item !== "")),
-    ];
-  },
-  z.array(z.string().min(1).max(100)).max(50),
-);
 
 /** A day (2025-06-30, the whole UTC day) or an instant with an offset (2025-06-30T12:00:00Z). */
 const instantSchema = z.preprocess(
@@ -39,7 +28,8 @@ export type JudgeKindFilter = (typeof JUDGE_KIND_FILTERS)[number];
 
 /**
  * Filters of the results: verdict time (from/to: a day includes all of it), one judge (user id, or an AI judge's
- * model spec), conditions (none = all), question tags (a question must carry every one) and the kind of judge.
+ * model spec), conditions (none = all), tags (every one on the question or on the match — imported debates carry
+ * tags) and the kind of judge.
  */
 export const resultsFiltersSchema = z
   .object({

@@ -1,4 +1,5 @@
 import { Prisma } from "../db/generated/client";
+import { TIE_CREDIT } from "../debate/scoring";
 import { type CorrectionTargetKind, EXCLUDED_PARTICIPANT_STATUSES } from "../studies/vocabulary";
 import { filterRange, type ResultsFilters } from "./results-schema";
 
@@ -18,12 +19,16 @@ import { filterRange, type ResultsFilters } from "./results-schema";
 /** Who judged: the human judge's user id, else the AI judge's model spec (StudyVerdict.judgeKey holds the same). */
 const JUDGE_KEY = Prisma.sql`COALESCE(m."judgeId", m."judgeModel", 'unknown')`;
 
-/** What the queries need besides the filters: the study and, with a tag filter, the question ids that match. */
+/**
+ * What the queries need besides the filters: the study and, with a tag filter, each wanted tag (lower case) with the
+ * study's questions that carry it. A verdict passes when every tag is on its question or on its match (MatchTag:
+ * imported debates' tags).
+ */
 export interface QueryScope {
   studyId: string;
   filters: ResultsFilters;
   /** null: no tag filter. */
-  questionIds: string[] | null;
+  tags: Array<{ tag: string; questionIds: string[] }> | null;
 }
 
 /** StudyVerdict rows with `after < seq <= upTo` (either end open when absent). */
@@ -32,7 +37,11 @@ export interface SeqRange {
   upTo?: number;
 }
 
-const correctSum = Prisma.sql`SUM(CASE WHEN s."correct" THEN 1 ELSE 0 END)`;
+/** Accuracy credit summed: 1 per correct verdict, TIE_CREDIT (half) per tie — `chosen` null (lib/debate/scoring.ts). */
+// Real literals throughout: SQLite's driver adapter reads a column as integer when its first value is one, which would
+// truncate a half.
+const correctSum = Prisma.sql`SUM(CASE WHEN s."correct" THEN 1.0 WHEN s."chosen" IS NULL THEN ${Prisma.raw(TIE_CREDIT.toFixed(1))} ELSE 0.0 END)`;
+const tieSum = Prisma.sql`SUM(CASE WHEN s."chosen" IS NULL THEN 1 ELSE 0 END)`;
 
 function excludedJudges(studyId: string): Prisma.Sql {
   return Prisma.sql`(SELECT p."userId" FROM "Participant" p WHERE p."studyId" = ${studyId} AND p."status" IN (${Prisma.join([...EXCLUDED_PARTICIPANT_STATUSES])}))`;
@@ -75,9 +84,9 @@ export function excludedJudgesQuery(studyId: string): Prisma.Sql {
 /** The filters as `AND …` conditions on a table aliased `alias`, with its judge key, judge id and time columns. */
 function filterConditions(
   scope: QueryScope,
-  columns: { judgeKey: Prisma.Sql; judgeId: Prisma.Sql; time: Prisma.Sql; alias: string },
+  columns: { judgeKey: Prisma.Sql; judgeId: Prisma.Sql; time: Prisma.Sql; matchId: Prisma.Sql; alias: string },
 ): Prisma.Sql {
-  const { filters, questionIds } = scope;
+  const { filters, tags } = scope;
   const a = Prisma.raw(columns.alias);
   const parts: Prisma.Sql[] = [];
   const range = filterRange(filters);
@@ -85,10 +94,14 @@ function filterConditions(
   if (range.to) parts.push(Prisma.sql`${columns.time} < ${range.to}`);
   if (filters.judge) parts.push(Prisma.sql`${columns.judgeKey} = ${filters.judge}`);
   if (filters.condition.length > 0) parts.push(Prisma.sql`${a}."condition" IN (${Prisma.join(filters.condition)})`);
-  if (questionIds)
+  for (const { tag, questionIds } of tags ?? []) {
+    const onMatch = Prisma.sql`${columns.matchId} IN (SELECT mt."matchId" FROM "MatchTag" mt WHERE LOWER(mt."tag") = ${tag})`;
     parts.push(
-      questionIds.length > 0 ? Prisma.sql`${a}."questionId" IN (${Prisma.join(questionIds)})` : Prisma.sql`1 = 0`,
+      questionIds.length > 0
+        ? Prisma.sql`(${a}."questionId" IN (${Prisma.join(questionIds)}) OR ${onMatch})`
+        : Prisma.sql`${onMatch}`,
     );
+  }
   if (filters.judgeKind === "human") parts.push(Prisma.sql`${columns.judgeId} IS NOT NULL`);
   if (filters.judgeKind === "ai")
     parts.push(Prisma.sql`${columns.judgeId} IS NULL AND ${columns.judgeKey} <> 'unknown'`);
@@ -99,6 +112,7 @@ const verdictColumns = {
   judgeKey: Prisma.sql`s."judgeKey"`,
   judgeId: Prisma.sql`s."judgeId"`,
   time: Prisma.sql`s."at"`,
+  matchId: Prisma.sql`s."matchId"`,
   alias: "s",
 };
 
@@ -167,6 +181,7 @@ export function unjudgedQuery(scope: QueryScope): Prisma.Sql {
       judgeKey: JUDGE_KEY,
       judgeId: Prisma.sql`m."judgeId"`,
       time: Prisma.sql`COALESCE(m."endedAt", m."createdAt")`,
+      matchId: Prisma.sql`m."id"`,
       alias: "m",
     })}
     GROUP BY 1, 2, 3`;
@@ -213,7 +228,7 @@ export function questionTextQuery(questionIds: string[]): Prisma.Sql {
 /** Judgments by (judge, question, condition): all a cluster bootstrap or permutation test of accuracy needs. */
 export function cellsQuery(scope: QueryScope): Prisma.Sql {
   return Prisma.sql`SELECT s."judgeKey" AS "judge", s."questionId" AS "question", s."condition" AS "condition",
-      COUNT(*) AS "n", ${correctSum} AS "correct"
+      COUNT(*) AS "n", ${correctSum} AS "correct", ${tieSum} AS "ties"
     ${analysedFrom(scope)}
     GROUP BY 1, 2, 3`;
 }
@@ -253,6 +268,12 @@ export function correctionCountQuery(studyId: string): Prisma.Sql {
 export function questionTagsQuery(studyId: string): Prisma.Sql {
   return Prisma.sql`SELECT q."id" AS "id", q."tags" AS "tags" FROM "Question" q
     WHERE q."id" IN (SELECT m."questionId" FROM "Match" m WHERE m."studyId" = ${studyId})`;
+}
+
+/** The distinct tags of the study's matches (imported debates' tags). */
+export function matchTagsQuery(studyId: string): Prisma.Sql {
+  return Prisma.sql`SELECT DISTINCT mt."tag" AS "tag" FROM "MatchTag" mt
+    WHERE mt."matchId" IN (SELECT m."id" FROM "Match" m WHERE m."studyId" = ${studyId})`;
 }
 
 /** The conditions with analysed verdicts and their protocols. */

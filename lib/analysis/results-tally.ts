@@ -88,6 +88,8 @@ export interface OutcomeTally {
  * chosen one when right; the other one when wrong (questions in Crux have two options).
  */
 function* judgedGroups(row: OutcomeRow): Generator<{ count: number; right: boolean; chosen: number; gold: number }> {
+  // A tie chose no option: neither side won, and the gold option is not known from the row.
+  if (row.chosen === null || row.chosen === undefined) return;
   const n = toNumber(row.n);
   const correct = toNumber(row.correct);
   const chosen = toNumber(row.chosen);
@@ -196,6 +198,7 @@ export function tallyForecasts(rows: Iterable<OutcomeRow>, conditions: ReadonlyM
     const chosen = toNumber(row.chosen);
     const forecast: Forecast = {
       probabilities: probabilities.map(Number),
+      // A tie (row.chosen null) is a 50/50 forecast: it scores the same whichever option is taken as gold.
       gold: toNumber(row.ok) ? chosen : 1 - chosen,
     };
     try {

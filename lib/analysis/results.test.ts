@@ -169,7 +169,7 @@ describe("results SQL", () => {
       condition: ["a"],
       judgeKind: "human",
     }),
-    questionIds: ["q1"],
+    tags: [{ tag: "t", questionIds: ["q1"] }],
   };
   const statements = [
     verdictGroupsQuery(scope),

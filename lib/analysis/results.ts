@@ -12,7 +12,14 @@ import {
   type ScreeningSummary,
   type StudyResults,
 } from "./results-schema";
-import { judgeMediansQuery, type QueryScope, questionTagsQuery, questionTextQuery, unjudgedQuery } from "./results-sql";
+import {
+  judgeMediansQuery,
+  matchTagsQuery,
+  type QueryScope,
+  questionTagsQuery,
+  questionTextQuery,
+  unjudgedQuery,
+} from "./results-sql";
 import {
   conditionResult,
   consultancySplits,
@@ -53,26 +60,32 @@ export async function readStudyConditions(db: Db, studyId: string): Promise<Arra
   return parsed.success ? parsed.data.conditions : [];
 }
 
-/** Validates filters and, with a tag filter, finds the study's questions carrying every tag (case-insensitive). */
+/**
+ * Validates filters and, with a tag filter, finds for each tag (case-insensitive) the study's questions carrying it;
+ * the queries also accept a match carrying it (MatchTag), so every tag must be on the question or the match.
+ */
 export async function resolveScope(db: Db, studyId: string, input: ResultsFilters): Promise<QueryScope> {
   const filters = resultsFiltersSchema.parse(input);
-  if (filters.tag.length === 0) return { studyId, filters, questionIds: null };
+  if (filters.tag.length === 0) return { studyId, filters, tags: null };
   const rows = await db.$queryRaw<Array<{ id: string; tags: unknown }>>(questionTagsQuery(studyId));
-  const wanted = filters.tag.map((t) => t.toLowerCase());
-  const questionIds = rows
-    .filter((row) => {
-      const tags = json(row.tags);
-      const have = new Set(Array.isArray(tags) ? tags.map((t) => String(t).toLowerCase()) : []);
-      return wanted.every((t) => have.has(t));
-    })
-    .map((row) => row.id);
-  return { studyId, filters, questionIds };
+  const questionTags = rows.map((row) => {
+    const tags = json(row.tags);
+    return { id: row.id, have: new Set(Array.isArray(tags) ? tags.map((t) => String(t).toLowerCase()) : []) };
+  });
+  const tags = [...new Set(filters.tag.map((t) => t.toLowerCase()))].map((tag) => ({
+    tag,
+    questionIds: questionTags.filter((q) => q.have.has(tag)).map((q) => q.id),
+  }));
+  return { studyId, filters, tags };
 }
 
-/** The distinct tags of the study's questions, for the filter form. */
+/** The distinct tags of the study's questions and matches (imported debates' tags), for the filter form. */
 export async function listStudyTags(db: Db, studyId: string): Promise<string[]> {
-  const rows = await db.$queryRaw<Array<{ id: string; tags: unknown }>>(questionTagsQuery(studyId));
-  const tags = new Set<string>();
+  const [rows, matchTags] = await Promise.all([
+    db.$queryRaw<Array<{ id: string; tags: unknown }>>(questionTagsQuery(studyId)),
+    db.$queryRaw<Array<{ tag: string }>>(matchTagsQuery(studyId)),
+  ]);
+  const tags = new Set<string>(matchTags.map((row) => row.tag));
   for (const row of rows) {
     const list = json(row.tags);
     if (Array.isArray(list)) for (const tag of list) tags.add(String(tag));

@@ -91,7 +91,7 @@ async function queryAggregates(db: Db, scope: QueryScope, range: SeqRange, base?
  * number (PostgreSQL hands out sequence numbers before commit, so one transaction may commit after a later one).
  */
 export async function readVerdictAggregates(db: Db, scope: QueryScope): Promise<VerdictAggregates> {
-  const key = keyOf(scope.studyId, scope.filters, scope.questionIds);
+  const key = keyOf(scope.studyId, scope.filters, scope.tags);
   const [excludedRows, [corrections]] = await Promise.all([
     db.$queryRaw<Array<{ id: string }>>(excludedJudgesQuery(scope.studyId)),
     db.$queryRaw<Array<{ n: unknown }>>(correctionCountQuery(scope.studyId)),

@@ -88,7 +88,9 @@ describe("wilsonInterval", () => {
     expect(wilsonInterval(0, 0)).toBeNull();
     expect(() => wilsonInterval(3, 2)).toThrow(RangeError);
     expect(() => wilsonInterval(-1, 2)).toThrow(RangeError);
-    expect(() => wilsonInterval(1.5, 2)).toThrow(RangeError);
+    expect(() => wilsonInterval(1.25, 2)).toThrow(RangeError);
+    // A tie counts half a success.
+    expect(wilsonInterval(1.5, 2)?.estimate).toBe(0.75);
     expect(() => wilsonInterval(1, 2, { level: 1 })).toThrow(RangeError);
   });
 });

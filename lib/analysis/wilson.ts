@@ -24,13 +24,15 @@ export interface ProportionInterval {
  * The Wilson score interval for k successes in n trials at `level` (default 0.95, z = 1.959963984540054).
  *
  * Returns null when n = 0: there is no estimate, and an interval of [0, 1] would look like data. k = 0 gives a
- * lower bound of exactly 0 and k = n an upper bound of exactly 1. Throws RangeError unless k and n are integers with
- * 0 ≤ k ≤ n.
+ * lower bound of exactly 0 and k = n an upper bound of exactly 1. k may be a half-integer: a tie (an imported 50/50
+ * verdict) counts half a success (TIE_CREDIT, lib/debate/scoring.ts). Throws RangeError unless n is an integer and
+ * k a multiple of 0.5 with 0 ≤ k ≤ n.
  */
 export function wilsonInterval(k: number, n: number, options: { level?: number } = {}): ProportionInterval | null {
   const level = options.level ?? 0.95;
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be a non-negative integer, got ${n}`);
-  if (!Number.isInteger(k) || k < 0 || k > n) throw new RangeError(`k must be an integer in 0..${n}, got ${k}`);
+  if (!Number.isInteger(2 * k) || k < 0 || k > n)
+    throw new RangeError(`k must be a multiple of 0.5 in 0..${n}, got ${k}`);
   const z = zForLevel(level);
   if (n === 0) return null;
   const p = k / n;

@@ -159,6 +159,18 @@ export function chosenOption(probabilities: Probabilities): number | null {
 }
 
 /**
+ * What a verdict counts for in accuracy: 1 when correct, 0 when wrong, and {@link TIE_CREDIT} for a tie (a 50/50
+ * final judgement, `chosen` null — only imported debates have them). Half credit is the convention of the NYU
+ * debate analysis (Michael et al. 2023), the expected accuracy of picking one of the tied options at random.
+ */
+export const TIE_CREDIT = 0.5;
+
+/** A verdict's accuracy credit (see {@link TIE_CREDIT}). */
+export function accuracyCredit(verdict: { chosen: number | null; correct: boolean }): number {
+  return verdict.correct ? 1 : verdict.chosen === null ? TIE_CREDIT : 0;
+}
+
+/**
  * The scored parts of a verdict, or null when the probabilities tie (the verdict must be refused).
  */
 export function scoreVerdict(

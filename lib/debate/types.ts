@@ -38,7 +38,8 @@ export interface JudgeStepRecord {
 
 export interface VerdictRecord {
   probabilities: Probabilities;
-  chosen: number;
+  /** null: a tie (a 50/50 final judgement; only imported debates have them, a live judge must choose). */
+  chosen: number | null;
   correct: boolean;
   score: number;
   explanation?: string | null;

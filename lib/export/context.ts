@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import type { Prisma } from "../db/generated/client";
 import { frozenStudySchema, type SurveyQuestion } from "../studies/config";
 import { ensureExportKey, pseudonymiseExternal, pseudonymiseJudge } from "./pseudonym";
 
@@ -6,6 +7,8 @@ import { ensureExportKey, pseudonymiseExternal, pseudonymiseJudge } from "./pseu
 export interface ExportContext {
   db: Db;
   studyId: string;
+  /** The study's matches the match tables export: all, or with a tag filter those carrying every tag (MatchTag). */
+  matchWhere: Prisma.MatchWhereInput;
   batchSize: number;
   /** Version id → its number and its survey's questions. */
   versions: Map<string, { version: number; survey: SurveyQuestion[] }>;
@@ -20,7 +23,7 @@ export interface ExportContext {
 export async function loadExportContext(
   db: Db,
   studyId: string,
-  options: { raw: boolean; batchSize: number },
+  options: { raw: boolean; batchSize: number; tags?: readonly string[] },
 ): Promise<ExportContext> {
   const rows = await db.studyVersion.findMany({
     where: { studyId },
@@ -46,9 +49,11 @@ export async function loadExportContext(
     for (const id of [...judges.map((j) => j.judgeId), ...participants.map((p) => p.userId)])
       if (id) pseudonyms.set(id, pseudonymiseJudge(key, id));
   }
+  const tags = options.tags ?? [];
   return {
     db,
     studyId,
+    matchWhere: tags.length > 0 ? { studyId, AND: tags.map((tag) => ({ tags: { some: { tag } } })) } : { studyId },
     batchSize: options.batchSize,
     versions,
     judge: (userId) =>

@@ -23,11 +23,12 @@ describe("pseudonyms", () => {
 
 describe("export options", () => {
   it("default to verdicts as CSV, pseudonymised; take every table, all, and the older judge-steps", () => {
-    expect(exportQuerySchema.parse({})).toEqual({ table: "verdicts", format: "csv", raw: false });
-    expect(exportQuerySchema.parse({ table: "turns", format: "jsonl", raw: "1" })).toEqual({
+    expect(exportQuerySchema.parse({})).toEqual({ table: "verdicts", format: "csv", raw: false, tag: [] });
+    expect(exportQuerySchema.parse({ table: "turns", format: "jsonl", raw: "1", tag: ["in-paper", "a,b"] })).toEqual({
       table: "turns",
       format: "jsonl",
       raw: true,
+      tag: ["in-paper", "a", "b"],
     });
     for (const table of [...EXPORT_TABLES, "all"]) expect(exportQuerySchema.parse({ table }).table).toBe(table);
     expect(exportQuerySchema.parse({ table: "judge-steps" }).table).toBe("judge_steps");

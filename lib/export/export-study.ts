@@ -1,9 +1,11 @@
 import { stringify } from "csv-stringify/sync";
 import { strToU8, Zip, ZipDeflate } from "fflate";
 import { z } from "zod";
+
 import { hasRole } from "../auth/roles";
 import type { Db } from "../db/client";
 import { CruxError } from "../errors";
+import { listSchema as tagListSchema } from "../list-param";
 import { EXPORT_COLUMNS, EXPORT_TABLES, type ExportTable, type Row } from "./columns";
 import { type ExportContext, loadExportContext } from "./context";
 import { tableRows } from "./tables";
@@ -25,6 +27,8 @@ export interface ExportOptions {
   format: ExportFormat;
   /** Export user ids and recruiting-platform ids as they are, instead of per-study pseudonyms (default off). */
   raw?: boolean;
+  /** Only the matches carrying every one of these tags (imported debates' tags; exact, case-sensitive) in the match tables. */
+  tags?: readonly string[];
   batchSize?: number;
   /** Called with the number of rows in each chunk, e.g. to report a total. */
   onRows?: (count: number) => void;
@@ -47,6 +51,8 @@ export const exportQuerySchema = z.strictObject({
     .enum(["true", "false", "1", "0", "on"])
     .default("false")
     .transform((v) => v === "true" || v === "1" || v === "on"),
+  /** Only matches carrying every tag (repeat `tag=`, or comma-separate). */
+  tag: tagListSchema,
 });
 export type ExportQuery = z.infer<typeof exportQuerySchema>;
 
@@ -69,11 +75,16 @@ export function exportFileName(studyName: string, table: ExportChoice, format: E
   return table === "all" ? `${slug}-${format}.zip` : `${slug}-${table}.${format}`;
 }
 
-async function contextFor(db: Db, studyId: string, options: { raw?: boolean; batchSize?: number }) {
+async function contextFor(
+  db: Db,
+  studyId: string,
+  options: { raw?: boolean; batchSize?: number; tags?: readonly string[] },
+) {
   const study = await db.study.findUnique({ where: { id: studyId }, select: { id: true } });
   if (!study) throw new CruxError("NOT_FOUND", "No such study.");
   return loadExportContext(db, studyId, {
     raw: options.raw ?? false,
+    tags: options.tags ?? [],
     batchSize: options.batchSize ?? EXPORT_BATCH_SIZE,
   });
 }

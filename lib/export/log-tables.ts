@@ -17,7 +17,7 @@ export async function* modelCallRows(ctx: ExportContext): AsyncGenerator<Row[]> 
     ctx,
     (after: string | null) =>
       ctx.db.modelCall.findMany({
-        where: { match: { studyId: ctx.studyId }, ...(after ? { id: { gt: after } } : {}) },
+        where: { match: ctx.matchWhere, ...(after ? { id: { gt: after } } : {}) },
         orderBy: { id: "asc" },
         take: ctx.batchSize,
         include: { match: { select: { condition: true } } },
@@ -58,7 +58,7 @@ export async function* eventRows(ctx: ExportContext): AsyncGenerator<Row[]> {
     ctx,
     (after: number | null) =>
       ctx.db.event.findMany({
-        where: { match: { studyId: ctx.studyId }, id: { gt: after ?? 0 } },
+        where: { match: ctx.matchWhere, id: { gt: after ?? 0 } },
         orderBy: { id: "asc" },
         take: ctx.batchSize,
       }),

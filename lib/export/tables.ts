@@ -24,10 +24,6 @@ const configSchema = z
   .catch({});
 const numbersSchema = z.array(z.number()).catch([]);
 const quotesSchema = z.array(z.object({ verified: z.boolean() }).loose()).catch([]);
-const importEventSchema = z
-  .object({ tags: z.array(z.string()).catch([]) })
-  .loose()
-  .catch({ tags: [] });
 
 interface MatchLike {
   id: string;
@@ -74,13 +70,16 @@ function seatCells(m: MatchLike): Row {
   };
 }
 
-/** Tags of imported debates (from their `match.imported` events), by match id. */
+/** Tags of imported debates (MatchTag rows), joined with |, by match id. */
 async function tagsOf(ctx: ExportContext, matchIds: string[]): Promise<Map<string, string>> {
-  const events = await ctx.db.event.findMany({
-    where: { matchId: { in: matchIds }, type: "match.imported" },
-    select: { matchId: true, payload: true },
+  const rows = await ctx.db.matchTag.findMany({
+    where: { matchId: { in: matchIds } },
+    orderBy: [{ matchId: "asc" }, { tag: "asc" }],
+    select: { matchId: true, tag: true },
   });
-  return new Map(events.map((e) => [e.matchId ?? "", importEventSchema.parse(e.payload).tags.join("|")]));
+  const tags = new Map<string, string[]>();
+  for (const row of rows) tags.set(row.matchId, [...(tags.get(row.matchId) ?? []), row.tag]);
+  return new Map([...tags].map(([id, list]) => [id, list.join("|")]));
 }
 
 const matchSelect = {
@@ -107,7 +106,7 @@ async function* verdictRows(ctx: ExportContext): AsyncGenerator<Row[]> {
     ctx,
     (after: string | null) =>
       ctx.db.match.findMany({
-        where: { studyId: ctx.studyId, verdict: { isNot: null }, ...(after ? { id: { gt: after } } : {}) },
+        where: { ...ctx.matchWhere, verdict: { isNot: null }, ...(after ? { id: { gt: after } } : {}) },
         orderBy: { id: "asc" },
         take: ctx.batchSize,
         select: { ...matchSelect, verdict: true },
@@ -157,7 +156,7 @@ async function* matchRows(ctx: ExportContext): AsyncGenerator<Row[]> {
     ctx,
     (after: string | null) =>
       ctx.db.match.findMany({
-        where: { studyId: ctx.studyId, ...(after ? { id: { gt: after } } : {}) },
+        where: { ...ctx.matchWhere, ...(after ? { id: { gt: after } } : {}) },
         orderBy: { id: "asc" },
         take: ctx.batchSize,
         select: {
@@ -223,7 +222,7 @@ async function* judgeStepRows(ctx: ExportContext): AsyncGenerator<Row[]> {
     (after: { matchId: string; round: number } | null) =>
       ctx.db.judgeStep.findMany({
         where: {
-          match: { studyId: ctx.studyId },
+          match: ctx.matchWhere,
           ...(after
             ? { OR: [{ matchId: { gt: after.matchId } }, { matchId: after.matchId, round: { gt: after.round } }] }
             : {}),
@@ -262,7 +261,7 @@ async function* turnRows(ctx: ExportContext): AsyncGenerator<Row[]> {
     (after: { matchId: string; round: number; speaker: string } | null) =>
       ctx.db.turn.findMany({
         where: {
-          match: { studyId: ctx.studyId },
+          match: ctx.matchWhere,
           ...(after
             ? {
                 OR: [

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_RECORDED_ROUNDS } from "../debate/config";
 import { hasDebaters, seatsOf } from "../debate/protocols";
 import { PROBABILITY_SUM_TOLERANCE } from "../debate/scoring";
 import {
@@ -26,7 +27,7 @@ export const DEBATE_IMPORT_LIMITS = {
   turnText: 50_000,
   message: 50_000,
   turns: 100,
-  judgeSteps: 11,
+  judgeSteps: MAX_RECORDED_ROUNDS + 1,
   tags: 50,
   tag: 100,
   name: 200,
@@ -105,7 +106,7 @@ const debaterSchema = z.strictObject({
 const quoteSchema = z.strictObject({ text: text(DEBATE_IMPORT_LIMITS.turnText), verified: z.boolean() });
 
 const turnSchema = z.strictObject({
-  round: z.int().min(1).max(10),
+  round: z.int().min(1).max(MAX_RECORDED_ROUNDS),
   speaker: seatSchema,
   /** The argument; quotes from the passage are marked `<quote>…</quote>`. */
   text: body(DEBATE_IMPORT_LIMITS.turnText),
@@ -125,7 +126,7 @@ const judgeSchema = z.strictObject({
 
 const judgeStepSchema = z.strictObject({
   /** Rounds of arguments the judge had seen: 0 is the judge's prior, before any argument. */
-  round: z.int().min(0).max(10),
+  round: z.int().min(0).max(MAX_RECORDED_ROUNDS),
   probabilities: importProbabilitiesSchema,
   action: judgeChoiceSchema,
   message: body(DEBATE_IMPORT_LIMITS.message).optional(),
@@ -134,11 +135,14 @@ const judgeStepSchema = z.strictObject({
 
 const verdictSchema = z.strictObject({
   probabilities: importProbabilitiesSchema,
-  /** The option chosen; default: the more probable one (required when the probabilities tie). */
+  /**
+   * The option chosen; default: the more probable one. When the probabilities tie (50/50) and no option is given,
+   * the verdict is stored as a tie (no option chosen; half correct in accuracy, docs/debate-import-format.md).
+   */
   chosen: optionIndexSchema.optional(),
   explanation: body(DEBATE_IMPORT_LIMITS.message).optional(),
   /** Rounds of arguments the judge saw before deciding; default: the last round with a turn (at least 1). */
-  rounds: z.int().min(1).max(10).optional(),
+  rounds: z.int().min(1).max(MAX_RECORDED_ROUNDS).optional(),
   at: timestampSchema.optional(),
   /** Default: from the first turn or judge step (or `createdAt`) to `at`, else 0. */
   timeTakenMs: z.int().min(0).optional(),
@@ -236,8 +240,6 @@ export const debateImportRowSchema = z
     // Verdict: a choice the probabilities support.
     const [p0, p1] = row.verdict.probabilities;
     const tie = Math.abs(p0 - p1) < 1e-6;
-    if (tie && row.verdict.chosen === undefined)
-      issue(["verdict", "chosen"], "is missing (the probabilities tie, so say which option the judge chose)");
     if (!tie && row.verdict.chosen !== undefined && row.verdict.chosen !== (p0 > p1 ? 0 : 1))
       issue(["verdict", "chosen"], "contradicts the probabilities (the judge must choose the more probable option)");
     if (row.verdict.rounds !== undefined && hasDebaters(protocol) && row.verdict.rounds > Math.max(lastRound, 1))

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { MAX_RECORDED_ROUNDS } from "../debate/config";
 import type { Seat } from "../debate/vocabulary";
 import { zodErrorMessage } from "../errors";
 import type { DebateImportInput } from "./debate-schema";
@@ -17,8 +18,9 @@ import { type Detokenized, detokenize, spanText } from "./detokenize";
  * - Round k is the k-th round of speeches. The judge's report before any speech is a step at round 0 (the prior);
  *   the report after round k is the step of round k; the one that ends the debate is also the verdict.
  * - Quotes (token spans into the story) become `<quote>…</quote>` around the story's text, which Crux re-checks.
- * Rooms Crux cannot represent are skipped with a reason: unfinished, no judge, a 50/50 final judgement, a verdict
- * before any argument, or more than 10 rounds.
+ * - A final judgement of exactly 50/50 is kept as a tie (no option chosen; half correct, as in the paper's analysis).
+ * Rooms Crux cannot represent are skipped with a reason: unfinished, no judge, a verdict before any argument, or
+ * more than MAX_RECORDED_ROUNDS rounds (imported debates may be longer than a live match).
  */
 
 export const NYU_2023_LICENSE =
@@ -94,8 +96,6 @@ export interface NyuConversion {
   skipped: Array<{ id: string; reason: string }>;
 }
 
-const MAX_ROUNDS = 10;
-
 /** Converts one room (a parsed debates/official/<name>.json) with its metadata line, when known. */
 export function convertNyuRoom(
   name: string,
@@ -165,10 +165,10 @@ export function convertNyuRoom(
       for (const [judge, result] of Object.entries(entry.OfflineJudgments.judgments)) offline.set(judge, result);
     }
   }
-  if (round > MAX_ROUNDS) {
+  if (round > MAX_RECORDED_ROUNDS) {
     out.skipped.push({
       id: name,
-      reason: `more than ${MAX_ROUNDS} rounds of speeches (Crux matches have at most ${MAX_ROUNDS})`,
+      reason: `more than ${MAX_RECORDED_ROUNDS} rounds of speeches (Crux keeps at most ${MAX_RECORDED_ROUNDS})`,
     });
     return out;
   }
@@ -259,9 +259,8 @@ function verdictOf(
   const step = steps[index];
   if (!step) return { ok: false, reason: "no final judgement" };
   if (step.round < 1) return { ok: false, reason: "the judge decided before any argument" };
+  // A 50/50 final judgement stays a tie: no `chosen`, so Crux stores it with no option chosen.
   const [p0, p1] = step.probabilities as [number, number];
-  if (Math.abs(p0 - p1) < 1e-6)
-    return { ok: false, reason: "the final judgement is a 50/50 tie (Crux verdicts choose an option)" };
   return {
     ok: true,
     index,

@@ -1,9 +1,9 @@
 import type { Db } from "../db/client";
 import { asJson } from "../db/json";
-import { type MatchConfig, matchConfigSchema } from "../debate/config";
+import { type MatchConfig, storedMatchConfigSchema } from "../debate/config";
 import { countWords } from "../debate/limits";
 import { extractQuotes, type QuoteVerifier, verifyTurnQuotes } from "../debate/quotes";
-import { judgeScore } from "../debate/scoring";
+import { chosenOption, judgeScore } from "../debate/scoring";
 import type { DebaterSeat, Quote } from "../debate/types";
 import { recordStudyVerdict } from "../matches/study-verdicts";
 import type { ImportedStudy } from "./imported-study";
@@ -15,7 +15,7 @@ import type { ParsedDebate } from "./parse-debates";
 export function importedMatchConfig(debate: ParsedDebate): MatchConfig {
   const lastRound = Math.max(1, ...debate.turns.map((t) => t.round), debate.verdict.rounds ?? 1);
   const longest = Math.max(0, ...debate.turns.map((t) => countWords(t.text)));
-  return matchConfigSchema.parse({
+  return storedMatchConfigSchema.parse({
     protocol: debate.protocol,
     rounds: lastRound,
     wordLimit: debate.rules?.wordLimit ?? Math.min(1000, Math.max(20, longest)),
@@ -52,8 +52,8 @@ export async function saveMatch(db: Db, debate: ParsedDebate, context: MatchCont
   const startedAt = times.length ? new Date(Math.min(...times)) : (debate.createdAt ?? verdictAt);
   const createdAt = debate.createdAt ?? startedAt;
   const rounds = debate.verdict.rounds ?? Math.max(1, ...debate.turns.map((t) => t.round));
-  const [p0, p1] = debate.verdict.probabilities;
-  const chosen = debate.verdict.chosen ?? (p0 > p1 ? 0 : 1);
+  // A 50/50 verdict with no option given is a tie: stored with no option chosen (half correct in accuracy).
+  const chosen = debate.verdict.chosen ?? chosenOption(debate.verdict.probabilities);
   const timeTakenMs =
     debate.verdict.timeTakenMs ??
     (debate.verdict.at && startedAt ? Math.max(0, debate.verdict.at.getTime() - startedAt.getTime()) : 0);

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Db } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
 import { asJson } from "../db/json";
-import { type MatchConfig, matchConfigSchema } from "../debate/config";
+import { type MatchConfig, storedMatchConfigSchema } from "../debate/config";
 import type { DebaterSeat, JudgeStepRecord, Quote, TurnRecord, VerdictRecord } from "../debate/types";
 import {
   ACTIVE_MATCH_STATUSES,
@@ -126,7 +126,7 @@ export async function getStoredMatch(db: Db, id: string): Promise<StoredMatch | 
     status: matchStatusSchema.parse(row.status),
     error: row.error,
     protocol: row.protocol,
-    config: matchConfigSchema.parse(row.config),
+    config: storedMatchConfigSchema.parse(row.config),
     debaters: debatersSchema.parse(row.debaters),
     judgeId: row.judgeId,
     judgeModel: row.judgeModel,

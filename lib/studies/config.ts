@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { samplingConfigSchema, scoringConfigSchema } from "../debate/config";
+import { MAX_LIVE_ROUNDS, MAX_RECORDED_ROUNDS, samplingConfigSchema, scoringConfigSchema } from "../debate/config";
 import { protocolSchema } from "../debate/vocabulary";
 import { type ModelKind, modelSpecProblem } from "../models/spec";
 import { payConfigSchema, payNote } from "./bonus";
@@ -41,7 +41,8 @@ export const conditionSchema = z.strictObject({
     .trim()
     .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,39}$/, "1–40 letters, digits, spaces, '_', '-' or '.'"),
   protocol: protocolSchema,
-  rounds: z.int().min(1).max(10).default(3),
+  /** At most MAX_LIVE_ROUNDS in a design (studyDesignSchema); an imported dataset's may be longer. */
+  rounds: z.int().min(1).max(MAX_RECORDED_ROUNDS).default(3),
   wordLimit: z.int().min(20).max(1000).default(150),
   /** One spec for every seat, or [seat A, seat B]. */
   debaters: z.union([specSchema, z.tuple([specSchema, specSchema])]).default("offline:extractive"),
@@ -252,6 +253,14 @@ export function designSpecs(conditions: readonly z.output<typeof conditionSchema
  * design saved before this check still opens. Launch adds the other half (lib/studies/repository.ts).
  */
 export const studyDesignSchema = studyConfigSchema.superRefine((config, ctx) => {
+  config.conditions.forEach((condition, i) => {
+    if (condition.rounds > MAX_LIVE_ROUNDS)
+      ctx.addIssue({
+        code: "custom",
+        path: ["conditions", i, "rounds"],
+        message: `at most ${MAX_LIVE_ROUNDS} rounds (a judge waits for every one)`,
+      });
+  });
   for (const { path, spec, kind } of designSpecs(config.conditions)) {
     const reason = modelSpecProblem(spec, kind);
     if (reason) ctx.addIssue({ code: "custom", path, message: reason });

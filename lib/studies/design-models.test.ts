@@ -25,6 +25,15 @@ describe("a design's models", () => {
     expect(studyDesignSchema.safeParse(design({ debaters: "openai:gpt-4o", judge: "human" })).success).toBe(true);
   });
 
+  it("keeps a design's rounds to a live match's limit; an imported dataset's stored config may have more", () => {
+    const long = design({ rounds: 25 });
+    const parsed = studyDesignSchema.safeParse(long);
+    expect(parsed.success ? [] : zodIssueMessages(parsed.error)).toEqual([
+      "conditions.0.rounds: at most 10 rounds (a judge waits for every one)",
+    ]);
+    expect(studyConfigSchema.safeParse(long).success).toBe(true);
+  });
+
   it("lists the models this server cannot call", () => {
     const config = studyConfigSchema.parse(
       design({ debaters: ["openai:gpt-4o", "offline:extractive"], judge: "openai-compatible:vllm/x" }),

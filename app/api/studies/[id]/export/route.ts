@@ -21,7 +21,7 @@ const CONTENT_TYPES = {
 } as const;
 
 /**
- * GET /api/studies/<id>/export?table=<table>|all&format=csv|jsonl[&raw=1] — one table of the study's data
+ * GET /api/studies/<id>/export?table=<table>|all&format=csv|jsonl[&raw=1][&tag=…] — one table of the study's data
  * (lib/export/columns.ts), or every table and the codebook as one zip, streamed batch by batch (researchers with
  * access; else JSON 401/403/404). `raw=1` (the owner and admins only, else 403) exports ids as they are.
  */
@@ -29,23 +29,24 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const { id } = await params;
   const access = await loadStudyForApi(id);
   if (!access.ok) return access.response;
-  const query = exportQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  const search = new URL(request.url).searchParams;
+  const query = exportQuerySchema.safeParse({ ...Object.fromEntries(search), tag: search.getAll("tag") });
   if (!query.success) {
     return NextResponse.json(
       { code: "BAD_REQUEST", message: zodErrorMessage(query.error, { first: true, root: "query" }) },
       { status: 400 },
     );
   }
-  const { table, format, raw } = query.data;
+  const { table, format, raw, tag } = query.data;
   if (raw && !mayExportRawIds(access.user, access.study))
     return errorResponse(new CruxError("FORBIDDEN", "Only the study's owner or an admin may export raw ids."));
   await recordAudit(getDb(), {
     actor: access.user,
     action: "export.download",
     target: `study:${access.study.id}`,
-    details: { table, format, raw },
+    details: { table, format, raw, ...(tag.length > 0 ? { tag } : {}) },
   });
-  const options = { format, raw };
+  const options = { format, raw, tags: tag };
   const body =
     table === "all"
       ? exportStudyZip(getDb(), access.study.id, options)
