@@ -10,7 +10,7 @@
 const LIB_LAYERS = {
   realtime: ["matches", "studies", "auth", "db", "debate"],
   import: ["studies", "matches", "questions", "db", "debate"],
-  transcripts: ["studies", "auth", "db", "debate"],
+  transcripts: ["studies", "matches", "auth", "db", "debate"],
   export: ["studies", "auth", "db", "debate"],
   studies: ["matches", "models", "questions", "auth", "db", "debate"],
   matches: ["models", "questions", "auth", "db", "debate"],

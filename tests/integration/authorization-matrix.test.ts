@@ -346,6 +346,37 @@ const MATRIX: Row[] = [
     kind: "page",
     expect: { ...all("signin"), researcher: "ok", outsider: "ok", admin: "ok" },
   },
+  // A transcript's review page follows the observer's rule (lib/studies/match-access.ts): sign in without an
+  // account, a real 403 page for an account that may not see it (tests/integration/transcript-review.test.ts).
+  ...(["", "/replay"] as const).flatMap((suffix): Row[] => [
+    {
+      covers: `app/transcripts/[id]${suffix}/page.tsx`,
+      target: `/transcripts/:match${suffix}`,
+      kind: "page",
+      expect: {
+        ...all("403"),
+        anonymous: "signin",
+        guest: "signin",
+        judge: "signin",
+        researcher: "ok",
+        outsider: "ok",
+        admin: "ok",
+      },
+    },
+    {
+      covers: `app/transcripts/[id]${suffix}/page.tsx`,
+      target: `/transcripts/:peerMatch${suffix}`,
+      kind: "page",
+      expect: { ...all("403"), anonymous: "signin", guest: "signin", judge: "signin", researcher: "ok", admin: "ok" },
+    },
+    {
+      // The researcher's own running match: never the story and the answer while they judge it.
+      covers: `app/transcripts/[id]${suffix}/page.tsx`,
+      target: `/transcripts/:judgedMatch${suffix}`,
+      kind: "page",
+      expect: { ...all("403"), anonymous: "signin", guest: "signin", judge: "signin", outsider: "ok", admin: "ok" },
+    },
+  ]),
   // Study APIs answer JSON: 401 without a session, 403 for guests and accounts without the researcher role.
   ...["/api/studies/:study/runs", "/api/studies/:study/monitor"].map(
     (target): Row => ({
@@ -1049,6 +1080,9 @@ describe("authorization matrix", () => {
       if (expected === "signin") {
         expect([302, 303, 307, 308]).toContain(page.status);
         expect(page.location ?? "").toMatch(/\/signin/);
+      } else if (expected === "403") {
+        expect(page.status).toBe(403);
+        expect(page.html).toMatch(/cannot see this transcript/);
       } else {
         expect(page.status).toBe(200);
         if (expected === "notice")
