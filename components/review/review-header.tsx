@@ -8,7 +8,7 @@ import type { TranscriptReview } from "@/lib/transcripts/review";
  * judged, under what protocol and study, and the verdict with the judge's explanation — said of the judge, to a
  * reviewer ("The judge chose…"), never to them.
  */
-export function ReviewHeader({ review }: { review: TranscriptReview }) {
+export function ReviewHeader({ review }: { review: Omit<TranscriptReview, "others"> }) {
   const { view, judge, study } = review;
   const gold = view.reveal?.gold ?? null;
   const verdict = view.reveal?.verdict ?? null;

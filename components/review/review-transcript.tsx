@@ -20,6 +20,7 @@ export function ReviewTranscript({
   turns,
   steps,
   records = view.judgeSteps,
+  only,
   extra,
 }: {
   view: MatchView;
@@ -27,14 +28,17 @@ export function ReviewTranscript({
   steps: JudgeStepDetail[];
   /** The judge's steps to tell (default: the view's; a replay passes the one the judge is about to take too). */
   records?: JudgeStepRecord[];
+  /** Show this round only (side by side, one row per round). */
+  only?: number;
   extra?: (turn: TurnDetail) => React.ReactNode;
 }) {
   const detailOf = (round: number, speaker: string) => turns.find((t) => t.round === round && t.speaker === speaker);
-  const rounds = [...new Set([...view.turns.map((t) => t.round), ...records.map((s) => s.round)])].sort(
-    (a, b) => a - b,
-  );
+  const rounds = [...new Set([...view.turns.map((t) => t.round), ...records.map((s) => s.round)])]
+    .filter((round) => only === undefined || round === only)
+    .sort((a, b) => a - b);
   const gold = view.reveal?.gold ?? null;
-  if (rounds.length === 0) return <p className="empty">No turns were given in this match.</p>;
+  if (rounds.length === 0)
+    return <p className="empty">{only === undefined ? "No turns were given in this match." : "Nothing this round."}</p>;
   return (
     <ol className="transcript review-transcript" aria-label="Transcript">
       {rounds.map((round) => (

@@ -6,7 +6,7 @@ import { type MatchSnapshot, type MatchView, viewFor } from "../debate/view";
 import { CruxError } from "../errors";
 import { getStoredMatch } from "../matches/repository";
 import { storedSnapshot } from "../matches/snapshot";
-import { assertObserverOf } from "../studies/match-access";
+import { assertObserverOf, OBSERVED_MATCH_SELECT, observerRefusal } from "../studies/match-access";
 import { judgeLabel } from "./judge-label";
 
 /**
@@ -53,16 +53,19 @@ export interface TranscriptReview {
   turns: TurnDetail[];
   judgeSteps: JudgeStepDetail[];
   verdict: { at: Date; timeTakenMs: number } | null;
+  /** Other matches of the same question the viewer may see (review page only; empty elsewhere). */
+  others: OtherJudgment[];
 }
 
 /** The review of a match; NOT_FOUND for no such match, FORBIDDEN when `user` may not observe it. */
 export async function getTranscriptReview(db: Db, user: SessionUser, matchId: string): Promise<TranscriptReview> {
   const { snapshot, details } = await loadReview(db, user, matchId);
-  return { view: viewFor(snapshot, "observer"), ...details };
+  const others = await listOtherJudgments(db, user, matchId, details.questionId);
+  return { view: viewFor(snapshot, "observer"), ...details, others };
 }
 
 /** One step of a replay: what the judge saw when deciding after `round` (null round: the end, story revealed). */
-export interface TranscriptReplay extends Omit<TranscriptReview, "view"> {
+export interface TranscriptReplay extends Omit<TranscriptReview, "view" | "others"> {
   /** The view at this step: the judge's own (story hidden) before the end, the observer's at the end. */
   view: MatchView;
   rounds: number[];
@@ -94,7 +97,7 @@ async function loadReview(
   db: Db,
   user: SessionUser,
   matchId: string,
-): Promise<{ snapshot: MatchSnapshot; details: Omit<TranscriptReview, "view"> }> {
+): Promise<{ snapshot: MatchSnapshot; details: Omit<TranscriptReview, "view" | "others"> }> {
   await assertObserverOf(db, user, matchId);
   const [stored, row] = await Promise.all([
     getStoredMatch(db, matchId),
@@ -192,4 +195,58 @@ async function loadReview(
       verdict: row.verdict ? { at: row.verdict.createdAt, timeTakenMs: row.verdict.timeTakenMs } : null,
     },
   };
+}
+
+/** Another match of the same question that the viewer may see, for "other judgments of this question". */
+export interface OtherJudgment {
+  id: string;
+  protocol: string;
+  condition: string | null;
+  status: string;
+  correct: boolean | null;
+  createdAt: Date;
+}
+
+/** Up to `limit` other matches of the question (newest first) that `user` may observe, not practice ones. */
+export async function listOtherJudgments(
+  db: Db,
+  user: SessionUser,
+  matchId: string,
+  questionId: string,
+  limit = 20,
+): Promise<OtherJudgment[]> {
+  const rows = await db.match.findMany({
+    where: { questionId, id: { not: matchId }, practice: false },
+    orderBy: { createdAt: "desc" },
+    take: limit * 5,
+    select: {
+      ...OBSERVED_MATCH_SELECT,
+      id: true,
+      protocol: true,
+      condition: true,
+      createdAt: true,
+      verdict: { select: { correct: true } },
+    },
+  });
+  return rows
+    .filter((row) => observerRefusal(user, row) === null)
+    .slice(0, limit)
+    .map((row) => ({
+      id: row.id,
+      protocol: row.protocol,
+      condition: row.condition,
+      status: row.status,
+      correct: row.verdict?.correct ?? null,
+      createdAt: row.createdAt,
+    }));
+}
+
+/** Two transcripts side by side; each checked as on its own page (NOT_FOUND / FORBIDDEN for either). */
+export async function getTranscriptComparison(
+  db: Db,
+  user: SessionUser,
+  a: string,
+  b: string,
+): Promise<[TranscriptReview, TranscriptReview]> {
+  return Promise.all([getTranscriptReview(db, user, a), getTranscriptReview(db, user, b)]);
 }

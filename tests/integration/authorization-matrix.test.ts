@@ -377,6 +377,13 @@ const MATRIX: Row[] = [
       expect: { ...all("403"), anonymous: "signin", guest: "signin", judge: "signin", outsider: "ok", admin: "ok" },
     },
   ]),
+  {
+    // Side by side: both transcripts must be the viewer's to see (here the researcher's own running match is not).
+    covers: "app/transcripts/compare/page.tsx",
+    target: "/transcripts/compare?a=:match&b=:judgedMatch",
+    kind: "page",
+    expect: { ...all("403"), anonymous: "signin", guest: "signin", judge: "signin", outsider: "ok", admin: "ok" },
+  },
   // Study APIs answer JSON: 401 without a session, 403 for guests and accounts without the researcher role.
   ...["/api/studies/:study/runs", "/api/studies/:study/monitor"].map(
     (target): Row => ({

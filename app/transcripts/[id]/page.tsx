@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { BeliefSection } from "@/components/review/belief-table";
+import { OtherJudgments } from "@/components/review/other-judgments";
 import { PassagePanel } from "@/components/review/passage-panel";
 import { ReviewHeader } from "@/components/review/review-header";
 import { ReviewTranscript } from "@/components/review/review-transcript";
@@ -44,6 +45,7 @@ export default async function TranscriptPage({ params }: { params: Promise<{ id:
           </aside>
         )}
       </div>
+      <OtherJudgments matchId={id} others={review.others} />
       <TurnKeys />
     </div>
   );
