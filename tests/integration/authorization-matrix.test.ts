@@ -347,7 +347,7 @@ const MATRIX: Row[] = [
     expect: { ...all("signin"), researcher: "ok", outsider: "ok", admin: "ok" },
   },
   // A transcript's review page follows the observer's rule (lib/studies/match-access.ts): sign in without an
-  // account, a real 403 page for an account that may not see it (tests/integration/transcript-review.test.ts).
+  // account session (the proxy sends guests and study participants there), a real 403 page for an account that may not see it (tests/integration/transcript-review.test.ts).
   ...(["", "/replay"] as const).flatMap((suffix): Row[] => [
     {
       covers: `app/transcripts/[id]${suffix}/page.tsx`,
@@ -358,6 +358,8 @@ const MATRIX: Row[] = [
         anonymous: "signin",
         guest: "signin",
         judge: "signin",
+        participant: "signin",
+        otherParticipant: "signin",
         researcher: "ok",
         outsider: "ok",
         admin: "ok",
@@ -367,14 +369,32 @@ const MATRIX: Row[] = [
       covers: `app/transcripts/[id]${suffix}/page.tsx`,
       target: `/transcripts/:peerMatch${suffix}`,
       kind: "page",
-      expect: { ...all("403"), anonymous: "signin", guest: "signin", judge: "signin", researcher: "ok", admin: "ok" },
+      expect: {
+        ...all("403"),
+        anonymous: "signin",
+        guest: "signin",
+        judge: "signin",
+        participant: "signin",
+        otherParticipant: "signin",
+        researcher: "ok",
+        admin: "ok",
+      },
     },
     {
       // The researcher's own running match: never the story and the answer while they judge it.
       covers: `app/transcripts/[id]${suffix}/page.tsx`,
       target: `/transcripts/:judgedMatch${suffix}`,
       kind: "page",
-      expect: { ...all("403"), anonymous: "signin", guest: "signin", judge: "signin", outsider: "ok", admin: "ok" },
+      expect: {
+        ...all("403"),
+        anonymous: "signin",
+        guest: "signin",
+        judge: "signin",
+        participant: "signin",
+        otherParticipant: "signin",
+        outsider: "ok",
+        admin: "ok",
+      },
     },
   ]),
   {
@@ -382,7 +402,16 @@ const MATRIX: Row[] = [
     covers: "app/transcripts/compare/page.tsx",
     target: "/transcripts/compare?a=:match&b=:judgedMatch",
     kind: "page",
-    expect: { ...all("403"), anonymous: "signin", guest: "signin", judge: "signin", outsider: "ok", admin: "ok" },
+    expect: {
+      ...all("403"),
+      anonymous: "signin",
+      guest: "signin",
+      judge: "signin",
+      participant: "signin",
+      otherParticipant: "signin",
+      outsider: "ok",
+      admin: "ok",
+    },
   },
   // Study APIs answer JSON: 401 without a session, 403 for guests and accounts without the researcher role.
   ...["/api/studies/:study/runs", "/api/studies/:study/monitor"].map(
