@@ -11,7 +11,7 @@ const LIB_LAYERS = {
   realtime: ["matches", "studies", "auth", "db", "debate"],
   import: ["studies", "matches", "questions", "db", "debate"],
   play: ["studies", "matches", "questions", "auth", "db", "debate"],
-  transcripts: ["studies", "auth", "db", "debate"],
+  transcripts: ["studies", "matches", "auth", "db", "debate"],
   // matches: model calls are exported with their prompts whole (lib/matches/prompt-parts.ts), as docs/architecture.md allows.
   export: ["studies", "matches", "auth", "db", "debate"],
   studies: ["matches", "models", "questions", "auth", "db", "debate"],

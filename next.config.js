@@ -7,6 +7,8 @@ const nextConfig = {
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/client"],
   poweredByHeader: false,
   reactStrictMode: true,
+  // `forbidden()`: a refused transcript is a real 403 page (app/transcripts/forbidden.tsx), not a 200 with a notice.
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

@@ -2,11 +2,20 @@ import { Fragment } from "react";
 import { findQuoteSpans } from "@/lib/debate/quotes";
 import type { PublicQuote } from "@/lib/debate/view";
 
+/** Where a quote sits on a review page: its element id, and where it links to (its place in the story). */
+export interface QuoteAnchor {
+  id: string;
+  href?: string;
+  /** Whose quote it is (a seat), for its colour. */
+  owner?: string;
+}
+
 /**
  * A turn's text with its quotes marked. Finished turns pass their checked quotes (same order as the tags);
- * a turn still streaming passes none, and its quotes show as "checking…" until the turn ends.
+ * a turn still streaming passes none, and its quotes show as "checking…" until the turn ends. A review page passes
+ * `anchors` (same order): each quote gets an id, and a verified one links to its place in the story.
  */
-export function TurnText({ text, quotes }: { text: string; quotes?: PublicQuote[] }) {
+export function TurnText({ text, quotes, anchors }: { text: string; quotes?: PublicQuote[]; anchors?: QuoteAnchor[] }) {
   const spans = findQuoteSpans(text);
   const parts: React.ReactNode[] = [];
   let cursor = 0;
@@ -17,12 +26,23 @@ export function TurnText({ text, quotes }: { text: string; quotes?: PublicQuote[
     }
     const quote = quotes?.[i];
     const state = quote ? (quote.verified ? "verified" : "unverified") : "pending";
+    const anchor = anchors?.[i];
+    const badge = state === "verified" ? "✓ verified" : state === "unverified" ? "✗ unverified" : "checking…";
     parts.push(
-      <q key={`q${span.outerStart}`} className={`quote ${state}`} data-quote-state={state}>
-        {span.text}
-        <span className="quote-badge">
-          {state === "verified" ? "✓ verified" : state === "unverified" ? "✗ unverified" : "checking…"}
-        </span>
+      <q
+        key={`q${span.outerStart}`}
+        id={anchor?.id}
+        className={`quote ${state}${anchor?.owner ? ` quote-${anchor.owner}` : ""}`}
+        data-quote-state={state}
+      >
+        {anchor?.href && state === "verified" ? (
+          <a href={anchor.href} className="quote-link" title="Show this quote in the story">
+            {span.text}
+          </a>
+        ) : (
+          span.text
+        )}
+        <span className="quote-badge">{badge}</span>
       </q>,
     );
     cursor = span.outerEnd;

@@ -7,7 +7,7 @@ import { createQuoteVerifier, verifyTurnQuotes } from "../debate/quotes";
 import { judgeQuestionsOf, nextStep, orderTurns, visibleTranscript } from "../debate/rounds";
 import { chosenOption } from "../debate/scoring";
 import type { TurnRecord } from "../debate/types";
-import type { LiveTurn, MatchPhase, MatchSnapshot } from "../debate/view";
+import type { LiveTurn, MatchSnapshot } from "../debate/view";
 import { isSettledMatchStatus, type Seat } from "../debate/vocabulary";
 import { CruxError, zodErrorMessage } from "../errors";
 import type { ModelResolver } from "../models/resolver";
@@ -24,6 +24,7 @@ import {
 import { MatchHeldElsewhere, type MatchLeases } from "./leases";
 import { createMatchStore, type MatchStore } from "./match-store";
 import type { StoredMatch } from "./repository";
+import { storedSnapshot } from "./snapshot";
 
 /**
  * The match runner drives matches through their protocol: asks the debaters for turns (streaming), verifies
@@ -707,23 +708,11 @@ export class MatchRunner {
 
   private toSnapshot(match: ActiveMatch): MatchSnapshot {
     const { stored } = match;
-    const models = this.options.models;
-    const phase = phaseOf(stored);
+    const snapshot = storedSnapshot(stored, (spec) => this.options.models.info(spec));
+    const { phase } = snapshot;
     return {
-      id: stored.id,
-      status: stored.status,
-      error: stored.error,
-      config: stored.config,
-      question: stored.question,
-      debaters: stored.debaters.map((d) => {
-        const info = models.info(d.model);
-        return { ...d, label: info.label, isLanguageModel: info.isLanguageModel };
-      }),
-      turns: orderTurns(stored.turns, stored.config),
-      judgeSteps: [...stored.judgeSteps],
-      verdict: stored.verdict,
+      ...snapshot,
       live: [...match.live.values()].map((l) => ({ ...l })),
-      phase,
       deadline:
         phase.kind === "judge" && stored.config.judgeTimeLimitMs !== null && !stored.judgeModel
           ? stored.lastActivityAt.getTime() + stored.config.judgeTimeLimitMs
@@ -766,14 +755,4 @@ function lastJudgeActivity(match: ActiveMatch): number {
 function errorText(error: unknown): string {
   if (error instanceof z.ZodError) return `a stored field does not parse (${zodErrorMessage(error)})`;
   return error instanceof Error ? error.message : String(error);
-}
-
-function phaseOf(stored: StoredMatch): MatchPhase {
-  if (stored.status === "waiting") return { kind: "waiting" };
-  if (stored.status === "errored" || stored.status === "abandoned") return { kind: "errored" };
-  if (stored.verdict) return { kind: "complete" };
-  const step = nextStep(stored.config, stored.turns, stored.judgeSteps, stored.verdict);
-  if (step.kind === "turns") return { kind: "turns", round: step.round, seats: step.seats };
-  if (step.kind === "judge") return { kind: "judge", round: step.round, final: step.round >= stored.config.rounds };
-  return { kind: "complete" };
 }

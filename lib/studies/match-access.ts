@@ -14,24 +14,39 @@ import { canAccessStudy } from "./repository";
 export const JUDGING_THIS_MATCH =
   "You are judging this match: you can watch it as an observer, with the story and the answer, once it is over.";
 
+/** What the rule needs to know of a match: its judge, status and study (owner and added researchers). */
+export interface ObservedMatch {
+  judgeId: string | null;
+  status: string;
+  study: { ownerId: string; members: { userId: string }[] } | null;
+}
+
+/** The fields of a match {@link observerRefusal} reads, as a Prisma `select`. */
+export const OBSERVED_MATCH_SELECT = {
+  judgeId: true,
+  status: true,
+  study: { select: { ownerId: true, members: { select: { userId: true } } } },
+} as const;
+
 /**
- * Throws NOT_FOUND / FORBIDDEN unless `user` may observe the match. The match's own judge may not until it is
- * settled, whatever their role: the observer's view carries the story and the answer the judge must not see.
+ * Why `user` may not observe `match`, or null when they may. The match's own judge may not until it is settled,
+ * whatever their role: the observer's view carries the story and the answer the judge must not see.
  */
-export async function assertObserverOf(db: Db, user: SessionUser, matchId: string): Promise<void> {
-  if (!canObserve(user)) throw new CruxError("FORBIDDEN", "Only researchers can watch matches.");
-  const match = await db.match.findUnique({
-    where: { id: matchId },
-    select: {
-      judgeId: true,
-      status: true,
-      study: { select: { ownerId: true, members: { select: { userId: true } } } },
-    },
-  });
-  if (!match) throw new CruxError("NOT_FOUND", "No such match.");
-  if (match.judgeId === user.id && !isSettledMatchStatus(match.status))
-    throw new CruxError("FORBIDDEN", JUDGING_THIS_MATCH);
+export function observerRefusal(user: SessionUser | null, match: ObservedMatch): CruxError | null {
+  if (!canObserve(user)) return new CruxError("FORBIDDEN", "Only researchers can watch matches.");
+  if (match.judgeId === user?.id && !isSettledMatchStatus(match.status))
+    return new CruxError("FORBIDDEN", JUDGING_THIS_MATCH);
   const { study } = match;
   if (study && !canAccessStudy(user, { ownerId: study.ownerId, memberIds: study.members.map((m) => m.userId) }))
-    throw new CruxError("FORBIDDEN", "This match belongs to a study that is not yours: ask its owner to add you.");
+    return new CruxError("FORBIDDEN", "This match belongs to a study that is not yours: ask its owner to add you.");
+  return null;
+}
+
+/** Throws NOT_FOUND / FORBIDDEN unless `user` may observe the match (see {@link observerRefusal}). */
+export async function assertObserverOf(db: Db, user: SessionUser, matchId: string): Promise<void> {
+  if (!canObserve(user)) throw new CruxError("FORBIDDEN", "Only researchers can watch matches.");
+  const match = await db.match.findUnique({ where: { id: matchId }, select: OBSERVED_MATCH_SELECT });
+  if (!match) throw new CruxError("NOT_FOUND", "No such match.");
+  const refusal = observerRefusal(user, match);
+  if (refusal) throw refusal;
 }

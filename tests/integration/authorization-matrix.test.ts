@@ -360,6 +360,73 @@ const MATRIX: Row[] = [
     kind: "page",
     expect: { ...all("signin"), researcher: "ok", outsider: "ok", admin: "ok" },
   },
+  // A transcript's review page follows the observer's rule (lib/studies/match-access.ts): sign in without an
+  // account session (the proxy sends guests and study participants there), a real 403 page for an account that may not see it (tests/integration/transcript-review.test.ts).
+  ...(["", "/replay"] as const).flatMap((suffix): Row[] => [
+    {
+      covers: `app/transcripts/[id]${suffix}/page.tsx`,
+      target: `/transcripts/:match${suffix}`,
+      kind: "page",
+      expect: {
+        ...all("403"),
+        anonymous: "signin",
+        guest: "signin",
+        judge: "signin",
+        participant: "signin",
+        otherParticipant: "signin",
+        researcher: "ok",
+        outsider: "ok",
+        admin: "ok",
+      },
+    },
+    {
+      covers: `app/transcripts/[id]${suffix}/page.tsx`,
+      target: `/transcripts/:peerMatch${suffix}`,
+      kind: "page",
+      expect: {
+        ...all("403"),
+        anonymous: "signin",
+        guest: "signin",
+        judge: "signin",
+        participant: "signin",
+        otherParticipant: "signin",
+        researcher: "ok",
+        admin: "ok",
+      },
+    },
+    {
+      // The researcher's own running match: never the story and the answer while they judge it.
+      covers: `app/transcripts/[id]${suffix}/page.tsx`,
+      target: `/transcripts/:judgedMatch${suffix}`,
+      kind: "page",
+      expect: {
+        ...all("403"),
+        anonymous: "signin",
+        guest: "signin",
+        judge: "signin",
+        participant: "signin",
+        otherParticipant: "signin",
+        outsider: "ok",
+        admin: "ok",
+      },
+    },
+  ]),
+  {
+    // Side by side: both transcripts must be the viewer's to see (here the researcher's own running match is not).
+    covers: "app/transcripts/compare/page.tsx",
+    target: "/transcripts/compare?a=:match&b=:judgedMatch",
+    kind: "page",
+    expect: {
+      ...all("403"),
+      anonymous: "signin",
+      guest: "signin",
+      judge: "signin",
+      participant: "signin",
+      otherParticipant: "signin",
+      outsider: "ok",
+      admin: "ok",
+    },
+  },
   // Study APIs answer JSON: 401 without a session, 403 for guests and accounts without the researcher role.
   ...["/api/studies/:study/runs", "/api/studies/:study/monitor"].map(
     (target): Row => ({
@@ -1099,6 +1166,9 @@ describe("authorization matrix", () => {
       if (expected === "signin") {
         expect([302, 303, 307, 308]).toContain(page.status);
         expect(page.location ?? "").toMatch(/\/signin/);
+      } else if (expected === "403") {
+        expect(page.status).toBe(403);
+        expect(page.html).toMatch(/cannot see this transcript/);
       } else {
         expect(page.status).toBe(200);
         if (expected === "notice")
