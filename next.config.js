@@ -4,7 +4,13 @@
 /** @type {import("next").NextConfig} */
 const nextConfig = {
   // Server-only packages that must not be bundled (native addon, generated client).
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/client"],
+  serverExternalPackages: [
+    "better-sqlite3",
+    "@prisma/adapter-better-sqlite3",
+    "pg",
+    "@prisma/adapter-pg",
+    "@prisma/client",
+  ],
   poweredByHeader: false,
   reactStrictMode: true,
 };
