@@ -1,4 +1,5 @@
 import { createServer } from "node:http";
+import { createAdapter } from "@socket.io/redis-adapter";
 import next from "next";
 import { Server } from "socket.io";
 import { ensureAuthSecret, getAuthSecret } from "./lib/auth/secret";
@@ -22,6 +23,7 @@ import {
   createSocketListener,
   realtimeFootprint,
 } from "./lib/realtime/server";
+import { closeRedis, getRedis } from "./lib/redis";
 import { applySecurityHeaders } from "./lib/security-headers";
 import { sweepAllDropouts } from "./lib/studies/assignment";
 
@@ -69,6 +71,16 @@ async function main() {
     allowRequest: (req, callback) =>
       callback(null, isSameOriginRequest(req, { trustProxy: env.CRUX_TRUST_PROXY, publicUrl: env.AUTH_URL })),
   });
+  // Several instances (REDIS_URL): room broadcasts and disconnects reach the sockets of every instance.
+  const redis = getRedis();
+  if (redis) {
+    const subscriber = redis.duplicate();
+    io.adapter(createAdapter(redis, subscriber));
+    onShutdown("Redis", async () => {
+      subscriber.disconnect();
+      await closeRedis();
+    });
+  }
   const runner: MatchRunner = new MatchRunner({
     db,
     models: createModels(db),

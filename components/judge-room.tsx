@@ -6,9 +6,9 @@ import { PROTOCOL_LABELS } from "@/lib/debate/protocols";
 import type { EndPhase, MatchView, ViewerRole } from "@/lib/debate/view";
 import { Countdown } from "./countdown";
 import { JudgePanel } from "./judge-panel";
+import { VerdictReveal } from "./reveal/verdict-reveal";
 import { speakerName, Transcript } from "./transcript";
 import { useMatch } from "./use-match";
-import { VerdictReveal } from "./verdict-reveal";
 
 /**
  * The live room: question, who argues what, the streaming transcript, the judge's controls after each round,

@@ -118,6 +118,21 @@ const envSchema = z
      * otherwise stall every live stream for seconds on a large study. 0 runs it on the event loop.
      */
     CRUX_RESAMPLE_WORKERS: z.coerce.number().int().min(0).max(16).default(1),
+    /**
+     * Redis for several app instances (`redis://host:port/db`): socket.io's Redis adapter (events reach judges on
+     * every instance), rate limits shared by all instances, and match leases with takeover (docs/deploy.md). Unset:
+     * one process, everything in its memory.
+     */
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+      .optional(),
+    /**
+     * With REDIS_URL: how long an instance's lease on a match lasts unless renewed, and how often leases are renewed
+     * and orphaned matches looked for. A dead instance's matches are taken over within about TTL + renewal.
+     */
+    CRUX_LEASE_TTL_MS: z.coerce.number().int().min(500).max(600_000).default(5000),
+    CRUX_LEASE_RENEW_MS: z.coerce.number().int().min(100).max(300_000).default(1500),
     /** How long a shutdown (SIGINT/SIGTERM) may take before the process exits anyway. */
     CRUX_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
     /** Log level for the server's own messages. */
@@ -132,6 +147,13 @@ const envSchema = z
       .optional(),
   })
   .superRefine((value, ctx) => {
+    if (value.CRUX_LEASE_RENEW_MS >= value.CRUX_LEASE_TTL_MS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["CRUX_LEASE_RENEW_MS"],
+        message: "must be shorter than CRUX_LEASE_TTL_MS (leases would lapse between renewals)",
+      });
+    }
     // Half a GitHub configuration would silently leave the button out; say so instead.
     if (Boolean(value.AUTH_GITHUB_ID) !== Boolean(value.AUTH_GITHUB_SECRET)) {
       ctx.addIssue({

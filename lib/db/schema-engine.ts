@@ -23,6 +23,13 @@ type BgModule = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
 export const schemaPath = PROVIDER_FILES.sqlite.schemaPath;
 export const migrationsDir = PROVIDER_FILES.sqlite.migrationsDir;
 
+/**
+ * Tables the migrations create by hand that the engine must neither diff nor drop: the FTS5 full-text indexes of
+ * transcripts (migration …_transcript_search) and the shadow tables FTS5 makes for each.
+ */
+const FTS_TABLES = ["TurnSearch", "JudgeStepSearch", "VerdictSearch"];
+const EXTERNAL_TABLES = FTS_TABLES.flatMap((t) => [t, ...["config", "data", "docsize", "idx"].map((s) => `${t}_${s}`)]);
+
 let enginePromise: Promise<typeof SchemaEngine> | undefined;
 
 /**
@@ -194,7 +201,7 @@ async function diff(from: DiffTarget, to: DiffTarget, options: DiffOptions): Pro
       to,
       script: true,
       exitCode: null,
-      filters: { externalTables: [], externalEnums: [] },
+      filters: { externalTables: [...EXTERNAL_TABLES], externalEnums: [] },
     });
     return quoteJsonDefaults(normalizeScript(result.stdout ?? ""));
   } finally {

@@ -119,7 +119,7 @@ export function everyRuleScore(
 }
 
 /** Two decimals, a true minus sign, no trailing zeros: −5.64, −3, 0.05. */
-function points(value: number): string {
+export function points(value: number): string {
   const text = String(Math.round(value * 100) / 100);
   return text.replace("-", "−");
 }

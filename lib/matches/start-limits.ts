@@ -1,17 +1,18 @@
 import { rateLimitKeyForIp } from "../client-ip";
 import { env } from "../env";
-import { SlidingWindowLimiter, waitInWords } from "../rate-limit";
+import { waitInWords } from "../rate-limit";
+import { createRateLimiter, type RateLimiter } from "../rate-limiter";
 
 /**
  * Limits on starting play matches (the home page's Play and `POST /api/matches`), per user and per client IP (IPv6
- * by /64): each start may call paid models and holds a runner, so a script must not start them without end. The
+ * by /64), shared by all instances when Redis is configured: each start may call paid models and holds a runner, so a script must not start them without end. The
  * per-IP limit also covers clients that drop their cookie to become a new guest each time.
  */
 export const MATCH_START_WINDOW_MS = 10 * 60 * 1000;
 
 interface Limiters {
-  user: SlidingWindowLimiter;
-  ip: SlidingWindowLimiter;
+  user: RateLimiter;
+  ip: RateLimiter;
 }
 
 // On globalThis: Next may load this module in more than one bundle of the same process (the Play action and the
@@ -20,8 +21,12 @@ const globalForLimits = globalThis as unknown as { cruxMatchStartLimits?: Limite
 
 function limiters(): Limiters {
   globalForLimits.cruxMatchStartLimits ??= {
-    user: new SlidingWindowLimiter({ limit: env.CRUX_MATCH_STARTS_PER_USER, windowMs: MATCH_START_WINDOW_MS }),
-    ip: new SlidingWindowLimiter({ limit: env.CRUX_MATCH_STARTS_PER_IP, windowMs: MATCH_START_WINDOW_MS }),
+    user: createRateLimiter({
+      name: "start-user",
+      limit: env.CRUX_MATCH_STARTS_PER_USER,
+      windowMs: MATCH_START_WINDOW_MS,
+    }),
+    ip: createRateLimiter({ name: "start-ip", limit: env.CRUX_MATCH_STARTS_PER_IP, windowMs: MATCH_START_WINDOW_MS }),
   };
   return globalForLimits.cruxMatchStartLimits;
 }
@@ -41,11 +46,11 @@ export async function admitMatchStart<U extends { id: string }>(
   const limits = limiters();
   const ipKey = `ip:${rateLimitKeyForIp(ip)}`;
   // A full window refuses without counting: this is a check, not a hit.
-  if (limits.ip.remaining(ipKey) <= 0) return refused(limits.ip.consume(ipKey).retryAfterMs);
+  if ((await limits.ip.remaining(ipKey)) <= 0) return refused((await limits.ip.consume(ipKey)).retryAfterMs);
   const user = await resolveUser();
-  const byUser = limits.user.consume(`user:${user.id}`);
+  const byUser = await limits.user.consume(`user:${user.id}`);
   if (!byUser.ok) return refused(byUser.retryAfterMs);
-  const byIp = limits.ip.consume(ipKey);
+  const byIp = await limits.ip.consume(ipKey);
   if (!byIp.ok) return refused(byIp.retryAfterMs);
   return { ok: true, user };
 }

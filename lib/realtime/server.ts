@@ -205,7 +205,7 @@ export function attachRealtime(
     const listener = async (payload: unknown, ack?: unknown) => {
       const reply = typeof ack === "function" ? (ack as (response: Ack<R>) => void) : () => undefined;
       // Counted before anything else, so even malformed floods are cut off cheaply.
-      const allowed = guard.consume({ socketId: socket.id, userId: socket.data.user.id, ip: socket.data.ip });
+      const allowed = await guard.consume({ socketId: socket.id, userId: socket.data.user.id, ip: socket.data.ip });
       if (!allowed.ok) {
         reply({ ok: false, error: { code: "RATE_LIMITED", message: allowed.message } });
         return;

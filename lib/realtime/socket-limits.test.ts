@@ -26,21 +26,27 @@ describe("SocketGuard", () => {
     expect(guard.admit({ socketId: "d", userId: "u3", ip: "2001:db8:1:3::1" }).ok).toBe(true);
   });
 
-  it("limits intents per connection, per user across connections and per address across users", () => {
+  it("limits intents per connection, per user across connections and per address across users", async () => {
     let now = 0;
-    const guard = new SocketGuard({ eventsPerSocket: 3, eventsPerUser: 5, eventsPerIp: 8 }, () => now);
-    const hits = (socketId: string, userId: string, ip: string, n: number) =>
-      Array.from({ length: n }, () => guard.consume({ socketId, userId, ip }).ok).filter(Boolean).length;
-    expect(hits("s1", "u", "10.0.0.1", 4)).toBe(3);
-    expect(hits("s2", "u", "10.0.0.1", 4)).toBe(2);
-    const refused = guard.consume({ socketId: "s3", userId: "u", ip: "10.0.0.1" });
+    const guard = new SocketGuard(
+      { eventsPerSocket: 3, eventsPerUser: 5, eventsPerIp: 8 },
+      { now: () => now, redis: null },
+    );
+    const hits = async (socketId: string, userId: string, ip: string, n: number) => {
+      let ok = 0;
+      for (let i = 0; i < n; i++) if ((await guard.consume({ socketId, userId, ip })).ok) ok += 1;
+      return ok;
+    };
+    expect(await hits("s1", "u", "10.0.0.1", 4)).toBe(3);
+    expect(await hits("s2", "u", "10.0.0.1", 4)).toBe(2);
+    const refused = await guard.consume({ socketId: "s3", userId: "u", ip: "10.0.0.1" });
     expect(refused).toMatchObject({ ok: false, message: expect.stringContaining("from your account") });
-    expect(hits("s4", "v", "10.0.0.1", 3)).toBe(3);
-    expect(guard.consume({ socketId: "s5", userId: "w", ip: "10.0.0.1" })).toMatchObject({
+    expect(await hits("s4", "v", "10.0.0.1", 3)).toBe(3);
+    expect(await guard.consume({ socketId: "s5", userId: "w", ip: "10.0.0.1" })).toMatchObject({
       ok: false,
       message: expect.stringContaining("from your network"),
     });
     now = 1001;
-    expect(guard.consume({ socketId: "s1", userId: "u", ip: "10.0.0.1" }).ok).toBe(true);
+    expect((await guard.consume({ socketId: "s1", userId: "u", ip: "10.0.0.1" })).ok).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
+import type { Redis } from "ioredis";
 import { rateLimitKeyForIp } from "../client-ip";
-import { SlidingWindowLimiter } from "../rate-limit";
+import { createRateLimiter, type RateLimiter } from "../rate-limiter";
 
 /**
  * How much one user and one client address may use the socket server: open connections at once, and intents per
@@ -34,22 +35,31 @@ export type Admission = { ok: true } | { ok: false; message: string };
 export type EventAdmission = { ok: true } | { ok: false; retryAfterMs: number; message: string };
 
 /**
- * Counts open connections per user and per address, and intents per connection, user and address. Pure
- * bookkeeping in memory, per process (like lib/rate-limit.ts): several server processes would each count their own.
+ * Counts open connections per user and per address, and intents per connection, user and address. Open
+ * connections are counted per process (an instance knows its own sockets, and a crashed one leaves no count behind);
+ * intents per user and per address are counted in Redis when it is configured, so they hold across instances (a
+ * connection lives on one instance: its own count stays in memory).
  */
 export class SocketGuard {
   readonly limits: SocketLimits;
   private readonly open = new Map<string, Set<string>>();
   private readonly owners = new Map<string, string[]>();
-  private readonly perSocket: SlidingWindowLimiter;
-  private readonly perUser: SlidingWindowLimiter;
-  private readonly perIp: SlidingWindowLimiter;
+  private readonly perSocket: RateLimiter;
+  private readonly perUser: RateLimiter;
+  private readonly perIp: RateLimiter;
 
-  constructor(limits: Partial<SocketLimits> = {}, now?: () => number) {
+  /** `redis`: where the per-user and per-address counts live (null: this process; default: REDIS_URL's). */
+  constructor(limits: Partial<SocketLimits> = {}, options: { now?: () => number; redis?: Redis | null } = {}) {
     this.limits = { ...DEFAULT_SOCKET_LIMITS, ...limits };
-    this.perSocket = new SlidingWindowLimiter({ limit: this.limits.eventsPerSocket, windowMs: 1000, now });
-    this.perUser = new SlidingWindowLimiter({ limit: this.limits.eventsPerUser, windowMs: 1000, now });
-    this.perIp = new SlidingWindowLimiter({ limit: this.limits.eventsPerIp, windowMs: 1000, now });
+    const { now } = options;
+    this.perSocket = createRateLimiter(
+      { name: "socket", limit: this.limits.eventsPerSocket, windowMs: 1000, now },
+      null,
+    );
+    const shared = (name: string, limit: number) =>
+      createRateLimiter({ name, limit, windowMs: 1000, now }, options.redis);
+    this.perUser = shared("socket-user", this.limits.eventsPerUser);
+    this.perIp = shared("socket-ip", this.limits.eventsPerIp);
   }
 
   /** Counts a new connection, unless its user or address already has as many open as allowed. */
@@ -85,18 +95,18 @@ export class SocketGuard {
       if (set?.size === 0) this.open.delete(key);
     }
     this.owners.delete(socketId);
-    this.perSocket.reset(socketId);
+    void this.perSocket.reset(socketId);
   }
 
   /** Counts an intent against its connection, its user and its address; refused past any of the three limits. */
-  consume(owner: SocketOwner): EventAdmission {
-    const checks: [SlidingWindowLimiter, string, string][] = [
+  async consume(owner: SocketOwner): Promise<EventAdmission> {
+    const checks: [RateLimiter, string, string][] = [
       [this.perSocket, owner.socketId, "on this connection"],
       [this.perUser, owner.userId, "from your account"],
       [this.perIp, rateLimitKeyForIp(owner.ip), "from your network"],
     ];
     for (const [limiter, key, where] of checks) {
-      const result = limiter.consume(key);
+      const result = await limiter.consume(key);
       if (!result.ok) {
         return {
           ok: false,

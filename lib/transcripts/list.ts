@@ -1,103 +1,139 @@
-import { z } from "zod";
-import { hasRole, type SessionUser } from "../auth/roles";
+import type { SessionUser } from "../auth/roles";
 import type { Db } from "../db/client";
-import type { Prisma } from "../db/generated/client";
-import { matchStatusSchema } from "../debate/vocabulary";
-import { CruxError } from "../errors";
+import { Prisma } from "../db/generated/client";
 import { getStudyFor } from "../studies/repository";
+import { dialectOf, finalConfidenceSql, readJson } from "./dialect";
+import { FREE_PLAY, PAGE_SIZE, type TranscriptFilters } from "./filters";
+import { judgeLabel } from "./judge-label";
+import { assertMayBrowse, TRANSCRIPT_FROM, whereSql } from "./scope";
+import { allTagsSql } from "./tags";
 
 /**
- * Transcript review: the matches of one study or imported dataset (or of free play) that a researcher may read,
- * filtered and paged. Each links to the read-only room (/observe/<id>), which shows the whole transcript with the
- * story, verified quotes, the judge's steps and the verdict.
+ * The transcript table of /transcripts: the viewer's matches (lib/transcripts/scope.ts) that pass the filters,
+ * sorted and paged on the server (offset pages with a total). Each row links to the review page,
+ * /transcripts/<id>.
  */
-
-export const PAGE_SIZE = 50;
-
-/** The outcome filter's choices, with the words the filter form shows for them. */
-export const OUTCOME_FILTER_LABELS = { correct: "judge right", wrong: "judge wrong", none: "no verdict" } as const;
-export type OutcomeFilter = keyof typeof OUTCOME_FILTER_LABELS;
-const OUTCOME_FILTERS = Object.keys(OUTCOME_FILTER_LABELS) as [OutcomeFilter, ...OutcomeFilter[]];
-
-/** Query-string filters of /transcripts (all optional; strings because they come from a GET form). */
-export const transcriptFiltersSchema = z.object({
-  /** A study or dataset id, or "play" for matches outside any study. */
-  study: z.string().trim().max(100).optional().catch(undefined),
-  condition: z.string().trim().max(100).optional().catch(undefined),
-  outcome: z.enum(OUTCOME_FILTERS).optional().catch(undefined),
-  status: matchStatusSchema.optional().catch(undefined),
-  /** Words to find in the question. */
-  q: z.string().trim().max(200).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
-});
-export type TranscriptFilters = z.infer<typeof transcriptFiltersSchema>;
 
 export interface TranscriptRow {
   id: string;
+  studyId: string | null;
+  study: string | null;
   protocol: string;
   condition: string | null;
   status: string;
   question: string;
+  /** Pseudonymous unless the viewer is an admin (lib/transcripts/judge-label.ts). */
   judge: string;
-  chosenCorrect: boolean | null;
-  score: number | null;
+  /** The judge filter's value for this judge: user id or model spec; null when there is no judge. */
+  judgeKey: string | null;
+  judgeKind: "human" | "ai";
+  /** Debater seats and their model specs, seat A first. */
+  debaters: Array<{ seat: string; model: string }>;
+  correct: boolean | null;
+  /** Probability the judge gave the answer they chose, 0–1. */
+  confidence: number | null;
   rounds: number | null;
+  tags: string[];
   createdAt: Date;
 }
 
-/** A page of matches; FORBIDDEN for a study that is not the user's, and for play matches without research rights. */
-export async function listTranscripts(
-  db: Db,
-  user: SessionUser,
-  filters: TranscriptFilters,
-): Promise<{ rows: TranscriptRow[]; total: number; pages: number }> {
-  if (!hasRole(user, "researcher")) throw new CruxError("FORBIDDEN", "Transcript review is for researchers.");
-  if (filters.study && filters.study !== "play") await getStudyFor(db, user, filters.study);
-  const where: Prisma.MatchWhereInput = {
-    studyId: filters.study && filters.study !== "play" ? filters.study : null,
-    practice: false,
-    ...(filters.condition ? { condition: filters.condition } : {}),
-    ...(filters.status ? { status: filters.status } : {}),
-    ...(filters.outcome === "none" ? { verdict: { is: null } } : {}),
-    ...(filters.outcome === "correct" ? { verdict: { is: { correct: true } } } : {}),
-    ...(filters.outcome === "wrong" ? { verdict: { is: { correct: false } } } : {}),
-    ...(filters.q ? { question: { text: { contains: filters.q } } } : {}),
-  };
-  const [total, rows] = await Promise.all([
-    db.match.count({ where }),
-    db.match.findMany({
-      where,
-      orderBy: { createdAt: "desc" },
-      skip: (filters.page - 1) * PAGE_SIZE,
-      take: PAGE_SIZE,
-      select: {
-        id: true,
-        protocol: true,
-        condition: true,
-        status: true,
-        createdAt: true,
-        judgeModel: true,
-        judge: { select: { name: true, email: true, id: true } },
-        question: { select: { text: true } },
-        verdict: { select: { correct: true, score: true, rounds: true } },
-      },
-    }),
+export interface TranscriptPage {
+  rows: TranscriptRow[];
+  total: number;
+  page: number;
+  pages: number;
+}
+
+interface RawRow {
+  id: string;
+  studyId: string | null;
+  study: string | null;
+  protocol: string;
+  condition: string | null;
+  status: string;
+  question: string;
+  judgeId: string | null;
+  judgeModel: string | null;
+  email: string | null;
+  name: string | null;
+  debaters: unknown;
+  correct: unknown;
+  confidence: unknown;
+  rounds: unknown;
+  createdAt: unknown;
+}
+
+function orderSql(dialect: ReturnType<typeof dialectOf>, filters: TranscriptFilters): Prisma.Sql {
+  const dir = Prisma.raw(filters.dir === "asc" ? "ASC" : "DESC");
+  const key =
+    filters.sort === "confidence"
+      ? finalConfidenceSql(dialect)
+      : filters.sort === "rounds"
+        ? Prisma.sql`v."rounds"`
+        : Prisma.sql`m."createdAt"`;
+  // Matches without a verdict have no confidence or rounds: they come last either way; ties by date, then id.
+  return Prisma.sql`ORDER BY ${key} ${dir} NULLS LAST, m."createdAt" ${dir}, m."id" ${dir}`;
+}
+
+const toNumber = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+const toBoolean = (value: unknown) => (value === null || value === undefined ? null : Boolean(Number(value)));
+
+/**
+ * A page of the viewer's transcripts. FORBIDDEN for viewers without research rights, and (NOT_FOUND/FORBIDDEN)
+ * when `filters.study` names a study the viewer may not see.
+ */
+export async function listTranscripts(db: Db, user: SessionUser, filters: TranscriptFilters): Promise<TranscriptPage> {
+  assertMayBrowse(user);
+  if (filters.study && filters.study !== FREE_PLAY) await getStudyFor(db, user, filters.study);
+  const dialect = dialectOf(db);
+  const where = whereSql(dialect, user, filters);
+  const [counted, raw] = await Promise.all([
+    db.$queryRaw<Array<{ n: unknown }>>(Prisma.sql`SELECT COUNT(*) AS "n" ${TRANSCRIPT_FROM} WHERE ${where}`),
+    db.$queryRaw<RawRow[]>(Prisma.sql`SELECT m."id", m."studyId", s."name" AS "study", m."protocol", m."condition",
+        m."status", q."text" AS "question", m."judgeId", m."judgeModel", u."email", u."name", m."debaters",
+        v."correct", ${finalConfidenceSql(dialect)} AS "confidence", v."rounds", m."createdAt"
+      ${TRANSCRIPT_FROM}
+      LEFT JOIN "Study" s ON s."id" = m."studyId"
+      LEFT JOIN "User" u ON u."id" = m."judgeId"
+      WHERE ${where}
+      ${orderSql(dialect, filters)}
+      LIMIT ${PAGE_SIZE} OFFSET ${(filters.page - 1) * PAGE_SIZE}`),
   ]);
-  return {
-    total,
-    pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
-    rows: rows.map((row) => ({
+  const total = Number(counted[0]?.n ?? 0);
+  const tags =
+    raw.length === 0
+      ? []
+      : await db.$queryRaw<Array<{ matchId: string; tag: string }>>(
+          Prisma.sql`SELECT t."matchId", t."tag" FROM ${allTagsSql()} t
+            WHERE t."matchId" IN (${Prisma.join(raw.map((r) => r.id))}) ORDER BY t."tag"`,
+        );
+  const rows = raw.map(
+    (row): TranscriptRow => ({
       id: row.id,
+      studyId: row.studyId,
+      study: row.study,
       protocol: row.protocol,
       condition: row.condition,
       status: row.status,
-      question: row.question.text,
-      judge:
-        row.judgeModel ?? row.judge?.email ?? row.judge?.name ?? (row.judge ? `judge ${row.judge.id.slice(-6)}` : "—"),
-      chosenCorrect: row.verdict?.correct ?? null,
-      score: row.verdict?.score ?? null,
-      rounds: row.verdict?.rounds ?? null,
-      createdAt: row.createdAt,
-    })),
-  };
+      question: row.question,
+      judge: judgeLabel(user, row),
+      judgeKey: row.judgeModel ?? row.judgeId,
+      judgeKind: row.judgeModel ? "ai" : "human",
+      debaters: debaterModels(row.debaters),
+      correct: toBoolean(row.correct),
+      confidence: toNumber(row.confidence),
+      rounds: toNumber(row.rounds),
+      tags: tags.filter((t) => t.matchId === row.id).map((t) => t.tag),
+      createdAt: row.createdAt instanceof Date ? row.createdAt : new Date(String(row.createdAt)),
+    }),
+  );
+  return { rows, total, page: filters.page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
+}
+
+function debaterModels(value: unknown): TranscriptRow["debaters"] {
+  const seats = readJson(value);
+  if (!Array.isArray(seats)) return [];
+  return seats
+    .map((s: { seat?: unknown; model?: unknown }) => ({ seat: String(s.seat ?? ""), model: String(s.model ?? "") }))
+    .sort((a, b) => a.seat.localeCompare(b.seat));
 }

@@ -19,7 +19,7 @@ const studyIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
  * because whoever follows a study link is a person in a browser, not an API client.
  */
 export async function GET(request: NextRequest, { params }: { params: Promise<{ studyId: string }> }) {
-  const limited = consumeJoinAttempt(clientIpFrom(request.headers));
+  const limited = await consumeJoinAttempt(clientIpFrom(request.headers));
   if (!limited.ok) {
     const seconds = retryAfterSeconds(limited.retryAfterMs);
     const page = messagePage(

@@ -1,0 +1,269 @@
+/**
+ * Live latency under load: `npm run bench:live-load` (`npx tsx bench/live-load.ts [--levels 50,100,200,400]
+ * [--words 50] [--token-ms 40] [--warmup-ms 8000] [--measure-ms 20000] [--target-at 200] [--modes relay,crux]
+ * [--server-node-options "--cpu-prof --cpu-prof-dir=/tmp/prof"]`). Needs a production build (`npm run build`).
+ * Method and figures: docs/performance.md.
+ *
+ * Four kinds of process, so that no one's work is counted as another's:
+ * - the loopback model (bench/live-load/model-server.ts): an OpenAI-compatible SSE endpoint streaming WORDS tokens
+ *   per turn, TOKEN_MS apart; each token carries its index and send time (bench/live-load/shared.ts);
+ * - the Crux server (server.ts, production build), whose guest matches' two debaters use that model;
+ * - the bare relay (bench/live-load/relay.ts): socket.io relaying the same model streams to the same clients, and
+ *   nothing else — the floor for this stack;
+ * - the judges (bench/live-load/judges.ts), N socket.io clients forked anew for each phase.
+ *
+ * For each level N, the relay and then Crux get N judges each (N matches, two streams each); after a warm-up, every
+ * token received in the measured window gives one latency (model's send → judge's receipt, on the machine's
+ * monotonic clock). Lost tokens (in turns completed in the window but never received), reordered tokens, and the
+ * server's CPU (ms per second per match) and resident memory (growth per match) are reported per phase.
+ *
+ * Target (issue 16) at --target-at matches: Crux p99 ≤ 1.5 × the relay's p99 in the same run, 0 lost, 0 reordered.
+ * Exits 1 when it is missed (or a phase had errors). On a shared machine, compare the ratio, not the milliseconds.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { type RunningServer, startServer } from "../tests/support/server";
+import type { JudgesOptions } from "./live-load/judges";
+import { type PhaseResult, processCpuMs, processRssBytes } from "./live-load/shared";
+
+const here = path.join(import.meta.dirname, "live-load");
+const PROVIDER = "liveload";
+const SPEC = `openai-compatible:${PROVIDER}/live-load`;
+const TARGET_RATIO = 1.5;
+
+const { values } = parseArgs({
+  options: {
+    levels: { type: "string", default: "50,100,200,400" },
+    words: { type: "string", default: "50" },
+    "token-ms": { type: "string", default: "40" },
+    "warmup-ms": { type: "string", default: "8000" },
+    "measure-ms": { type: "string", default: "20000" },
+    "target-at": { type: "string", default: "200" },
+    modes: { type: "string", default: "relay,crux" },
+    "server-node-options": { type: "string" },
+  },
+});
+
+function int(name: string, raw: string | undefined, min: number): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`--${name}: expected an integer ≥ ${min}, got ${raw}`);
+  return value;
+}
+
+const LEVELS = (values.levels ?? "").split(",").map((level) => int("levels", level, 1));
+const WORDS = int("words", values.words, 1);
+const TOKEN_MS = int("token-ms", values["token-ms"], 1);
+const WARMUP_MS = int("warmup-ms", values["warmup-ms"], 0);
+const MEASURE_MS = int("measure-ms", values["measure-ms"], 1000);
+const TARGET_AT = int("target-at", values["target-at"], 1);
+const MODES = (values.modes ?? "").split(",") as Array<"relay" | "crux">;
+if (MODES.some((mode) => mode !== "relay" && mode !== "crux")) throw new Error("--modes: relay, crux or both");
+
+/** Forks a helper under tsx and resolves with the port it prints (`<word> <port>`). */
+async function helper(file: string, args: string[], word: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(path.join(here, file), args, {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "pipe", "inherit", "ipc"],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = "";
+    child.stdout?.on("data", (data: Buffer) => {
+      out += data.toString("utf8");
+      const match = new RegExp(`${word} (\\d+)`).exec(out);
+      if (match?.[1]) resolve(Number(match[1]));
+    });
+    child.once("exit", (code) => reject(new Error(`${file} exited with code ${code}`)));
+  });
+  return { child, port };
+}
+
+interface Phase {
+  mode: "relay" | "crux";
+  judges: number;
+  result: PhaseResult;
+  /** Server CPU ms per second of the window, per match. */
+  cpuPerMatch: number | null;
+  /** Resident memory growth from before the phase to the window's peak, per match (bytes). */
+  rssPerMatch: number | null;
+  rssPeak: number | null;
+}
+
+/** Runs one phase: N judges against `url`; reads `pid`'s CPU over the measured window and its memory. */
+async function phase(mode: "relay" | "crux", url: string, judges: number, pid: number): Promise<Phase> {
+  const options: JudgesOptions = {
+    mode,
+    url,
+    judges,
+    words: WORDS,
+    spec: SPEC,
+    staggerMs: Math.min(5000, WARMUP_MS / 2),
+    warmupMs: WARMUP_MS,
+    measureMs: MEASURE_MS,
+  };
+  const rssBefore = processRssBytes(pid);
+  let cpuStart: number | null = null;
+  let cpuEnd: number | null = null;
+  let rssPeak = rssBefore ?? 0;
+  const sampler = setInterval(() => {
+    rssPeak = Math.max(rssPeak, processRssBytes(pid) ?? 0);
+  }, 250);
+  const child = fork(path.join(here, "judges.ts"), [JSON.stringify(options)], {
+    execArgv: ["--import", "tsx"],
+    stdio: "inherit",
+  });
+  try {
+    const result = await new Promise<PhaseResult>((resolve, reject) => {
+      child.on("message", (message: { window?: "start" | "end"; result?: PhaseResult }) => {
+        if (message.window === "start") cpuStart = processCpuMs(pid);
+        if (message.window === "end") cpuEnd = processCpuMs(pid);
+        if (message.result) resolve(message.result);
+      });
+      child.once("exit", (code) => reject(new Error(`the judges exited with code ${code} before reporting`)));
+    });
+    const cpu = cpuStart === null || cpuEnd === null ? null : (cpuEnd - cpuStart) / (MEASURE_MS / 1000) / judges;
+    return {
+      mode,
+      judges,
+      result,
+      cpuPerMatch: cpu,
+      rssPerMatch: rssBefore === null ? null : (rssPeak - rssBefore) / judges,
+      rssPeak,
+    };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/** Lets the streams of matches left mid-turn run out, so that the next phase starts from a quiet server. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, WORDS * TOKEN_MS + 2000));
+}
+
+function row(p: Phase, relay?: Phase): string {
+  const l = p.result.latency;
+  const ratio = relay && p.mode === "crux" ? (l.p99 / relay.result.latency.p99).toFixed(2) : "";
+  const cells = [
+    String(p.judges).padStart(5),
+    p.mode.padEnd(5),
+    String(l.n).padStart(8),
+    l.p50.toFixed(1).padStart(7),
+    l.p90.toFixed(1).padStart(7),
+    l.p99.toFixed(1).padStart(7),
+    l.max.toFixed(0).padStart(6),
+    ratio.padStart(6),
+    String(p.result.lost).padStart(5),
+    String(p.result.reordered).padStart(5),
+    String(p.result.chunkGaps).padStart(5),
+    String(p.result.turns).padStart(6),
+    (p.cpuPerMatch === null ? "-" : p.cpuPerMatch.toFixed(2)).padStart(9),
+    (p.rssPerMatch === null ? "-" : (p.rssPerMatch / 1024).toFixed(0)).padStart(8),
+    (p.rssPeak === null ? "-" : (p.rssPeak / 2 ** 20).toFixed(0)).padStart(7),
+  ];
+  return cells.join(" ");
+}
+
+const HEADER = [
+  "    N",
+  "path ",
+  "  tokens",
+  "p50 ms ",
+  "p90 ms ",
+  "p99 ms ",
+  "max ms",
+  " ×bare",
+  " lost",
+  "reord",
+  " gaps",
+  " turns",
+  "cpu ms/s/m",
+  "KiB/m",
+  "RSS MiB",
+].join(" ");
+
+async function main(): Promise<void> {
+  const load = () =>
+    os
+      .loadavg()
+      .map((v) => v.toFixed(2))
+      .join(", ");
+  console.log(
+    `Live load: ${WORDS} tokens per turn, ${TOKEN_MS} ms apart, 2 seats; levels ${LEVELS.join(", ")}; ` +
+      `${WARMUP_MS / 1000} s warm-up + ${MEASURE_MS / 1000} s measured per phase; ${os.cpus().length} CPUs; ` +
+      `load average ${load()}; Node ${process.version}`,
+  );
+  const model = await helper("model-server.ts", [String(WORDS), String(TOKEN_MS)], "model");
+  const modelUrl = `http://127.0.0.1:${model.port}/v1`;
+  let relay: { child: ChildProcess; port: number } | null = null;
+  let server: RunningServer | null = null;
+  const phases: Phase[] = [];
+  try {
+    relay = await helper("relay.ts", [modelUrl], "relay");
+    server = await startServer({
+      env: {
+        [`CRUX_PROVIDER_${PROVIDER.toUpperCase()}_BASE_URL`]: modelUrl,
+        CRUX_PLAY_MODELS: SPEC,
+        CRUX_MODEL_CACHE: "0",
+        CRUX_MODEL_MAX_ATTEMPTS: "1",
+        // Every judge connects from this one address: the per-address limits are not what is measured.
+        CRUX_MATCH_STARTS_PER_IP: "1000000",
+        CRUX_MATCH_STARTS_PER_USER: "100000",
+        CRUX_SOCKETS_PER_IP: "1000000",
+        CRUX_SOCKET_EVENTS_PER_IP: "1000000",
+        ...(values["server-node-options"] ? { NODE_OPTIONS: values["server-node-options"] } : {}),
+      },
+    });
+    // The first request to a route loads its code: not what is measured.
+    const warm = await fetch(`${server.url}/api/matches`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ debaters: SPEC }),
+    });
+    if (warm.status !== 201) throw new Error(`warm-up match: HTTP ${warm.status} ${await warm.text()}`);
+    const serverPid = server.child.pid ?? 0;
+    const relayPid = relay.child.pid ?? 0;
+    console.log(`\n${HEADER}`);
+    for (const judges of LEVELS) {
+      let relayPhase: Phase | undefined;
+      for (const mode of MODES) {
+        const result =
+          mode === "relay"
+            ? await phase("relay", `http://127.0.0.1:${relay.port}`, judges, relayPid)
+            : await phase("crux", server.url, judges, serverPid);
+        if (mode === "relay") relayPhase = result;
+        phases.push(result);
+        console.log(row(result, relayPhase));
+        for (const error of result.result.errors) console.log(`      ${mode} error: ${error}`);
+        await settle();
+      }
+    }
+  } finally {
+    await server?.stop();
+    relay?.child.kill("SIGTERM");
+    model.child.kill("SIGTERM");
+  }
+  console.log(`\nLoad average at the end: ${load()}`);
+  const crux = phases.find((p) => p.mode === "crux" && p.judges === TARGET_AT);
+  const bare = phases.find((p) => p.mode === "relay" && p.judges === TARGET_AT);
+  if (!crux || !bare) {
+    console.log(`Target: not checked (needs both paths at ${TARGET_AT} matches).`);
+    return;
+  }
+  const ratio = crux.result.latency.p99 / bare.result.latency.p99;
+  const failures = [
+    ratio > TARGET_RATIO ? `p99 ${ratio.toFixed(2)}× the bare relay (target ≤ ${TARGET_RATIO}×)` : "",
+    crux.result.lost ? `${crux.result.lost} tokens lost` : "",
+    crux.result.reordered ? `${crux.result.reordered} tokens reordered` : "",
+    crux.result.errors.length ? `${crux.result.errors.length} kind(s) of error` : "",
+    crux.result.latency.n === 0 ? "no token measured" : "",
+  ].filter(Boolean);
+  console.log(
+    `Target at ${TARGET_AT} matches: p99 ${crux.result.latency.p99.toFixed(1)} ms vs bare ${bare.result.latency.p99.toFixed(1)} ms ` +
+      `(${ratio.toFixed(2)}×), ${crux.result.lost} lost, ${crux.result.reordered} reordered: ${failures.length ? `FAIL — ${failures.join("; ")}` : "PASS"}`,
+  );
+  if (failures.length) process.exitCode = 1;
+}
+
+await main();
+process.exit();

@@ -1,0 +1,63 @@
+import http from "node:http";
+import { Server } from "socket.io";
+
+/**
+ * The floor of bench/live-load.ts: a bare socket.io relay, in its own process, that streams the same loopback model
+ * to the same judges and does nothing else — no database, no rules, no sessions. A judge asks for a round
+ * (`relay:turn`); the relay opens one streaming request per seat, parses each SSE event and emits its text as a
+ * `turn:delta` shaped like Crux's, then `relay:done` once both seats are through.
+ *
+ *   node --import tsx bench/live-load/relay.ts <model base url>
+ *
+ * Prints `relay <port>` once listening.
+ */
+
+const model = process.argv[2] ?? "";
+const httpServer = http.createServer((_req, res) => res.writeHead(404).end());
+const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
+
+async function stream(onText: (text: string) => void): Promise<void> {
+  const response = await fetch(`${model}/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "live-load", stream: true, messages: [{ role: "user", content: "relay" }] }),
+  });
+  if (!response.ok || !response.body) throw new Error(`model: HTTP ${response.status}`);
+  const decoder = new TextDecoder();
+  let buffer = "";
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let cut = buffer.indexOf("\n\n");
+    while (cut >= 0) {
+      const line = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      cut = buffer.indexOf("\n\n");
+      if (!line.startsWith("data: ") || line === "data: [DONE]") continue;
+      const event = JSON.parse(line.slice(6)) as { choices?: Array<{ delta?: { content?: string } }> };
+      const text = event.choices?.[0]?.delta?.content;
+      if (text) onText(text);
+    }
+  }
+}
+
+io.on("connection", (socket) => {
+  socket.on("relay:turn", ({ matchId, round }: { matchId: string; round: number }) => {
+    const seats = ["A", "B"].map(async (speaker) => {
+      let seq = 0;
+      await stream((text) => socket.emit("turn:delta", { matchId, round, speaker, seq: seq++, text }));
+    });
+    Promise.all(seats).then(
+      () => socket.emit("relay:done", { matchId, round }),
+      (error: unknown) => socket.emit("relay:error", String(error)),
+    );
+  });
+});
+
+httpServer.listen(0, "127.0.0.1", () => {
+  const address = httpServer.address();
+  console.log(`relay ${typeof address === "object" && address ? address.port : 0}`);
+});
+process.on("SIGTERM", () => process.exit(0));
