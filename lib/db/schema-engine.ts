@@ -201,7 +201,9 @@ async function diff(from: DiffTarget, to: DiffTarget, options: DiffOptions): Pro
       to,
       script: true,
       exitCode: null,
-      filters: { externalTables: [...EXTERNAL_TABLES], externalEnums: [] },
+      // The FTS5 tables exist on SQLite only (PostgreSQL searches through expression indexes, which the engine
+      // does not diff either; and it wants schema-qualified names there).
+      filters: { externalTables: options.postgresServerUrl ? [] : [...EXTERNAL_TABLES], externalEnums: [] },
     });
     return quoteJsonDefaults(normalizeScript(result.stdout ?? ""));
   } finally {
