@@ -14,7 +14,6 @@ const POSTGRES_PASS = [
   "tests/integration/corrections.test.ts",
   "tests/integration/participant-flow.test.ts",
   "tests/integration/results.test.ts",
-  "tests/integration/export.test.ts",
   "tests/integration/play-match.test.ts",
   "tests/integration/llm-match.test.ts",
 ];
