@@ -65,7 +65,7 @@ module.exports = {
       from: { path: "^lib/debate/", pathNot: TESTS },
       to: {
         dependencyTypesNot: ["type-only"],
-        path: "^(node:)?(fs|net|http|https|child_process|worker_threads|dgram|tls|os|crypto)$|@prisma/|^lib/db/generated/|socket\\.io|^ai$|@ai-sdk/",
+        path: "^(node:)?(fs|net|http|https|child_process|worker_threads|dgram|tls|os|crypto)$|@prisma/|^lib/db/generated(-pg)?/|socket\\.io|^ai$|@ai-sdk/",
       },
     },
     {
@@ -103,7 +103,7 @@ module.exports = {
         "generated Prisma client (lib/db/generated).",
       severity: "error",
       from: { path: "^(app|components|cli)/|^server\\.ts$|^proxy\\.ts$" },
-      to: { path: "^lib/db/generated/|^@prisma/client" },
+      to: { path: "^lib/db/generated(-pg)?/|^@prisma/client" },
     },
     {
       name: "edges-use-db-client-only",
@@ -115,7 +115,7 @@ module.exports = {
       from: { path: "^(app|components|cli)/|^server\\.ts$|^proxy\\.ts$|^lib/realtime/" },
       to: {
         path: "^lib/db/",
-        pathNot: "^lib/db/(client|errors|migrate|backup|backup-files|database-file|restore)\\.ts$",
+        pathNot: "^lib/db/(client|errors|health|migrate|backup|backup-files|database-file|restore)\\.ts$",
       },
     },
     {
@@ -134,7 +134,7 @@ module.exports = {
     },
   ],
   options: {
-    doNotFollow: { path: "node_modules|^lib/db/generated/" },
+    doNotFollow: { path: "node_modules|^lib/db/generated(-pg)?/" },
     exclude: { path: "^(node_modules|\\.next)/" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },

@@ -13,17 +13,19 @@ const envSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().min(1).default("0.0.0.0"),
     /**
-     * SQLite file URL (`file:./path.db`); relative paths are resolved against the project root. A PostgreSQL URL
-     * is recognised, so that commands can say what to do instead (`crux backup` points at pg_dump), but opening
-     * the database refuses it until PostgreSQL is supported (`sqlitePath`).
+     * The database: a SQLite file URL (`file:./path.db`; relative paths are resolved against the project root), the
+     * embedded default, or a PostgreSQL server (`postgresql://user:password@host:5432/db`, `postgres://` too).
+     * docs/database.md.
      */
     DATABASE_URL: z
       .string()
       .regex(
         /^(file:|postgres(ql)?:\/\/)/,
-        "must be a SQLite `file:` URL (only SQLite is supported in this version; PostgreSQL is planned)",
+        "must be a SQLite `file:` URL (e.g. file:./.data/crux.db) or a PostgreSQL `postgresql://` URL",
       )
       .default("file:./.data/crux.db"),
+    /** PostgreSQL only: connections each process keeps in its pool. */
+    CRUX_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     /**
      * How long one SQLite statement waits for another process's lock before failing with SQLITE_BUSY.
      * better-sqlite3 waits synchronously, stalling every live stream meanwhile, so the wait is short: the match
@@ -137,6 +139,14 @@ const envSchema = z
     CRUX_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
     /** Log level for the server's own messages. */
     CRUX_LOG: z.enum(LOG_LEVELS).default("info"),
+    /**
+     * Development and tests only: a PostgreSQL server (superuser or CREATEDB) that the PostgreSQL test pass and
+     * `npm run db:diff`/`db:check` create throwaway databases on. `scripts/services.sh` starts one and sets it.
+     */
+    CRUX_TEST_POSTGRES_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a `postgresql://` URL")
+      .optional(),
   })
   .superRefine((value, ctx) => {
     if (value.CRUX_LEASE_RENEW_MS >= value.CRUX_LEASE_TTL_MS) {
@@ -181,13 +191,13 @@ export function isPostgresUrl(url: string = env.DATABASE_URL): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
 
-/** Absolute path of the SQLite database file named by a `file:` URL; throws for a PostgreSQL URL. */
+/**
+ * Absolute path of the SQLite database file named by a `file:` URL; throws for a PostgreSQL URL (callers that work
+ * on the file itself, e.g. backups, check `isPostgresUrl` first and say what to do instead).
+ */
 export function sqlitePath(url: string = env.DATABASE_URL): string {
   if (isPostgresUrl(url)) {
-    throw new Error(
-      "DATABASE_URL is a PostgreSQL URL, but this version of Crux supports only SQLite `file:` URLs " +
-        "(PostgreSQL is planned).",
-    );
+    throw new Error("this operation works on a SQLite database file, but DATABASE_URL names a PostgreSQL server");
   }
   const file = url.replace(/^file:/, "").replace(/\?.*$/, "");
   return path.isAbsolute(file) ? file : path.resolve(projectRoot, file);

@@ -1,17 +1,19 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { env, sqlitePath } from "../env";
+import { env, isPostgresUrl, projectRoot, sqlitePath } from "../env";
 
 /**
  * The secret that signs and encrypts account sessions. AUTH_SECRET when set; otherwise one generated at first start
- * and kept in `auth-secret` beside the SQLite file (mode 600), so a fresh clone needs no configuration and
- * sessions survive restarts. Deleting the file signs every account out.
+ * and kept in `auth-secret` beside the SQLite file (mode 600; with PostgreSQL in `.data/` of the project), so a
+ * fresh clone needs no configuration and sessions survive restarts. Deleting the file signs every account out.
+ * Several instances on one PostgreSQL must share AUTH_SECRET.
  */
 
 /** Where the generated secret lives for a database URL (default DATABASE_URL). */
 export function authSecretPath(databaseUrl: string = env.DATABASE_URL): string {
-  return path.join(path.dirname(sqlitePath(databaseUrl)), "auth-secret");
+  const dir = isPostgresUrl(databaseUrl) ? path.join(projectRoot, ".data") : path.dirname(sqlitePath(databaseUrl));
+  return path.join(dir, "auth-secret");
 }
 
 /**

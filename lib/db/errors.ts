@@ -3,16 +3,20 @@ export function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && "code" in error && error.code === "P2002";
 }
 
+/** Driver codes of a write refused by a trigger. */
+const TRIGGER_CODES = new Set(["SQLITE_CONSTRAINT_TRIGGER", "23001"]);
+
 /**
  * The message of a write refused by one of the immutability triggers (migrations `immutable_records` and
  * `audit_log`: a Turn or Verdict row updated or deleted on its own, any AuditLog change), or null for any other error. Prisma
- * reports these as a constraint violation (P2003); the trigger's own message is in the driver's error.
+ * reports these as a constraint violation (P2003); the trigger's own message is in the driver's error (SQLite's
+ * SQLITE_CONSTRAINT_TRIGGER, PostgreSQL's restrict_violation 23001 raised by the PL/pgSQL triggers).
  */
 export function immutableRecordViolation(error: unknown): string | null {
   const cause = (
     error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; originalMessage?: unknown } } } }
   )?.meta?.driverAdapterError?.cause;
-  if (cause?.originalCode !== "SQLITE_CONSTRAINT_TRIGGER" || typeof cause.originalMessage !== "string") return null;
+  if (!TRIGGER_CODES.has(String(cause?.originalCode)) || typeof cause?.originalMessage !== "string") return null;
   return /rows are immutable/.test(cause.originalMessage) ? cause.originalMessage : null;
 }
 

@@ -2,10 +2,12 @@ import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { env, projectRoot, sqlitePath } from "../env";
+import pg from "pg";
+import { env, isPostgresUrl, sqlitePath } from "../env";
+import { type DbProvider, PROVIDER_FILES } from "./providers";
 
-// Applies prisma/migrations at every server start without Prisma's native schema engine (which cannot be
-// downloaded offline). It keeps Prisma's own bookkeeping table, `_prisma_migrations`, in Prisma's format, so where
+// Applies prisma/migrations (SQLite) or prisma/postgresql/migrations (PostgreSQL) at every server start without
+// Prisma's native schema engine (which cannot be downloaded offline). It keeps Prisma's own bookkeeping table, `_prisma_migrations`, in Prisma's format, so where
 // the native engine is installed `prisma migrate status/deploy` see these migrations as applied. See
 // docs/database.md.
 
@@ -21,15 +23,34 @@ const MIGRATIONS_TABLE_DDL = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
 );`;
 
+/** The same table as Prisma's PostgreSQL schema engine creates it. */
+const POSTGRES_MIGRATIONS_TABLE_DDL = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
+    "checksum"              VARCHAR(64) NOT NULL,
+    "finished_at"           TIMESTAMPTZ,
+    "migration_name"        VARCHAR(255) NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        TIMESTAMPTZ,
+    "started_at"            TIMESTAMPTZ NOT NULL DEFAULT now(),
+    "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
+);`;
+
+/** The advisory lock key Prisma's engine takes while migrating PostgreSQL, so both tools serialize on it. */
+const POSTGRES_ADVISORY_LOCK_KEY = 72707369;
+
 /** Wait this long for another process's migration transaction before giving up (SQLITE_BUSY). */
 const BUSY_TIMEOUT_MS = 60_000;
 
-export const defaultMigrationsDir = path.join(projectRoot, "prisma", "migrations");
+/** The SQLite migrations (prisma/migrations). */
+export const defaultMigrationsDir = PROVIDER_FILES.sqlite.migrationsDir;
 
 export interface MigrateOptions {
-  /** SQLite `file:` URL; default `DATABASE_URL`. Relative paths resolve against the project root. */
+  /**
+   * SQLite `file:` URL (relative paths resolve against the project root) or PostgreSQL `postgresql://` URL;
+   * default `DATABASE_URL`.
+   */
   url?: string;
-  /** Folder of `<name>/migration.sql` directories; default `prisma/migrations`. */
+  /** Folder of `<name>/migration.sql` directories; default the provider's (prisma/migrations for SQLite). */
   migrationsDir?: string;
   log?: (line: string) => void;
 }
@@ -69,13 +90,13 @@ function checksumMatches(file: MigrationFile, recorded: string): boolean {
 }
 
 /** Reads `<dir>/*\/migration.sql` in name order, as Prisma does (the timestamp prefix makes name order = time). */
-function readMigrations(dir: string): MigrationFile[] {
+export function readMigrations(dir: string, expected: DbProvider = "sqlite"): MigrationFile[] {
   if (!fs.existsSync(dir)) throw new MigrationError(`Migrations folder ${dir} does not exist.`);
   const lockFile = path.join(dir, "migration_lock.toml");
   if (fs.existsSync(lockFile)) {
     const provider = /^\s*provider\s*=\s*"([^"]*)"/m.exec(fs.readFileSync(lockFile, "utf8"))?.[1];
-    if (provider !== undefined && provider !== "sqlite") {
-      throw new MigrationError(`${lockFile} is for provider "${provider}", but this migrator only handles SQLite.`);
+    if (provider !== undefined && provider !== expected) {
+      throw new MigrationError(`${lockFile} is for provider "${provider}", but the database is ${expected}.`);
     }
   }
   return fs
@@ -100,6 +121,7 @@ function nextPending(
   files: MigrationFile[],
   rows: MigrationRow[],
   log: (line: string) => void,
+  provider: DbProvider = "sqlite",
 ): MigrationFile | undefined {
   const live = rows.filter((row) => row.rolled_back_at === null);
   const failed = live.find((row) => row.finished_at === null);
@@ -108,7 +130,7 @@ function nextPending(
       `Migration ${failed.migration_name} failed earlier and is recorded as failed in _prisma_migrations, so no ` +
         "migrations will be applied (Prisma's P3009).\n" +
         (failed.logs ? `Its error was: ${failed.logs}\n` : "") +
-        resolveHint(failed.id, failed.migration_name),
+        resolveHint(failed.id, failed.migration_name, provider),
     );
   }
   const applied = new Map(live.map((row) => [row.migration_name, row]));
@@ -137,9 +159,11 @@ function nextPending(
  * way Prisma records it, and rethrown; later runs refuse until it is resolved.
  */
 export async function migrateDatabase(options: MigrateOptions = {}): Promise<{ applied: string[] }> {
+  const url = options.url ?? env.DATABASE_URL;
+  if (isPostgresUrl(url)) return migratePostgres(url, options);
   const log = options.log ?? (() => {});
   const files = readMigrations(options.migrationsDir ?? defaultMigrationsDir);
-  const file = sqlitePath(options.url ?? env.DATABASE_URL);
+  const file = sqlitePath(url);
   fs.mkdirSync(path.dirname(file), { recursive: true });
 
   const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
@@ -228,7 +252,91 @@ export function readMigrationHistory(
          FROM "_prisma_migrations" ORDER BY "started_at" ASC`,
     )
     .all();
-  nextPending(files, rows, () => {});
+  return historyOf(files, rows, "sqlite");
+}
+
+/**
+ * The PostgreSQL counterpart of the SQLite path above: the same history checks, each migration in its own
+ * transaction (PostgreSQL DDL is transactional, so a failed one leaves nothing behind), and Prisma's advisory lock
+ * held throughout, so concurrent starts (several instances) apply each migration exactly once.
+ */
+async function migratePostgres(url: string, options: MigrateOptions): Promise<{ applied: string[] }> {
+  const log = options.log ?? (() => {});
+  const files = readMigrations(options.migrationsDir ?? PROVIDER_FILES.postgresql.migrationsDir, "postgresql");
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const applied: string[] = [];
+  try {
+    // Notices ("relation already exists, skipping", "schema public already exists") are not worth printing.
+    client.on("notice", () => {});
+    await client.query("SELECT pg_advisory_lock($1)", [POSTGRES_ADVISORY_LOCK_KEY]);
+    await client.query(POSTGRES_MIGRATIONS_TABLE_DDL);
+    for (;;) {
+      await client.query("BEGIN");
+      let migration: MigrationFile | undefined;
+      const startedAt = new Date();
+      try {
+        const rows = await client.query<MigrationRow>(
+          `SELECT "id", "checksum", "finished_at", "migration_name", "logs", "rolled_back_at"
+             FROM "_prisma_migrations" ORDER BY "started_at" ASC`,
+        );
+        migration = nextPending(files, rows.rows, applied.length === 0 ? log : () => {}, "postgresql");
+        if (!migration) {
+          await client.query("COMMIT");
+          break;
+        }
+        // Without parameters node-postgres uses the simple query protocol, which runs a whole script.
+        await client.query(migration.sql);
+        await client.query(
+          `INSERT INTO "_prisma_migrations"
+             ("id", "checksum", "finished_at", "migration_name", "logs", "rolled_back_at", "started_at", "applied_steps_count")
+           VALUES ($1, $2, now(), $3, NULL, NULL, $4, 1)`,
+          [randomUUID(), migration.checksum, migration.name, startedAt],
+        );
+        await client.query("COMMIT");
+      } catch (error) {
+        await client.query("ROLLBACK");
+        if (migration && !(error instanceof MigrationError)) {
+          const id = randomUUID();
+          await client.query(
+            `INSERT INTO "_prisma_migrations"
+               ("id", "checksum", "finished_at", "migration_name", "logs", "rolled_back_at", "started_at", "applied_steps_count")
+             VALUES ($1, $2, NULL, $3, $4, NULL, $5, 0)`,
+            [id, migration.checksum, migration.name, errorMessage(error), startedAt],
+          );
+          throw new MigrationError(
+            `Migration ${migration.name} failed and was rolled back: ${errorMessage(error)}\n` +
+              `It is recorded as failed in _prisma_migrations. ${resolveHint(id, migration.name, "postgresql")}`,
+          );
+        }
+        throw error;
+      }
+      applied.push(migration.name);
+      log(`applied migration ${migration.name} (${Date.now() - startedAt.getTime()} ms)`);
+    }
+  } finally {
+    await client.end();
+  }
+  return { applied };
+}
+
+/**
+ * Where the database's recorded migrations stand against its provider's folder, through a Prisma client (either
+ * provider), changing nothing; for readiness checks. Throws `MigrationError` where `migrateDatabase` would refuse.
+ */
+export async function migrationHistoryOf(
+  db: { $queryRawUnsafe<T = unknown>(query: string): Promise<T> },
+  provider: DbProvider,
+): Promise<MigrationHistory> {
+  const rows = await db.$queryRawUnsafe<MigrationRow[]>(
+    `SELECT "id", "checksum", "finished_at", "migration_name", "logs", "rolled_back_at"
+       FROM "_prisma_migrations" ORDER BY "started_at" ASC`,
+  );
+  return historyOf(readMigrations(PROVIDER_FILES[provider].migrationsDir, provider), rows, provider);
+}
+
+function historyOf(files: MigrationFile[], rows: MigrationRow[], provider: DbProvider): MigrationHistory {
+  nextPending(files, rows, () => {}, provider);
   const live = new Set(rows.filter((row) => row.rolled_back_at === null).map((row) => row.migration_name));
   const known = new Set(files.map((file) => file.name));
   return {
@@ -238,12 +346,15 @@ export function readMigrationHistory(
   };
 }
 
-/** How to clear a failed attempt; SQLite rolled it back, so marking it rolled back is always correct. */
-function resolveHint(id: string, name: string): string {
+/** How to clear a failed attempt; the database rolled it back, so marking it rolled back is always correct. */
+function resolveHint(id: string, name: string, provider: DbProvider = "sqlite"): string {
+  const update =
+    provider === "sqlite"
+      ? `  sqlite3 <database file> "UPDATE _prisma_migrations SET rolled_back_at = ${Date.now()} WHERE id = '${id}';"`
+      : `  psql "$DATABASE_URL" -c "UPDATE _prisma_migrations SET rolled_back_at = now() WHERE id = '${id}';"`;
   return (
-    "SQLite rolled the failed migration back, so after fixing it mark the attempt rolled back and start again:\n" +
-    `  sqlite3 <database file> "UPDATE _prisma_migrations SET rolled_back_at = ${Date.now()} WHERE id = '${id}';"\n` +
-    `(or, with Prisma's native engine: npx prisma migrate resolve --rolled-back ${name})`
+    "The database rolled the failed migration back, so after fixing it mark the attempt rolled back and start " +
+    `again:\n${update}\n(or, with Prisma's native engine: npx prisma migrate resolve --rolled-back ${name})`
   );
 }
 

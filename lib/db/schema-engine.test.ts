@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { postgresSchemaIsCurrent, renderPostgresSchema } from "./providers";
 import { diffEmptyToSchema, diffMigrationsToSchema, quoteJsonDefaults, schemaPath } from "./schema-engine";
 
 describe("schema engine (wasm)", () => {
@@ -9,6 +10,13 @@ describe("schema engine (wasm)", () => {
     const sql = await diffMigrationsToSchema();
     // On failure this prints the SQL a new migration needs: run `npm run db:diff -- <name>`.
     expect(sql).toBe("");
+  });
+
+  it("keeps prisma/postgresql/schema.prisma the rendering of schema.prisma (npm run db:render)", () => {
+    expect(postgresSchemaIsCurrent()).toBe(true);
+    const rendered = renderPostgresSchema(fs.readFileSync(schemaPath, "utf8"));
+    expect(rendered).toContain('provider = "postgresql"');
+    expect(rendered).toContain('"../../lib/db/generated-pg"');
   });
 
   it("reports the SQL for a schema change that has no migration yet", async () => {

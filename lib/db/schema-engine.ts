@@ -1,7 +1,9 @@
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlDriverAdapter,
@@ -9,7 +11,8 @@ import {
   type SqlQuery,
 } from "@prisma/driver-adapter-utils";
 import type { DiffTarget, MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm";
-import { projectRoot } from "../env";
+import pg from "pg";
+import { PROVIDER_FILES } from "./providers";
 
 // Dev-time only: drives Prisma's official WebAssembly schema engine to compute migration SQL, because the native
 // engine (needed by `prisma migrate`) is downloaded from Prisma's servers and is unavailable offline. The server
@@ -17,8 +20,8 @@ import { projectRoot } from "../env";
 
 type BgModule = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
 
-export const schemaPath = path.join(projectRoot, "prisma", "schema.prisma");
-export const migrationsDir = path.join(projectRoot, "prisma", "migrations");
+export const schemaPath = PROVIDER_FILES.sqlite.schemaPath;
+export const migrationsDir = PROVIDER_FILES.sqlite.migrationsDir;
 
 /**
  * Tables the migrations create by hand that the engine must neither diff nor drop: the FTS5 full-text indexes of
@@ -91,22 +94,106 @@ function memoryAdapterFactory(): SqlMigrationAwareDriverAdapterFactory {
   };
 }
 
-/** Options shared by the diff functions; the defaults are this project's schema and migrations folder. */
+/**
+ * A PostgreSQL adapter factory for the engine. The engine needs a live server even to render SQL, and replays a
+ * migrations folder in a shadow database that the adapter creates (and drops) on that server. The URL is parsed
+ * into separate fields because node-postgres lets a `connectionString` override the shadow pool's `database`,
+ * which would replay the migrations into the named database itself.
+ */
+function postgresAdapterFactory(serverUrl: string): SqlMigrationAwareDriverAdapterFactory {
+  const url = new URL(serverUrl);
+  const config = {
+    host: decodeURIComponent(url.hostname),
+    port: url.port ? Number(url.port) : 5432,
+    user: decodeURIComponent(url.username) || undefined,
+    password: decodeURIComponent(url.password) || undefined,
+    database: decodeURIComponent(url.pathname.slice(1)) || "postgres",
+  };
+  const factory = new PrismaPg(config);
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => wholeScripts(await factory.connect()),
+    // adapter-pg's own shadow database is dropped while its pool still holds a connection, which fails; make it
+    // here and drop it after the pool has closed.
+    connectToShadowDb: async () => {
+      const name = `crux_shadow_${randomUUID().replaceAll("-", "")}`;
+      const admin = new pg.Client(config);
+      await admin.connect();
+      await admin.query(`CREATE DATABASE "${name}"`);
+      const adapter = await new PrismaPg({ ...config, database: name }).connect();
+      return {
+        ...wholeScripts(adapter),
+        dispose: async () => {
+          await adapter.dispose();
+          await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+          await admin.end();
+        },
+      };
+    },
+  };
+}
+
+/**
+ * adapter-pg's `executeScript` splits a script at every `;`, which breaks PL/pgSQL function bodies (the triggers of
+ * prisma/postgresql/migrations). Send the script whole instead: without parameters node-postgres uses the simple
+ * query protocol, which runs several statements.
+ */
+function wholeScripts(adapter: Awaited<ReturnType<PrismaPg["connect"]>>): SqlDriverAdapter {
+  readCharAsText(adapter.underlyingDriver());
+  return {
+    provider: adapter.provider,
+    adapterName: adapter.adapterName,
+    queryRaw: (query) => adapter.queryRaw(query),
+    executeRaw: (query) => adapter.executeRaw(query),
+    executeScript: async (script) => {
+      await adapter.underlyingDriver().query(script);
+    },
+    startTransaction: (isolationLevel) => adapter.startTransaction(isolationLevel),
+    getConnectionInfo: adapter.getConnectionInfo.bind(adapter),
+    dispose: () => adapter.dispose(),
+  };
+}
+
+/**
+ * The engine's catalog queries return PostgreSQL's one-byte `"char"` columns (oid 18: relkind, contype, …), which
+ * adapter-pg refuses as an unsupported type. Report them as text, which is what they hold.
+ */
+function readCharAsText(pool: pg.Pool): void {
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<pg.QueryResult>;
+  Object.assign(pool, {
+    query: async (...args: unknown[]) => {
+      const result = await query(...args);
+      for (const field of result.fields ?? []) if (field.dataTypeID === 18) field.dataTypeID = 25;
+      return result;
+    },
+  });
+}
+
+/** Options shared by the diff functions; the defaults are this project's SQLite schema and migrations folder. */
 export interface DiffOptions {
   schemaPath?: string;
   migrationsDir?: string;
+  /**
+   * Diff for PostgreSQL, on this server (any database the user may connect to and create databases from; nothing
+   * is written to it). The defaults become prisma/postgresql/schema.prisma and prisma/postgresql/migrations.
+   */
+  postgresServerUrl?: string;
   /** Receives the engine's own log lines (JSON), for debugging. */
   log?: (line: string) => void;
 }
 
 /**
- * Runs one engine `diff` and returns the SQL script ("" when there is nothing to do). The engine is created on a
- * fresh in-memory SQLite database; diffs from a migrations folder replay it on the adapter's shadow database,
- * which for better-sqlite3 is also `:memory:`, so nothing touches disk.
+ * Runs one engine `diff` and returns the SQL script ("" when there is nothing to do). For SQLite the engine is
+ * created on a fresh in-memory database; diffs from a migrations folder replay it on the adapter's shadow database,
+ * which for better-sqlite3 is also `:memory:`, so nothing touches disk. For PostgreSQL see `postgresAdapterFactory`.
  */
-async function diff(from: DiffTarget, to: DiffTarget, log?: (line: string) => void): Promise<string> {
+async function diff(from: DiffTarget, to: DiffTarget, options: DiffOptions): Promise<string> {
   const Engine = await loadSchemaEngine();
-  const adapter = bindMigrationAwareSqlAdapterFactory(memoryAdapterFactory());
+  const adapter = bindMigrationAwareSqlAdapterFactory(
+    options.postgresServerUrl ? postgresAdapterFactory(options.postgresServerUrl) : memoryAdapterFactory(),
+  );
+  const log = options.log;
   const engine = await Engine.new({ datamodels: undefined }, (line: string) => log?.(line), adapter);
   try {
     const result = await engine.diff({
@@ -114,7 +201,9 @@ async function diff(from: DiffTarget, to: DiffTarget, log?: (line: string) => vo
       to,
       script: true,
       exitCode: null,
-      filters: { externalTables: [...EXTERNAL_TABLES], externalEnums: [] },
+      // The FTS5 tables exist on SQLite only (PostgreSQL searches through expression indexes, which the engine
+      // does not diff either; and it wants schema-qualified names there).
+      filters: { externalTables: options.postgresServerUrl ? [] : [...EXTERNAL_TABLES], externalEnums: [] },
     });
     return quoteJsonDefaults(normalizeScript(result.stdout ?? ""));
   } finally {
@@ -186,11 +275,13 @@ export function readMigrationList(dir: string = migrationsDir): MigrationList {
  * This is what `prisma migrate diff --from-migrations … --to-schema … --script` prints.
  */
 export async function diffMigrationsToSchema(options: DiffOptions = {}): Promise<string> {
-  const migrations = readMigrationList(options.migrationsDir);
-  return diff({ tag: "migrations", ...migrations }, schemaTarget(options.schemaPath ?? schemaPath), options.log);
+  const files = PROVIDER_FILES[options.postgresServerUrl ? "postgresql" : "sqlite"];
+  const migrations = readMigrationList(options.migrationsDir ?? files.migrationsDir);
+  return diff({ tag: "migrations", ...migrations }, schemaTarget(options.schemaPath ?? files.schemaPath), options);
 }
 
 /** SQL that creates schema.prisma's tables from nothing (the initial migration). */
 export async function diffEmptyToSchema(options: DiffOptions = {}): Promise<string> {
-  return diff({ tag: "empty" }, schemaTarget(options.schemaPath ?? schemaPath), options.log);
+  const files = PROVIDER_FILES[options.postgresServerUrl ? "postgresql" : "sqlite"];
+  return diff({ tag: "empty" }, schemaTarget(options.schemaPath ?? files.schemaPath), options);
 }

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { createTestDatabase, newTestDatabaseName, onPostgres } from "./postgres";
 import { markTestProcess, onLeftover } from "./processes";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -29,15 +30,29 @@ export interface StartOptions {
 }
 
 /**
+ * The server's database for data directory `dir`: its SQLite file, or in the PostgreSQL test pass a database of
+ * its own, created at the first start and named in `dir/database-url`, so that a restart on `dir` finds it again.
+ */
+async function databaseFor(dir: string): Promise<string> {
+  if (!onPostgres) return `file:${path.join(dir, "crux.db")}`;
+  const file = path.join(dir, "database-url");
+  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
+  const url = await createTestDatabase(newTestDatabaseName("server"));
+  fs.writeFileSync(file, url);
+  return url;
+}
+
+/**
  * Starts the real Crux server (server.ts through tsx, production build of Next) on a free port with its own
- * SQLite database, and resolves once it prints its ready line. Needs `npm run build` to have run.
+ * database (SQLite, or PostgreSQL in the PostgreSQL test pass), and resolves once it prints its ready line. Needs
+ * `npm run build` to have run.
  */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
     throw new Error("No production build found: run `npm run build` before the integration tests.");
   }
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "crux-test-"));
-  const databaseUrl = `file:${path.join(dir, "crux.db")}`;
+  const databaseUrl = await databaseFor(dir);
   // tsx as a loader in this very process, not through its CLI: the CLI runs the script in a child of its own, which
   // a SIGKILL (a test simulating a crash) would leave running as an orphan, still serving its database.
   const child = spawn(
