@@ -6,7 +6,7 @@ import type { Seed } from "./index";
 import type { CellRow, PresentConditionRow, Source } from "./resample-jobs";
 import { runResampling } from "./resample-pool";
 import { readStudyConditions, resolveScope } from "./results";
-import { type OutcomeRow, toNumber } from "./results-rows";
+import { type OutcomeRow, plainRows, toNumber } from "./results-rows";
 import {
   type ConditionDifference,
   describeDifference,
@@ -188,7 +188,7 @@ async function sourceOf<Row>(db: Db, query: Prisma.Sql): Promise<Source<Row>> {
   ) {
     return { file, sql: { sql: query.sql, values: values as Array<string | number> } };
   }
-  return { rows: await db.$queryRaw<Row[]>(query) };
+  return { rows: plainRows(await db.$queryRaw<Row[]>(query)) };
 }
 
 async function computeDifferences(

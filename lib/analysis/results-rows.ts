@@ -29,6 +29,26 @@ export function json(value: unknown): unknown {
   }
 }
 
+/** A decimal the database driver hands back as an object (PostgreSQL's numeric, as Prisma's Decimal). */
+const isDecimalObject = (value: unknown): value is { toNumber(): number } =>
+  typeof value === "object" && value !== null && typeof (value as { toNumber?: unknown }).toNumber === "function";
+
+/**
+ * Raw rows as plain data: PostgreSQL's numeric sums arrive as Decimal objects, which carry methods and so cannot be
+ * posted to the resampling worker (structured clone refuses them); they become numbers here.
+ */
+export function plainRows<Row>(rows: Row[]): Row[] {
+  return rows.map((row) => {
+    let copy: Record<string, unknown> | undefined;
+    for (const [key, value] of Object.entries(row as Record<string, unknown>)) {
+      if (!isDecimalObject(value)) continue;
+      copy ??= { ...(row as Record<string, unknown>) };
+      copy[key] = value.toNumber();
+    }
+    return (copy ?? row) as Row;
+  });
+}
+
 /** One key for a tuple of column values (bigints as numbers), for grouping rows in maps. */
 export const keyOf = (...parts: unknown[]) =>
   parts

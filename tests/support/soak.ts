@@ -55,7 +55,7 @@ export function planMatch(seed: number, index: number): Plan {
     return (k >= 10 ? k + 1 : k) / 20;
   });
   const roll = rng();
-  const fate: Fate = roll < 0.02 ? "never-join" : roll < 0.1 ? "leave" : "complete";
+  const rolled: Fate = roll < 0.02 ? "never-join" : roll < 0.1 ? "leave" : "complete";
   const point = (judgeOnly = false): Point => ({
     on: hasTurns && !judgeOnly && rng() < 0.5 ? "delta" : "judge",
     round: 1 + Math.floor(rng() * endAt),
@@ -66,6 +66,10 @@ export function planMatch(seed: number, index: number): Plan {
     const kind = pick(rng, ["disconnect", "reload", "lost-ack"] as const);
     interruptions.push({ kind, at: point(kind === "lost-ack") });
   }
+  // A lost acknowledgement of the last judge step still delivers that step, so the match ends there: a judge meant
+  // to leave at that point (or none later: there is none) finishes instead.
+  const lastStepLost = interruptions.some((i) => i.kind === "lost-ack" && i.at.on === "judge" && i.at.round === endAt);
+  const fate: Fate = rolled === "leave" && lastStepLost ? "complete" : rolled;
   if (fate === "leave") interruptions.push({ kind: "leave", at: point() });
   // In match order; leaving comes last among interruptions at the same point (sort is stable).
   const order = (p: Point) => p.round * 2 + (p.on === "judge" ? 1 : 0);
