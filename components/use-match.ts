@@ -5,15 +5,14 @@ import { io, type Socket } from "socket.io-client";
 import type { MatchView, ViewerRole } from "@/lib/debate/view";
 import type { ErrorPayload } from "@/lib/errors";
 import { applyDelta } from "@/lib/realtime/deltas";
-import {
-  type Ack,
-  type ClientToServerEvents,
-  DRAFT_INTERVAL_MS,
-  type JudgeDraftIntent,
-  type JudgeStepIntent,
-  PROTOCOL_VERSION,
-  type ServerToClientEvents,
+import type {
+  Ack,
+  ClientToServerEvents,
+  JudgeDraftIntent,
+  JudgeStepIntent,
+  ServerToClientEvents,
 } from "@/lib/realtime/protocol";
+import { DRAFT_INTERVAL_MS, PROTOCOL_VERSION } from "@/lib/realtime/protocol-constants";
 
 type CruxSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

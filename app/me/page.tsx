@@ -42,7 +42,7 @@ export default async function RecordPage() {
       {!record || games.length === 0 ? (
         <p className="empty" data-testid="record-empty">
           No games yet. <Link href="/">Play a game</Link> and your record starts here: how often you are right, your
-          score, and how well your confidence matches your accuracy.
+          score, and how well your confidence matches your accuracy. (The tutorial game does not count.)
         </p>
       ) : (
         <>

@@ -1,5 +1,5 @@
 import type { ConditionScores } from "@/lib/analysis/scores";
-import { SCORING_RULE_LABELS, SCORING_RULES } from "@/lib/debate/vocabulary";
+import { SCORING_RULE_LABELS, SCORING_RULES } from "@/lib/debate/vocabulary-lists";
 import { decimal } from "./format";
 
 /**

@@ -12,7 +12,7 @@ import {
 } from "@/lib/debate/reveal";
 import { points } from "@/lib/debate/scoring";
 import type { MatchView } from "@/lib/debate/view";
-import { SCORING_RULE_LABELS } from "@/lib/debate/vocabulary";
+import { SCORING_RULE_LABELS } from "@/lib/debate/vocabulary-lists";
 import { DebaterReports } from "./debater-reports";
 import { Judgement } from "./judgement";
 import { RevealStory } from "./reveal-story";
@@ -56,7 +56,8 @@ export function VerdictReveal({ view }: { view: MatchView }) {
           </p>
         )}
         <p data-testid="format">
-          Format: <strong>{PROTOCOL_LABELS[view.protocol]}</strong>.
+          {view.reveal?.quickPlay ? "Quick play drew this format at random: " : "Format: "}
+          <strong>{PROTOCOL_LABELS[view.protocol]}</strong>.
           {view.protocol === "consultancy" && view.debaters[0] && (
             <>
               {" "}

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { PROTOCOL_LABELS } from "@/lib/debate/protocols";
-import { PROTOCOLS, SCORING_RULE_LABELS, SCORING_RULES } from "@/lib/debate/vocabulary";
+import { PROTOCOLS, SCORING_RULE_LABELS, SCORING_RULES } from "@/lib/debate/vocabulary-lists";
 import { type ModelKind, modelSpecProblem } from "@/lib/models/spec";
 import type { StudyConfigPath } from "@/lib/studies/config-paths";
 import { SelectField, TextField } from "./fields";

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import type { ChangeEvent, FormEvent } from "react";
-import { PROTOCOLS } from "@/lib/debate/vocabulary";
+import { PROTOCOLS } from "@/lib/debate/vocabulary-lists";
 import {
   FREE_PLAY,
   OUTCOME_FILTER_LABELS,

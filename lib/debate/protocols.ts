@@ -1,4 +1,4 @@
-import { type Protocol, SEATS, type Seat } from "./vocabulary";
+import { type Protocol, SEATS, type Seat } from "./vocabulary-lists";
 
 /**
  * What each protocol is made of. Debate and interactive debate seat two debaters on opposite options; consultancy

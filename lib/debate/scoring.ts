@@ -1,6 +1,5 @@
-import { z } from "zod";
 import type { Probabilities } from "./types";
-import { SCORING_RULE_LABELS, SCORING_RULES, type ScoringRule } from "./vocabulary";
+import { SCORING_RULE_LABELS, SCORING_RULES, type ScoringRule } from "./vocabulary-lists";
 
 /**
  * Judge probabilities and the scoring rules (docs/statistics.md).
@@ -29,21 +28,6 @@ function sum(values: readonly number[]): number {
   let total = 0;
   for (const v of values) total += v;
   return total;
-}
-
-/** One probability per option, each in [0, 1], summing to 1 (±1e-6). The option count is checked separately. */
-export const probabilitiesSchema = z
-  .array(z.number().min(0).max(1))
-  .min(1)
-  .refine((p) => Math.abs(sum(p) - 1) <= PROBABILITY_SUM_TOLERANCE, {
-    message: `probabilities must sum to 1 (±${PROBABILITY_SUM_TOLERANCE})`,
-  });
-
-/** {@link probabilitiesSchema} also requiring exactly `optionCount` entries. */
-export function probabilitiesSchemaFor(optionCount: number) {
-  return probabilitiesSchema.refine((p) => p.length === optionCount, {
-    message: `expected ${optionCount} probabilities, one per option`,
-  });
 }
 
 /**

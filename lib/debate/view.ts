@@ -101,6 +101,8 @@ export interface MatchReveal {
   passage: { title: string; text: string; license: string } | null;
   /** Quotes with their positions in the passage, turn by turn (same order as `turns`). */
   quotes: Quote[][];
+  /** Quick play drew this match's format at random (the reveal says so: players learn what a lone consultant does). */
+  quickPlay: boolean;
 }
 
 /**
@@ -162,6 +164,7 @@ export function viewFor(match: MatchSnapshot, role: ViewerRole): MatchView {
           verdict: match.verdict,
           passage: match.question.passage,
           quotes: match.turns.map((turn) => turn.quotes),
+          quickPlay: match.config.quickPlay === true,
         }
       : null,
   };

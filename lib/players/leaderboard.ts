@@ -2,14 +2,14 @@ import type { Db } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
 import { CruxError } from "../errors";
 import { nicknameKey } from "./nickname";
-import { playedGamesWhere } from "./record";
+import { countsAsGame, playedGamesWhere } from "./record";
 import { type LeaderboardRow, rankJudges } from "./stats";
 
 /** Said when another player already has the nickname (whatever its case). */
 export const NICKNAME_TAKEN = "Another player has that nickname. Choose another.";
 
 /**
- * The leaderboard: players who opted in, with at least `minGames` free-play games judged to a verdict, by mean
+ * The leaderboard: players who opted in, with at least `minGames` free-play games judged to a verdict (the tutorial not counted), by mean
  * score. Only nicknames are returned: nothing else about a user (never an email address).
  */
 export async function getLeaderboard(db: Db, options: { minGames: number; take?: number }): Promise<LeaderboardRow[]> {
@@ -17,11 +17,11 @@ export async function getLeaderboard(db: Db, options: { minGames: number; take?:
   if (entries.length === 0) return [];
   const matches = await db.match.findMany({
     where: playedGamesWhere({ in: entries.map((e) => e.userId) }),
-    select: { judgeId: true, verdict: { select: { score: true, correct: true } } },
+    select: { judgeId: true, config: true, verdict: { select: { score: true, correct: true } } },
   });
   const scores = new Map<string, { score: number; correct: boolean }[]>();
   for (const match of matches) {
-    if (!match.judgeId || !match.verdict) continue;
+    if (!match.judgeId || !match.verdict || !countsAsGame(match)) continue;
     const list = scores.get(match.judgeId) ?? [];
     list.push(match.verdict);
     scores.set(match.judgeId, list);

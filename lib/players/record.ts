@@ -2,9 +2,18 @@ import type { Db } from "../db/client";
 import { PROTOCOLS } from "../debate/vocabulary";
 import { type PlayedGame, type RecordStats, statsByFormat, summarizeGames } from "./stats";
 
-/** Which matches are a player's games: free play (no study) that they judged to a verdict. */
+/**
+ * Which matches may be a player's games: free play (no study) that they judged to a verdict. Select `config` too and
+ * keep those {@link countsAsGame} accepts (a JSON field, filtered here alike on SQLite and PostgreSQL).
+ */
 export function playedGamesWhere(judgeId?: string | { in: string[] }) {
   return { judgeId, studyId: null, verdict: { isNot: null } } as const;
+}
+
+/** The tutorial game (lib/play) teaches the page and is no test of the player: it stays out of records and rankings. */
+export function countsAsGame(match: { config: unknown }): boolean {
+  const config = match.config;
+  return !(typeof config === "object" && config !== null && (config as { tutorial?: unknown }).tutorial === true);
 }
 
 /** A player's record: overall and per format, and their games newest first (each reopens its reveal). */
@@ -14,7 +23,8 @@ export interface PlayerRecord {
   games: PlayedGame[];
 }
 
-/** The record of `userId` (a guest or an account): every free-play game they judged to a verdict. */
+/** The record of `userId` (a guest or an account): every free-play game they judged to a verdict
+ * except the tutorial. */
 export async function getPlayerRecord(db: Db, options: { userId: string }): Promise<PlayerRecord> {
   const rows = await db.match.findMany({
     where: playedGamesWhere(options.userId),
@@ -22,13 +32,14 @@ export async function getPlayerRecord(db: Db, options: { userId: string }): Prom
     select: {
       id: true,
       protocol: true,
+      config: true,
       createdAt: true,
       question: { select: { text: true, gold: true } },
       verdict: { select: { correct: true, score: true, probabilities: true, createdAt: true } },
     },
   });
   const games = rows.flatMap((row): PlayedGame[] =>
-    row.verdict
+    row.verdict && countsAsGame(row)
       ? [
           {
             matchId: row.id,

@@ -2,13 +2,14 @@ import { z } from "zod";
 import type { MatchView, ViewerRole } from "../debate/view";
 import { judgeChoiceSchema, OPTION_COUNT, type Seat } from "../debate/vocabulary";
 import type { ErrorPayload } from "../errors";
+import { PROTOCOL_VERSION } from "./protocol-constants";
 
 /**
  * The socket.io event protocol, shared by the browser and the server (see docs/realtime-protocol.md).
  * Clients send intents with an acknowledgement callback; the server validates every payload with the schemas
- * below, applies the rules, persists, then broadcasts. Bump PROTOCOL_VERSION on any breaking change.
+ * below, applies the rules, persists, then broadcasts. Bump PROTOCOL_VERSION (./protocol-constants.ts) on any breaking change.
  */
-export const PROTOCOL_VERSION = 1;
+export { DRAFT_INTERVAL_MS, PROTOCOL_VERSION } from "./protocol-constants";
 
 /** Sent in the handshake (`io(url, { auth })`). */
 export const handshakeAuthSchema = z.object({ v: z.literal(PROTOCOL_VERSION) });
@@ -41,9 +42,6 @@ export type JudgeStepIntent = z.infer<typeof judgeStepSchema>;
  */
 export const judgeDraftSchema = judgeStepSchema.pick({ matchId: true, round: true, probabilities: true });
 export type JudgeDraftIntent = z.infer<typeof judgeDraftSchema>;
-
-/** The least time between two drafts a client sends; the server refuses drafts that come faster (RATE_LIMITED). */
-export const DRAFT_INTERVAL_MS = 250;
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorPayload };
 

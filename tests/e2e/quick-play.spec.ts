@@ -1,4 +1,6 @@
 import { expect, test } from "@playwright/test";
+import { PROTOCOL_LABELS } from "../../lib/debate/protocols";
+import type { Protocol } from "../../lib/debate/vocabulary";
 import { expectNoSeriousA11yViolations } from "../support/a11y";
 import { captureTraffic, playToVerdict, storedMatch, submitVerdict } from "./support";
 
@@ -30,6 +32,10 @@ test("quick play from the landing page to the reveal, then a new question", asyn
       speakers: first.protocol === "consultancy" ? 1 : 2,
     });
   }
+  // The reveal says the format was drawn, and which it was.
+  await expect(page.getByTestId("format")).toContainText(
+    `Quick play drew this format at random: ${PROTOCOL_LABELS[first.protocol as Protocol]}`,
+  );
 
   await page.getByRole("link", { name: "Play another" }).click();
   await page.getByRole("button", { name: "Quick play" }).click();

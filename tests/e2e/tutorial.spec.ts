@@ -38,4 +38,8 @@ test("a new player learns the game in the tutorial, then skips the rest", async 
   // Skipping takes every explanation away.
   await page.getByTestId("tip-score").getByRole("button", { name: "Skip the tutorial" }).click();
   await expect(page.getByRole("complementary", { name: /^Tutorial:/ })).toHaveCount(0);
+
+  // The tutorial taught the page; it is no test of the player, so their record has no games yet.
+  await page.goto("/me");
+  await expect(page.getByTestId("record-empty")).toBeVisible();
 });

@@ -87,10 +87,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const forget = onLeftover(() => stop());
   void exited.then(forget);
   let output = "";
+  // CRUX_TEST_SERVER_OUTPUT=1 echoes the server's output as it comes (a 500 while debugging a test, say).
+  const echoOutput = process.env.CRUX_TEST_SERVER_OUTPUT === "1";
   child.stdout?.on("data", (chunk) => {
+    if (echoOutput) process.stderr.write(chunk);
     output += String(chunk);
   });
   child.stderr?.on("data", (chunk) => {
+    if (echoOutput) process.stderr.write(chunk);
     output += String(chunk);
   });
   const port = await new Promise<number>((resolve, reject) => {
