@@ -6,6 +6,7 @@ import {
   getStoredMatch,
   listIdleMatchIds,
   listInFlightMatchIds,
+  type ModelCallContext,
   recordModelCall,
   type StoredMatch,
   saveJudgeStep,
@@ -34,11 +35,8 @@ export interface MatchStore {
     verdict: (VerdictRecord & { timeTakenMs: number }) | null,
   ): Promise<void>;
   setMatchStatus(matchId: string, status: MatchStatus, error?: string): Promise<void>;
-  /** `shared`: long texts of the match (its story) to keep once rather than in every prompt (./prompt-parts.ts). */
-  recordModelCall(
-    context: { matchId: string; round: number; seat?: string; shared?: readonly string[] },
-    call: ModelCallRecord,
-  ): Promise<void>;
+  /** The context names the long texts of the match (its story, earlier turns) kept once (./prompt-parts.ts). */
+  recordModelCall(context: ModelCallContext, call: ModelCallRecord): Promise<void>;
 }
 
 /** The runner's store on a database: the matches repository. */

@@ -2,21 +2,27 @@ import { createHash } from "node:crypto";
 import type { Db } from "../db/client";
 
 /**
- * Prompts are stored with their story kept once. Every model call records the prompt it sent (`ModelCall.prompt`),
- * and a debater's prompt holds the whole story, as does every prompt's system text: stored in full, an AI match
- * would keep its story six times over (~170 KB). Instead, long texts the caller names as shared (the passage, the
- * system prompt) are cut out of the prompt's JSON text and kept once in `PromptPart`, content-addressed; the call
- * keeps the rest and, in `promptParts`, where each part went. `restorePrompt` puts them back: the result is the
- * exact JSON text of the prompt as sent, byte for byte.
+ * Prompts are stored with their long texts kept once. Every model call records the prompt it sent
+ * (`ModelCall.prompt`), and a debater's prompt holds the whole story, every prompt its system text, and later
+ * prompts every earlier turn: stored in full, an AI match would keep its story six times over (~170 KB). Instead,
+ * long texts the caller names as shared are cut out of the prompt's JSON text: the story is referred to by its
+ * Passage row (the question bank has it already), the system prompt and the turns as transcripts render them are
+ * kept once in `PromptPart`, content-addressed; the call keeps the rest and, in `promptParts`, where each part went.
+ * `restorePrompt` puts them back: the result is the exact JSON text of the prompt as sent, byte for byte.
  *
  * Offsets count Unicode code points (not UTF-16 units), as SQL's string functions do, so that the migration that
  * converted earlier rows (`…_prompt_parts`) and this code agree.
  */
 
-/** Where one part was cut: in the stored text, at code point `at` (parts at the same offset in list order). */
+/**
+ * Where one part was cut: in the stored text, at code point `at` (parts at the same offset in list order). A story's
+ * reference also names its Passage row (`passage`): the text is read from there, not from PromptPart, and must
+ * still hash to `part`.
+ */
 export interface PromptRef {
   part: string;
   at: number;
+  passage?: string;
 }
 
 /** Texts shorter than this are not worth a reference. */
@@ -101,6 +107,26 @@ export function compactPrompt(
   return { json: rest, refs, parts };
 }
 
+/**
+ * {@link compactPrompt} for a match's model call: the story (`passage`) is referred to by its Passage row — the
+ * question bank keeps it already, so storage grows with the work and not with the story — and the other shared texts
+ * (the system prompt, the earlier turns) are parts to keep once in PromptPart.
+ */
+export function compactCallPrompt(
+  json: string,
+  texts: { passage?: { id: string; text: string } | null; shared: readonly string[] },
+): { json: string; refs: PromptRef[]; parts: Map<string, string> } {
+  const { passage } = texts;
+  const compact = compactPrompt(json, passage ? [passage.text, ...texts.shared] : texts.shared);
+  if (!passage) return compact;
+  const storyId = promptPartId(passage.text);
+  if (!compact.parts.delete(storyId)) return compact;
+  return {
+    ...compact,
+    refs: compact.refs.map((ref) => (ref.part === storyId ? { ...ref, passage: passage.id } : ref)),
+  };
+}
+
 /** The prompt's exact JSON text from its stored rest and references. Throws when a part is missing. */
 export function restorePrompt(
   json: string,
@@ -129,12 +155,28 @@ export async function savePromptParts(db: Db | Tx, parts: ReadonlyMap<string, st
   }
 }
 
-/** The texts of the parts `ids` (id → text). */
-export async function loadPromptParts(db: Db | Tx, ids: Iterable<string>): Promise<Map<string, string>> {
-  const wanted = [...new Set(ids)];
-  if (wanted.length === 0) return new Map();
-  const rows = await db.promptPart.findMany({ where: { id: { in: wanted } }, select: { id: true, text: true } });
-  return new Map(rows.map((row) => [row.id, row.text]));
+/**
+ * The texts of the parts `refs` name (part id → text): from PromptPart, or for a story from its Passage row, checked
+ * against the part's hash (a story changed since the call would not give back the prompt sent: it counts as missing).
+ */
+export async function loadPromptParts(db: Db | Tx, refs: Iterable<PromptRef>): Promise<Map<string, string>> {
+  const all = [...refs];
+  const partIds = [...new Set(all.filter((ref) => !ref.passage).map((ref) => ref.part))];
+  const passageIds = [...new Set(all.flatMap((ref) => (ref.passage ? [ref.passage] : [])))];
+  const [parts, passages] = await Promise.all([
+    partIds.length > 0
+      ? db.promptPart.findMany({ where: { id: { in: partIds } }, select: { id: true, text: true } })
+      : [],
+    passageIds.length > 0
+      ? db.passage.findMany({ where: { id: { in: passageIds } }, select: { id: true, text: true } })
+      : [],
+  ]);
+  const texts = new Map(parts.map((row) => [row.id, row.text]));
+  for (const row of passages) {
+    const id = promptPartId(row.text);
+    if (all.some((ref) => ref.passage === row.id && ref.part === id)) texts.set(id, row.text);
+  }
+  return texts;
 }
 
 /** Reads a stored `promptParts` column (a JSON list of references; anything else is none). */
@@ -142,7 +184,11 @@ export function parsePromptRefs(value: unknown): PromptRef[] {
   if (!Array.isArray(value)) return [];
   return value.filter(
     (ref): ref is PromptRef =>
-      typeof ref === "object" && ref !== null && typeof ref.part === "string" && Number.isInteger(ref.at),
+      typeof ref === "object" &&
+      ref !== null &&
+      typeof ref.part === "string" &&
+      Number.isInteger(ref.at) &&
+      (ref.passage === undefined || typeof ref.passage === "string"),
   );
 }
 
@@ -155,10 +201,7 @@ export async function withFullPrompts<T extends { prompt: unknown; promptParts: 
   calls: readonly T[],
 ): Promise<Array<T & { promptText: string }>> {
   const refs = calls.map((call) => parsePromptRefs(call.promptParts));
-  const parts = await loadPromptParts(
-    db,
-    refs.flatMap((list) => list.map((ref) => ref.part)),
-  );
+  const parts = await loadPromptParts(db, refs.flat());
   return calls.map((call, i) => {
     const promptText = restorePrompt(JSON.stringify(call.prompt), refs[i] ?? [], (id) => parts.get(id));
     return { ...call, prompt: JSON.parse(promptText) as unknown, promptText };

@@ -13,7 +13,7 @@ import {
   seatSchema,
 } from "../debate/vocabulary";
 import type { CallMeta, ModelCallRecord } from "../models/types";
-import { compactPrompt, savePromptParts } from "./prompt-parts";
+import { compactCallPrompt, savePromptParts } from "./prompt-parts";
 import { recordStudyVerdict } from "./study-verdicts";
 
 /**
@@ -51,6 +51,8 @@ export interface StoredMatch {
     options: string[];
     gold: number;
     passage: { title: string; text: string; license: string } | null;
+    /** The Passage row of the story: model calls refer to it instead of copying the story (./prompt-parts.ts). */
+    passageId: string | null;
   };
   turns: TurnRecord[];
   judgeSteps: JudgeStepRecord[];
@@ -148,6 +150,7 @@ export async function getStoredMatch(db: Db, id: string): Promise<StoredMatch | 
       passage: question.passage
         ? { title: question.passage.title, text: question.passage.text, license: question.passage.license }
         : null,
+      passageId: question.passage?.id ?? null,
     },
     turns: row.turns.map((t) => ({
       round: t.round,
@@ -304,17 +307,27 @@ export async function listOpenPlayMatchIds(db: Db, judgeId: string): Promise<str
   return rows.map((r) => r.id);
 }
 
+/** Where a model call was made, and the long texts its prompt shares with others (./prompt-parts.ts). */
+export interface ModelCallContext {
+  matchId: string;
+  round: number;
+  seat?: string;
+  /** The match's story: referred to by its Passage row, never copied. */
+  passage?: { id: string; text: string } | null;
+  /** Other texts repeated across the match's prompts (the earlier turns as the transcript renders them). */
+  shared?: readonly string[];
+}
+
 /**
  * Stores one model call (prompt, raw output, usage, cost, latency), failed calls included. The prompt is stored
- * with its long shared texts — `shared` (the match's story) and its system prompt — kept once in PromptPart
- * (./prompt-parts.ts); `readModelCallPrompt` gives back the exact JSON text sent.
+ * without its long shared texts: the story refers to its Passage row, the system prompt and the earlier turns are
+ * kept once in PromptPart (./prompt-parts.ts); `withFullPrompts` gives back the exact JSON text sent.
  */
-export async function recordModelCall(
-  db: Db,
-  context: { matchId: string; round: number; seat?: string; shared?: readonly string[] },
-  call: ModelCallRecord,
-): Promise<void> {
-  const compact = compactPrompt(JSON.stringify(call.prompt), [...(context.shared ?? []), call.prompt.system]);
+export async function recordModelCall(db: Db, context: ModelCallContext, call: ModelCallRecord): Promise<void> {
+  const compact = compactCallPrompt(JSON.stringify(call.prompt), {
+    passage: context.passage,
+    shared: [...(context.shared ?? []), call.prompt.system],
+  });
   await db.$transaction(async (tx) => {
     await savePromptParts(tx, compact.parts);
     await tx.modelCall.create({

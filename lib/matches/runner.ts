@@ -10,6 +10,7 @@ import type { TurnRecord } from "../debate/types";
 import type { LiveTurn, MatchSnapshot } from "../debate/view";
 import { isSettledMatchStatus, type Seat } from "../debate/vocabulary";
 import { CruxError, zodErrorMessage } from "../errors";
+import { renderedTurnBody } from "../models/prompts";
 import type { ModelResolver } from "../models/resolver";
 import type { ModelCallRecord } from "../models/types";
 import { mulberry32 } from "../random";
@@ -655,14 +656,17 @@ export class MatchRunner {
   /** Collects model-call records while a call runs and stores them; storage failures are logged, never fatal. */
   private callRecorder(match: ActiveMatch, round: number, seat?: Seat) {
     const matchId = match.stored.id;
-    // The story is in most prompts of the match: stored once (lib/matches/prompt-parts.ts).
-    const passage = match.stored.question.passage?.text;
-    const shared = passage ? [passage] : [];
+    // The story is in most prompts of the match, and each turn in every later one: the story is referred to, the
+    // turns kept once (lib/matches/prompt-parts.ts).
+    const { question, turns } = match.stored;
+    const passage =
+      question.passage && question.passageId ? { id: question.passageId, text: question.passage.text } : null;
+    const shared = turns.map(renderedTurnBody);
     const writes: Promise<void>[] = [];
     return {
       record: (call: ModelCallRecord) => {
         writes.push(
-          this.persist(() => this.store.recordModelCall({ matchId, round, seat, shared }, call)).catch(
+          this.persist(() => this.store.recordModelCall({ matchId, round, seat, passage, shared }, call)).catch(
             (error: unknown) => {
               this.options.log?.(`could not record a model call for match ${matchId}: ${String(error)}`);
             },

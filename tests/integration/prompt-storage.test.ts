@@ -11,8 +11,8 @@ import type { ModelCallRecord } from "../../lib/models/types";
 import { seedQuestionBank } from "../../lib/questions/seed";
 
 /**
- * Prompts are stored with their story kept once (lib/matches/prompt-parts.ts): what the database gives back, through
- * Prisma, is the exact prompt sent — for calls recorded now, and for calls recorded before, which the
+ * Prompts are stored with their story referred to and their other long texts kept once (lib/matches/prompt-parts.ts):
+ * what the database gives back, through Prisma, is the exact prompt sent — for calls recorded now, and for calls recorded before, which the
  * `…_prompt_parts` migration converted.
  */
 
@@ -29,17 +29,17 @@ function tempDir(): string {
   return dir;
 }
 
-/** A database with a seeded bank and one AI match; returns the match and its story. */
-async function matchWithStory(db: Db): Promise<{ matchId: string; story: string }> {
+/** A database with a seeded bank and one AI match; returns the match and its story (with its Passage row). */
+async function matchWithStory(db: Db): Promise<{ matchId: string; story: string; passageId: string }> {
   await seedQuestionBank(db);
   const { id } = await createDebateMatch(db, { judgeModel: "offline:naive", seed: 7 });
   const match = await db.match.findUniqueOrThrow({
     where: { id },
-    select: { question: { select: { passage: { select: { text: true } } } } },
+    select: { question: { select: { passage: { select: { id: true, text: true } } } } },
   });
   const story = match.question.passage?.text ?? "";
   expect(story.length).toBeGreaterThan(1000);
-  return { matchId: id, story };
+  return { matchId: id, story, passageId: match.question.passage?.id ?? "" };
 }
 
 function call(story: string, extra: string): ModelCallRecord {
@@ -67,27 +67,40 @@ function call(story: string, extra: string): ModelCallRecord {
 }
 
 describe("prompt storage", () => {
-  it("stores the story once and gives back every prompt exactly as sent", async () => {
+  it("refers to the story, keeps the system prompt and each turn once, and gives back every prompt as sent", async () => {
     const dir = tempDir();
     const url = `file:${path.join(dir, "crux.db")}`;
     await migrateDatabase({ url });
     const db = createDb(url);
     clients.push(db);
-    const { matchId, story } = await matchWithStory(db);
-    const sent = [call(story, "Round 1."), call(story, "Round 2, after the judge's question.")];
+    const { matchId, story, passageId } = await matchWithStory(db);
+    const turn = `Debater A said: ${"the key was on the hook, and <quote>the gardener took it</quote>. ".repeat(8)}`;
+    const sent = [call(story, "Round 1."), call(story, `Round 2.\n${turn}`), call(story, `Judge.\n${turn}`)];
     for (const [round, record] of sent.entries()) {
-      await recordModelCall(db, { matchId, round: round + 1, seat: "A", shared: [story] }, record);
+      await recordModelCall(
+        db,
+        { matchId, round: round + 1, seat: "A", passage: { id: passageId, text: story }, shared: [turn] },
+        record,
+      );
     }
     const stored = await db.modelCall.findMany({ where: { matchId }, orderBy: { round: "asc" } });
-    // The story and the system prompt are each stored once, whatever the number of calls.
-    expect(await db.promptPart.count()).toBe(2);
-    for (const row of stored) expect(JSON.stringify(row.prompt).length).toBeLessThan(2000);
+    // The story stays in the question bank only; the system prompt and the turn are stored once each.
+    const parts = await db.promptPart.findMany({ select: { text: true } });
+    expect(parts.map((p) => p.text).sort()).toEqual([sent[0]?.prompt.system, turn].sort());
+    for (const row of stored) {
+      expect(JSON.stringify(row.prompt).length).toBeLessThan(600);
+      expect(row.promptParts).toContainEqual(expect.objectContaining({ passage: passageId }));
+    }
     const full = await withFullPrompts(db, stored);
     full.forEach((row, i) => {
       const original = JSON.stringify(sent[i]?.prompt);
       expect(Buffer.from(row.promptText).equals(Buffer.from(original))).toBe(true);
       expect(row.prompt).toEqual(sent[i]?.prompt);
     });
+
+    // A story that no longer hashes as it did when the call was made cannot give back the prompt: a clear error.
+    await db.$executeRaw`UPDATE "Passage" SET "text" = ${`${story} (edited)`} WHERE "id" = ${passageId}`;
+    await expect(withFullPrompts(db, stored)).rejects.toThrow(/prompt part [0-9a-f]{64} is missing/);
   });
 
   it("converts calls recorded before: the migration keeps their story once, and the prompt stays exact", async () => {

@@ -48,6 +48,7 @@ export function matchFixture(
       options: ["The gardener", "The cook"],
       gold: 0,
       passage: { title: "The key", text: "The gardener took the key from the hook.", license: "test" },
+      passageId: "p1",
     },
     turns: [],
     judgeSteps: [],

@@ -41,6 +41,7 @@ export {
   consultantName,
   debaterName,
   markQuotes,
+  renderedTurnBody,
   renderOptions,
   renderTranscript,
   stripReservedTags,

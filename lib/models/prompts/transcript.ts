@@ -67,8 +67,13 @@ export const consultantName: SpeakerNamer = () => "Consultant";
 /** Written in place of an empty transcript. */
 export const EMPTY_TRANSCRIPT = "(Nothing has been said yet.)";
 
+/** A turn's text as every transcript renders it (its quotes marked), whoever reads it and however speakers are named. */
+export function renderedTurnBody(turn: Pick<TurnRecord, "text" | "quotes">): string {
+  return markQuotes(turn.text, turn.quotes).trim();
+}
+
 function renderTurn(turn: TurnRecord, name: SpeakerNamer): string {
-  const body = markQuotes(turn.text, turn.quotes).trim();
+  const body = renderedTurnBody(turn);
   return `<turn speaker="${name(turn.speaker)}" option="${turn.option + 1}">\n${body}\n</turn>`;
 }
 
