@@ -4,7 +4,7 @@ import { Prisma } from "../db/generated/client";
 import { CruxError } from "../errors";
 import { getStudyFor, listStudiesFor } from "../studies/repository";
 import { FREE_PLAY, type TranscriptFacets, type TranscriptFilters } from "./filters";
-import { judgeLabel } from "./judge-label";
+import { judgeLabel, LABELLED_PERSON_SELECT } from "./judge-label";
 import { debaterSeats, listTranscripts, type TranscriptPage } from "./list";
 import { assertMayBrowse, scopeSql } from "./scope";
 import { type SearchPage, searchTranscripts } from "./search";
@@ -49,9 +49,7 @@ async function facetsFor(db: Db, user: SessionUser, filters: TranscriptFilters):
   ]);
   const humans = judges.flatMap((j) => (j.judgeModel === null && j.judgeId !== null ? [j.judgeId] : []));
   const people = new Map(
-    (await db.user.findMany({ where: { id: { in: humans } }, select: { id: true, email: true, name: true } })).map(
-      (u) => [u.id, u],
-    ),
+    (await db.user.findMany({ where: { id: { in: humans } }, select: LABELLED_PERSON_SELECT })).map((u) => [u.id, u]),
   );
   const models = new Set(seats.flatMap((row) => debaterSeats(row.debaters).map((d) => d.model)));
   return {
@@ -59,8 +57,8 @@ async function facetsFor(db: Db, user: SessionUser, filters: TranscriptFilters):
     conditions: study?.config.conditions.map((c) => c.name) ?? [],
     judges: judges
       .map((j) => {
-        const person = j.judgeId ? people.get(j.judgeId) : undefined;
-        const label = judgeLabel(user, { ...j, email: person?.email ?? null, name: person?.name ?? null });
+        const judge = j.judgeId ? (people.get(j.judgeId) ?? null) : null;
+        const label = judgeLabel(user, { judgeModel: j.judgeModel, judge });
         return { key: j.judgeModel ?? j.judgeId ?? "", label };
       })
       .sort((a, b) => a.label.localeCompare(b.label)),

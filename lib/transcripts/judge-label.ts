@@ -1,56 +1,69 @@
 import { hasRole, type SessionUser } from "../auth/roles";
 
 /**
- * How a transcript names its judge. An AI judge by its model spec. A human judge pseudonymously — "Judge" and the
- * end of their user id, the same everywhere — except to admins, who see the email address (or name). Imported
- * judges, who have a name from their dataset and no account (no email), keep that name: it is the dataset's own
- * pseudonym (e.g. NYU 2023's "Fizzlewick Fandango").
+ * How Crux names who judged a match — on the transcript list, its judge filter, the review page, replay, compare,
+ * and as the author of an annotation. One rule, so one person has one name everywhere:
+ *
+ * - an AI judge: its model spec;
+ * - to an admin: the account's email address (or its name when it has none);
+ * - a study participant: "Participant <n>", their order of arrival in the study version (1-based);
+ * - an imported dataset's judge (an account with a name and no email, no sign-in): the dataset's own pseudonym,
+ *   e.g. NYU 2023's "nyu-2023:Fizzlewick Fandango";
+ * - anyone else: "Player" and the end of their user id.
+ *
+ * Nobody but an admin is ever shown an email address.
  */
-export function judgeLabel(
-  viewer: SessionUser,
-  judge: { judgeModel: string | null; judgeId: string | null; email: string | null; name: string | null },
-): string {
-  if (judge.judgeModel) return judge.judgeModel;
-  if (!judge.judgeId) return "—";
-  if (hasRole(viewer, "admin") && (judge.email || judge.name)) return judge.email ?? judge.name ?? "";
-  if (!judge.email && judge.name) return judge.name;
-  return judgePseudonym(judge.judgeId);
+
+/** What the rule reads of a person: their account and, for a study participant, their participation. */
+export interface LabelledPerson {
+  id: string;
+  role: string;
+  name: string | null;
+  email: string | null;
+  /** A study participant's row (at most one: a participant account belongs to one study). */
+  participation: { ordinal: number }[];
 }
 
-export function judgePseudonym(userId: string): string {
-  return `Judge ${userId.slice(-6)}`;
-}
-
-/** What the label needs of a match: its AI judge's spec, or its human judge with their study participation. */
+/** What the label needs of a match: its AI judge's spec, or its human judge. */
 export interface JudgeOfMatch {
   judgeModel: string | null;
-  judge: {
-    id: string;
-    role: string;
-    name: string | null;
-    email: string | null;
-    /** A study participant's row (at most one: a participant account belongs to one study). */
-    participation: { ordinal: number }[];
-  } | null;
+  judge: LabelledPerson | null;
 }
 
-/**
- * Who judged a match, as a reviewer may read it. Admins see the account (email); everyone else sees no email:
- * a study participant by their order of arrival ("Participant 3"), an imported dataset's judge by the dataset's
- * own pseudonym (their user name), anyone else by their name or a short id. An AI judge by its model spec.
- */
-export function reviewJudgeLabel(
-  viewer: SessionUser,
-  match: JudgeOfMatch,
-): { kind: "human" | "ai" | "none"; label: string } {
-  if (match.judgeModel) return { kind: "ai", label: match.judgeModel };
-  const { judge } = match;
-  if (!judge) return { kind: "none", label: "no judge yet" };
-  const short = judge.id.slice(-6);
-  if (hasRole(viewer, "admin") && judge.email) return { kind: "human", label: judge.email };
-  const participant = judge.participation[0];
-  if (participant) return { kind: "human", label: `Participant ${participant.ordinal + 1}` };
-  if (judge.role === "participant") return { kind: "human", label: judge.name ?? `Participant ${short}` };
-  if (judge.role === "guest") return { kind: "human", label: `Guest ${short}` };
-  return { kind: "human", label: judge.name && !judge.name.includes("@") ? judge.name : `Player ${short}` };
+/** The Prisma `select` of a {@link LabelledPerson}. */
+export const LABELLED_PERSON_SELECT = {
+  id: true,
+  role: true,
+  name: true,
+  email: true,
+  participation: { select: { ordinal: true } },
+} as const;
+
+/** The label of a match with no judge yet. */
+export const NO_JUDGE = "no judge yet";
+
+/** Who judged `match`, as `viewer` may read it. */
+export function judgeLabel(viewer: SessionUser, match: JudgeOfMatch): string {
+  if (match.judgeModel) return match.judgeModel;
+  if (!match.judge) return NO_JUDGE;
+  return personLabel(viewer, match.judge);
+}
+
+/** Whether the match was judged by a model, a person, or nobody yet. */
+export function judgeKind(match: JudgeOfMatch): "human" | "ai" | "none" {
+  return match.judgeModel ? "ai" : match.judge ? "human" : "none";
+}
+
+/** A person (a judge, an annotation's author) as `viewer` may read them: the rule above, without the AI case. */
+export function personLabel(viewer: SessionUser, person: LabelledPerson): string {
+  if (hasRole(viewer, "admin") && (person.email || person.name)) return person.email ?? person.name ?? "";
+  const participant = person.participation[0];
+  if (participant) return `Participant ${participant.ordinal + 1}`;
+  if (!person.email && person.name && person.role === "participant") return person.name;
+  return playerPseudonym(person.id);
+}
+
+/** The pseudonym of a person who is neither a study participant nor an imported judge. */
+export function playerPseudonym(userId: string): string {
+  return `Player ${userId.slice(-6)}`;
 }

@@ -4,7 +4,7 @@ import { Prisma } from "../db/generated/client";
 import { getStudyFor } from "../studies/repository";
 import { dialectOf, finalConfidenceSql, readJson } from "./dialect";
 import { FREE_PLAY, PAGE_SIZE, type TranscriptFilters } from "./filters";
-import { judgeLabel } from "./judge-label";
+import { judgeLabel, type LabelledPerson } from "./judge-label";
 import { assertMayBrowse, filteredFrom, TRANSCRIPT_FROM, whereSql } from "./scope";
 import { allTagsSql } from "./tags";
 
@@ -22,7 +22,7 @@ export interface TranscriptRow {
   condition: string | null;
   status: string;
   question: string;
-  /** Pseudonymous unless the viewer is an admin (lib/transcripts/judge-label.ts). */
+  /** Pseudonymous unless the viewer is an admin: the one rule of lib/transcripts/judge-label.ts. */
   judge: string;
   /** The judge filter's value for this judge: user id or model spec; null when there is no judge. */
   judgeKey: string | null;
@@ -56,6 +56,8 @@ interface RawRow {
   judgeModel: string | null;
   email: string | null;
   name: string | null;
+  role: string | null;
+  ordinal: unknown;
   debaters: unknown;
   correct: unknown;
   confidence: unknown;
@@ -103,10 +105,11 @@ export async function listTranscripts(db: Db, user: SessionUser, filters: Transc
       ? []
       : await db.$queryRaw<RawRow[]>(Prisma.sql`SELECT m."id", m."studyId", s."name" AS "study", m."protocol",
           m."condition", m."status", q."text" AS "question", m."judgeId", m."judgeModel", u."email", u."name",
-          m."debaters", v."correct", ${finalConfidenceSql(dialect)} AS "confidence", v."rounds", m."createdAt"
+          u."role", pa."ordinal", m."debaters", v."correct", ${finalConfidenceSql(dialect)} AS "confidence", v."rounds", m."createdAt"
         ${TRANSCRIPT_FROM}
         LEFT JOIN "Study" s ON s."id" = m."studyId"
         LEFT JOIN "User" u ON u."id" = m."judgeId"
+        LEFT JOIN "Participant" pa ON pa."userId" = m."judgeId"
         WHERE m."id" IN (${Prisma.join(ids)})`);
   const byId = new Map(found.map((row) => [row.id, row]));
   const raw = ids.flatMap((id) => byId.get(id) ?? []);
@@ -127,7 +130,7 @@ export async function listTranscripts(db: Db, user: SessionUser, filters: Transc
       condition: row.condition,
       status: row.status,
       question: row.question,
-      judge: judgeLabel(user, row),
+      judge: judgeLabel(user, { judgeModel: row.judgeModel, judge: judgeOf(row) }),
       judgeKey: row.judgeModel ?? row.judgeId,
       judgeKind: row.judgeModel ? "ai" : "human",
       debaters: debaterSeats(row.debaters),
@@ -139,6 +142,19 @@ export async function listTranscripts(db: Db, user: SessionUser, filters: Transc
     }),
   );
   return { rows, total, page: filters.page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
+}
+
+/** The judge's account as the label rule reads it (null for an AI judge or none). */
+function judgeOf(row: RawRow): LabelledPerson | null {
+  if (!row.judgeId) return null;
+  const ordinal = toNumber(row.ordinal);
+  return {
+    id: row.judgeId,
+    role: row.role ?? "",
+    name: row.name,
+    email: row.email,
+    participation: ordinal === null ? [] : [{ ordinal }],
+  };
 }
 
 /** A match's debater seats and models, seat A first, from its `debaters` JSON. */

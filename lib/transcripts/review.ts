@@ -7,7 +7,7 @@ import { CruxError } from "../errors";
 import { getStoredMatch } from "../matches/repository";
 import { storedSnapshot } from "../matches/snapshot";
 import { assertObserverOf, OBSERVED_MATCH_SELECT, observerRefusal } from "../studies/match-access";
-import { reviewJudgeLabel } from "./judge-label";
+import { judgeKind, judgeLabel, LABELLED_PERSON_SELECT } from "./judge-label";
 
 /**
  * One transcript for review (`/transcripts/<id>`), replay and comparison: the match as observers see it (through
@@ -109,9 +109,7 @@ async function loadReview(
         endedAt: true,
         condition: true,
         judgeModel: true,
-        judge: {
-          select: { id: true, role: true, name: true, email: true, participation: { select: { ordinal: true } } },
-        },
+        judge: { select: LABELLED_PERSON_SELECT },
         study: { select: { id: true, name: true } },
         turns: {
           select: {
@@ -170,7 +168,7 @@ async function loadReview(
   return {
     snapshot,
     details: {
-      judge: reviewJudgeLabel(user, row),
+      judge: { kind: judgeKind(row), label: judgeLabel(user, row) },
       study: row.study ? { id: row.study.id, name: row.study.name, condition: row.condition } : null,
       questionId: stored.question.id,
       createdAt: row.createdAt,

@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Db } from "../../lib/db/client";
 import { asJson } from "../../lib/db/json";
 import { ACTIVE_MATCH_STATUSES, SETTLED_MATCH_STATUSES } from "../../lib/debate/vocabulary";
 import { createDebateMatch } from "../../lib/matches/create";
@@ -7,11 +6,12 @@ import { assertObserverOf } from "../../lib/studies/match-access";
 import { addStudyMember } from "../../lib/studies/repository";
 import { browseTranscripts } from "../../lib/transcripts/browse";
 import { PAGE_SIZE, parseTranscriptFilters, transcriptsHref } from "../../lib/transcripts/filters";
-import { judgePseudonym } from "../../lib/transcripts/judge-label";
+import { playerPseudonym } from "../../lib/transcripts/judge-label";
 import { listTranscripts } from "../../lib/transcripts/list";
 import { ftsQuery, HIT_END, HIT_START, searchTranscripts, snippetParts } from "../../lib/transcripts/search";
 import { createLaunchedStudy, createResearcher, createSyntheticSet } from "../support/studies";
 import { tempDatabase } from "../support/temp-db";
+import { makeMatch } from "../support/transcripts";
 
 /**
  * Transcript review: which transcripts each viewer sees (their studies, free play, never a study that is not
@@ -26,80 +26,6 @@ const people = {} as Record<"owner" | "member" | "outsider" | "admin" | "player"
 let studyId = "";
 let otherStudyId = "";
 const ids: Record<string, string> = {};
-
-interface MatchSpec {
-  studyId?: string;
-  condition?: string;
-  protocol?: "debate" | "consultancy";
-  judgeId?: string;
-  judgeModel?: string;
-  models?: [string, string];
-  turns?: string[];
-  judgeMessage?: string;
-  verdict?: { p: number; correct: boolean; rounds: number; explanation?: string };
-  status?: string;
-  createdAt?: string;
-  tags?: string[];
-  questionIndex?: number;
-}
-
-/** A match with its turns, a judge step and a verdict, written as the runner or the importer would. */
-async function makeMatch(db: Db, spec: MatchSpec): Promise<{ id: string; turnIds: string[] }> {
-  const questions = await db.question.findMany({ where: { source: "synthetic" }, orderBy: { externalId: "asc" } });
-  const question = questions[spec.questionIndex ?? 0];
-  if (!question) throw new Error("no question");
-  const [a, b] = spec.models ?? ["offline:extractive", "offline:extractive"];
-  const v = spec.verdict;
-  const chosen = v ? (v.correct ? question.gold : 1 - question.gold) : 0;
-  const probabilities = chosen === 0 ? [v?.p ?? 0.5, 1 - (v?.p ?? 0.5)] : [1 - (v?.p ?? 0.5), v?.p ?? 0.5];
-  const match = await db.match.create({
-    data: {
-      questionId: question.id,
-      protocol: spec.protocol ?? "debate",
-      config: asJson({ protocol: spec.protocol ?? "debate", rounds: 3 }),
-      debaters: asJson([
-        { seat: "A", option: 0, model: a },
-        { seat: "B", option: 1, model: b },
-      ]),
-      judgeId: spec.judgeId ?? null,
-      judgeModel: spec.judgeId ? null : (spec.judgeModel ?? "offline:heuristic"),
-      status: spec.status ?? (v ? "complete" : "waiting"),
-      createdAt: new Date(spec.createdAt ?? "2026-11-20T12:00:00Z"),
-      studyId: spec.studyId ?? null,
-      condition: spec.condition ?? null,
-      turns: {
-        create: (spec.turns ?? []).map((text, i) => ({
-          round: Math.floor(i / 2) + 1,
-          speaker: i % 2 === 0 ? "A" : "B",
-          option: i % 2,
-          text,
-          quotes: asJson([]),
-          model: i % 2 === 0 ? a : b,
-          latencyMs: 10,
-        })),
-      },
-      judgeSteps: spec.judgeMessage
-        ? { create: [{ round: 1, probabilities: asJson([0.5, 0.5]), action: "continue", message: spec.judgeMessage }] }
-        : undefined,
-      verdict: v
-        ? {
-            create: {
-              probabilities: asJson(probabilities),
-              chosen,
-              correct: v.correct,
-              score: 0,
-              rounds: v.rounds,
-              timeTakenMs: 1000,
-              explanation: v.explanation ?? null,
-            },
-          }
-        : undefined,
-      tags: spec.tags ? { create: spec.tags.map((tag) => ({ tag })) } : undefined,
-    },
-    select: { id: true, turns: { select: { id: true }, orderBy: [{ round: "asc" }, { speaker: "asc" }] } },
-  });
-  return { id: match.id, turnIds: match.turns.map((t) => t.id) };
-}
 
 beforeAll(async () => {
   const db = temp.db();
@@ -217,13 +143,13 @@ describe("transcript list: access", () => {
     const db = temp.db();
     const forOwner = await listTranscripts(db, people.owner, filters({ study: "play" }));
     const play = forOwner.rows.find((r) => r.id === ids.play);
-    expect(play).toMatchObject({ judge: judgePseudonym(people.player.id), judgeKind: "human" });
+    expect(play).toMatchObject({ judge: playerPseudonym(people.player.id), judgeKind: "human" });
     expect(JSON.stringify(forOwner)).not.toContain("@example.test");
     const forAdmin = await listTranscripts(db, people.admin, filters({ study: "play" }));
     expect(forAdmin.rows.find((r) => r.id === ids.play)?.judge).toBe("player@example.test");
     const browser = await browseTranscripts(db, people.owner, filters({}));
     expect(JSON.stringify(browser.facets)).not.toContain("@example.test");
-    expect(browser.facets.judges.map((j) => j.label)).toContain(judgePseudonym(people.player.id));
+    expect(browser.facets.judges.map((j) => j.label)).toContain(playerPseudonym(people.player.id));
   });
 
   it("lets only researchers with access to the study observe its matches", async () => {
