@@ -5,6 +5,7 @@
  */
 
 import { JUDGE_ACTIONS, JUDGE_KINDS, MATCH_STATUSES, PROTOCOLS } from "../debate/vocabulary";
+import { ANNOTATION_KINDS } from "../matches/annotation-vocabulary";
 import { SURVEY_KINDS } from "../studies/config";
 import { CURRENCIES, PARTICIPANT_STAGES, PARTICIPANT_STATUSES } from "../studies/vocabulary";
 
@@ -20,6 +21,7 @@ export const EXPORT_TABLES = [
   "model_calls",
   "events",
   "audit",
+  "annotations",
   "codebook",
 ] as const;
 export type ExportTable = (typeof EXPORT_TABLES)[number];
@@ -309,6 +311,29 @@ export const EXPORT_TABLE_DEFS: Record<ExportTable, ExportTableDef> = {
       c("actor_id", "string", "The account that acted."),
       c("action", "string", "What they did, e.g. study.launch or export.download."),
       c("details", "json", "The action's details."),
+      CREATED,
+    ],
+  },
+  annotations: {
+    title: "Annotations: reviewers' comments and tags on the matches",
+    columns: [
+      STUDY,
+      CONDITION,
+      PROTOCOL,
+      MATCH_ID,
+      c("annotation_id", "string", "The annotation's id."),
+      c(
+        "author_id",
+        "string",
+        "Who wrote it: a per-study pseudonym (j-…, the same as judge_id for the same person), or the user id in a raw export.",
+      ),
+      c("kind", "string", `${oneOf(ANNOTATION_KINDS)}.`),
+      c("text", "string", "The comment's text, or the tag (lower case)."),
+      c("round", "integer", "A comment on a turn: the turn's round (joins turns with match_id and speaker)."),
+      c("speaker", "string", "A comment on a turn: the seat that spoke."),
+      c("quote", "string", "A comment on words of a turn: those words, as shown (quote marks removed)."),
+      c("quote_start", "integer", "Where those words start in the turn's shown text (0-based)."),
+      c("quote_end", "integer", "Where they end (exclusive)."),
       CREATED,
     ],
   },

@@ -305,6 +305,41 @@ async function* turnRows(ctx: ExportContext): AsyncGenerator<Row[]> {
   }
 }
 
+async function* annotationRows(ctx: ExportContext): AsyncGenerator<Row[]> {
+  const pages = batches(
+    ctx,
+    (after: string | null) =>
+      ctx.db.annotation.findMany({
+        where: { match: ctx.matchWhere, ...(after ? { id: { gt: after } } : {}) },
+        orderBy: { id: "asc" },
+        take: ctx.batchSize,
+        include: {
+          match: { select: { condition: true, protocol: true } },
+          turn: { select: { round: true, speaker: true } },
+        },
+      }),
+    (a) => a.id,
+  );
+  for await (const annotations of pages) {
+    yield annotations.map((a) => ({
+      study_id: ctx.studyId,
+      condition: a.match.condition,
+      protocol: a.match.protocol,
+      match_id: a.matchId,
+      annotation_id: a.id,
+      author_id: ctx.judge(a.authorId),
+      kind: a.kind,
+      text: a.kind === "tag" ? a.tag : a.body,
+      round: a.turn?.round ?? null,
+      speaker: a.turn?.speaker ?? null,
+      quote: a.quote,
+      quote_start: a.quoteStart,
+      quote_end: a.quoteEnd,
+      created_at: iso(a.createdAt),
+    }));
+  }
+}
+
 /** The rows of one table, batch by batch. */
 export function tableRows(ctx: ExportContext, table: ExportTable): AsyncGenerator<Row[]> {
   switch (table) {
@@ -330,6 +365,8 @@ export function tableRows(ctx: ExportContext, table: ExportTable): AsyncGenerato
       return eventRows(ctx);
     case "audit":
       return auditRows(ctx);
+    case "annotations":
+      return annotationRows(ctx);
     case "codebook":
       return once(codebookRows());
   }

@@ -114,6 +114,8 @@ interface ActionContext {
 interface ActionCall {
   /** The study the case acts on, for `:study` in the target (default: the shared `:study`). */
   studyId?: string;
+  /** The match the case acts on, for `:transcript` in the target. */
+  matchId?: string;
   args: unknown[];
   /** Checks the effect when the call was to succeed (`done`), else that nothing changed. */
   check?: (done: boolean, response: ActionResult) => Promise<void>;
@@ -221,6 +223,15 @@ const LEADERBOARD_ACTION: Pick<ActionRow, "expect" | "refusal"> = {
 const STUDY_ACTION: Pick<ActionRow, "expect" | "refusal"> = {
   expect: { ...all("signin"), researcher: "ok", admin: "ok", outsider: "refused" },
   refusal: { outsider: /This study is not yours/ },
+};
+
+/**
+ * Annotating a transcript: an account (else sign in; guests and study participants too), then the transcript's own
+ * rule — a researcher on its study or an admin; the researcher is the author of what is deleted.
+ */
+const TRANSCRIPT_ACTION: Pick<ActionRow, "expect" | "refusal"> = {
+  expect: { ...all("signin"), player: "refused", researcher: "ok", admin: "ok", outsider: "refused" },
+  refusal: { player: /Only researchers/, outsider: /study that is not yours/ },
 };
 
 /** "Play" for a case past a match-start limit: a match only when allowed; a refused visitor gets no guest either. */
@@ -958,6 +969,45 @@ const MATRIX: Row[] = [
       };
     },
   },
+  // Annotations on a transcript's review page: whoever may read the transcript (here a match of the researcher's
+  // study) may add one; its author or an admin may delete it (tests/integration/annotations.test.ts).
+  {
+    covers: "app/transcripts/[id]/actions.ts#addAnnotationAction",
+    target: "/transcripts/:transcript",
+    kind: "action",
+    ...TRANSCRIPT_ACTION,
+    call: async ({ db, researcherId, caller }) => {
+      const { matchId } = await heldMatch(db, researcherId);
+      const body = unique("Matrix comment");
+      return {
+        matchId,
+        args: [{}, formData({ kind: "comment", matchId, body })],
+        check: async (done) => {
+          const added = await db.annotation.findMany({ where: { matchId, body } });
+          expect(added.map((a) => a.authorId)).toEqual(done ? [caller.userId] : []);
+        },
+      };
+    },
+  },
+  {
+    covers: "app/transcripts/[id]/actions.ts#deleteAnnotationAction",
+    target: "/transcripts/:transcript",
+    kind: "action",
+    ...TRANSCRIPT_ACTION,
+    call: async ({ db, researcherId }) => {
+      const { matchId } = await heldMatch(db, researcherId);
+      const annotation = await db.annotation.create({
+        data: { matchId, authorId: researcherId, kind: "tag", tag: "matrix" },
+      });
+      return {
+        matchId,
+        args: [{}, formData({ matchId, annotationId: annotation.id })],
+        check: async (done) => {
+          expect(await db.annotation.count({ where: { id: annotation.id } })).toBe(done ? 0 : 1);
+        },
+      };
+    },
+  },
   // The design form: any researcher may create a study; editing one needs access to it.
   {
     covers: "app/studies/actions.ts#createStudyAction",
@@ -1217,7 +1267,10 @@ describe("authorization matrix", () => {
     const researcherId = callers.researcher.userId ?? "";
     const pageAsAdmin = (target: string) => getPage(server.url, target, new CookieJar(callers.admin.cookie));
     const call = await row.call({ db, role, caller, researcherId, liveStudyId, signInEmail, pageAsAdmin });
-    const target = row.target.replace(":study", call.studyId ?? studyId).replace(":live", liveStudyId);
+    const target = row.target
+      .replace(":study", call.studyId ?? studyId)
+      .replace(":live", liveStudyId)
+      .replace(":transcript", call.matchId ?? matchId);
     const response = await callAction(server.url, action, target, call.args, caller.cookie, { headers: client });
     const seen = `${response.status} ${response.redirect ?? ""} ${JSON.stringify(response.result) ?? ""}`;
     // Past a rate limit, an action goes back to its page with the wait (`429` names the refusal, as for routes).

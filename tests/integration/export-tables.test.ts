@@ -32,7 +32,7 @@ const SURVEY = [
 /**
  * A launched study with a check, a survey and one match per participant, taken by three Prolific participants:
  * p-one fails the check once then finishes, p-two finishes skipping an optional question, p-three fails the check
- * twice and leaves. Plus a model call and an audit entry, so that no table is empty.
+ * twice and leaves. Plus a model call, an audit entry and an annotation, so that no table is empty.
  */
 async function seedStudy(db: Db, source: string, ownerId: string) {
   await createSyntheticSet(db, { source, stories: 4, perStory: 1 });
@@ -71,6 +71,7 @@ async function seedStudy(db: Db, source: string, ownerId: string) {
     },
   });
   await recordAudit(db, { actor: { id: ownerId }, action: "study.status", target: `study:${studyId}` });
+  await db.annotation.create({ data: { matchId: match.id, authorId: ownerId, kind: "tag", tag: "clear win" } });
   return { studyId, one, two, three };
 }
 
