@@ -18,6 +18,7 @@ const POSTGRES_PASS = [
   "tests/integration/llm-match.test.ts",
   "tests/integration/annotations.test.ts",
   "tests/integration/judge-labels.test.ts",
+  "tests/integration/transcripts.test.ts",
 ];
 
 // `npm run test:unit` sets CRUX_TEST_POSTGRES=required and starts PostgreSQL (scripts/services.sh) unless

@@ -152,9 +152,57 @@ async function searchSqlite(db: Db, visible: Visible, query: string, offset: num
   };
 }
 
+/** The typed terms as ftsQuery reads them: words, `"phrases"` and `prefix*` words. */
+function searchTerms(input: string): Array<{ text: string; phrase: boolean; prefix: boolean }> {
+  const terms = [];
+  for (const [, phrase, word] of input.matchAll(/"([^"]*)"|(\S+)/g)) {
+    const raw = phrase ?? word ?? "";
+    const prefix = phrase === undefined && raw.endsWith("*");
+    const text = raw.replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+    if (text) terms.push({ text, phrase: phrase !== undefined, prefix });
+  }
+  return terms;
+}
+
+/**
+ * PostgreSQL's reading of what the user typed, as ftsQuery's for FTS5: every term required, a phrase in quotes, a
+ * prefix with `*`. Built from plainto_tsquery, phraseto_tsquery and to_tsquery over letters and digits only, so
+ * nothing typed is read as tsquery syntax.
+ */
+function pgTsquery(input: string): Prisma.Sql {
+  const parts = searchTerms(input).map((term) => {
+    if (term.phrase) return Prisma.sql`phraseto_tsquery('english', ${term.text})`;
+    if (term.prefix) {
+      const stem = term.text.split(" ").at(-1) ?? "";
+      return Prisma.sql`to_tsquery('english', ${`${stem}:*`})`;
+    }
+    return Prisma.sql`plainto_tsquery('english', ${term.text})`;
+  });
+  // In parentheses: `@@` binds tighter than `&&`.
+  return parts.length > 0 ? Prisma.sql`(${Prisma.join(parts, " && ")})` : Prisma.sql`plainto_tsquery('english', '')`;
+}
+
+/**
+ * ts_headline marks each matched word on its own ("was «written» after the «storm»"); a phrase the user asked
+ * for reads as one mark, as FTS5's snippet gives it.
+ */
+export function markPhrases(snippet: string, input: string): string {
+  let out = snippet;
+  const marks = `[\\s${HIT_START}${HIT_END}]+`;
+  for (const term of searchTerms(input).filter((t) => t.phrase && t.text.includes(" "))) {
+    const words = term.text.split(" ").map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    const pattern = new RegExp(`${HIT_START}?${words.join(marks)}${HIT_END}?`, "giu");
+    out = out.replace(
+      pattern,
+      (found) => `${HIT_START}${found.replace(new RegExp(`[${HIT_START}${HIT_END}]`, "g"), "")}${HIT_END}`,
+    );
+  }
+  return out;
+}
+
 /** PostgreSQL: the same three sources through to_tsvector expression indexes (GIN) and ts_headline. */
 async function searchPostgres(db: Db, visible: Visible, input: string, offset: number) {
-  const tsquery = Prisma.sql`websearch_to_tsquery('english', ${input})`;
+  const tsquery = pgTsquery(input);
   const hits = Prisma.join(
     SEARCH_HIT_KINDS.map((kind) => {
       const s = SOURCES[kind];
@@ -178,7 +226,7 @@ async function searchPostgres(db: Db, visible: Visible, input: string, offset: n
         h."round", h."speaker", t."question", t."protocol", t."condition", ${headline} AS "snippet"
       ${from} ORDER BY h."rank" DESC, h."id" LIMIT ${SEARCH_PAGE_SIZE} OFFSET ${offset}`),
   ]);
-  return { total: Number(counted[0]?.n ?? 0), hits: rows.map((r) => toHit(r, r.snippet)) };
+  return { total: Number(counted[0]?.n ?? 0), hits: rows.map((r) => toHit(r, markPhrases(r.snippet, input))) };
 }
 
 function toHit(row: RankedRow, snippet: string): SearchHit {
