@@ -30,6 +30,18 @@ function tempDir(): string {
   return dir;
 }
 
+/** A copy of the migrations before the one whose name ends with `suffix`, in `dir`. */
+function migrationsUntil(dir: string, suffix: string): string {
+  const before = path.join(dir, "migrations");
+  fs.mkdirSync(before);
+  const names = fs.readdirSync(defaultMigrationsDir).filter((name) => /^\d+_/.test(name));
+  const cut = names.findIndex((name) => name.endsWith(suffix));
+  expect(cut).toBeGreaterThan(0);
+  for (const name of names.slice(0, cut))
+    fs.cpSync(path.join(defaultMigrationsDir, name), path.join(before, name), { recursive: true });
+  return before;
+}
+
 /** A database with a seeded bank and one AI match; returns the match and its story (with its Passage row). */
 async function matchWithStory(db: Db): Promise<{ matchId: string; story: string; passageId: string }> {
   await seedQuestionBank(db);
@@ -138,10 +150,11 @@ describe("prompt storage", () => {
     expect(full.map((row) => row.promptText)).toEqual(sent.map((record) => JSON.stringify(record.prompt)));
   });
 
-  it("reads calls recorded in the earlier form (whole SHA-256 ids, { part, at } references) exactly", async () => {
+  it("converts references recorded in the earlier form ({ part, at } objects, whole SHA-256 ids), exactly", async () => {
     const dir = tempDir();
     const url = `file:${path.join(dir, "crux.db")}`;
-    await migrateDatabase({ url });
+    // The migrations before the short form, applied to a database that then records a call the earlier way.
+    await migrateDatabase({ url, migrationsDir: migrationsUntil(dir, "_prompt_refs_short") });
     const db = createDb(url);
     clients.push(db);
     const { matchId, story, passageId } = await matchWithStory(db);
@@ -152,16 +165,27 @@ describe("prompt storage", () => {
     const hex = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
     // The rest and references as the previous code wrote them (no astral characters before the cuts).
     const rest = json.replace(system, "").replace(escapedStory, "");
-    const systemAt = json.indexOf(system);
-    const storyAt = json.indexOf(escapedStory) - system.length;
     const refs = [
-      { part: hex(record.prompt.system), at: systemAt },
-      { part: hex(story), at: storyAt, passage: passageId },
+      { part: hex(record.prompt.system), at: json.indexOf(system) },
+      { part: hex(story), at: json.indexOf(escapedStory) - system.length, passage: passageId },
     ];
     await db.promptPart.create({ data: { id: hex(record.prompt.system), text: record.prompt.system } });
     await db.$executeRaw`INSERT INTO "ModelCall" ("id", "matchId", "round", "role", "seat", "model", "promptVersion", "promptHash", "prompt", "promptParts", "output", "latencyMs") VALUES ('earlier-call', ${matchId}, 1, 'debater', 'A', ${record.model}, ${record.promptVersion}, ${record.promptHash}, ${rest}, ${JSON.stringify(refs)}, ${record.output}, 12)`;
-    const row = await db.modelCall.findUniqueOrThrow({ where: { id: "earlier-call" } });
-    const [full] = await withFullPrompts(db, [row]);
+    // Read as it is before the migration, too.
+    const before = await db.modelCall.findUniqueOrThrow({ where: { id: "earlier-call" } });
+    expect((await withFullPrompts(db, [before]))[0]?.promptText).toBe(json);
+    await db.$disconnect();
+
+    const { applied } = await migrateDatabase({ url });
+    expect(applied.some((name) => name.endsWith("_prompt_refs_short"))).toBe(true);
+    const after = createDb(url);
+    clients.push(after);
+    const row = await after.modelCall.findUniqueOrThrow({ where: { id: "earlier-call" } });
+    expect(row.promptParts).toEqual([
+      [refs[0]?.at, refs[0]?.part],
+      [refs[1]?.at, refs[1]?.part, passageId],
+    ]);
+    const [full] = await withFullPrompts(after, [row]);
     expect(full?.promptText).toBe(json);
   });
 
@@ -169,14 +193,7 @@ describe("prompt storage", () => {
     const dir = tempDir();
     const url = `file:${path.join(dir, "crux.db")}`;
     // The migrations before this change, applied to a database that then records a call the old way.
-    const before = path.join(dir, "migrations");
-    fs.mkdirSync(before);
-    const names = fs.readdirSync(defaultMigrationsDir).filter((name) => /^\d+_/.test(name));
-    const cut = names.findIndex((name) => name.endsWith("_prompt_parts"));
-    expect(cut).toBeGreaterThan(0);
-    for (const name of names.slice(0, cut))
-      fs.cpSync(path.join(defaultMigrationsDir, name), path.join(before, name), { recursive: true });
-    await migrateDatabase({ url, migrationsDir: before });
+    await migrateDatabase({ url, migrationsDir: migrationsUntil(dir, "_prompt_parts") });
     const db = createDb(url);
     clients.push(db);
     const { matchId, story } = await matchWithStory(db);
@@ -192,6 +209,8 @@ describe("prompt storage", () => {
     const row = await after.modelCall.findUniqueOrThrow({ where: { id: "old-call" } });
     expect(JSON.stringify(row.prompt).length).toBeLessThan(json.length - story.length);
     expect(await after.promptPart.count()).toBe(1);
+    // And in the short form of references (…_prompt_refs_short), its story's part id as that migration named it.
+    expect(row.promptParts).toEqual([[expect.any(Number), expect.stringMatching(/^passage:/)]]);
     const [full] = await withFullPrompts(after, [row]);
     expect(full?.promptText).toBe(json);
   });
