@@ -28,6 +28,9 @@ import {
 import { closeRedis, getRedis } from "./lib/redis";
 import { applySecurityHeaders } from "./lib/security-headers";
 import { sweepAllDropouts } from "./lib/studies/assignment";
+import { runPlanItemJob } from "./lib/studies/run";
+import { createRunQueue, startRunWorker } from "./lib/studies/run-queue";
+import { registerRunQueue } from "./lib/studies/run-queue-registry";
 
 /**
  * One process, one port: Next's request handler and socket.io share an HTTP server. Before listening, the
@@ -102,10 +105,31 @@ async function main() {
         sweepAllDropouts(db, { now, endMatch: async (id, reason) => void (await runner.abandon(id, reason)) }),
     },
   });
+  const startWorker = (url: string) =>
+    startRunWorker(
+      url,
+      (data, signal) => runPlanItemJob(db, runner, data, { signal, pollMs: env.CRUX_LEASE_RENEW_MS }),
+      {
+        concurrency: env.CRUX_RUN_WORKER_CONCURRENCY,
+        lockMs: env.CRUX_RUN_JOB_LOCK_MS,
+        log: log.error,
+        info: log.info,
+      },
+    );
   onShutdown("HTTP server", () => httpServer.close());
   onShutdown("socket.io", () => io.close());
+  // Several instances: automated runs are a job queue in Redis, and every instance works on it (docs/deploy.md).
+  // Shutdown: take no new job, stop the runner (the jobs running throw and are retried elsewhere), then close.
+  const runWorker = env.REDIS_URL && env.CRUX_RUN_WORKER_CONCURRENCY > 0 ? startWorker(env.REDIS_URL) : null;
+  if (env.REDIS_URL) {
+    const queue = createRunQueue(env.REDIS_URL);
+    registerRunQueue(queue);
+    onShutdown("automated-run queue", () => queue.close());
+  }
+  if (runWorker) onShutdown("automated-run worker", () => runWorker.close());
   // Aborts model calls; an interrupted turn is redone on the next start.
   onShutdown("match runner", () => runner.stop());
+  if (runWorker) onShutdown("automated-run intake", () => runWorker.pause());
   registerRunner(runner);
   const realtime = attachRealtime(io, {
     db,

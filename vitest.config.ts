@@ -19,6 +19,7 @@ const POSTGRES_PASS = [
   "tests/integration/annotations.test.ts",
   "tests/integration/judge-labels.test.ts",
   "tests/integration/transcripts.test.ts",
+  "tests/integration/run-queue.test.ts",
 ];
 
 // `npm run test:unit` sets CRUX_TEST_POSTGRES=required and starts PostgreSQL (scripts/services.sh) unless

@@ -33,6 +33,8 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "32" },
     "latency-ms": { type: "string", default: "500" },
     rounds: { type: "string", default: "2" },
+    /** Keep the database afterwards (its path is printed), to look at what was stored. */
+    keep: { type: "boolean", default: false },
   },
 });
 const int = (name: string, raw: string | undefined, min: number) => {
@@ -163,7 +165,8 @@ const [callBytes] = await db.$queryRawUnsafe<Array<{ calls: number; parts: numbe
 await runner.stop();
 await db.$disconnect();
 llm.close();
-fs.rmSync(dir, { recursive: true, force: true });
+if (values.keep) console.log(`database kept: ${path.join(dir, "crux.db")}`);
+else fs.rmSync(dir, { recursive: true, force: true });
 
 const ratio = cruxMs / idealMs;
 const row = (name: string, ms: number) =>

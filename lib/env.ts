@@ -135,6 +135,13 @@ const envSchema = z
      */
     CRUX_LEASE_TTL_MS: z.coerce.number().int().min(500).max(600_000).default(5000),
     CRUX_LEASE_RENEW_MS: z.coerce.number().int().min(100).max(300_000).default(1500),
+    /**
+     * With REDIS_URL: automated runs are a job queue (lib/studies/run-queue.ts). How many of its matches this
+     * instance runs at once, and how long a job stays locked to an instance that stopped renewing it (a killed
+     * instance's jobs are retried by another after about this long; also how often stalled jobs are looked for).
+     */
+    CRUX_RUN_WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(256).default(4),
+    CRUX_RUN_JOB_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
     /** How long a shutdown (SIGINT/SIGTERM) may take before the process exits anyway. */
     CRUX_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
     /** Log level for the server's own messages. */

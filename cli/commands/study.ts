@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import type { Command } from "commander";
 import { z } from "zod";
+import { env } from "../../lib/env";
 import { zodErrorMessage } from "../../lib/errors";
 import { leasesFromEnv } from "../../lib/matches/leases";
 import { createModels } from "../../lib/matches/models";
@@ -10,14 +11,17 @@ import { serverProviders } from "../../lib/models/runtime";
 import { parseStudyFile } from "../../lib/studies/file";
 import { resolveOwner } from "../../lib/studies/owner";
 import { createStudy, launchStudy, listAllStudies, studyModelProblems } from "../../lib/studies/repository";
-import { type RunProgress, runStudy } from "../../lib/studies/run";
+import { type RunProgress, runPlanItemJob, runStudy } from "../../lib/studies/run";
+import { createRunQueue, startRunWorker } from "../../lib/studies/run-queue";
 import { optionName } from "../options";
 import { withDb } from "../with-db";
 
 /**
  * `crux study create <file>` (YAML or JSON design → prints the new study's id), `crux study launch <id>`,
  * `crux study list`, and `crux study run <id> --judge <spec> --concurrency N` (automated run with a progress bar,
- * resumable: run it again after an interruption and it continues). See docs/studies.md.
+ * resumable: run it again after an interruption and it continues). With REDIS_URL the run's matches are jobs of the
+ * instances' queue, and this command works on it too with `--concurrency` matches at once (`--queue-only`: it only
+ * enqueues and follows). See docs/studies.md and docs/deploy.md.
  */
 
 const runOptionsSchema = z.object({
@@ -25,6 +29,7 @@ const runOptionsSchema = z.object({
   concurrency: z.coerce.number().int().min(1).max(256).default(4),
   cache: z.boolean().default(true),
   json: z.boolean().default(false),
+  queueOnly: z.boolean().default(false),
 });
 
 export function registerStudyCommand(program: Command): void {
@@ -85,6 +90,7 @@ export function registerStudyCommand(program: Command): void {
     .option("--concurrency <n>", "matches at once", "4")
     .option("--no-cache", "do not reuse stored model responses")
     .option("--json", "print the summary as JSON")
+    .option("--queue-only", "with REDIS_URL: leave the matches to the app instances' workers, only follow progress")
     .action(async (id: string, raw: Record<string, unknown>) => {
       const parsed = runOptionsSchema.safeParse(raw);
       if (!parsed.success) throw new Error(zodErrorMessage(parsed.error, { path: optionName }));
@@ -103,6 +109,20 @@ export function registerStudyCommand(program: Command): void {
             controller.abort();
             process.once("SIGINT", () => process.exit(130));
           });
+          // Several instances (REDIS_URL): the matches are jobs of the instances' queue; this process works on it too.
+          const queue = env.REDIS_URL ? createRunQueue(env.REDIS_URL) : undefined;
+          const worker =
+            env.REDIS_URL && !opts.queueOnly
+              ? startRunWorker(
+                  env.REDIS_URL,
+                  (data, signal) => runPlanItemJob(db, runner, data, { signal, pollMs: env.CRUX_LEASE_RENEW_MS }),
+                  {
+                    concurrency: opts.concurrency,
+                    lockMs: env.CRUX_RUN_JOB_LOCK_MS,
+                    log: (line) => process.stderr.write(`${line}\n`),
+                  },
+                )
+              : null;
           const bar = progressBar();
           try {
             return await runStudy(db, {
@@ -112,10 +132,15 @@ export function registerStudyCommand(program: Command): void {
               runner,
               signal: controller.signal,
               onProgress: bar.update,
+              queue,
             });
           } finally {
             bar.done();
+            // Jobs this process was running when stopped are retried by the instances (their matches resume).
+            await worker?.pause();
             await runner.stop();
+            await worker?.close();
+            await queue?.close();
           }
         },
         { questionBank: true },

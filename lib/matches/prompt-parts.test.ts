@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { compactPrompt, MIN_PART_LENGTH, promptPartId, restorePrompt } from "./prompt-parts";
+import {
+  compactCallPrompt,
+  compactPrompt,
+  MIN_PART_LENGTH,
+  parsePromptRefs,
+  promptPartId,
+  restorePrompt,
+  storedPromptRefs,
+} from "./prompt-parts";
 
 const story = `${'Once upon a time "quoted" — naïve 🙂 café\n\ttabbed\\slash \u2028 line \u0007 bell. '.repeat(12)}The end.`;
 const system = `You are a debater. ${"Rules: quote the story exactly. ".repeat(12)}`;
@@ -53,5 +61,44 @@ describe("compactPrompt / restorePrompt", () => {
   it("refuses to restore without its parts", () => {
     const compact = compactPrompt(prompt(story), [story]);
     expect(() => restorePrompt(compact.json, compact.refs, () => undefined)).toThrow(/missing/);
+  });
+});
+
+describe("compactCallPrompt", () => {
+  it("cuts repeated paragraphs, refers to the story, and leaves a paragraph that holds a shared text to that text", () => {
+    const rules = "Argue for your option in at most 150 words, and quote the story only word for word.";
+    const turn = `Debater B said ${"something long enough to be shared on its own. ".repeat(3)}`;
+    const json = JSON.stringify({
+      system: "",
+      messages: [
+        { role: "user", content: `<story>\n${story}\n</story>\n\n${rules}\n\nSo far:\n${turn}\nEnd of transcript.` },
+      ],
+    });
+    const compact = compactCallPrompt(json, { passage: { id: "passage-1", text: story }, shared: [turn] });
+    expect([...compact.parts.values()].sort()).toEqual([rules, turn].sort());
+    expect(compact.refs.find((ref) => ref.passage === "passage-1")?.part).toBe(promptPartId(story));
+    expect(compact.json).toContain("So far:");
+    const parts = new Map([...compact.parts, [promptPartId(story), story]]);
+    expect(restorePrompt(compact.json, compact.refs, (id) => parts.get(id))).toBe(json);
+  });
+});
+
+describe("stored references", () => {
+  it("are written as [at, part(, passage)] and read back, as are the earlier { part, at } objects", () => {
+    const refs = [
+      { part: "a".repeat(22), at: 3 },
+      { part: "b".repeat(22), at: 9, passage: "p1" },
+    ];
+    const stored = storedPromptRefs(refs);
+    expect(stored).toEqual([
+      [3, "a".repeat(22)],
+      [9, "b".repeat(22), "p1"],
+    ]);
+    expect(parsePromptRefs(JSON.parse(JSON.stringify(stored)))).toEqual(refs);
+    expect(parsePromptRefs([{ part: "c".repeat(64), at: 1 }, { part: "passage:p2", at: 2 }, "junk", [1]])).toEqual([
+      { part: "c".repeat(64), at: 1 },
+      { part: "passage:p2", at: 2 },
+    ]);
+    expect(promptPartId("text")).toMatch(/^[\w-]{22}$/);
   });
 });

@@ -6,8 +6,9 @@ import type { Db } from "../db/client";
  * (`ModelCall.prompt`), and a debater's prompt holds the whole story, every prompt its system text, and later
  * prompts every earlier turn: stored in full, an AI match would keep its story six times over (~170 KB). Instead,
  * long texts the caller names as shared are cut out of the prompt's JSON text: the story is referred to by its
- * Passage row (the question bank has it already), the system prompt and the turns as transcripts render them are
- * kept once in `PromptPart`, content-addressed; the call keeps the rest and, in `promptParts`, where each part went.
+ * Passage row (the question bank has it already), the system prompt, the turns as transcripts render them and every
+ * paragraph of 64 characters or more (the templates' fixed text, a match's question and roles) are kept once in
+ * `PromptPart`, content-addressed; the call keeps the rest and, in `promptParts`, where each part went.
  * `restorePrompt` puts them back: the result is the exact JSON text of the prompt as sent, byte for byte.
  *
  * Offsets count Unicode code points (not UTF-16 units), as SQL's string functions do, so that the migration that
@@ -25,12 +26,42 @@ export interface PromptRef {
   passage?: string;
 }
 
-/** Texts shorter than this are not worth a reference. */
-export const MIN_PART_LENGTH = 256;
+/** Texts shorter than this are not worth a reference (a reference costs about 30 bytes, a part's row about 60). */
+export const MIN_PART_LENGTH = 64;
 
-/** The id of a part: the SHA-256 of its text, in hex. */
+/**
+ * The id of a part: the SHA-256 of its text, its first 132 bits in base64url (22 characters; no two texts of any
+ * realistic store share it). Parts stored before (…_prompt_parts, and calls recorded until the short ids) have the
+ * whole SHA-256 in hex, or `passage:<id>`; their references name them so, and they are read as they are.
+ */
 export function promptPartId(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+  return createHash("sha256").update(text, "utf8").digest("base64url").slice(0, 22);
+}
+
+/** Whether `id` is the id of `text`, in either form (short, or the whole SHA-256 in hex of earlier rows). */
+function isIdOf(id: string, text: string): boolean {
+  return id.length === 64 ? createHash("sha256").update(text, "utf8").digest("hex") === id : promptPartId(text) === id;
+}
+
+/** Marks where a shared text was taken out of a message before it is split into paragraphs. */
+const CUT = "\0";
+
+/**
+ * The paragraphs of a prompt's messages worth a reference of their own: the fixed texts of the templates (what a
+ * debater is told each round, how the judge answers) and the texts repeated in every call of a match (the question
+ * and options, a seat's role), each kept once in PromptPart. The texts referred to anyway (the story, the turns) are
+ * taken out first: what is left around them (a transcript's tags) is split at their edges too, so no paragraph
+ * holds or overlaps them, and a story's own paragraphs are never cut one by one.
+ */
+export function repeatedParagraphs(
+  prompt: { system: string; messages: ReadonlyArray<{ content: string }> },
+  shared: readonly string[],
+): string[] {
+  // Longest first, so that a turn quoted inside the story (say) is taken out with the story.
+  const long = shared.filter((text) => text.length >= MIN_PART_LENGTH).sort((a, b) => b.length - a.length);
+  return [prompt.system, ...prompt.messages.map((m) => m.content)]
+    .flatMap((content) => long.reduce((rest, text) => rest.split(text).join(CUT), content).split(/\n\n|\0/))
+    .filter((paragraph) => paragraph.length >= MIN_PART_LENGTH);
 }
 
 /** A text as it appears inside a JSON string literal (what JSON.stringify writes between the quotes). */
@@ -117,7 +148,21 @@ export function compactCallPrompt(
   texts: { passage?: { id: string; text: string } | null; shared: readonly string[] },
 ): { json: string; refs: PromptRef[]; parts: Map<string, string> } {
   const { passage } = texts;
-  const compact = compactPrompt(json, passage ? [passage.text, ...texts.shared] : texts.shared);
+  const shared = passage ? [passage.text, ...texts.shared] : texts.shared;
+  const prompt = JSON.parse(json) as { system?: unknown; messages?: unknown };
+  const paragraphs =
+    typeof prompt.system === "string" && Array.isArray(prompt.messages)
+      ? repeatedParagraphs(
+          {
+            system: prompt.system,
+            messages: prompt.messages.flatMap((m: { content?: unknown }) =>
+              typeof m?.content === "string" ? [{ content: m.content }] : [],
+            ),
+          },
+          shared,
+        )
+      : [];
+  const compact = compactPrompt(json, [...shared, ...paragraphs]);
   if (!passage) return compact;
   const storyId = promptPartId(passage.text);
   if (!compact.parts.delete(storyId)) return compact;
@@ -150,7 +195,13 @@ type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 /** Stores parts not stored yet (parts never change: an existing id already has this text). */
 export async function savePromptParts(db: Db | Tx, parts: ReadonlyMap<string, string>): Promise<void> {
+  if (parts.size === 0) return;
+  // Most parts of a call (the templates' paragraphs, the match's repeated ones) are there already: one read finds
+  // them, and only the new ones are written (an upsert each, since another call may be writing the same part).
+  const stored = await db.promptPart.findMany({ where: { id: { in: [...parts.keys()] } }, select: { id: true } });
+  const present = new Set(stored.map((row) => row.id));
   for (const [id, text] of parts) {
+    if (present.has(id)) continue;
     await db.promptPart.upsert({ where: { id }, create: { id, text }, update: {}, select: { id: true } });
   }
 }
@@ -173,23 +224,38 @@ export async function loadPromptParts(db: Db | Tx, refs: Iterable<PromptRef>): P
   ]);
   const texts = new Map(parts.map((row) => [row.id, row.text]));
   for (const row of passages) {
-    const id = promptPartId(row.text);
-    if (all.some((ref) => ref.passage === row.id && ref.part === id)) texts.set(id, row.text);
+    for (const ref of all) if (ref.passage === row.id && isIdOf(ref.part, row.text)) texts.set(ref.part, row.text);
   }
   return texts;
 }
 
-/** Reads a stored `promptParts` column (a JSON list of references; anything else is none). */
+/**
+ * The `promptParts` column's form: a list of `[at, part]`, or `[at, part, passage]` for a story, the shortest JSON
+ * for a list of references (the offsets first: they are the only numbers).
+ */
+export function storedPromptRefs(refs: readonly PromptRef[]): Array<[number, string] | [number, string, string]> {
+  return refs.map((ref) => (ref.passage ? [ref.at, ref.part, ref.passage] : [ref.at, ref.part]));
+}
+
+/**
+ * Reads a stored `promptParts` column: the list of `[at, part(, passage)]` written now, or of `{ part, at, passage? }`
+ * objects written before (…_prompt_parts and the calls recorded until the short form); anything else is none.
+ */
 export function parsePromptRefs(value: unknown): PromptRef[] {
   if (!Array.isArray(value)) return [];
-  return value.filter(
-    (ref): ref is PromptRef =>
-      typeof ref === "object" &&
-      ref !== null &&
-      typeof ref.part === "string" &&
-      Number.isInteger(ref.at) &&
-      (ref.passage === undefined || typeof ref.passage === "string"),
-  );
+  return value.flatMap((ref: unknown): PromptRef[] => {
+    if (Array.isArray(ref)) {
+      const [at, part, passage] = ref as unknown[];
+      if (!Number.isInteger(at) || typeof part !== "string") return [];
+      if (ref.length === 2) return [{ part, at: at as number }];
+      return ref.length === 3 && typeof passage === "string" ? [{ part, at: at as number, passage }] : [];
+    }
+    if (typeof ref !== "object" || ref === null) return [];
+    const { part, at, passage } = ref as { part?: unknown; at?: unknown; passage?: unknown };
+    if (typeof part !== "string" || !Number.isInteger(at)) return [];
+    if (passage === undefined) return [{ part, at: at as number }];
+    return typeof passage === "string" ? [{ part, at: at as number, passage }] : [];
+  });
 }
 
 /**

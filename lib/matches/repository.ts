@@ -13,7 +13,7 @@ import {
   seatSchema,
 } from "../debate/vocabulary";
 import type { CallMeta, ModelCallRecord } from "../models/types";
-import { compactCallPrompt, savePromptParts } from "./prompt-parts";
+import { compactCallPrompt, savePromptParts, storedPromptRefs } from "./prompt-parts";
 import { recordStudyVerdict } from "./study-verdicts";
 
 /**
@@ -341,7 +341,7 @@ export async function recordModelCall(db: Db, context: ModelCallContext, call: M
         promptVersion: call.promptVersion,
         promptHash: call.promptHash,
         prompt: asJson(JSON.parse(compact.json) as object),
-        promptParts: asJson(compact.refs),
+        promptParts: asJson(storedPromptRefs(compact.refs)),
         settings: asJson(call.settings),
         output: call.output,
         error: call.error ?? null,

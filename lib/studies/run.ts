@@ -1,4 +1,6 @@
 import type { Db } from "../db/client";
+import { isSettledMatchStatus, type MatchStatus } from "../debate/vocabulary-lists";
+import { MatchHeldElsewhere } from "../matches/leases";
 import type { MatchRunner } from "../matches/runner";
 import type { ProvidersConfig } from "../models/providers/config";
 import { serverProviders } from "../models/runtime";
@@ -6,6 +8,8 @@ import { createConditionMatch } from "./assignment";
 import { type StudyConfig, studyConfigSchema } from "./config";
 import { type PlanItem, planStudy } from "./plan";
 import { assertModelsCallable, getStudyVersion, launchStudy, type StudyVersionRecord } from "./repository";
+import type { RunJobData, RunJobResult, RunQueue } from "./run-queue";
+import { getRunQueue } from "./run-queue-registry";
 import { type StudyRunStatus, studyRunStatusSchema } from "./vocabulary";
 
 /**
@@ -14,6 +18,9 @@ import { type StudyRunStatus, studyRunStatusSchema } from "./vocabulary";
  * plan items are skipped, a match that was in flight when the process stopped is continued where it was (the
  * runner resumes from the database), and an errored or abandoned one is tried again with a fresh match. Model calls
  * go through the response cache, so re-running a finished study is free and reproducible.
+ *
+ * Where it runs: in this process (no REDIS_URL), or, given a `queue` (REDIS_URL), spread over every app instance's
+ * worker as one job per plan item (lib/studies/run-queue.ts): this process then enqueues and reports progress.
  */
 
 /** The judge key of a run that uses each condition's own `judge` spec. */
@@ -88,6 +95,11 @@ export interface RunOptions {
   onProgress?: (progress: RunProgress) => void;
   /** This server's provider settings (default: from the environment), to refuse models it cannot call. */
   providers?: ProvidersConfig;
+  /**
+   * Several instances (REDIS_URL): the matches are jobs of this queue, run by the instances' workers rather than
+   * here (`concurrency` and `runner` then do not apply: each worker has its own).
+   */
+  queue?: RunQueue;
 }
 
 /** Runs (or resumes) the study's automated run and resolves when no plan item is left or the signal fired. */
@@ -168,48 +180,144 @@ export async function runStudy(db: Db, options: RunOptions): Promise<RunSummary>
   };
   await save("running");
 
-  const questions = await db.question.findMany({
-    where: { id: { in: [...new Set(todo.map((t) => t.item.questionId))] } },
-    select: { id: true, gold: true },
-  });
-  const gold = new Map(questions.map((q) => [q.id, q.gold]));
-  let next = 0;
-  const worker = async () => {
-    while (!options.signal?.aborted) {
-      const entry = todo[next++];
-      if (!entry) return;
-      const { item } = entry;
-      const condition = version.frozen.config.conditions.find((c) => c.name === item.condition);
-      if (!condition) throw new Error(`plan item ${item.key} names an unknown condition`);
-      const matchId =
-        entry.resume ??
-        (
-          await createConditionMatch(db, version, condition, {
-            questionId: item.questionId,
-            gold: gold.get(item.questionId) ?? 0,
-            balance: item.balance,
-            judgeModel: judgeFor(item.condition),
-            link: { runId: run.id, planKey: item.key },
-            seedParts: ["run", item.key],
-          })
-        ).id;
-      // A resumed match's earlier calls are in the cost already.
-      const costBefore = entry.resume ? await matchCost(db, matchId) : 0;
-      const snapshot = await options.runner.runToEnd(matchId);
-      // A stop signal aborts in-flight calls: such a match stays resumable rather than counting as an error.
-      if (options.signal?.aborted && snapshot.status !== "complete") return;
-      counts.ran++;
-      if (snapshot.status === "complete") counts.completed++;
-      else counts.errored++;
-      costUsd += (await matchCost(db, matchId)) - costBefore;
-      await save("running");
-    }
+  const finished = (status: MatchStatus) => {
+    counts.ran++;
+    if (status === "complete") counts.completed++;
+    else counts.errored++;
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, todo.length)) }, worker));
+  if (options.queue) {
+    await options.queue.runAll(
+      todo.map(({ item }) => ({ runId: run.id, versionId: version.id, item, judgeModel: judgeFor(item.condition) })),
+      {
+        signal: options.signal,
+        onOutcome: async (outcome) => {
+          // A job that failed for good (every attempt threw) counts as an errored plan item, tried again next time.
+          finished(outcome.ok ? outcome.result.status : "errored");
+          if (outcome.ok) costUsd += outcome.result.costUsd;
+          await save("running");
+        },
+      },
+    );
+  } else {
+    const gold = await goldOf(
+      db,
+      todo.map((t) => t.item.questionId),
+    );
+    let next = 0;
+    const worker = async () => {
+      while (!options.signal?.aborted) {
+        const entry = todo[next++];
+        if (!entry) return;
+        const { item } = entry;
+        const matchId =
+          entry.resume ??
+          (await createRunMatch(db, version, item, {
+            runId: run.id,
+            judgeModel: judgeFor(item.condition),
+            gold: gold.get(item.questionId) ?? 0,
+          }));
+        // A resumed match's earlier calls are in the cost already.
+        const costBefore = entry.resume ? await matchCost(db, matchId) : 0;
+        const snapshot = await options.runner.runToEnd(matchId);
+        // A stop signal aborts in-flight calls: such a match stays resumable rather than counting as an error.
+        if (options.signal?.aborted && snapshot.status !== "complete") return;
+        finished(snapshot.status);
+        costUsd += (await matchCost(db, matchId)) - costBefore;
+        await save("running");
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, todo.length)) }, worker));
+  }
   const allDone = counts.completed + counts.skipped === items.length;
   await save(allDone ? "complete" : "stopped");
   const errors = (await runErrorReasons(db, [run.id])).get(run.id) ?? [];
   return { ...progress(allDone ? "complete" : "stopped"), ran: counts.ran, errors };
+}
+
+async function goldOf(db: Db, questionIds: readonly string[]): Promise<Map<string, number>> {
+  const questions = await db.question.findMany({
+    where: { id: { in: [...new Set(questionIds)] } },
+    select: { id: true, gold: true },
+  });
+  return new Map(questions.map((q) => [q.id, q.gold]));
+}
+
+/** A new match for a plan item of a run (its seed depends on the item only, so a redone item debates alike). */
+async function createRunMatch(
+  db: Db,
+  version: StudyVersionRecord,
+  item: PlanItem,
+  options: { runId: string; judgeModel: string; gold: number },
+): Promise<string> {
+  const condition = version.frozen.config.conditions.find((c) => c.name === item.condition);
+  if (!condition) throw new Error(`plan item ${item.key} names an unknown condition`);
+  const match = await createConditionMatch(db, version, condition, {
+    questionId: item.questionId,
+    gold: options.gold,
+    balance: item.balance,
+    judgeModel: options.judgeModel,
+    link: { runId: options.runId, planKey: item.key },
+    seedParts: ["run", item.key],
+  });
+  return match.id;
+}
+
+/**
+ * A queue worker's job (several instances): runs one plan item of a run to its end and says how it ended. The plan
+ * item's matches are looked up first, so a job retried after its instance died runs no match twice: a complete one
+ * is reported as it is, one in flight is resumed — by this instance, or, when another instance's runner holds its
+ * lease (it took the match over), followed in the database until it settles — and only an item whose matches all
+ * ended otherwise gets a new one. Throws when this instance stops before the match settles (the job is retried).
+ */
+export async function runPlanItemJob(
+  db: Db,
+  runner: MatchRunner,
+  data: RunJobData,
+  options: { signal: AbortSignal; pollMs: number },
+): Promise<RunJobResult> {
+  const matches = await db.match.findMany({
+    where: { runId: data.runId, planKey: data.item.key },
+    select: { id: true, status: true },
+    orderBy: { createdAt: "asc" },
+  });
+  const complete = matches.find((m) => m.status === "complete");
+  if (complete) return { matchId: complete.id, status: "complete", costUsd: 0 };
+  const inFlight = matches.find((m) => !isSettledMatchStatus(m.status));
+  let matchId = inFlight?.id;
+  if (!matchId) {
+    const version = await getStudyVersion(db, data.versionId);
+    const gold = await goldOf(db, [data.item.questionId]);
+    matchId = await createRunMatch(db, version, data.item, {
+      runId: data.runId,
+      judgeModel: data.judgeModel,
+      gold: gold.get(data.item.questionId) ?? 0,
+    });
+  }
+  const costBefore = inFlight ? await matchCost(db, matchId) : 0;
+  const status = await driveToEnd(db, runner, matchId, options);
+  if (!isSettledMatchStatus(status))
+    throw new Error(`match ${matchId} was interrupted by this instance stopping; it is resumed elsewhere`);
+  return { matchId, status, costUsd: (await matchCost(db, matchId)) - costBefore };
+}
+
+/** Runs a match to its end here, or waits for the instance that holds its lease to end it; its final status. */
+async function driveToEnd(
+  db: Db,
+  runner: MatchRunner,
+  matchId: string,
+  options: { signal: AbortSignal; pollMs: number },
+): Promise<string> {
+  for (;;) {
+    try {
+      return (await runner.runToEnd(matchId)).status;
+    } catch (error) {
+      if (!(error instanceof MatchHeldElsewhere)) throw error;
+    }
+    // Another instance drives it: follow it until it settles, or until its lease lapses and this one takes it.
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs));
+    const { status } = await db.match.findUniqueOrThrow({ where: { id: matchId }, select: { status: true } });
+    if (isSettledMatchStatus(status) || options.signal.aborted) return status;
+  }
 }
 
 function assertRunModelsCallable(config: StudyConfig, judge: string | undefined, providers: ProvidersConfig): void {
@@ -306,8 +414,9 @@ export async function listRuns(db: Db, studyId: string): Promise<RunListing[]> {
 }
 
 /**
- * Starts an automated run inside the server process (the study page's button) and returns at once; progress is
- * read back with `listRuns`. One run per study at a time in this process.
+ * Starts an automated run from the server process (the study page's button) and returns at once; progress is
+ * read back with `listRuns`. One run per study at a time in this process. With REDIS_URL its matches are spread
+ * over every instance's worker; this process enqueues them and saves the progress.
  */
 const globalForRuns = globalThis as unknown as { cruxStudyRuns?: Map<string, AbortController> };
 export function startBackgroundRun(
@@ -321,7 +430,9 @@ export function startBackgroundRun(
   if (running.has(options.studyId)) return { started: false };
   const controller = new AbortController();
   running.set(options.studyId, controller);
-  runStudy(db, { ...options, runner, signal: controller.signal })
+  // Several instances (REDIS_URL): the run's matches go to the instances' workers through the queue.
+  const queue = getRunQueue() ?? undefined;
+  runStudy(db, { ...options, runner, signal: controller.signal, queue })
     .catch((error: unknown) => log(`automated run of study ${options.studyId} failed: ${String(error)}`))
     .finally(() => running.delete(options.studyId));
   return { started: true };
