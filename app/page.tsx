@@ -3,7 +3,7 @@ import { PlayButton, RequestKeyField } from "@/components/play-button";
 import { isAccount } from "@/lib/auth/roles";
 import { getCurrentUser } from "@/lib/auth/session";
 import { PROTOCOL_LABELS } from "@/lib/debate/protocols";
-import { PROTOCOLS } from "@/lib/debate/vocabulary";
+import { LIVE_PROTOCOLS } from "@/lib/debate/vocabulary";
 import { playableDebaters } from "@/lib/matches/start-guest-match";
 import { MATCH_START_WINDOW_MS, matchStartRefusal } from "@/lib/matches/start-limits";
 import { startGameAction } from "./actions";
@@ -66,7 +66,7 @@ export default async function HomePage({
           <label className="debater-choice">
             Format
             <select name="protocol" defaultValue="debate">
-              {PROTOCOLS.map((protocol) => (
+              {LIVE_PROTOCOLS.map((protocol) => (
                 <option key={protocol} value={protocol}>
                   {PROTOCOL_LABELS[protocol]}
                 </option>

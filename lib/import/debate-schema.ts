@@ -5,9 +5,9 @@ import { PROBABILITY_SUM_TOLERANCE } from "../debate/scoring";
 import {
   judgeChoiceSchema,
   judgeKindSchema,
+  liveProtocolSchema,
   OPTION_COUNT,
   optionIndexSchema,
-  protocolSchema,
   roundOrderSchema,
   seatSchema,
 } from "../debate/vocabulary";
@@ -162,7 +162,7 @@ export const debateImportRowSchema = z
     passage: z
       .strictObject({ title: text(DEBATE_IMPORT_LIMITS.title).optional(), text: text(DEBATE_IMPORT_LIMITS.passage) })
       .optional(),
-    protocol: protocolSchema,
+    protocol: liveProtocolSchema,
     /** The study condition the debate belongs to; default: the protocol's name. */
     condition: conditionNameSchema.optional(),
     debaters: z.array(debaterSchema).max(2).default([]),

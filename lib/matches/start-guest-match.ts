@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Db } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
-import { PROTOCOLS } from "../debate/vocabulary";
+import { LIVE_PROTOCOLS } from "../debate/vocabulary";
 import { env } from "../env";
 import { CruxError } from "../errors";
 import { DEFAULT_DEBATER } from "../models/resolver";
@@ -32,7 +32,7 @@ export const requestKeySchema = z
 export const startMatchSchema = z.strictObject({
   source: z.enum(PLAYABLE_SOURCES).optional(),
   questionId: z.string().min(1).max(100).optional(),
-  protocol: z.enum(PROTOCOLS).optional(),
+  protocol: z.enum(LIVE_PROTOCOLS).optional(),
   debaters: z
     .string()
     .refine((spec) => playableDebaters().includes(spec), "not a debater model offered for play (see CRUX_PLAY_MODELS)")
