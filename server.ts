@@ -9,6 +9,7 @@ import { type Db, getDb } from "./lib/db/client";
 import { migrateDatabase } from "./lib/db/migrate";
 import { env } from "./lib/env";
 import { checkReadiness } from "./lib/health/readiness";
+import { seedShippedDebates } from "./lib/import/shipped-debates";
 import { createLogger, type Logger } from "./lib/log";
 import { leasesFromEnv, newInstanceId } from "./lib/matches/leases";
 import { createModels } from "./lib/matches/models";
@@ -47,6 +48,10 @@ async function main() {
   if (env.CRUX_SEED_ON_START) {
     const seeded = await seedQuestionBank(db, { log: log.debug });
     if (seeded.questions) log.info(`question bank: added ${seeded.passages} passages, ${seeded.questions} questions`);
+  }
+  if (env.CRUX_SEED_DEBATES_ON_START) {
+    const debates = await seedShippedDebates(db, { log: log.debug });
+    if (debates) log.info(`recorded debates: added ${debates} NYU 2023 debates (dataset nyu-2023)`);
   }
 
   // Before Next starts: a fresh clone gets its session secret here (docs/accounts.md).

@@ -61,6 +61,11 @@ export default async function HomePage({
         <p className="hint">
           A story you have not judged yet, in a format drawn at random; you learn which at the end.
         </p>
+        <PlayButton label="Judge a real debate" name="mode" value="recorded" className="button" />
+        <p className="hint">
+          A debate between people or GPT-4 from the NYU debate experiments (2023), replayed as it was written; at the
+          end you see how its original judge did.
+        </p>
         <fieldset className="format-choice">
           <legend>Or choose the format</legend>
           <label className="debater-choice">

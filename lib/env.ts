@@ -59,6 +59,14 @@ const envSchema = z
       .enum(["0", "1", "true", "false"])
       .default("1")
       .transform((v) => v === "1" || v === "true"),
+    /**
+     * Seed the free-play subset of the shipped recorded debates (data/nyu-2023) on start when missing (default on;
+     * a few seconds on the first start only). "Judge a real debate" replays them.
+     */
+    CRUX_SEED_DEBATES_ON_START: z
+      .enum(["0", "1", "true", "false"])
+      .default("1")
+      .transform((v) => v === "1" || v === "true"),
     /** Reuse stored model responses for identical calls (model, prompt, settings, seed): reproducible and free. */
     CRUX_MODEL_CACHE: z
       .enum(["0", "1", "true", "false"])

@@ -4,7 +4,12 @@ import { type MatchConfigInput, storedMatchConfigSchema } from "../debate/config
 import { countWords } from "../debate/limits";
 import { seatsOf } from "../debate/protocols";
 import type { DebaterSeat } from "../debate/types";
-import { type RecordedMode, recordedSourceProtocolSchema, type Seat } from "../debate/vocabulary";
+import {
+  RECORDED_SOURCE_PROTOCOLS,
+  type RecordedMode,
+  recordedSourceProtocolSchema,
+  type Seat,
+} from "../debate/vocabulary";
 import { CruxError } from "../errors";
 import { recordedDebaterSpec } from "../models/recorded";
 import { mulberry32 as seeded } from "../random";
@@ -16,6 +21,45 @@ import { createMatch, getStoredMatch, type MatchStudyLink } from "./repository";
  * Everything else — streaming, quotes checked against the story, the judge's controls, time limits, the verdict —
  * is the runner's, unchanged.
  */
+
+/**
+ * The dataset free play's "Judge a real debate" draws from: the NYU 2023 debates shipped in data/nyu-2023 and seeded
+ * on start (lib/import/shipped-debates.ts), or the whole release imported under the same name.
+ */
+export const RECORDED_PLAY_DATASET = "nyu-2023";
+
+/**
+ * A debate of {@link RECORDED_PLAY_DATASET} for `judgeId` to judge again: a finished debate or consultancy that their
+ * live judge decided, never one they have judged already (nor, while one remains, on a question they have seen),
+ * never on a question of `excludeQuestionIds` (those launched studies use). Null when there is none.
+ */
+export async function pickRecordedSource(
+  db: Db,
+  options: { judgeId: string; excludeQuestionIds?: string[]; random?: () => number },
+): Promise<string | null> {
+  const mine = await db.match.findMany({
+    where: { judgeId: options.judgeId },
+    select: { questionId: true, sourceMatchId: true },
+  });
+  const judged = mine.flatMap((m) => (m.sourceMatchId ? [m.sourceMatchId] : []));
+  const candidates = await db.match.findMany({
+    where: {
+      study: { name: RECORDED_PLAY_DATASET, status: "imported" },
+      status: "complete",
+      protocol: { in: [...RECORDED_SOURCE_PROTOCOLS] },
+      tags: { some: { tag: "live-judge" } },
+      id: { notIn: judged },
+      questionId: { notIn: options.excludeQuestionIds ?? [] },
+    },
+    select: { id: true, questionId: true },
+    orderBy: { id: "asc" },
+  });
+  const seen = new Set(mine.map((m) => m.questionId));
+  const fresh = candidates.filter((c) => !seen.has(c.questionId));
+  const pool = fresh.length > 0 ? fresh : candidates;
+  const random = options.random ?? (() => randomInt(0, 1_000_000) / 1_000_000);
+  return pool[Math.floor(random() * pool.length)]?.id ?? null;
+}
 
 /** The text of a source match's turn (what a recorded debater streams); null when the source has none. */
 export async function readRecordedTurn(

@@ -4,13 +4,11 @@ import { createDb, type Db } from "../../lib/db/client";
 import { seatsOf } from "../../lib/debate/protocols";
 import type { MatchView } from "../../lib/debate/view";
 import { type RecordedMode, recordedSourceProtocolSchema } from "../../lib/debate/vocabulary";
-import { createRecordedMatch, replayableRounds } from "../../lib/matches/recorded";
+import { createRecordedMatch, RECORDED_PLAY_DATASET, replayableRounds } from "../../lib/matches/recorded";
 import { applyDelta } from "../../lib/realtime/deltas";
 import type { TurnDelta } from "../../lib/realtime/protocol";
 import { connectJudge, createGuestMatch, type RecordingSocket, request, waitForView } from "../support/client";
-import { importNyuSlice } from "../support/nyu-slice";
 import { type RunningServer, startServer } from "../support/server";
-import { createResearcher } from "../support/studies";
 
 /**
  * Recorded debates re-judged live (the recorded protocol): NYU 2023 debates, imported, replayed to new judges over
@@ -36,16 +34,11 @@ describe("recorded debates, re-judged over the socket layer", () => {
 
   beforeAll(async () => {
     // Slow enough that a turn is still streaming when the judge reconnects, fast enough for a test.
-    server = await startServer({ env: { CRUX_RECORDED_WORD_DELAY_MS: "8" } });
+    // The shipped NYU 2023 debates, seeded on start as on a fresh install.
+    server = await startServer({ env: { CRUX_RECORDED_WORD_DELAY_MS: "8", CRUX_SEED_DEBATES_ON_START: "1" } });
     db = createDb(server.databaseUrl);
-    await createResearcher(db, "recorded-owner@example.test");
-    const slice = await importNyuSlice(db, {
-      dataset: "nyu-slice",
-      ownerEmail: "recorded-owner@example.test",
-      rooms: 12,
-    });
     const matches = await db.match.findMany({
-      where: { id: { in: slice.matchIds } },
+      where: { study: { name: RECORDED_PLAY_DATASET, status: "imported" } },
       include: { turns: true, judgeSteps: true, verdict: true, question: { include: { passage: true } } },
       orderBy: { planKey: "asc" },
     });
@@ -237,6 +230,24 @@ describe("recorded debates, re-judged over the socket layer", () => {
     expect(steps.map((s) => s.round)).toEqual([source.rounds]);
     judge.socket.disconnect();
   }, 120_000);
+
+  it('free play: each "Judge a real debate" replays a shipped debate the player has not judged', async () => {
+    const seeded = await db.match.count({ where: { study: { name: RECORDED_PLAY_DATASET } } });
+    expect(seeded).toBe(32);
+    const first = await createGuestMatch(server.url, undefined, { body: { recorded: true } });
+    const second = await createGuestMatch(server.url, first.cookie, { body: { recorded: true } });
+    const made = await db.match.findMany({
+      where: { id: { in: [first.matchId, second.matchId] } },
+      include: { source: { include: { study: true } } },
+    });
+    expect(made.map((m) => m.protocol)).toEqual(["recorded", "recorded"]);
+    expect(made.every((m) => m.source?.study?.name === RECORDED_PLAY_DATASET)).toBe(true);
+    expect(new Set(made.map((m) => m.sourceMatchId)).size).toBe(2);
+    expect(made.every((m) => (m.config as { recorded?: { mode?: string } }).recorded?.mode === "stepped")).toBe(true);
+    const { judge, view } = await join(first.cookie, first.matchId);
+    expect(view.protocol).toBe("recorded");
+    judge.socket.disconnect();
+  });
 
   it("refuses a source that is not a finished debate", async () => {
     const { cookie } = await createGuestMatch(server.url);
