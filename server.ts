@@ -50,8 +50,14 @@ async function main() {
     if (seeded.questions) log.info(`question bank: added ${seeded.passages} passages, ${seeded.questions} questions`);
   }
   if (env.CRUX_SEED_DEBATES_ON_START) {
-    const debates = await seedShippedDebates(db, { log: log.debug });
-    if (debates) log.info(`recorded debates: added ${debates} NYU 2023 debates (dataset nyu-2023)`);
+    // Demo content: a failure is reported, and the server starts without it ("Judge a real debate" says none).
+    await seedShippedDebates(db, { log: log.debug })
+      .then((debates) => {
+        if (debates) log.info(`recorded debates: added ${debates} NYU 2023 debates (dataset nyu-2023)`);
+      })
+      .catch((error: unknown) =>
+        log.error(`recorded debates: not seeded: ${error instanceof Error ? error.message : String(error)}`),
+      );
   }
 
   // Before Next starts: a fresh clone gets its session secret here (docs/accounts.md).

@@ -16,6 +16,7 @@ const POSTGRES_PASS = [
   "tests/integration/results.test.ts",
   "tests/integration/play-match.test.ts",
   "tests/integration/llm-match.test.ts",
+  "tests/integration/recorded-debates.test.ts",
 ];
 
 // `npm run test:unit` sets CRUX_TEST_POSTGRES=required and starts PostgreSQL (scripts/services.sh) unless

@@ -145,7 +145,8 @@ const verdictSchema = z.strictObject({
   rounds: z.int().min(1).max(MAX_RECORDED_ROUNDS).optional(),
   at: timestampSchema.optional(),
   /** Default: from the first turn or judge step (or `createdAt`) to `at`, else 0. */
-  timeTakenMs: z.int().min(0).optional(),
+  /** At most 2^31 − 1 ms (about 24.8 days): what the column holds on PostgreSQL. */
+  timeTakenMs: z.int().min(0).max(2_147_483_647).optional(),
 });
 
 const rulesSchema = z.strictObject({
