@@ -97,6 +97,8 @@ export default defineConfig({
         DATABASE_URL: e2eDatabaseUrl,
         // Slow enough that a reload or a network drop lands mid-turn (tests/e2e/reconnect.spec.ts) on a busy machine.
         CRUX_OFFLINE_WORD_DELAY_MS: "15",
+        // Recorded debates (tests/e2e/real-debate.spec.ts) stream their long human turns quickly.
+        CRUX_RECORDED_WORD_DELAY_MS: "2",
         CRUX_LOG: "error",
         CRUX_PROVIDER_LOCAL_BASE_URL: `http://127.0.0.1:${llmPort}/v1`,
         CRUX_PROVIDER_LOCAL_API_KEY: E2E_LLM_API_KEY,

@@ -9,6 +9,7 @@ import { type Db, getDb } from "./lib/db/client";
 import { migrateDatabase } from "./lib/db/migrate";
 import { env } from "./lib/env";
 import { checkReadiness } from "./lib/health/readiness";
+import { seedShippedDebates } from "./lib/import/shipped-debates";
 import { createLogger, type Logger } from "./lib/log";
 import { leasesFromEnv, newInstanceId } from "./lib/matches/leases";
 import { createModels } from "./lib/matches/models";
@@ -50,6 +51,16 @@ async function main() {
   if (env.CRUX_SEED_ON_START) {
     const seeded = await seedQuestionBank(db, { log: log.debug });
     if (seeded.questions) log.info(`question bank: added ${seeded.passages} passages, ${seeded.questions} questions`);
+  }
+  if (env.CRUX_SEED_DEBATES_ON_START) {
+    // Demo content: a failure is reported, and the server starts without it ("Judge a real debate" says none).
+    await seedShippedDebates(db, { log: log.debug })
+      .then((debates) => {
+        if (debates) log.info(`recorded debates: added ${debates} NYU 2023 debates (dataset nyu-2023)`);
+      })
+      .catch((error: unknown) =>
+        log.error(`recorded debates: not seeded: ${error instanceof Error ? error.message : String(error)}`),
+      );
   }
 
   // Before Next starts: a fresh clone gets its session secret here (docs/accounts.md).

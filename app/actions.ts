@@ -13,7 +13,8 @@ import { retryAfterSeconds } from "@/lib/rate-limit";
 
 /**
  * "Play": a guest (created on first play) judges a new match of the chosen format on a random QuALITY story, or
- * with "Quick play" of a format drawn for them on a story they have not seen; a
+ * with "Quick play" of a format drawn for them on a story they have not seen, or with "Judge a real debate" a
+ * debate that really took place (NYU 2023, replayed) that they have not judged; a
  * second submission of the same form (its request key) goes to the match the first one made. A
  * choice the form does not offer (a stale page, a hand-made request) goes back to the form with a message, and so
  * does a start past the rate limit (`CRUX_MATCH_STARTS_PER_USER` / `_PER_IP`), with the wait.
@@ -29,6 +30,7 @@ export async function startGameAction(input: unknown): Promise<void> {
     // "Quick play" is the form's other submit button: it draws the format (whatever the select shows).
     quick: formText(formData, "mode") === "quick" || undefined,
     tutorial: formText(formData, "mode") === "tutorial" || undefined,
+    recorded: formText(formData, "mode") === "recorded" || undefined,
   });
   if (!parsed.success) redirect("/?error=choice");
   const admitted = await admitMatchStart(clientIpFrom(await headers()), getOrCreateGuest);

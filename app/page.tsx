@@ -3,7 +3,7 @@ import { PlayButton, RequestKeyField } from "@/components/play-button";
 import { isAccount } from "@/lib/auth/roles";
 import { getCurrentUser } from "@/lib/auth/session";
 import { PROTOCOL_LABELS } from "@/lib/debate/protocols";
-import { PROTOCOLS } from "@/lib/debate/vocabulary";
+import { LIVE_PROTOCOLS } from "@/lib/debate/vocabulary";
 import { playableDebaters } from "@/lib/matches/start-guest-match";
 import { MATCH_START_WINDOW_MS, matchStartRefusal } from "@/lib/matches/start-limits";
 import { startGameAction } from "./actions";
@@ -61,12 +61,17 @@ export default async function HomePage({
         <p className="hint">
           A story you have not judged yet, in a format drawn at random; you learn which at the end.
         </p>
+        <PlayButton label="Judge a real debate" name="mode" value="recorded" className="button" />
+        <p className="hint">
+          A debate between people or GPT-4 from the NYU debate experiments (2023), replayed as it was written; at the
+          end you see how its original judge did.
+        </p>
         <fieldset className="format-choice">
           <legend>Or choose the format</legend>
           <label className="debater-choice">
             Format
             <select name="protocol" defaultValue="debate">
-              {PROTOCOLS.map((protocol) => (
+              {LIVE_PROTOCOLS.map((protocol) => (
                 <option key={protocol} value={protocol}>
                   {PROTOCOL_LABELS[protocol]}
                 </option>

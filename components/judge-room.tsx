@@ -137,12 +137,22 @@ function Seats({ view }: { view: MatchView }) {
         <li key={d.seat} className={`seat-${d.seat}`}>
           <strong>{speakerName(view, d.seat)}</strong> argues “{view.question.options[d.option]}”
           <span className="model-label" title={d.isLanguageModel ? "A language model" : "No language model"}>
-            {d.isLanguageModel ? d.label : "offline debater, no language model"}
+            {view.protocol === "recorded"
+              ? "recorded debater"
+              : d.isLanguageModel
+                ? d.label
+                : "offline debater, no language model"}
           </span>
         </li>
       ))}
       {view.protocol === "consultancy" && (
         <li className="muted">The consultant is assigned the correct answer only half the time.</li>
+      )}
+      {view.protocol === "recorded" && (
+        <li className="muted" data-testid="recorded-note">
+          A debate that already took place, replayed as it was written
+          {view.recordedMode === "timed" ? ": every round first, then your one verdict." : ", round by round."}
+        </li>
       )}
     </ul>
   );

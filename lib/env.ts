@@ -49,8 +49,21 @@ const envSchema = z
     CRUX_OPEN_MATCHES_PER_USER: z.coerce.number().int().min(1).max(1000).default(5),
     /** Milliseconds between words when the offline debater streams (0 = as fast as possible). */
     CRUX_OFFLINE_WORD_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(40),
+    /**
+     * Milliseconds between words when a recorded debate's turns are replayed to a new judge (the recorded protocol):
+     * reading pace, about 300 words a minute, by default; tests set it low.
+     */
+    CRUX_RECORDED_WORD_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(200),
     /** Seed the question bank on start when it is empty (default on). */
     CRUX_SEED_ON_START: z
+      .enum(["0", "1", "true", "false"])
+      .default("1")
+      .transform((v) => v === "1" || v === "true"),
+    /**
+     * Seed the free-play subset of the shipped recorded debates (data/nyu-2023) on start when missing (default on;
+     * a few seconds on the first start only). "Judge a real debate" replays them.
+     */
+    CRUX_SEED_DEBATES_ON_START: z
       .enum(["0", "1", "true", "false"])
       .default("1")
       .transform((v) => v === "1" || v === "true"),

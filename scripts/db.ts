@@ -53,7 +53,7 @@ program
 
 program
   .command("seed")
-  .description("apply migrations, then load the question bank into DATABASE_URL")
+  .description("apply migrations, then load the question bank and the shipped recorded debates into DATABASE_URL")
   .action(async () => {
     await migrateDatabase({ log: (line) => console.log(line) });
     // Imported lazily so that migrate/diff/check work without loading the Prisma client or the question bank.
@@ -63,6 +63,8 @@ program
     try {
       const { passages, questions } = await seedQuestionBank(db, { log: (line) => console.log(line) });
       console.log(`Seeded ${passages} passages and ${questions} questions.`);
+      const { seedShippedDebates } = await import("../lib/import/shipped-debates");
+      console.log(`Seeded ${await seedShippedDebates(db)} recorded debates (dataset nyu-2023).`);
     } finally {
       await db.$disconnect();
     }

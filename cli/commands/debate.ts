@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import type { MatchSnapshot } from "../../lib/debate/view";
-import { PROTOCOLS } from "../../lib/debate/vocabulary";
+import { LIVE_PROTOCOLS } from "../../lib/debate/vocabulary";
 import { zodErrorMessage } from "../../lib/errors";
 import { createDebateMatch } from "../../lib/matches/create";
 import { leasesFromEnv } from "../../lib/matches/leases";
@@ -15,7 +15,7 @@ import { optionName } from "../options";
 import { withDb } from "../with-db";
 
 const optionsSchema = z.object({
-  protocol: z.enum(PROTOCOLS).default("debate"),
+  protocol: z.enum(LIVE_PROTOCOLS).default("debate"),
   question: z.string().min(1).default("random"),
   source: z.string().min(1).default("quality"),
   rounds: z.coerce.number().int().min(1).max(10).default(3),
@@ -116,7 +116,7 @@ export function registerDebateCommand(program: Command): void {
       if (problems.length) throw new Error(problems.join("\n  "));
       const { snapshot, result } = await withDb(
         async (db) => {
-          const models = createModels(db, { offlineWordDelayMs: 0, cache: opts.cache });
+          const models = createModels(db, { offlineWordDelayMs: 0, recordedWordDelayMs: 0, cache: opts.cache });
           const debaterModels: [string, string] = [opts.debaterA ?? opts.debaters, opts.debaterB ?? opts.debaters];
           const { id } = await createDebateMatch(db, {
             ...(opts.question === "random" ? { source: opts.source } : { questionId: opts.question }),

@@ -99,7 +99,7 @@ export function registerStudyCommand(program: Command): void {
       if (problem) throw new Error(`--judge: ${problem}`);
       const summary = await withDb(
         async (db) => {
-          const models = createModels(db, { offlineWordDelayMs: 0, cache: opts.cache });
+          const models = createModels(db, { offlineWordDelayMs: 0, recordedWordDelayMs: 0, cache: opts.cache });
           // Several instances on this database (REDIS_URL): the run's matches are leased, so none takes them over.
           const runner = new MatchRunner({ db, models, leases: leasesFromEnv(db), takeOver: false });
           // Ctrl-C stops taking new matches; a second one exits at once. Either way the run resumes next time.

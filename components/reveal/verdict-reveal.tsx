@@ -11,7 +11,7 @@ import {
   scoreReference,
 } from "@/lib/debate/reveal";
 import { points } from "@/lib/debate/scoring";
-import type { MatchView } from "@/lib/debate/view";
+import type { MatchView, RecordedSource } from "@/lib/debate/view";
 import { SCORING_RULE_LABELS } from "@/lib/debate/vocabulary-lists";
 import { DebaterReports } from "./debater-reports";
 import { Judgement } from "./judgement";
@@ -73,12 +73,34 @@ export function VerdictReveal({ view }: { view: MatchView }) {
           </span>
         </p>
       </div>
+      {reveal.original && <OriginalJudgement original={reveal.original} options={options} />}
       <Judgement path={path} explanation={verdict.explanation ?? null} decisive={decisive} />
       {reports.length > 0 && <DebaterReports view={view} reports={reports} decisive={decisive} />}
       {passage && <RevealStory view={view} passage={passage} turns={turns} />}
       <p className="muted">
         Where the questions and stories come from: <Link href="/about/data">about the data</Link>.
       </p>
+    </section>
+  );
+}
+
+/** A recorded debate: how the judge who first judged it did, next to the player's own result. */
+function OriginalJudgement({ original, options }: { original: RecordedSource; options: string[] }) {
+  const { verdict } = original;
+  const who =
+    original.judge.kind === "human" ? "The original judge (a person)" : `The original judge (${original.judge.label})`;
+  let text: string;
+  if (!verdict) text = `${who} gave no verdict.`;
+  else if (verdict.chosen === null)
+    text = `${who} ended on a 50–50 tie after ${verdict.rounds} round${verdict.rounds === 1 ? "" : "s"}.`;
+  else
+    text =
+      `${who} chose “${options[verdict.chosen]}” with ${Math.round((verdict.probabilities[verdict.chosen] ?? 0) * 100)}% ` +
+      `after ${verdict.rounds} round${verdict.rounds === 1 ? "" : "s"} — ${verdict.correct ? "right" : "wrong"}.`;
+  return (
+    <section className="original-judgement" aria-label="The original judge">
+      <h3>This debate really happened</h3>
+      <p data-testid="original-verdict">{text}</p>
     </section>
   );
 }

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { PROTOCOL_LABELS } from "@/lib/debate/protocols";
-import { PROTOCOLS, SCORING_RULE_LABELS, SCORING_RULES } from "@/lib/debate/vocabulary-lists";
+import { LIVE_PROTOCOLS, SCORING_RULE_LABELS, SCORING_RULES } from "@/lib/debate/vocabulary-lists";
 import { type ModelKind, modelSpecProblem } from "@/lib/models/spec";
 import type { StudyConfigPath } from "@/lib/studies/config-paths";
 import { SelectField, TextField } from "./fields";
@@ -20,7 +20,7 @@ function specProblems(value: string, kind: ModelKind): string[] | null {
   return problems.length ? problems : null;
 }
 
-const PROTOCOL_OPTIONS = PROTOCOLS.map((p) => ({ value: p, label: PROTOCOL_LABELS[p] }));
+const PROTOCOL_OPTIONS = LIVE_PROTOCOLS.map((p) => ({ value: p, label: PROTOCOL_LABELS[p] }));
 const RULE_OPTIONS = SCORING_RULES.map((r) => ({ value: r, label: SCORING_RULE_LABELS[r] }));
 
 /** One condition of the design: protocol and its settings, debaters, judge. */

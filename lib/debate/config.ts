@@ -4,6 +4,8 @@ import {
   OPTION_COUNT,
   optionIndexSchema,
   protocolSchema,
+  recordedModeSchema,
+  recordedSourceProtocolSchema,
   roundOrderSchema,
   scoringRuleSchema,
   seatSchema,
@@ -32,9 +34,24 @@ export const samplingConfigSchema = z.strictObject({
   pickerModel: z.string().min(3).optional(),
 });
 
+/**
+ * A recorded debate's settings (protocol `recorded`): how it is shown and what its source was. The source match is
+ * the match's `sourceMatchId`; its turns come through the debaters' `recorded:<source>:<seat>` specs.
+ */
+export const recordedConfigSchema = z.strictObject({
+  /** `stepped`: the judge reports after every round and may stop early; `timed`: all rounds, then one verdict. */
+  mode: recordedModeSchema.default("stepped"),
+  /** The source's protocol: who speaks (two debaters or one consultant). */
+  sourceProtocol: recordedSourceProtocolSchema,
+});
+export type RecordedConfig = z.output<typeof recordedConfigSchema>;
+
 /** The most rounds a live match may have (a judge waits for every one). */
 export const MAX_LIVE_ROUNDS = 10;
-/** The most rounds a recorded (imported) debate may have: the NYU 2023 release's longest has 25. */
+/**
+ * The most rounds a recorded debate may have (an imported one, and a recorded-protocol match replaying it: the source
+ * bounds it): the NYU 2023 release's longest has 25.
+ */
 export const MAX_RECORDED_ROUNDS = 50;
 
 const matchConfigShape = (maxRounds: number) =>
@@ -76,6 +93,12 @@ const matchConfigShape = (maxRounds: number) =>
       quickPlay: z.literal(true).optional(),
       /** Free play's tutorial game (a short debate with explanations on the page): not a real test of the player. */
       tutorial: z.literal(true).optional(),
+      /** Protocol `recorded` only (and required there): how the recorded debate is shown, and its source's protocol. */
+      recorded: recordedConfigSchema.optional(),
+    })
+    .refine((c) => (c.protocol === "recorded") === (c.recorded !== undefined), {
+      message: "recorded settings are required for the recorded protocol, and only there",
+      path: ["recorded"],
     })
     .refine((c) => c.optionOrder[0] !== c.optionOrder[1], {
       message: "optionOrder must list options 0 and 1 once each",
@@ -89,7 +112,8 @@ export const matchConfigSchema = matchConfigShape(MAX_LIVE_ROUNDS);
 
 /**
  * A stored match's configuration: as a live one, but an imported debate may have up to
- * {@link MAX_RECORDED_ROUNDS} rounds. For reading stored matches and writing imported ones, never for new live ones.
+ * {@link MAX_RECORDED_ROUNDS} rounds. For reading stored matches and writing imported ones and recorded-protocol
+ * matches (whose rounds are their source's), never for new live ones.
  */
 export const storedMatchConfigSchema = matchConfigShape(MAX_RECORDED_ROUNDS);
 

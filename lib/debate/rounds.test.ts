@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultMatchConfig, type MatchConfig } from "./config";
+import { defaultMatchConfig, type MatchConfig, storedMatchConfigSchema } from "./config";
 import { nextStep, orderTurns, roundPlan, visibleTranscript } from "./rounds";
 import type { JudgeStepRecord, TurnRecord, VerdictRecord } from "./types";
 import type { JudgeAction, Seat } from "./vocabulary";
@@ -118,5 +118,37 @@ describe("nextStep", () => {
   it("ignores records after the debate stopped", () => {
     const turns = [turn(1, "A"), turn(1, "B"), turn(2, "A")];
     expect(nextStep(config, turns, [judge(1, "end")])).toEqual({ kind: "verdict", rounds: 1 });
+  });
+});
+
+describe("recorded debates", () => {
+  const recorded = (mode: "stepped" | "timed", sourceProtocol: "debate" | "consultancy"): MatchConfig =>
+    storedMatchConfigSchema.parse({ seed: 1, protocol: "recorded", rounds: 3, recorded: { mode, sourceProtocol } });
+
+  it("speak with their source's seats: two debaters, or one consultant", () => {
+    expect(roundPlan(recorded("stepped", "debate"), 2)).toEqual([["A"], ["B"]]);
+    expect(roundPlan(recorded("stepped", "consultancy"), 2)).toEqual([["A"]]);
+  });
+
+  it("stepped: the judge reports after every round, as in a live debate", () => {
+    const config = recorded("stepped", "debate");
+    expect(nextStep(config, [turn(1, "A"), turn(1, "B")], [])).toEqual({ kind: "judge", round: 1 });
+  });
+
+  it("timed: every round first, then one judgement after the last", () => {
+    const config = recorded("timed", "debate");
+    const two = [turn(1, "A"), turn(1, "B"), turn(2, "A"), turn(2, "B")];
+    expect(nextStep(config, two.slice(0, 2), [])).toEqual({ kind: "turns", round: 2, seats: ["A"] });
+    expect(nextStep(config, two, [])).toEqual({ kind: "turns", round: 3, seats: ["A"] });
+    const all = [...two, turn(3, "A"), turn(3, "B")];
+    expect(nextStep(config, all, [])).toEqual({ kind: "judge", round: 3 });
+    expect(nextStep(config, all, [judge(3, "end")])).toEqual({ kind: "verdict", rounds: 3 });
+  });
+
+  it("need their settings, and only they may have them", () => {
+    expect(() => storedMatchConfigSchema.parse({ seed: 1, protocol: "recorded" })).toThrow(/recorded settings/);
+    expect(() =>
+      storedMatchConfigSchema.parse({ seed: 1, recorded: { mode: "timed", sourceProtocol: "debate" } }),
+    ).toThrow(/recorded settings/);
   });
 });

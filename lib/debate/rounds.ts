@@ -1,5 +1,5 @@
 import type { MatchConfig } from "./config";
-import { seatsOf } from "./protocols";
+import { speakingSeats } from "./protocols";
 import type { JudgeQuestion, JudgeStepRecord, TurnRecord, VerdictRecord } from "./types";
 import type { Seat } from "./vocabulary";
 
@@ -10,12 +10,13 @@ import type { Seat } from "./vocabulary";
  * default, and then `firstSpeaker` opens every round — a fixed order as in the NYU debate protocol. The second
  * speaker always has the last word, but seats are assigned to options at random per match, so that advantage
  * is not tied to the correct or incorrect answer. With `laterRounds: "simultaneous"` every round is blind.
- * Consultancy has one speaker per round; the naive and expert protocols have none (the judge decides at once).
+ * Consultancy has one speaker per round; the naive and expert protocols have none (the judge decides at once). A
+ * recorded debate follows its source's seats and order; shown `timed`, its judge answers once, after the last round.
  */
 
 /** Only the fields of the config that decide turn order. */
 type OrderConfig = Pick<MatchConfig, "rounds" | "firstRound" | "laterRounds" | "firstSpeaker"> &
-  Partial<Pick<MatchConfig, "protocol">>;
+  Partial<Pick<MatchConfig, "protocol" | "recorded">>;
 
 function otherSeat(seat: Seat): Seat {
   return seat === "A" ? "B" : "A";
@@ -33,7 +34,7 @@ function checkRound(config: Pick<MatchConfig, "rounds">, round: number): void {
  */
 export function roundPlan(config: OrderConfig, round: number): Seat[][] {
   checkRound(config, round);
-  const seats = seatsOf(config.protocol ?? "debate");
+  const seats = speakingSeats(config);
   // One consultant speaks alone; naive and expert judges get no turns at all.
   if (seats.length < 2) return seats.length ? [seats] : [];
   const mode = round === 1 ? config.firstRound : config.laterRounds;
@@ -90,7 +91,8 @@ export type NextStep =
  * The single source of truth for what happens next, computed only from what is persisted, so the runner can call
  * it after every step and after a restart. Rounds are walked in order:
  * - the first group of seats (in speaking order) with a missing turn → "turns" for just the missing seats;
- * - all turns present but no judge step for the round → "judge";
+ * - all turns present but no judge step for the round → "judge" (in a timed recorded debate, only after the last
+ *   round);
  * - a judge step that says "end", or any judge step after the last round → "verdict" (then "done" once a
  *   verdict exists). "timeout" counts as "continue": the judge did not act, so the debate goes on while rounds
  *   remain, and after the last round it goes to the verdict like anything else.
@@ -108,6 +110,8 @@ export function nextStep(
       if (missing.length > 0) return { kind: "turns", round, seats: missing };
     }
     const step = judgeSteps.find((s) => s.round === round);
+    // A timed recorded debate is shown whole: its judge answers once, after the last round.
+    if (!step && round < config.rounds && isTimed(config)) continue;
     if (!step) return { kind: "judge", round };
     if (step.action === "end" || round === config.rounds) {
       return verdict ? { kind: "done" } : { kind: "verdict", rounds: round };
@@ -115,6 +119,11 @@ export function nextStep(
   }
   // Unreachable for rounds >= 1; kept so a malformed config cannot loop forever or fall through silently.
   throw new RangeError(`config.rounds must be at least 1, got ${config.rounds}`);
+}
+
+/** Whether the judge answers only once, after every round (a recorded debate shown `timed`). */
+export function isTimed(config: Pick<OrderConfig, "recorded">): boolean {
+  return config.recorded?.mode === "timed";
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { defaultMatchConfig } from "./config";
+import { defaultMatchConfig, storedMatchConfigSchema } from "./config";
 import type { MatchSnapshot } from "./view";
-import { JUDGE_ERRORED_NOTICE, viewFor } from "./view";
+import { JUDGE_ERRORED_NOTICE, RECORDED_TURN_MODEL, viewFor } from "./view";
 
 const PASSAGE = "The lighthouse keeper counted the ships every night. Nobody ever came to relieve him.";
 
@@ -110,5 +110,43 @@ describe("viewFor", () => {
     const left = snapshot({ status: "abandoned", error: "Ended by a researcher.", phase: { kind: "errored" } });
     expect(viewFor(left, "judge").error).toBe("Ended by a researcher.");
     expect(viewFor(snapshot(), "judge").error).toBeNull();
+  });
+});
+
+describe("viewFor, recorded debates", () => {
+  const source = {
+    matchId: "source-1",
+    judge: { kind: "human" as const, label: "a person" },
+    judgeSteps: [{ round: 1, probabilities: [0.1, 0.9], action: "end" as const }],
+    verdict: { probabilities: [0.1, 0.9], chosen: 1, correct: true, score: 0.85, rounds: 1 },
+  };
+  const recorded = () =>
+    snapshot({
+      config: storedMatchConfigSchema.parse({
+        seed: 3,
+        protocol: "recorded",
+        rounds: 2,
+        recorded: { mode: "timed", sourceProtocol: "debate" },
+      }),
+      turns: [{ round: 1, speaker: "A", option: 1, text: "Money.", quotes: [], model: "recorded:source-1:A" }],
+      source,
+    });
+
+  it("gives the judge nothing of the source (its id, its judge, their verdict) before the verdict", () => {
+    const view = viewFor(recorded(), "judge");
+    const wire = JSON.stringify(view);
+    expect(view.reveal).toBeNull();
+    expect(wire).not.toContain("source-1");
+    expect(wire).not.toContain("0.85");
+    expect(view.turns[0]?.model).toBe(RECORDED_TURN_MODEL);
+    expect(view.recordedMode).toBe("timed");
+    expect(view.judgeMayAsk).toBe(false);
+  });
+
+  it("reveals how the original judge did with the verdict", () => {
+    const verdict = { probabilities: [0.3, 0.7], chosen: 1, correct: true, score: 0.4, rounds: 2 };
+    const view = viewFor({ ...recorded(), verdict, status: "complete" }, "judge");
+    expect(view.reveal?.original).toEqual(source);
+    expect(view.turns[0]?.model).toBe("recorded:source-1:A");
   });
 });

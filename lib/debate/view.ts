@@ -3,11 +3,12 @@ import { judgeMayAsk, judgeSeesPassage } from "./protocols";
 import { judgeQuestionsOf } from "./rounds";
 import type { Scoring } from "./scoring";
 import type { DebaterSeat, JudgeQuestion, JudgeStepRecord, Quote, TurnRecord, VerdictRecord } from "./types";
-import type { MatchStatus, Protocol, Seat } from "./vocabulary";
+import type { JudgeKind, MatchStatus, Protocol, RecordedMode, Seat } from "./vocabulary";
 
 /**
  * `viewFor` is the one place that decides what each role may see of a match. Everything sent to a browser goes
- * through it; the judge's view never holds the passage, quote positions or the correct answer before the verdict.
+ * through it; the judge's view never holds the passage, quote positions or the correct answer before the verdict,
+ * nor — in a recorded debate — anything of the source match (its id, its judge, their steps or verdict).
  */
 
 export type ViewerRole = "judge" | "observer";
@@ -35,6 +36,22 @@ export interface MatchSnapshot {
   phase: MatchPhase;
   /** When the judge's current step times out (epoch ms), or null without a time limit. */
   deadline: number | null;
+  /** A recorded debate's source and how its own judge did (secret until the new judge's verdict). */
+  source?: RecordedSource | null;
+}
+
+/**
+ * The match a recorded debate replays, and its own judge's judgment. A new judge sees it only after their own
+ * verdict (the reveal's `original`): before, it could only bias them.
+ */
+export interface RecordedSource {
+  matchId: string;
+  /** The source's judge: a person or a model (labelled by its spec). */
+  judge: { kind: JudgeKind; label: string };
+  /** The source judge's verdict (null: the source ended without one). */
+  verdict: VerdictRecord | null;
+  /** The source judge's reports, round by round. */
+  judgeSteps: JudgeStepRecord[];
 }
 
 export interface LiveTurn {
@@ -86,6 +103,8 @@ export interface MatchView {
   judgeQuestions: JudgeQuestion[];
   /** When the current judge step times out (epoch ms), or null. */
   deadline: number | null;
+  /** A recorded debate's mode (`timed`: one verdict after every round), or null for every other protocol. */
+  recordedMode: RecordedMode | null;
   /** The story, before the verdict only in the expert protocol (the judge's calibration ceiling). */
   passage: { title: string; text: string; license: string } | null;
   debaters: { seat: Seat; option: number; label: string; isLanguageModel: boolean }[];
@@ -103,7 +122,15 @@ export interface MatchReveal {
   quotes: Quote[][];
   /** Quick play drew this match's format at random (the reveal says so: players learn what a lone consultant does). */
   quickPlay: boolean;
+  /** A recorded debate: its source and how the source's own judge did; null for every other protocol. */
+  original: RecordedSource | null;
 }
+
+/**
+ * What a recorded debate's turns say produced them before the verdict: their stored model is the replaying spec
+ * (`recorded:<source match>:<seat>`), which names the source match; the judge learns it with the reveal.
+ */
+export const RECORDED_TURN_MODEL = "recorded";
 
 /**
  * What a judge is told when a match errored: the stored reason is for researchers (it may hold a provider's error
@@ -145,6 +172,7 @@ export function viewFor(match: MatchSnapshot, role: ViewerRole): MatchView {
     judgeMayAsk: judgeMayAsk(protocol),
     judgeQuestions: judgeQuestionsOf(match.judgeSteps),
     deadline: match.deadline,
+    recordedMode: match.config.recorded?.mode ?? null,
     passage: revealed || judgeSeesPassage(protocol) ? match.question.passage : null,
     debaters: match.debaters.map(({ seat, option, label, isLanguageModel }) => ({
       seat,
@@ -154,6 +182,7 @@ export function viewFor(match: MatchSnapshot, role: ViewerRole): MatchView {
     })),
     turns: match.turns.map((turn) => ({
       ...turn,
+      model: revealed || protocol !== "recorded" ? turn.model : RECORDED_TURN_MODEL,
       quotes: turn.quotes.map(({ text, verified }) => ({ text, verified })),
     })),
     live: match.live,
@@ -165,6 +194,7 @@ export function viewFor(match: MatchSnapshot, role: ViewerRole): MatchView {
           passage: match.question.passage,
           quotes: match.turns.map((turn) => turn.quotes),
           quickPlay: match.config.quickPlay === true,
+          original: match.source ?? null,
         }
       : null,
   };

@@ -12,11 +12,40 @@
 
 /**
  * The protocols a match can run (see ./protocols.ts): two debaters; two debaters the judge can question between
- * rounds; one consultant (honest half the time) the judge can question; no help at all; or no help but the story
- * itself (a calibration ceiling).
+ * rounds; one consultant (honest half the time) the judge can question; no help at all; no help but the story
+ * itself (a calibration ceiling); or a recorded debate — a stored match's turns replayed to a new judge.
  */
-export const PROTOCOLS = ["debate", "interactive", "consultancy", "naive", "expert"] as const;
+export const PROTOCOLS = ["debate", "interactive", "consultancy", "naive", "expert", "recorded"] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
+
+/**
+ * The protocols whose debaters are models (or nobody): everything but `recorded`, which needs a source debate. What
+ * the play form, the CLI's `debate`, study designs and imported debates may name.
+ */
+export const LIVE_PROTOCOLS = [
+  "debate",
+  "interactive",
+  "consultancy",
+  "naive",
+  "expert",
+] as const satisfies readonly Exclude<Protocol, "recorded">[];
+export type LiveProtocol = (typeof LIVE_PROTOCOLS)[number];
+
+/** The protocols a recorded debate can come from: those with debaters to replay. */
+export const RECORDED_SOURCE_PROTOCOLS = [
+  "debate",
+  "interactive",
+  "consultancy",
+] as const satisfies readonly LiveProtocol[];
+export type RecordedSourceProtocol = (typeof RECORDED_SOURCE_PROTOCOLS)[number];
+
+/**
+ * How a recorded debate reaches its new judge (as in the NYU platform's offline judging): `stepped` — round by
+ * round, the judge reporting probabilities after each and free to stop early; `timed` — every round first, then one
+ * verdict.
+ */
+export const RECORDED_MODES = ["stepped", "timed"] as const;
+export type RecordedMode = (typeof RECORDED_MODES)[number];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Seats and options

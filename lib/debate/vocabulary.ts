@@ -3,9 +3,12 @@ import {
   JUDGE_ACTIONS,
   JUDGE_CHOICES,
   JUDGE_KINDS,
+  LIVE_PROTOCOLS,
   MATCH_STATUSES,
   OPTION_INDEXES,
   PROTOCOLS,
+  RECORDED_MODES,
+  RECORDED_SOURCE_PROTOCOLS,
   ROUND_ORDERS,
   SCORING_RULES,
   SEATS,
@@ -20,6 +23,9 @@ import {
 export * from "./vocabulary-lists";
 
 export const protocolSchema = z.enum(PROTOCOLS);
+export const liveProtocolSchema = z.enum(LIVE_PROTOCOLS);
+export const recordedSourceProtocolSchema = z.enum(RECORDED_SOURCE_PROTOCOLS);
+export const recordedModeSchema = z.enum(RECORDED_MODES);
 export const seatSchema = z.enum(SEATS);
 export const optionIndexSchema = z.literal(OPTION_INDEXES);
 export const roundOrderSchema = z.enum(ROUND_ORDERS);

@@ -5,9 +5,9 @@ import { PROBABILITY_SUM_TOLERANCE } from "../debate/scoring";
 import {
   judgeChoiceSchema,
   judgeKindSchema,
+  liveProtocolSchema,
   OPTION_COUNT,
   optionIndexSchema,
-  protocolSchema,
   roundOrderSchema,
   seatSchema,
 } from "../debate/vocabulary";
@@ -145,7 +145,8 @@ const verdictSchema = z.strictObject({
   rounds: z.int().min(1).max(MAX_RECORDED_ROUNDS).optional(),
   at: timestampSchema.optional(),
   /** Default: from the first turn or judge step (or `createdAt`) to `at`, else 0. */
-  timeTakenMs: z.int().min(0).optional(),
+  /** At most 2^31 − 1 ms (about 24.8 days): what the column holds on PostgreSQL. */
+  timeTakenMs: z.int().min(0).max(2_147_483_647).optional(),
 });
 
 const rulesSchema = z.strictObject({
@@ -162,7 +163,7 @@ export const debateImportRowSchema = z
     passage: z
       .strictObject({ title: text(DEBATE_IMPORT_LIMITS.title).optional(), text: text(DEBATE_IMPORT_LIMITS.passage) })
       .optional(),
-    protocol: protocolSchema,
+    protocol: liveProtocolSchema,
     /** The study condition the debate belongs to; default: the protocol's name. */
     condition: conditionNameSchema.optional(),
     debaters: z.array(debaterSchema).max(2).default([]),

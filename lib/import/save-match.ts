@@ -11,6 +11,9 @@ import type { ParsedDebate } from "./parse-debates";
 
 /** One imported debate as a complete match of its dataset: turns, judge steps, verdict and an import event. */
 
+/** The longest time taken a verdict can store: PostgreSQL's integer (milliseconds, about 24.8 days). */
+export const MAX_TIME_TAKEN_MS = 2_147_483_647;
+
 /** The match's frozen settings, from the data: rounds played, observed word limit, seed 0. */
 export function importedMatchConfig(debate: ParsedDebate): MatchConfig {
   const lastRound = Math.max(1, ...debate.turns.map((t) => t.round), debate.verdict.rounds ?? 1);
@@ -54,9 +57,13 @@ export async function saveMatch(db: Db, debate: ParsedDebate, context: MatchCont
   const rounds = debate.verdict.rounds ?? Math.max(1, ...debate.turns.map((t) => t.round));
   // A 50/50 verdict with no option given is a tie: stored with no option chosen (half correct in accuracy).
   const chosen = debate.verdict.chosen ?? chosenOption(debate.verdict.probabilities);
+  // Derived from the dates, it may span weeks (NYU rooms stayed open for days): capped at what the column holds on
+  // PostgreSQL (a 32-bit integer, about 24.8 days), where a longer one would fail the whole import.
   const timeTakenMs =
     debate.verdict.timeTakenMs ??
-    (debate.verdict.at && startedAt ? Math.max(0, debate.verdict.at.getTime() - startedAt.getTime()) : 0);
+    (debate.verdict.at && startedAt
+      ? Math.min(MAX_TIME_TAKEN_MS, Math.max(0, debate.verdict.at.getTime() - startedAt.getTime()))
+      : 0);
 
   const match = await db.match.create({
     data: {

@@ -4,6 +4,7 @@ import { isUniqueViolation } from "../db/errors";
 import { asJson } from "../db/json";
 import { type MatchConfig, storedMatchConfigSchema } from "../debate/config";
 import type { DebaterSeat, JudgeStepRecord, Quote, TurnRecord, VerdictRecord } from "../debate/types";
+import type { RecordedSource } from "../debate/view";
 import {
   ACTIVE_MATCH_STATUSES,
   judgeActionSchema,
@@ -57,6 +58,8 @@ export interface StoredMatch {
   turns: TurnRecord[];
   judgeSteps: JudgeStepRecord[];
   verdict: VerdictRecord | null;
+  /** Protocol `recorded`: the match it replays, with its judge's steps and verdict (secret until the verdict). */
+  source?: RecordedSource | null;
 }
 
 export interface CreateMatchInput {
@@ -68,6 +71,8 @@ export interface CreateMatchInput {
   study?: MatchStudyLink;
   /** A play request's idempotency key (unique across matches). */
   requestKey?: string;
+  /** Protocol `recorded`: the stored match it replays. */
+  sourceMatchId?: string;
 }
 
 /** What ties a match to a study: stored with it for assignment, resumable runs and analysis. */
@@ -93,6 +98,7 @@ export async function createMatch(db: Db, input: CreateMatchInput): Promise<{ id
       judgeId: input.judgeId ?? null,
       judgeModel: input.judgeModel ?? null,
       requestKey: input.requestKey ?? null,
+      sourceMatchId: input.sourceMatchId ?? null,
       ...input.study,
       events: {
         create: { type: "match.created", payload: asJson({ config: input.config, debaters: input.debaters }) },
@@ -119,6 +125,15 @@ export async function getStoredMatch(db: Db, id: string): Promise<StoredMatch | 
       turns: { orderBy: [{ round: "asc" }, { createdAt: "asc" }] },
       judgeSteps: { orderBy: { round: "asc" } },
       verdict: true,
+      source: {
+        select: {
+          id: true,
+          judgeId: true,
+          judgeModel: true,
+          judgeSteps: { orderBy: { round: "asc" } },
+          verdict: true,
+        },
+      },
     },
   });
   if (!row) return null;
@@ -160,22 +175,50 @@ export async function getStoredMatch(db: Db, id: string): Promise<StoredMatch | 
       quotes: quotesSchema.parse(t.quotes) as Quote[],
       model: t.model,
     })),
-    judgeSteps: row.judgeSteps.map((s) => ({
-      round: s.round,
-      probabilities: numbersSchema.parse(s.probabilities),
-      action: judgeActionSchema.parse(s.action),
-      message: s.message,
-    })),
-    verdict: row.verdict
+    judgeSteps: row.judgeSteps.map(judgeStepOf),
+    verdict: row.verdict ? verdictOf(row.verdict) : null,
+    source: row.source
       ? {
-          probabilities: numbersSchema.parse(row.verdict.probabilities),
-          chosen: row.verdict.chosen,
-          correct: row.verdict.correct,
-          score: row.verdict.score,
-          explanation: row.verdict.explanation,
-          rounds: row.verdict.rounds,
+          matchId: row.source.id,
+          judge: row.source.judgeModel
+            ? { kind: "ai", label: row.source.judgeModel }
+            : { kind: "human", label: "a person" },
+          judgeSteps: row.source.judgeSteps.map(judgeStepOf),
+          verdict: row.source.verdict ? verdictOf(row.source.verdict) : null,
         }
       : null,
+  };
+}
+
+function judgeStepOf(s: {
+  round: number;
+  probabilities: unknown;
+  action: string;
+  message: string | null;
+}): JudgeStepRecord {
+  return {
+    round: s.round,
+    probabilities: numbersSchema.parse(s.probabilities),
+    action: judgeActionSchema.parse(s.action),
+    message: s.message,
+  };
+}
+
+function verdictOf(v: {
+  probabilities: unknown;
+  chosen: number | null;
+  correct: boolean;
+  score: number;
+  explanation: string | null;
+  rounds: number;
+}): VerdictRecord {
+  return {
+    probabilities: numbersSchema.parse(v.probabilities),
+    chosen: v.chosen,
+    correct: v.correct,
+    score: v.score,
+    explanation: v.explanation,
+    rounds: v.rounds,
   };
 }
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Db } from "../db/client";
 import { retryTransient } from "../db/errors";
 import { createLimitedStream, enforceWordLimit } from "../debate/limits";
-import { judgeMayAsk, judgeSeesPassage } from "../debate/protocols";
+import { judgedProtocol, judgeMayAsk, judgeSeesPassage } from "../debate/protocols";
 import { createQuoteVerifier, verifyTurnQuotes } from "../debate/quotes";
 import { judgeQuestionsOf, nextStep, orderTurns, visibleTranscript } from "../debate/rounds";
 import { chosenOption } from "../debate/scoring";
@@ -585,7 +585,7 @@ export class MatchRunner {
           totalRounds: stored.config.rounds,
           seed: stored.config.seed,
           sampling: stored.config.sampling,
-          protocol: stored.config.protocol,
+          protocol: judgedProtocol(stored.config),
           judgeQuestions: judgeQuestionsOf(stored.judgeSteps),
           ...(judgeSeesPassage(stored.config.protocol) && stored.question.passage
             ? { passage: stored.question.passage.text }

@@ -35,5 +35,6 @@ export function storedSnapshot(stored: StoredMatch, info: (spec: string) => Mode
     live: [],
     phase: phaseOf(stored),
     deadline: null,
+    source: stored.source ?? null,
   };
 }

@@ -1,12 +1,13 @@
 import { z } from "zod";
 import type { Db } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
-import { PROTOCOLS } from "../debate/vocabulary";
+import { LIVE_PROTOCOLS } from "../debate/vocabulary";
 import { env } from "../env";
 import { CruxError } from "../errors";
 import { DEFAULT_DEBATER } from "../models/resolver";
 import { BUILTIN_SETS } from "../questions/schema";
 import { createDebateMatch } from "./create";
+import { createRecordedMatch, pickRecordedSource } from "./recorded";
 import { findMatchByRequestKey, listOpenPlayMatchIds, setMatchStatus } from "./repository";
 import { getRunner } from "./runner-registry";
 
@@ -32,7 +33,7 @@ export const requestKeySchema = z
 export const startMatchSchema = z.strictObject({
   source: z.enum(PLAYABLE_SOURCES).optional(),
   questionId: z.string().min(1).max(100).optional(),
-  protocol: z.enum(PROTOCOLS).optional(),
+  protocol: z.enum(LIVE_PROTOCOLS).optional(),
   debaters: z
     .string()
     .refine((spec) => playableDebaters().includes(spec), "not a debater model offered for play (see CRUX_PLAY_MODELS)")
@@ -42,6 +43,8 @@ export const startMatchSchema = z.strictObject({
   quick: z.boolean().optional(),
   /** The tutorial game: a short debate (TUTORIAL_ROUNDS) on a question the player has not judged (lib/play). */
   tutorial: z.boolean().optional(),
+  /** "Judge a real debate": a recorded NYU 2023 debate the player has not judged, replayed round by round. */
+  recorded: z.boolean().optional(),
 });
 
 /** How many rounds the tutorial game has: enough to see both sides answer each other, short enough to finish. */
@@ -72,6 +75,7 @@ export async function startJudgeMatch(db: Db, options: StartMatchInput & JudgeMa
   await abandonOldestOpenMatches(db, options.judgeId, (options.maxOpen ?? env.CRUX_OPEN_MATCHES_PER_USER) - 1);
   const debaters = options.debaters ?? DEFAULT_DEBATER;
   try {
+    if (options.recorded) return await startRecordedMatch(db, options);
     return await createDebateMatch(db, {
       judgeId: options.judgeId,
       questionId: options.questionId,
@@ -88,6 +92,22 @@ export async function startJudgeMatch(db: Db, options: StartMatchInput & JudgeMa
     if (!existing) throw error;
     return sameJudge(existing, options.judgeId);
   }
+}
+
+/** "Judge a real debate": a recorded debate the judge has not judged, stepped (they may stop after any round). */
+async function startRecordedMatch(db: Db, options: StartMatchInput & JudgeMatchContext): Promise<{ id: string }> {
+  const sourceMatchId = await pickRecordedSource(db, {
+    judgeId: options.judgeId,
+    excludeQuestionIds: options.excludeQuestionIds,
+  });
+  if (!sourceMatchId)
+    throw new CruxError("NOT_FOUND", "No recorded debates here yet: the server seeds them on start (data/nyu-2023).");
+  return createRecordedMatch(db, {
+    sourceMatchId,
+    mode: "stepped",
+    judgeId: options.judgeId,
+    requestKey: options.requestKey,
+  });
 }
 
 /** A match found by request key, if the same judge asked for it; a key is no way into someone else's match. */

@@ -10,6 +10,7 @@ import type { LlmRuntime } from "./llm/call";
 import { createLlmDebater } from "./llm/debater";
 import { createLlmJudge } from "./llm/judge";
 import { createExtractiveDebater, createHeuristicJudge } from "./offline";
+import { createRecordedDebater, RECORDED_PROVIDER, type RecordedTurnLookup, recordedDebaterInfo } from "./recorded";
 import { LLM_PROVIDERS, type LlmProvider, type ModelKind, modelSpecSchema, OFFLINE_PROVIDER } from "./spec";
 import type { DebaterModel, JudgeModel, ModelInfo } from "./types";
 
@@ -52,6 +53,15 @@ function offlineProvider(): ModelProvider {
   );
 }
 
+/** Recorded debaters (`recorded:<source match>:<seat>`): a stored match's turns, replayed. No judges. */
+function recordedProvider(options: RecordedDebaterOptions): ModelProvider {
+  return {
+    createDebater: (model) => createRecordedDebater(model, options),
+    createJudge: () => undefined,
+    list: () => [],
+  };
+}
+
 /** A language-model provider: any model name is accepted; whether it is configured is checked when resolving. */
 function llmProvider(name: LlmProvider, runtime: LlmRuntime): ModelProvider {
   const spec = (model: string) => `${name}:${model}`;
@@ -84,9 +94,18 @@ export class UnknownModelSpecError extends CruxError {
   }
 }
 
+/** What recorded debaters need: where the source turns are read, and the reading pace. */
+export interface RecordedDebaterOptions {
+  lookup: RecordedTurnLookup;
+  /** Pause between streamed words (CRUX_RECORDED_WORD_DELAY_MS on the server). */
+  wordDelayMs: number;
+}
+
 export interface ModelRegistryOptions extends DebaterModelOptions {
   /** Language-model providers (OpenAI, Anthropic, OpenAI-compatible servers); offline models only when absent. */
   llm?: LlmRuntime | null;
+  /** Recorded debaters (the recorded protocol); none when absent. */
+  recorded?: RecordedDebaterOptions;
 }
 
 /** Resolves specs to models; instances are created once per spec and reused. */
@@ -102,6 +121,7 @@ export interface ModelRegistry {
 export function createModelRegistry(options: ModelRegistryOptions = {}): ModelRegistry {
   const providers = new Map<string, ModelProvider>([[OFFLINE_PROVIDER, offlineProvider()]]);
   if (options.llm) for (const name of LLM_PROVIDERS) providers.set(name, llmProvider(name, options.llm));
+  if (options.recorded) providers.set(RECORDED_PROVIDER, recordedProvider(options.recorded));
   const debaters = new Map<string, DebaterModel>();
   const judges = new Map<string, JudgeModel>();
 
@@ -140,8 +160,11 @@ export function createModelRegistry(options: ModelRegistryOptions = {}): ModelRe
   return {
     debater: (spec) => cached(debaters, spec, () => resolve(spec, "debater", (p, m) => p.createDebater(m, options))),
     judge: (spec) => cached(judges, spec, () => resolve(spec, "judge", (p, m) => p.createJudge(m))),
-    info: (spec) =>
-      list().find((m) => m.spec === spec.trim()) ?? { spec: spec.trim(), label: spec.trim(), isLanguageModel: true },
+    info: (spec) => {
+      const key = spec.trim();
+      if (key.startsWith(`${RECORDED_PROVIDER}:`)) return recordedDebaterInfo(key);
+      return list().find((m) => m.spec === key) ?? { spec: key, label: key, isLanguageModel: true };
+    },
     list,
   };
 }

@@ -18,6 +18,7 @@ const base: MatchView = {
   judgeMayAsk: false,
   judgeQuestions: [],
   deadline: null,
+  recordedMode: null,
   passage: null,
   debaters: [],
   turns: [],

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MAX_LIVE_ROUNDS, MAX_RECORDED_ROUNDS, samplingConfigSchema, scoringConfigSchema } from "../debate/config";
-import { protocolSchema } from "../debate/vocabulary";
+import { liveProtocolSchema } from "../debate/vocabulary";
 import { type ModelKind, modelSpecProblem } from "../models/spec";
 import { payConfigSchema, payNote } from "./bonus";
 import { describeStudyIssue, studyErrorMap } from "./config-messages";
@@ -40,7 +40,7 @@ export const conditionSchema = z.strictObject({
     .string()
     .trim()
     .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,39}$/, "1–40 letters, digits, spaces, '_', '-' or '.'"),
-  protocol: protocolSchema,
+  protocol: liveProtocolSchema,
   /** At most MAX_LIVE_ROUNDS in a design (studyDesignSchema); an imported dataset's may be longer. */
   rounds: z.int().min(1).max(MAX_RECORDED_ROUNDS).default(3),
   wordLimit: z.int().min(20).max(1000).default(150),

@@ -30,6 +30,9 @@ export const PROTOCOL_INSTRUCTIONS: Record<Protocol, string> = {
   expert:
     "You see a question about a story and its two answers, and you may read the story itself. Move the slider to " +
     "say how likely each answer is, then give your verdict.",
+  recorded:
+    "You judge a debate that already took place: its arguments about a story you cannot see are shown to you as " +
+    `they were written. ${QUOTES} ${ROUNDS}`,
 };
 
 /** The default instructions for a study whose conditions use `protocols` (in the order first used). */

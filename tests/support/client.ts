@@ -17,7 +17,7 @@ export type JudgeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export async function createGuestMatch(
   baseUrl: string,
   cookie?: string,
-  options: { headers?: Record<string, string>; body?: Record<string, string> } = {},
+  options: { headers?: Record<string, string>; body?: Record<string, unknown> } = {},
 ): Promise<{ matchId: string; cookie: string }> {
   const response = await fetch(`${baseUrl}/api/matches`, {
     method: "POST",

@@ -67,6 +67,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         HOST: "127.0.0.1",
         DATABASE_URL: databaseUrl,
         CRUX_OFFLINE_WORD_DELAY_MS: "1",
+        // The shipped recorded debates take seconds to seed: only the tests that replay them ask for them.
+        CRUX_SEED_DEBATES_ON_START: "0",
         CRUX_LOG: "error",
         ...options.env,
         ...markTestProcess(`server on ${dir}`),

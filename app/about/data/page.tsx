@@ -35,6 +35,23 @@ export default function AboutDataPage() {
         </li>
       </ul>
 
+      <h2>Real debates: the NYU 2023 debate experiments</h2>
+      <p>
+        &ldquo;Judge a real debate&rdquo; replays debates that people and GPT-4 held, and people judged, in the NYU
+        debate experiments, from their released data (licensed{" "}
+        <a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>;{" "}
+        <a href="https://github.com/julianmichael/debate">github.com/julianmichael/debate</a>), on QuALITY stories. Crux
+        converts them to its own format; the arguments are shown as they were written, and after your verdict you see
+        how the original judge did.
+      </p>
+      <ul>
+        <li>
+          Julian Michael, Salsabila Mahdi, David Rein, Jackson Petty, Julien Dirani, Vishakh Padmakumar, Samuel R.
+          Bowman. 2023. <cite>Debate Helps Supervise Unreliable Experts.</cite>{" "}
+          <a href="https://arxiv.org/abs/2311.08702">arXiv:2311.08702</a>
+        </li>
+      </ul>
+
       <h2>TruthfulQA</h2>
       <p>
         Licensed <a href="https://www.apache.org/licenses/LICENSE-2.0">Apache 2.0</a>. Crux keeps each question's best
@@ -50,7 +67,7 @@ export default function AboutDataPage() {
 
       <h2>Please keep them out of training data</h2>
       <p>
-        Both are evaluation benchmarks. Do not put these questions, or debates about them, into model training data.
+        They are evaluation benchmarks. Do not put these questions, or debates about them, into model training data.
       </p>
     </section>
   );

@@ -90,6 +90,7 @@ function decide(input: JudgeInput): Judgement {
       return judgeWithoutTranscript(input);
     case "debate":
     case "interactive":
+    case "recorded":
       return judgeDebate(input);
     default: {
       const unhandled: never = protocol;

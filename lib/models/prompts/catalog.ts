@@ -37,6 +37,8 @@ export const JUDGE_PROMPTS: Record<Protocol, PromptName> = {
   consultancy: "judge-consultancy",
   naive: "judge-naive",
   expert: "judge-expert",
+  // The runner asks a judge of a recorded debate as a judge of its source's protocol (judgedProtocol).
+  recorded: "judge",
 };
 
 const templates = new Map<string, PromptTemplate>();
