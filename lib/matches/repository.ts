@@ -98,7 +98,8 @@ export async function createMatch(db: Db, input: CreateMatchInput): Promise<{ id
       judgeId: input.judgeId ?? null,
       judgeModel: input.judgeModel ?? null,
       requestKey: input.requestKey ?? null,
-      sourceMatchId: input.sourceMatchId ?? null,
+      // Left out unless set, so that a database migrated before the column (tests of older migrations) still takes play matches.
+      ...(input.sourceMatchId ? { sourceMatchId: input.sourceMatchId } : {}),
       ...input.study,
       events: {
         create: { type: "match.created", payload: asJson({ config: input.config, debaters: input.debaters }) },

@@ -147,6 +147,11 @@ describe("recorded debates, re-judged over the socket layer", () => {
       expect(live.seq).toBeGreaterThanOrEqual(cut.seq);
       expect(full.startsWith(live.text)).toBe(true);
       let gap = false;
+      // As the judge's page does: a fresh view replaces the one held (it may overtake chunks, or start the next
+      // turn), and each chunk must extend what is held — a gap would make the page resync.
+      second.judge.socket.on("match:view", (fresh) => {
+        view = fresh;
+      });
       second.judge.socket.on("turn:delta", (delta) => {
         const applied = applyDelta(view, delta);
         if (applied) view = applied;
