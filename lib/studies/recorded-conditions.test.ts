@@ -51,8 +51,8 @@ describe("a recorded condition in a design", () => {
       ]),
     );
     expect(problems({ name: "r", conditions: [{ ...recorded, debaters: "offline:extractive", rounds: 2 }] })).toEqual([
-      "Condition 1 – debaters: a recorded condition replays its source debates as they were: remove this setting",
       "Condition 1 – rounds: a recorded condition replays its source debates as they were: remove this setting",
+      "Condition 1 – debaters: a recorded condition replays its source debates as they were: remove this setting",
     ]);
     expect(problems({ name: "r", conditions: [{ name: "x", protocol: "recorded" }] })).toEqual([
       'Condition 1 – source debates: a recorded condition needs a source, e.g. { study: "nyu-2023" }',
