@@ -191,8 +191,8 @@ export function RecordedTable({ rows }: { rows: StudyResults["recorded"] }) {
   return (
     <table className="studies-table results-table">
       <caption>
-        Recorded debates judged again: new and original judges on the same debates (95% CIs: bootstrap over the
-        debates; a 50/50 original verdict counts half)
+        Recorded debates judged again: new and original judges on the same debates (95% CIs: bootstrap over the debates;
+        a 50/50 original verdict counts half)
       </caption>
       <thead>
         <tr>

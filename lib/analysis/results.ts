@@ -4,8 +4,8 @@ import { accuracyCredit } from "../debate/scoring";
 import { CruxError } from "../errors";
 import { qualificationCounts } from "../studies/qualification";
 import { bradleyTerry } from "./index";
-import { questionRows, rankJudges, ratingOutcomes, topQuestions } from "./results-rankings";
 import { compareWithOriginals, type RecordedVerdictRow } from "./recorded-comparison";
+import { questionRows, rankJudges, ratingOutcomes, topQuestions } from "./results-rankings";
 import { json, type OutcomeRow, toNullableNumber, toNumber } from "./results-rows";
 import {
   type JudgeRow,

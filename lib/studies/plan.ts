@@ -65,6 +65,14 @@ export function balanceFor(index: number): Balance {
 }
 
 /**
+ * A recorded item's balance: only the screen order applies (seats and speaking order are the source's), so it
+ * alternates item by item — a debate's replicates get both orders, and the condition is balanced to within one.
+ */
+function recordedBalance(index: number): Balance {
+  return { ...balanceFor(index), goldFirst: index % 2 === 0 };
+}
+
+/**
  * Every planned judgment of a frozen study, in a stable order (question, then condition, then replicate): each pool
  * question under each live condition, each drawn source debate under its recorded condition (`sources`: the frozen
  * source debates' questions and stories), `judgmentsPerQuestion` times.
@@ -91,7 +99,7 @@ export function planStudy(
             condition: condition.name,
             replicate: r,
             sourceMatchId: matchId,
-            balance: balanceFor(s * judgmentsPerQuestion + r + c),
+            balance: recordedBalance(s * judgmentsPerQuestion + r + c),
             rank: 0,
           });
       });

@@ -65,7 +65,9 @@ describe("a recorded condition in a design", () => {
     ]);
     expect(
       problems({ name: "r", qualification: { matches: 1 }, conditions: [{ ...recorded, judge: "human" }] }),
-    ).toEqual(["Qualification – number of matches: qualification needs a live (not recorded) condition with a human judge"]);
+    ).toEqual([
+      "Qualification – number of matches: qualification needs a live (not recorded) condition with a human judge",
+    ]);
   });
 });
 

@@ -102,7 +102,8 @@ export async function drawRecordedSources(
     const candidates = await listSourceCandidates(db, study.id, source);
     const random = mulberry32(hashSeed("recorded-sources", source.seed));
     const perQuestion = new Map<string, string>();
-    for (const c of shuffle(candidates, random)) if (!perQuestion.has(c.questionId)) perQuestion.set(c.questionId, c.id);
+    for (const c of shuffle(candidates, random))
+      if (!perQuestion.has(c.questionId)) perQuestion.set(c.questionId, c.id);
     const available = [...perQuestion.values()];
     const wanted = source.count ?? available.length;
     if (available.length === 0 || available.length < wanted) {
