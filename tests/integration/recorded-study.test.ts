@@ -4,9 +4,12 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accuracyCredit } from "../../lib/debate/scoring";
 import { seedShippedDebates } from "../../lib/import/shipped-debates";
+import { assignNext, endMatchInDatabase } from "../../lib/studies/assignment";
 import { frozenStudySchema } from "../../lib/studies/config";
+import { joinStudy } from "../../lib/studies/participants";
 import { runCrux } from "../support/cli";
 import { type FakeLlmServer, startFakeLlmServer } from "../support/fake-llm/server";
+import { createLaunchedStudy, createResearcher, createSyntheticSet } from "../support/studies";
 import { tempDatabase } from "../support/temp-db";
 
 /**
@@ -196,4 +199,67 @@ describe("a study of recorded debates", () => {
       }
     }
   }, 300_000);
+
+  it("gives human judges recorded debates through the study's slots: quotas, one story per judge, the right source", async () => {
+    const db = temp.db();
+    await createSyntheticSet(db, { source: "synthetic-recorded", stories: 4, perStory: 2 });
+    const owner = await createResearcher(db);
+    const { studyId, version } = await createLaunchedStudy(db, owner.id, {
+      name: "Judge recorded debates",
+      questions: { source: "synthetic-recorded", count: 4, seed: 1 },
+      conditions: [
+        {
+          name: "replay",
+          protocol: "recorded",
+          source: { study: "nyu-2023", tags: ["live-judge"], count: 6, seed: 9 },
+        },
+        { name: "naive", protocol: "naive" },
+      ],
+      judgmentsPerQuestion: 2,
+      questionsPerJudge: 3,
+    });
+    const sources = version.frozen.recordedSources?.replay ?? [];
+    expect(sources).toHaveLength(6);
+    expect(version.slots).toBe(6 * 2 + 4 * 2);
+    const sourceQuestion = new Map(
+      (await db.match.findMany({ where: { id: { in: sources } }, select: { id: true, questionId: true } })).map((m) => [
+        m.id,
+        m.questionId,
+      ]),
+    );
+
+    const endMatch = endMatchInDatabase(db);
+    for (let j = 0; j < 8; j++) {
+      const joined = await joinStudy(db, { studyId, external: { PROLIFIC_PID: `recorded-judge-${j}` }, current: null });
+      for (;;) {
+        const next = await assignNext(db, joined.participantId, { endMatch, random: () => 0 });
+        if (next.kind !== "match") break;
+        await db.match.update({ where: { id: next.assignment.matchId }, data: { status: "complete" } });
+      }
+    }
+
+    const matches = await db.match.findMany({
+      where: { studyId },
+      select: { judgeId: true, condition: true, protocol: true, questionId: true, sourceMatchId: true, slot: true },
+    });
+    const replays = matches.filter((m) => m.condition === "replay");
+    // Every slot was judged once: quotas hold, and the recorded ones replay the debate frozen for their question.
+    expect(matches).toHaveLength(version.slots);
+    expect(new Set(matches.map((m) => m.slot?.id)).size).toBe(version.slots);
+    expect(replays).toHaveLength(12);
+    for (const m of replays) {
+      expect(m.protocol).toBe("recorded");
+      expect(sources).toContain(m.sourceMatchId);
+      expect(sourceQuestion.get(m.sourceMatchId ?? "")).toBe(m.questionId);
+      expect(m.slot?.questionId).toBe(m.questionId);
+    }
+    for (const source of sources) expect(replays.filter((m) => m.sourceMatchId === source)).toHaveLength(2);
+    // No judge met a story twice, nor judged more than asked.
+    const judges = new Set(matches.map((m) => m.judgeId));
+    for (const judge of judges) {
+      const own = matches.filter((m) => m.judgeId === judge);
+      expect(new Set(own.map((m) => m.slot?.storyKey)).size).toBe(own.length);
+      expect(own.length).toBeLessThanOrEqual(3);
+    }
+  }, 120_000);
 });
