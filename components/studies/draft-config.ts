@@ -291,5 +291,10 @@ export function participantsNeeded(draft: StudyDraft): number | null {
   const perJudge = Number(draft.questionsPerJudge || 4);
   const values = [questions, perQuestion, perJudge];
   if (!values.every((v) => Number.isFinite(v) && v > 0)) return null;
-  return Math.ceil((questions * draft.conditions.length * perQuestion) / perJudge);
+  // A recorded condition plans its drawn debates instead of the pool (unknown until launch when it draws them all).
+  const items = draft.conditions.map((c) =>
+    c.protocol === "recorded" ? Number(c.sourceCount || Number.NaN) : questions,
+  );
+  if (!items.every((v) => Number.isFinite(v) && v > 0)) return null;
+  return Math.ceil((items.reduce((sum, n) => sum + n, 0) * perQuestion) / perJudge);
 }
