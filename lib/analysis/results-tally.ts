@@ -1,3 +1,4 @@
+import { RECORDED_PROTOCOL } from "../debate/vocabulary-lists";
 import {
   brierScore,
   confidenceAndCorrectness,
@@ -151,7 +152,9 @@ export function tallyOutcomes(
     cell.correct += correct;
     result.rounds.set(key, cell);
 
-    const seats = seatsSchema.parse(json(row.debaters));
+    // A recorded debate's seats are its source's people or models, named per source (`recorded:<match>:<seat>`):
+    // no debater to rate.
+    const seats = t.protocol === RECORDED_PROTOCOL ? [] : seatsSchema.parse(json(row.debaters));
     for (const group of judgedGroups(row)) {
       for (const seat of seats) tallySeat(result.debaters, seat, group);
       const [consultant] = seats;

@@ -75,6 +75,9 @@ describe("a recorded condition judged by participants", () => {
     });
     expect(response.status).toBe(200);
     const results = (await response.json()) as StudyResults;
+    // A recorded debate's seats are named per source debate: no debater table or ratings come of them.
+    expect(results.debaters).toEqual([]);
+    expect(results.ratings).toBeNull();
     expect(results.recorded).toHaveLength(1);
     const [comparison] = results.recorded;
     expect(comparison).toMatchObject({ condition: "replay", debates: 4, n: 4, unpaired: 0 });
