@@ -35,8 +35,8 @@ async function findSourceStudy(db: Db, name: string): Promise<{ id: string; name
 
 /**
  * The source's debates a filter keeps: finished debates and consultancies with at least one whole round to replay,
- * of the filter's condition and protocol, carrying every tag (on the match or its question, case-insensitive), in id
- * order.
+ * of the filter's condition and protocol, carrying every tag (on the match or its question, case-insensitive), in
+ * plan-key order (an imported debate's id in its dataset), then id order.
  */
 async function listSourceCandidates(
   db: Db,
@@ -59,7 +59,8 @@ async function listSourceCandidates(
       tags: { select: { tag: true } },
       turns: { select: { round: true, speaker: true } },
     },
-    orderBy: { id: "asc" },
+    // An imported debate's plan key is its id in the dataset: the same order, and so the same draw, on any install.
+    orderBy: [{ planKey: "asc" }, { id: "asc" }],
   });
   const wanted = filter.tags.map((t) => t.toLowerCase());
   return rows.filter((row) => {
