@@ -53,16 +53,23 @@ async function listSourceCandidates(
     },
     select: {
       id: true,
+      planKey: true,
       protocol: true,
       questionId: true,
       question: { select: { tags: true } },
       tags: { select: { tag: true } },
       turns: { select: { round: true, speaker: true } },
     },
-    // An imported debate's plan key is its id in the dataset: the same order, and so the same draw, on any install.
-    orderBy: [{ planKey: "asc" }, { id: "asc" }],
   });
   const wanted = filter.tags.map((t) => t.toLowerCase());
+  // An imported debate's plan key is its id in the dataset: sorted by code unit (not by the database's collation),
+  // the order — and so the draw — is the same on any install and either database.
+  const key = (row: { planKey: string | null; id: string }) => [row.planKey ?? "", row.id] as const;
+  rows.sort((a, b) => {
+    const [pa, ia] = key(a);
+    const [pb, ib] = key(b);
+    return pa < pb ? -1 : pa > pb ? 1 : ia < ib ? -1 : ia > ib ? 1 : 0;
+  });
   return rows.filter((row) => {
     const protocol = recordedSourceProtocolSchema.safeParse(row.protocol);
     if (!protocol.success) return false;
