@@ -21,6 +21,7 @@ const POSTGRES_PASS = [
   "tests/integration/transcripts.test.ts",
   "tests/integration/run-queue.test.ts",
   "tests/integration/recorded-debates.test.ts",
+  "tests/integration/recorded-study-people.test.ts",
 ];
 
 // `npm run test:unit` sets CRUX_TEST_POSTGRES=required and starts PostgreSQL (scripts/services.sh) unless

@@ -41,7 +41,7 @@ export function registerStatsCommand(program: Command): void {
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .option("--replicates <n>", "bootstrap replicates", "2000")
-    .option("--json", "print JSON: { study, conditions, differences }")
+    .option("--json", "print JSON: { study, conditions, differences, recorded }")
     .action(async (raw: Record<string, unknown>) => {
       const parsed = optionsSchema.safeParse(raw);
       if (!parsed.success) throw new Error(zodErrorMessage(parsed.error, { path: optionName }));
@@ -67,7 +67,8 @@ export function registerStatsCommand(program: Command): void {
             p: d.p,
           }));
           if (opts.json) {
-            process.stdout.write(`${JSON.stringify({ study: opts.study, conditions, differences })}\n`);
+            const recorded = results.recorded;
+            process.stdout.write(`${JSON.stringify({ study: opts.study, conditions, differences, recorded })}\n`);
             return;
           }
           const out: string[] = [];
@@ -111,6 +112,25 @@ export function registerStatsCommand(program: Command): void {
               ...headline.differences.map((d) => d.summary),
             );
           }
+          if (results.recorded.length > 0)
+            out.push(
+              "",
+              "Recorded conditions: new judges vs the original judges of the same debates (bootstrap over debates):",
+              ...table([
+                ["condition", "debates", "n", "new", "95% CI", "original", "95% CI", "difference", "95% CI"],
+                ...results.recorded.map((r) => [
+                  r.condition,
+                  String(r.debates),
+                  String(r.n),
+                  pct(r.newJudges.accuracy),
+                  r.newJudges.ci ? `[${pct(r.newJudges.ci[0])}, ${pct(r.newJudges.ci[1])}]` : "—",
+                  pct(r.originalJudges.accuracy),
+                  r.originalJudges.ci ? `[${pct(r.originalJudges.ci[0])}, ${pct(r.originalJudges.ci[1])}]` : "—",
+                  r.difference.estimate === null ? "—" : `${pts(r.difference.estimate)} points`,
+                  r.difference.ci ? `[${pts(r.difference.ci[0])}, ${pts(r.difference.ci[1])}]` : "—",
+                ]),
+              ]),
+            );
           process.stdout.write(`${out.join("\n")}\n`);
         },
         { questionBank: true },

@@ -1,5 +1,5 @@
 import type { ConditionResult, StudyResults } from "@/lib/analysis/results-schema";
-import { decimal, duration, interval, percent } from "./format";
+import { decimal, duration, interval, percent, points } from "./format";
 
 /** The per-condition summary: accuracy with its interval, scores, and what was left out and why. */
 export function ConditionsTable({ conditions }: { conditions: ConditionResult[] }) {
@@ -179,6 +179,50 @@ export function JudgeLeaderboard({ judges, total }: { judges: StudyResults["judg
             <td>{percent(j.accuracy)}</td>
             <td>{decimal(j.meanScore)}</td>
             <td>{duration(j.medianTimeMs)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Recorded conditions: the new judges' accuracy against the original judges' on the same debates. */
+export function RecordedTable({ rows }: { rows: StudyResults["recorded"] }) {
+  return (
+    <table className="studies-table results-table">
+      <caption>
+        Recorded debates judged again: new and original judges on the same debates (95% CIs: bootstrap over the debates;
+        a 50/50 original verdict counts half)
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Condition</th>
+          <th scope="col">Debates</th>
+          <th scope="col">New verdicts</th>
+          <th scope="col">New judges</th>
+          <th scope="col">Original judges</th>
+          <th scope="col">Difference (new − original)</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.condition}>
+            <th scope="row">{r.condition}</th>
+            <td>{r.debates}</td>
+            <td>
+              {r.n}
+              {r.unpaired > 0 && <span className="muted"> · {r.unpaired} without an original verdict</span>}
+            </td>
+            <td>
+              {percent(r.newJudges.accuracy)} {interval(r.newJudges.ci)}
+            </td>
+            <td>
+              {percent(r.originalJudges.accuracy)} {interval(r.originalJudges.ci)}
+            </td>
+            <td>
+              {r.difference.estimate === null ? "—" : `${points(r.difference.estimate)} points`}{" "}
+              {r.difference.ci ? `[${points(r.difference.ci[0])}, ${points(r.difference.ci[1])}]` : "—"}
+            </td>
           </tr>
         ))}
       </tbody>

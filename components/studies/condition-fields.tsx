@@ -2,7 +2,13 @@
 
 import { useState } from "react";
 import { PROTOCOL_LABELS } from "@/lib/debate/protocols";
-import { LIVE_PROTOCOLS, SCORING_RULE_LABELS, SCORING_RULES } from "@/lib/debate/vocabulary-lists";
+import {
+  PROTOCOLS,
+  RECORDED_MODES,
+  RECORDED_SOURCE_PROTOCOLS,
+  SCORING_RULE_LABELS,
+  SCORING_RULES,
+} from "@/lib/debate/vocabulary-lists";
 import { type ModelKind, modelSpecProblem } from "@/lib/models/spec";
 import type { StudyConfigPath } from "@/lib/studies/config-paths";
 import { SelectField, TextField } from "./fields";
@@ -20,8 +26,92 @@ function specProblems(value: string, kind: ModelKind): string[] | null {
   return problems.length ? problems : null;
 }
 
-const PROTOCOL_OPTIONS = LIVE_PROTOCOLS.map((p) => ({ value: p, label: PROTOCOL_LABELS[p] }));
+const PROTOCOL_OPTIONS = PROTOCOLS.map((p) => ({ value: p, label: PROTOCOL_LABELS[p] }));
+const SOURCE_PROTOCOL_OPTIONS = [
+  { value: "", label: "Any" },
+  ...RECORDED_SOURCE_PROTOCOLS.map((p) => ({ value: p, label: PROTOCOL_LABELS[p] })),
+];
+const MODE_LABELS: Record<(typeof RECORDED_MODES)[number], string> = {
+  stepped: "Stepped: round by round, the judge may stop early",
+  timed: "Timed: every round, then one verdict",
+};
+const MODE_OPTIONS = RECORDED_MODES.map((m) => ({ value: m, label: MODE_LABELS[m] }));
 const RULE_OPTIONS = SCORING_RULES.map((r) => ({ value: r, label: SCORING_RULE_LABELS[r] }));
+
+/** A recorded condition's source of debates and how they are shown. */
+function RecordedSourceFields({
+  index,
+  condition,
+  errorsAt,
+  onChange,
+}: {
+  index: number;
+  condition: ConditionDraft;
+  errorsAt: (path: StudyConfigPath) => string[];
+  onChange: (patch: Partial<ConditionDraft>) => void;
+}) {
+  const at = (field: "study" | "condition" | "protocol" | "tags" | "count" | "seed") =>
+    errorsAt(["conditions", index, "source", field]);
+  return (
+    <>
+      <div className="field-row">
+        <TextField
+          label="Source study or dataset"
+          value={condition.sourceStudy}
+          onChange={(sourceStudy) => onChange({ sourceStudy })}
+          hint='The name or id of an imported dataset (e.g. "nyu-2023") or of a Crux study whose debates are replayed.'
+          errors={[...at("study"), ...errorsAt(["conditions", index, "source"])]}
+        />
+        <SelectField
+          label="Mode"
+          value={condition.mode}
+          onChange={(mode) => onChange({ mode })}
+          options={MODE_OPTIONS}
+          errors={errorsAt(["conditions", index, "mode"])}
+        />
+      </div>
+      <div className="field-row">
+        <TextField
+          label="Source condition (optional)"
+          value={condition.sourceCondition}
+          onChange={(sourceCondition) => onChange({ sourceCondition })}
+          errors={at("condition")}
+        />
+        <SelectField
+          label="Source protocol"
+          value={condition.sourceProtocol}
+          onChange={(sourceProtocol) => onChange({ sourceProtocol })}
+          options={SOURCE_PROTOCOL_OPTIONS}
+          errors={at("protocol")}
+        />
+        <TextField
+          label="Source tags (optional)"
+          value={condition.sourceTags}
+          onChange={(sourceTags) => onChange({ sourceTags })}
+          hint="Comma-separated; a debate must carry every one (e.g. live-judge, in-paper)."
+          errors={at("tags")}
+        />
+      </div>
+      <div className="field-row">
+        <TextField
+          label="Debates to draw (optional)"
+          value={condition.sourceCount}
+          inputMode="numeric"
+          onChange={(sourceCount) => onChange({ sourceCount })}
+          hint="Empty: every matching debate (one per question)."
+          errors={at("count")}
+        />
+        <TextField
+          label="Seed of the draw"
+          value={condition.sourceSeed}
+          inputMode="numeric"
+          onChange={(sourceSeed) => onChange({ sourceSeed })}
+          errors={at("seed")}
+        />
+      </div>
+    </>
+  );
+}
 
 /** One condition of the design: protocol and its settings, debaters, judge. */
 export function ConditionFields({
@@ -60,22 +150,26 @@ export function ConditionFields({
           errors={errorsAt(["conditions", index, "protocol"])}
         />
       </div>
-      <div className="field-row">
-        <TextField
-          label="Rounds"
-          value={condition.rounds}
-          inputMode="numeric"
-          onChange={(rounds) => onChange({ rounds })}
-          errors={errorsAt(["conditions", index, "rounds"])}
-        />
-        <TextField
-          label="Word limit"
-          value={condition.wordLimit}
-          inputMode="numeric"
-          onChange={(wordLimit) => onChange({ wordLimit })}
-          errors={errorsAt(["conditions", index, "wordLimit"])}
-        />
-      </div>
+      {condition.protocol === "recorded" ? (
+        <RecordedSourceFields index={index} condition={condition} errorsAt={errorsAt} onChange={onChange} />
+      ) : (
+        <div className="field-row">
+          <TextField
+            label="Rounds"
+            value={condition.rounds}
+            inputMode="numeric"
+            onChange={(rounds) => onChange({ rounds })}
+            errors={errorsAt(["conditions", index, "rounds"])}
+          />
+          <TextField
+            label="Word limit"
+            value={condition.wordLimit}
+            inputMode="numeric"
+            onChange={(wordLimit) => onChange({ wordLimit })}
+            errors={errorsAt(["conditions", index, "wordLimit"])}
+          />
+        </div>
+      )}
       <div className="field-row">
         <SelectField
           label="Scoring rule"
@@ -94,17 +188,20 @@ export function ConditionFields({
           errors={errorsAt(["conditions", index, "scoring", "roundCost"])}
         />
       </div>
-      <TextField
-        label="Debaters"
-        value={condition.debaters}
-        list={lists.debaters}
-        onChange={(debaters) => onChange({ debaters })}
-        hint="Choose from the list, or type a spec (provider:model). One for every seat, or two separated by a comma (seat A, seat B)."
-        onBlur={() => setLeft((l) => ({ ...l, debaters: true }))}
-        errors={
-          (left.debaters && specProblems(condition.debaters, "debater")) || errorsAt(["conditions", index, "debaters"])
-        }
-      />
+      {condition.protocol !== "recorded" && (
+        <TextField
+          label="Debaters"
+          value={condition.debaters}
+          list={lists.debaters}
+          onChange={(debaters) => onChange({ debaters })}
+          hint="Choose from the list, or type a spec (provider:model). One for every seat, or two separated by a comma (seat A, seat B)."
+          onBlur={() => setLeft((l) => ({ ...l, debaters: true }))}
+          errors={
+            (left.debaters && specProblems(condition.debaters, "debater")) ||
+            errorsAt(["conditions", index, "debaters"])
+          }
+        />
+      )}
       <div className="field-row">
         <TextField
           label="Judge"

@@ -38,7 +38,18 @@ const TOP_KEYS = [
   "dropoutMinutes",
   "pay",
 ] as const;
-const CONDITION_KEYS = ["name", "protocol", "rounds", "wordLimit", "debaters", "judge", "judgeTimeLimitSeconds"];
+const CONDITION_KEYS = [
+  "name",
+  "protocol",
+  "rounds",
+  "wordLimit",
+  "debaters",
+  "judge",
+  "judgeTimeLimitSeconds",
+  "mode",
+  "source",
+];
+const SOURCE_KEYS = ["study", "condition", "protocol", "tags", "count", "seed"];
 
 /** The form's copy of a config document (a stored design, or whatever YAML was pasted). */
 export function draftFromConfig(input: unknown): StudyDraft {
@@ -54,6 +65,8 @@ export function draftFromConfig(input: unknown): StudyDraft {
     const c = isRecord(raw) ? raw : {};
     const scoring = isRecord(c.scoring) ? c.scoring : {};
     const otherScoring = without(scoring, ["rule", "roundCost"]);
+    const source = isRecord(c.source) ? c.source : {};
+    const otherSource = without(source, SOURCE_KEYS);
     const rest = without(c, [...CONDITION_KEYS, "scoring"]);
     return {
       ...newCondition(index),
@@ -66,7 +79,18 @@ export function draftFromConfig(input: unknown): StudyDraft {
       scoringRule: text(scoring.rule, "log"),
       roundCost: text(scoring.roundCost, "0"),
       judgeTimeLimitSeconds: text(c.judgeTimeLimitSeconds),
-      rest: Object.keys(otherScoring).length ? { ...rest, scoring: otherScoring } : rest,
+      mode: text(c.mode, "stepped"),
+      sourceStudy: text(source.study, "nyu-2023"),
+      sourceCondition: text(source.condition),
+      sourceProtocol: text(source.protocol),
+      sourceTags: lines(source.tags, ", "),
+      sourceCount: text(source.count),
+      sourceSeed: text(source.seed, "1"),
+      rest: {
+        ...rest,
+        ...(Object.keys(otherScoring).length ? { scoring: otherScoring } : {}),
+        ...(Object.keys(otherSource).length ? { source: otherSource } : {}),
+      },
     };
   });
   const instructions = text(config.instructions);
@@ -180,13 +204,28 @@ export function configFromDraft(draft: StudyDraft): Record<string, unknown> {
     conditions: draft.conditions.map((c) => {
       const debaters = splitCommas(c.debaters);
       const scoring = isRecord(c.rest.scoring) ? c.rest.scoring : {};
+      const recorded = c.protocol === "recorded";
+      // A recorded condition's debaters, rounds and word limits are its source's; a live one has no source.
+      const source = isRecord(c.rest.source) ? c.rest.source : {};
       return defined({
         ...c.rest,
         name: c.name,
         protocol: c.protocol,
-        rounds: num(c.rounds),
-        wordLimit: num(c.wordLimit),
-        debaters: debaters.length === 2 ? debaters : (debaters[0] ?? undefined),
+        rounds: recorded ? undefined : num(c.rounds),
+        wordLimit: recorded ? undefined : num(c.wordLimit),
+        debaters: recorded ? undefined : debaters.length === 2 ? debaters : (debaters[0] ?? undefined),
+        mode: recorded ? c.mode || undefined : undefined,
+        source: recorded
+          ? defined({
+              ...source,
+              study: c.sourceStudy,
+              condition: c.sourceCondition.trim() || undefined,
+              protocol: c.sourceProtocol || undefined,
+              tags: splitCommas(c.sourceTags),
+              count: c.sourceCount.trim() ? num(c.sourceCount) : undefined,
+              seed: num(c.sourceSeed),
+            })
+          : undefined,
         judge: c.judge.trim() || undefined,
         scoring: defined({ ...scoring, rule: c.scoringRule || undefined, roundCost: num(c.roundCost) }),
         judgeTimeLimitSeconds: c.judgeTimeLimitSeconds.trim() ? num(c.judgeTimeLimitSeconds) : null,
@@ -252,5 +291,10 @@ export function participantsNeeded(draft: StudyDraft): number | null {
   const perJudge = Number(draft.questionsPerJudge || 4);
   const values = [questions, perQuestion, perJudge];
   if (!values.every((v) => Number.isFinite(v) && v > 0)) return null;
-  return Math.ceil((questions * draft.conditions.length * perQuestion) / perJudge);
+  // A recorded condition plans its drawn debates instead of the pool (unknown until launch when it draws them all).
+  const items = draft.conditions.map((c) =>
+    c.protocol === "recorded" ? Number(c.sourceCount || Number.NaN) : questions,
+  );
+  if (!items.every((v) => Number.isFinite(v) && v > 0)) return null;
+  return Math.ceil((items.reduce((sum, n) => sum + n, 0) * perQuestion) / perJudge);
 }

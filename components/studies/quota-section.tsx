@@ -28,7 +28,9 @@ export function QuotaSection({ draft, update, errorsAt }: SectionProps) {
       </div>
       <p data-testid="participants-needed" aria-live="polite">
         Participants needed ≈ <strong>{needed ?? "?"}</strong>{" "}
-        <span className="muted">(questions × conditions × judgments ÷ matches per participant)</span>
+        <span className="muted">
+          (questions × conditions × judgments ÷ matches per participant; a recorded condition counts its debates)
+        </span>
       </p>
     </fieldset>
   );

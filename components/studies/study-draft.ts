@@ -19,6 +19,18 @@ export interface ConditionDraft {
   scoringRule: string;
   roundCost: string;
   judgeTimeLimitSeconds: string;
+  /** Protocol `recorded`: how the debates are shown (RECORDED_MODES) and where they come from. */
+  mode: string;
+  /** The source study or imported dataset (name or id). */
+  sourceStudy: string;
+  sourceCondition: string;
+  /** A RECORDED_SOURCE_PROTOCOLS value, or "" for any. */
+  sourceProtocol: string;
+  /** Comma-separated; every one must match. */
+  sourceTags: string;
+  /** "" = every matching debate. */
+  sourceCount: string;
+  sourceSeed: string;
   /** Settings the form does not show (sampling), kept as they were. */
   rest: Record<string, unknown>;
 }
@@ -111,6 +123,13 @@ export function newCondition(index: number): ConditionDraft {
     scoringRule: "log",
     roundCost: "0",
     judgeTimeLimitSeconds: "",
+    mode: "stepped",
+    sourceStudy: "nyu-2023",
+    sourceCondition: "",
+    sourceProtocol: "",
+    sourceTags: "",
+    sourceCount: "",
+    sourceSeed: "1",
     rest: {},
   };
 }

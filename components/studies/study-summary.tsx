@@ -1,5 +1,5 @@
 import { PROTOCOL_LABELS } from "@/lib/debate/protocols";
-import type { StudyConfig } from "@/lib/studies/config";
+import { describeRecordedSource, type StudyConfig } from "@/lib/studies/config";
 
 /** The design at a glance: questions, conditions, quota and what participants go through. */
 export function StudySummary({ config }: { config: StudyConfig }) {
@@ -57,9 +57,18 @@ export function StudySummary({ config }: { config: StudyConfig }) {
             <tr key={c.name}>
               <th scope="row">{c.name}</th>
               <td>{PROTOCOL_LABELS[c.protocol]}</td>
-              <td>{c.rounds}</td>
-              <td>{c.wordLimit}</td>
-              <td>{typeof c.debaters === "string" ? c.debaters : c.debaters.join(" / ")}</td>
+              {c.protocol === "recorded" ? (
+                <>
+                  <td colSpan={2}>as recorded ({c.mode})</td>
+                  <td>{describeRecordedSource(c.source)}</td>
+                </>
+              ) : (
+                <>
+                  <td>{c.rounds}</td>
+                  <td>{c.wordLimit}</td>
+                  <td>{typeof c.debaters === "string" ? c.debaters : c.debaters.join(" / ")}</td>
+                </>
+              )}
               <td>{c.judge}</td>
             </tr>
           ))}

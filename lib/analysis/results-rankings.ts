@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { RECORDED_PROTOCOL } from "../debate/vocabulary-lists";
 import type { PairwiseOutcome } from "./index";
 import {
   type JudgeQueryRow,
@@ -97,7 +98,8 @@ export function rankJudges(rows: Iterable<JudgeQueryRow>): JudgeRow[] {
 export function ratingOutcomes(rows: Iterable<OutcomeRow>): PairwiseOutcome[] {
   const outcomes: PairwiseOutcome[] = [];
   for (const row of rows) {
-    if (row.part !== "outcome" || row.bucket !== "included") continue;
+    // Recorded debates' seats are named per source debate: no debater to rate (see tallyOutcomes).
+    if (row.part !== "outcome" || row.bucket !== "included" || row.protocol === RECORDED_PROTOCOL) continue;
     const seats = seatsSchema.parse(json(row.debaters));
     const [a, b] = seats;
     if (seats.length !== 2 || !a || !b || a.model === b.model) continue;

@@ -204,6 +204,38 @@ export interface StudyResults {
   ratings: { ratings: Rating[]; games: number } | null;
   /** Judge screening (null when no version of the study has a qualification block): the pass rate. */
   screening: ScreeningSummary | null;
+  /** Recorded conditions: the new judges against the source debates' original judges (./recorded-comparison.ts). */
+  recorded: RecordedComparison[];
+}
+
+/** Accuracy over a recorded condition's (new verdict, original verdict) pairs, from one side. */
+export interface RecordedAccuracy {
+  /** Summed accuracy credit (a 50/50 verdict counts half). */
+  correct: number;
+  accuracy: number | null;
+  /** 95% percentile interval of a bootstrap over the source debates; null without pairs. */
+  ci: [number, number] | null;
+}
+
+/**
+ * A recorded condition's new judgments compared with the original judgments of the same debates: each new verdict
+ * paired with its source debate's original verdict.
+ */
+export interface RecordedComparison {
+  condition: string;
+  /** Source debates judged again (with an original verdict). */
+  debates: number;
+  /** New verdicts on them: the pairs compared. */
+  n: number;
+  /** New verdicts on source debates that have no original verdict (left out of the comparison). */
+  unpaired: number;
+  newJudges: RecordedAccuracy;
+  /** The original judges' accuracy, each original verdict counted once per new verdict of its debate. */
+  originalJudges: RecordedAccuracy;
+  /** New − original accuracy (paired: the bootstrap draws debates with both their verdicts), with its 95% interval. */
+  difference: { estimate: number | null; ci: [number, number] | null };
+  /** Bootstrap replicates drawn. */
+  replicates: number;
 }
 
 /** Participants who finished a qualification block: passed of all, with the Wilson interval of the pass rate. */

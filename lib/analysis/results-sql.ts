@@ -1,5 +1,6 @@
 import { Prisma } from "../db/generated/client";
 import { TIE_CREDIT } from "../debate/scoring";
+import { RECORDED_PROTOCOL } from "../debate/vocabulary";
 import { type CorrectionTargetKind, EXCLUDED_PARTICIPANT_STATUSES } from "../studies/vocabulary";
 import { filterRange, type ResultsFilters } from "./results-schema";
 
@@ -295,4 +296,22 @@ export function ratingGroupsQuery(scope: QueryScope): Prisma.Sql {
     ${analysedFrom(scope)}
     GROUP BY 2, 3, 5, 6, 7
     ORDER BY 2, 3, 5, 6, 7`;
+}
+
+/**
+ * A recorded condition's analysed verdicts by source debate: how many, and their summed accuracy credit. (The source
+ * comes from the match: StudyVerdict does not copy it.)
+ */
+export function recordedVerdictsQuery(scope: QueryScope): Prisma.Sql {
+  return Prisma.sql`SELECT t."condition" AS "condition", t."source" AS "source", COUNT(*) AS "n",
+      SUM(t."credit") AS "correct"
+    FROM (
+      SELECT s."condition" AS "condition",
+        (SELECT m."sourceMatchId" FROM "Match" m WHERE m."id" = s."matchId") AS "source",
+        CASE WHEN s."correct" THEN 1.0 WHEN s."chosen" IS NULL THEN ${Prisma.raw(TIE_CREDIT.toFixed(1))} ELSE 0.0 END AS "credit"
+      ${analysedFrom(scope)} AND s."protocol" = ${RECORDED_PROTOCOL}
+    ) t
+    WHERE t."source" IS NOT NULL
+    GROUP BY 1, 2
+    ORDER BY 1, 2`;
 }

@@ -77,6 +77,28 @@ describe("tallyOutcomes", () => {
     });
   });
 
+  it("splits a recorded consultancy by the consultant's honesty, and rates no recorded debater", () => {
+    const recorded = (option: number, honest: boolean) => [
+      { seat: "A", option, model: `recorded:source-${option}:A`, honest },
+    ];
+    const debate = [
+      { seat: "A", option: 0, model: "recorded:d:A" },
+      { seat: "B", option: 1, model: "recorded:d:B" },
+    ];
+    const tally = tallyOutcomes(
+      [
+        row({ condition: "replay", protocol: "recorded", debaters: recorded(0, true), chosen: 0, n: 2, correct: 2 }),
+        row({ condition: "replay", protocol: "recorded", debaters: recorded(1, false), chosen: 1, n: 1, correct: 0 }),
+        row({ condition: "replay", protocol: "recorded", debaters: debate, chosen: 0, n: 1, correct: 1 }),
+      ],
+      [{ name: "replay", protocol: "recorded" }],
+      [],
+    );
+    const [split] = consultancySplits(tally.consultancy);
+    expect(split).toMatchObject({ condition: "replay", honest: { n: 2, correct: 2 }, dishonest: { n: 1, correct: 0 } });
+    expect(tally.debaters.size).toBe(0);
+  });
+
   it("tallies accuracy by rounds, conditions in design order", () => {
     const tally = tallyOutcomes(
       [row({ condition: "naive", rounds: 1, n: 2, correct: 2 }), row({ rounds: 2, n: 2, correct: 1 })],

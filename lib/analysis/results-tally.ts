@@ -1,3 +1,4 @@
+import { RECORDED_PROTOCOL } from "../debate/vocabulary-lists";
 import {
   brierScore,
   confidenceAndCorrectness,
@@ -152,10 +153,13 @@ export function tallyOutcomes(
     result.rounds.set(key, cell);
 
     const seats = seatsSchema.parse(json(row.debaters));
+    const recorded = t.protocol === RECORDED_PROTOCOL;
     for (const group of judgedGroups(row)) {
-      for (const seat of seats) tallySeat(result.debaters, seat, group);
+      // A recorded debate's seats are its source's people or models, named per source (`recorded:<match>:<seat>`):
+      // no debater to rate. A recorded consultancy (one seat) is still split by the consultant's honesty.
+      if (!recorded) for (const seat of seats) tallySeat(result.debaters, seat, group);
       const [consultant] = seats;
-      if (t.protocol === "consultancy" && seats.length === 1 && consultant) {
+      if ((t.protocol === "consultancy" || recorded) && seats.length === 1 && consultant) {
         const split = result.consultancy.get(t.condition) ?? { honest: [0, 0], dishonest: [0, 0] };
         const honest = consultant.honest ?? consultant.option === group.gold;
         const side = honest ? split.honest : split.dishonest;

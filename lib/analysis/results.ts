@@ -1,12 +1,15 @@
 import { z } from "zod";
 import type { Db } from "../db/client";
+import { accuracyCredit } from "../debate/scoring";
 import { CruxError } from "../errors";
 import { qualificationCounts } from "../studies/qualification";
 import { bradleyTerry } from "./index";
+import { compareWithOriginals, type RecordedVerdictRow } from "./recorded-comparison";
 import { questionRows, rankJudges, ratingOutcomes, topQuestions } from "./results-rankings";
-import { json, type OutcomeRow, toNullableNumber } from "./results-rows";
+import { json, type OutcomeRow, toNullableNumber, toNumber } from "./results-rows";
 import {
   type JudgeRow,
+  type RecordedComparison,
   type ResultsFilters,
   resultsFiltersSchema,
   type ScreeningSummary,
@@ -18,6 +21,7 @@ import {
   type QueryScope,
   questionTagsQuery,
   questionTextQuery,
+  recordedVerdictsQuery,
   unjudgedQuery,
 } from "./results-sql";
 import {
@@ -189,7 +193,32 @@ export async function getStudyResults(
     debaters: [...tally.debaters.values()].sort((a, b) => a.model.localeCompare(b.model)),
     ratings: fit ? { ratings: fit.ratings, games: games.length } : null,
     screening: await readScreening(db, studyId),
+    recorded: await readRecordedComparisons(db, scope, [...designed.map((c) => c.name), ...order.keys()]),
   };
+}
+
+/** The recorded conditions' new verdicts against their source debates' original verdicts. */
+async function readRecordedComparisons(
+  db: Db,
+  scope: QueryScope,
+  conditions: readonly string[],
+): Promise<RecordedComparison[]> {
+  const raw = await db.$queryRaw<Array<{ condition: string | null; source: string; n: unknown; correct: unknown }>>(
+    recordedVerdictsQuery(scope),
+  );
+  if (raw.length === 0) return [];
+  const rows: RecordedVerdictRow[] = raw.map((r) => ({
+    condition: r.condition ?? "",
+    source: r.source,
+    n: toNumber(r.n),
+    correct: toNumber(r.correct),
+  }));
+  const verdicts = await db.verdict.findMany({
+    where: { matchId: { in: [...new Set(rows.map((r) => r.source))] } },
+    select: { matchId: true, chosen: true, correct: true },
+  });
+  const originals = new Map(verdicts.map((v) => [v.matchId, accuracyCredit(v)]));
+  return compareWithOriginals(rows, originals, [...new Set(conditions)]);
 }
 
 /** The qualification pass rate (participants, whatever the filters: screening happens before any verdict). */

@@ -31,6 +31,9 @@ export const LIVE_PROTOCOLS = [
 ] as const satisfies readonly Exclude<Protocol, "recorded">[];
 export type LiveProtocol = (typeof LIVE_PROTOCOLS)[number];
 
+/** The recorded protocol, for code that compares a stored (untyped) protocol with it. */
+export const RECORDED_PROTOCOL = "recorded" satisfies Protocol;
+
 /** The protocols a recorded debate can come from: those with debaters to replay. */
 export const RECORDED_SOURCE_PROTOCOLS = [
   "debate",

@@ -110,6 +110,7 @@ export const EXPORT_TABLE_DEFS: Record<ExportTable, ExportTableDef> = {
       ...MATCH_COLUMNS,
       c("run_id", "string", "Automated runs: the run's id."),
       c("slot_id", "string", "Human matches: the assignment slot's id."),
+      c("source_match_id", "string", "Recorded debates: the match replayed (its verdict is the original judgment)."),
       PRACTICE,
       ...QUESTION_COLUMNS,
       ...JUDGE_COLUMNS,

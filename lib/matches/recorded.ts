@@ -5,10 +5,12 @@ import { countWords } from "../debate/limits";
 import { seatsOf } from "../debate/protocols";
 import type { DebaterSeat } from "../debate/types";
 import {
+  otherOption,
   RECORDED_SOURCE_PROTOCOLS,
   type RecordedMode,
   recordedSourceProtocolSchema,
   type Seat,
+  toOptionIndex,
 } from "../debate/vocabulary";
 import { CruxError } from "../errors";
 import { recordedDebaterSpec } from "../models/recorded";
@@ -85,6 +87,13 @@ export function replayableRounds(turns: readonly { round: number; speaker: Seat 
   return rounds;
 }
 
+/** The options' screen order: the correct one first or second as asked, else drawn. */
+function screenOrder(goldFirst: boolean | undefined, gold: number, random: () => number): number[] {
+  if (goldFirst === undefined) return random() < 0.5 ? [0, 1] : [1, 0];
+  const right = toOptionIndex(gold);
+  return goldFirst ? [right, otherOption(right)] : [otherOption(right), right];
+}
+
 export interface NewRecordedMatchOptions {
   sourceMatchId: string;
   /** `stepped` (default): round by round, the judge may stop early; `timed`: every round, then one verdict. */
@@ -92,8 +101,13 @@ export interface NewRecordedMatchOptions {
   judgeId?: string | null;
   judgeModel?: string | null;
   seed?: number;
-  /** The judge's scoring and time limit (the rest of the config is the source's). */
-  config?: Pick<MatchConfigInput, "scoring" | "judgeTimeLimitMs" | "submitDraftOnTimeout">;
+  /** The judge's scoring, sampling and time limit (the rest of the config is the source's). */
+  config?: Pick<MatchConfigInput, "scoring" | "sampling" | "judgeTimeLimitMs" | "submitDraftOnTimeout">;
+  /**
+   * Whether the correct option is shown first on the judge's screen (a study plan's counterbalancing); by default the
+   * screen order is drawn from the seed.
+   */
+  goldFirst?: boolean;
   study?: MatchStudyLink;
   requestKey?: string;
 }
@@ -127,7 +141,7 @@ export async function createRecordedMatch(
     wordLimit: Math.min(1000, Math.max(source.config.wordLimit, longest)),
     laterRounds: source.config.laterRounds,
     firstSpeaker: source.config.firstSpeaker,
-    optionOrder: random() < 0.5 ? [0, 1] : [1, 0],
+    optionOrder: screenOrder(options.goldFirst, source.question.gold, random),
     seed,
     recorded: { mode: options.mode ?? "stepped", sourceProtocol: sourceProtocol.data },
   });

@@ -8,10 +8,12 @@ import {
   seatSchema,
 } from "../debate/vocabulary";
 import { createDebateMatch } from "../matches/create";
+import { createRecordedMatch } from "../matches/recorded";
 import { hashSeed } from "../random";
 import { conditionDebaters, type StudyCondition } from "./config";
 import type { Balance } from "./plan";
 import { matchSetup } from "./plan";
+import { findRecordedSource } from "./recorded-sources";
 import { getStudyVersion, type StudyVersionRecord } from "./repository";
 
 /**
@@ -194,7 +196,11 @@ async function startSlotMatch(
   }
 }
 
-/** A match of a study condition: its protocol settings and models, the plan's counterbalancing, the study link. */
+/**
+ * A match of a study condition: its protocol settings and models, the plan's counterbalancing, the study link. A
+ * recorded condition's match replays the source debate frozen for its question (lib/studies/recorded-sources.ts),
+ * with the plan's screen order.
+ */
 export async function createConditionMatch(
   db: Db,
   version: StudyVersionRecord,
@@ -209,12 +215,37 @@ export async function createConditionMatch(
     seedParts: Array<string | number>;
   },
 ): Promise<{ id: string }> {
+  const seed = hashSeed(version.configHash, ...input.seedParts) % 2_147_483_647;
+  const judgeTimeLimitMs = condition.judgeTimeLimitSeconds === null ? null : condition.judgeTimeLimitSeconds * 1000;
+  const study = {
+    studyId: version.studyId,
+    studyVersionId: version.id,
+    condition: condition.name,
+    configHash: version.configHash,
+    ...input.link,
+  };
+  if (condition.protocol === "recorded")
+    return createRecordedMatch(db, {
+      sourceMatchId: await findRecordedSource(db, version.frozen, condition.name, input.questionId),
+      mode: condition.mode,
+      judgeId: input.judgeId ?? null,
+      judgeModel: input.judgeModel ?? null,
+      seed,
+      goldFirst: input.balance.goldFirst,
+      config: {
+        scoring: condition.scoring,
+        sampling: condition.sampling,
+        judgeTimeLimitMs,
+        submitDraftOnTimeout: condition.submitDraftOnTimeout,
+      },
+      study,
+    });
   return createDebateMatch(db, {
     questionId: input.questionId,
     judgeId: input.judgeId ?? null,
     judgeModel: input.judgeModel ?? null,
     debaterModels: conditionDebaters(condition),
-    seed: hashSeed(version.configHash, ...input.seedParts) % 2_147_483_647,
+    seed,
     setup: matchSetup(input.balance, input.gold),
     config: {
       protocol: condition.protocol,
@@ -222,16 +253,10 @@ export async function createConditionMatch(
       wordLimit: condition.wordLimit,
       scoring: condition.scoring,
       sampling: condition.sampling,
-      judgeTimeLimitMs: condition.judgeTimeLimitSeconds === null ? null : condition.judgeTimeLimitSeconds * 1000,
+      judgeTimeLimitMs,
       submitDraftOnTimeout: condition.submitDraftOnTimeout,
     },
-    study: {
-      studyId: version.studyId,
-      studyVersionId: version.id,
-      condition: condition.name,
-      configHash: version.configHash,
-      ...input.link,
-    },
+    study,
   });
 }
 

@@ -42,7 +42,7 @@ describe("a refused study design in plain words", () => {
       expect.arrayContaining([
         "Name: must be at most 200 characters",
         "Number of questions: must be a number",
-        "Condition 1 – protocol: must be one of debate, interactive, consultancy, naive, expert",
+        "Condition 1 – protocol: must be one of debate, interactive, consultancy, naive, expert, recorded",
         "Condition 1 – word limit: must be at most 1000 words",
         "Condition 1 – rounds: must be a whole number",
         "Condition 2 – word limit: must be at least 20 words",

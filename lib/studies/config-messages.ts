@@ -23,6 +23,8 @@ const FIELD_LABELS: Record<string, string> = {
   ids: "question ids",
   conditions: "conditions",
   protocol: "protocol",
+  study: "study",
+  mode: "mode",
   rounds: "rounds",
   wordLimit: "word limit",
   debaters: "debaters",
@@ -99,7 +101,9 @@ export function studyFieldLabel(path: Path): string {
       else parts[parts.length - 1] = `${INNER_ITEMS[last] ?? "item"} ${key + 1}`;
       return;
     }
-    parts.push(FIELD_LABELS[String(key)] ?? String(key));
+    // A condition's `source` is its recorded debates, not the question set `questions.source` names.
+    const conditionSource = key === "source" && path[index - 2] === "conditions";
+    parts.push(conditionSource ? "source debates" : (FIELD_LABELS[String(key)] ?? String(key)));
   });
   const label = parts.join(" – ");
   return label ? label[0]?.toUpperCase() + label.slice(1) : "The design";

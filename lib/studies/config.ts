@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { MAX_LIVE_ROUNDS, MAX_RECORDED_ROUNDS, samplingConfigSchema, scoringConfigSchema } from "../debate/config";
-import { liveProtocolSchema } from "../debate/vocabulary";
+import {
+  type LiveProtocol,
+  protocolSchema,
+  type RecordedMode,
+  recordedModeSchema,
+  recordedSourceProtocolSchema,
+} from "../debate/vocabulary";
 import { type ModelKind, modelSpecProblem } from "../models/spec";
 import { payConfigSchema, payNote } from "./bonus";
 import { describeStudyIssue, studyErrorMap } from "./config-messages";
@@ -34,27 +40,139 @@ export const questionPoolSchema = z.strictObject({
   ids: z.array(z.string().trim().min(1).max(200)).max(10_000).optional(),
 });
 
-/** A condition: one protocol with its settings, debaters and judge. Matches record the condition's name. */
-export const conditionSchema = z.strictObject({
-  name: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,39}$/, "1–40 letters, digits, spaces, '_', '-' or '.'"),
-  protocol: liveProtocolSchema,
-  /** At most MAX_LIVE_ROUNDS in a design (studyDesignSchema); an imported dataset's may be longer. */
-  rounds: z.int().min(1).max(MAX_RECORDED_ROUNDS).default(3),
-  wordLimit: z.int().min(20).max(1000).default(150),
-  /** One spec for every seat, or [seat A, seat B]. */
-  debaters: z.union([specSchema, z.tuple([specSchema, specSchema])]).default("offline:extractive"),
-  /** "human" (participants judge) or an AI judge's model spec (automated runs; `--judge` overrides). */
-  judge: z.union([z.literal("human"), specSchema]).default("human"),
-  scoring: scoringConfigSchema.prefault({}),
-  sampling: samplingConfigSchema.prefault({}),
-  /** Time a human judge has per step, server-enforced; null = no limit. */
-  judgeTimeLimitSeconds: z.int().min(10).max(3600).nullable().default(null),
-  /** With a time limit: when time runs out, the answer the judge's slider shows is submitted for them. */
-  submitDraftOnTimeout: z.boolean().default(true),
+/**
+ * Where a recorded condition's debates come from: the finished debates and consultancies of a source — an imported
+ * dataset such as "nyu-2023" or another Crux study, by name or id — kept when they match every filter given, then
+ * drawn with the seed (`count` of them; all by default). At most one debate per question is drawn, so a condition's
+ * judgments of a question are judgments of one debate. Resolved and frozen at launch (lib/studies/recorded-sources.ts).
+ */
+export const recordedSourceSchema = z.strictObject({
+  /** The source study or imported dataset: its name or id. */
+  study: z.string().trim().min(1, "name the study or imported dataset the debates come from").max(200),
+  /** Only the source's debates of this condition (by name, as the source's matches record it). */
+  condition: z.string().trim().min(1).max(100).optional(),
+  /** Only the source's debates of this protocol. */
+  protocol: recordedSourceProtocolSchema.optional(),
+  /** Only debates carrying every one of these tags (on the match, e.g. NYU's `live-judge`, or on its question). */
+  tags: z.array(z.string().trim().min(1).max(100)).max(20).default([]),
+  /** How many debates to draw; all that match by default. */
+  count: z.int().min(1).max(10_000).optional(),
+  /** Seed of the draw, so the same design always gets the same debates. */
+  seed: z
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1),
 });
+export type RecordedSourceFilter = z.output<typeof recordedSourceSchema>;
+
+/** Said of a setting a recorded condition takes from its source debates. */
+const FROM_SOURCE = "a recorded condition replays its source debates as they were: remove this setting";
+
+/**
+ * A condition: one protocol with its settings, debaters and judge — or, with protocol `recorded`, a `source` of
+ * recorded debates replayed to new judges (`mode` stepped or timed), whose debaters, rounds and word limits are the
+ * source's. Matches record the condition's name. Parsed as one object (so every field's problem is reported at once),
+ * then typed as a {@link LiveCondition} or a {@link RecordedCondition}.
+ */
+export const conditionSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,39}$/, "1–40 letters, digits, spaces, '_', '-' or '.'"),
+    protocol: protocolSchema,
+    /** At most MAX_LIVE_ROUNDS in a design (studyDesignSchema); an imported dataset's may be longer. Default 3. */
+    rounds: z.int().min(1).max(MAX_RECORDED_ROUNDS).optional(),
+    /** Default 150. */
+    wordLimit: z.int().min(20).max(1000).optional(),
+    /** One spec for every seat, or [seat A, seat B]. Default offline:extractive. */
+    debaters: z.union([specSchema, z.tuple([specSchema, specSchema])]).optional(),
+    /** Protocol `recorded`: the debates to replay. */
+    source: recordedSourceSchema.optional(),
+    /** Protocol `recorded`: round by round (`stepped`, the default) or every round then one verdict (`timed`). */
+    mode: recordedModeSchema.optional(),
+    /** "human" (participants judge) or an AI judge's model spec (automated runs; `--judge` overrides). */
+    judge: z.union([z.literal("human"), specSchema]).default("human"),
+    scoring: scoringConfigSchema.prefault({}),
+    sampling: samplingConfigSchema.prefault({}),
+    /** Time a human judge has per step, server-enforced; null = no limit. */
+    judgeTimeLimitSeconds: z.int().min(10).max(3600).nullable().default(null),
+    /** With a time limit: when time runs out, the answer the judge's slider shows is submitted for them. */
+    submitDraftOnTimeout: z.boolean().default(true),
+  })
+  .superRefine((condition, ctx) => {
+    if (condition.protocol === "recorded") {
+      for (const key of ["rounds", "wordLimit", "debaters"] as const)
+        if (condition[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: FROM_SOURCE });
+      if (!condition.source)
+        ctx.addIssue({
+          code: "custom",
+          path: ["source"],
+          message: 'a recorded condition needs a source, e.g. { study: "nyu-2023" }',
+        });
+      return;
+    }
+    for (const key of ["source", "mode"] as const)
+      if (condition[key] !== undefined)
+        ctx.addIssue({ code: "custom", path: [key], message: "only a recorded condition has this setting" });
+  })
+  .transform((condition): LiveCondition | RecordedCondition => {
+    const { protocol, rounds, wordLimit, debaters, source, mode, ...common } = condition;
+    if (protocol === "recorded") {
+      if (!source) throw new Error("a recorded condition without a source passed validation");
+      return { ...common, protocol, source, mode: mode ?? "stepped" };
+    }
+    return {
+      ...common,
+      protocol,
+      rounds: rounds ?? 3,
+      wordLimit: wordLimit ?? 150,
+      debaters: debaters ?? "offline:extractive",
+    };
+  });
+
+/** What every condition has: its name, judge and the judge's settings. */
+interface ConditionCommon {
+  name: string;
+  judge: string;
+  scoring: z.output<typeof scoringConfigSchema>;
+  sampling: z.output<typeof samplingConfigSchema>;
+  judgeTimeLimitSeconds: number | null;
+  submitDraftOnTimeout: boolean;
+}
+
+/** A condition whose debaters argue live (or, for naive and expert, no debaters). */
+export interface LiveCondition extends ConditionCommon {
+  protocol: LiveProtocol;
+  rounds: number;
+  wordLimit: number;
+  debaters: string | [string, string];
+}
+
+/** A condition whose judges judge recorded debates again. */
+export interface RecordedCondition extends ConditionCommon {
+  protocol: "recorded";
+  source: RecordedSourceFilter;
+  mode: RecordedMode;
+}
+
+/** A recorded condition's source in words: `debates of "nyu-2023" (protocol debate, tags live-judge), 20 drawn`. */
+export function describeRecordedSource(source: RecordedSourceFilter): string {
+  const filters = [
+    ...(source.condition ? [`condition ${source.condition}`] : []),
+    ...(source.protocol ? [`protocol ${source.protocol}`] : []),
+    ...(source.tags.length ? [`tags ${source.tags.join(", ")}`] : []),
+  ];
+  const which = filters.length ? ` (${filters.join("; ")})` : "";
+  const count = source.count === undefined ? "all" : `${source.count} drawn`;
+  return `recorded debates of "${source.study}"${which}, ${count}`;
+}
+
+/** Whether a condition replays recorded debates. */
+export function isRecordedCondition(condition: StudyCondition): condition is RecordedCondition {
+  return condition.protocol === "recorded";
+}
 
 const choiceQuestionSchema = z.strictObject({
   question: textSchema(1000).min(1),
@@ -174,6 +292,12 @@ export const studyConfigSchema = z
         });
     });
     checkQualification(config, ctx);
+    if (config.practice && config.conditions[0]?.protocol === "recorded")
+      ctx.addIssue({
+        code: "custom",
+        path: ["practice"],
+        message: "the practice match uses the first condition: put a live (not recorded) condition first",
+      });
     const ids = new Set<string>();
     config.survey.forEach((question, index) => {
       if (ids.has(question.id))
@@ -203,11 +327,14 @@ function checkQualification(
   if (qualification.rule === "accuracy" && (qualification.threshold < 0 || qualification.threshold > 1))
     ctx.addIssue({ code: "custom", path: at("threshold"), message: "an accuracy threshold is a share from 0 to 1" });
   if (qualification.condition === undefined) {
-    if (!config.conditions.some((c) => c.judge === "human"))
+    const human = config.conditions.filter((c) => c.judge === "human");
+    if (!human.some((c) => !isRecordedCondition(c)))
       ctx.addIssue({
         code: "custom",
         path: at("matches"),
-        message: "qualification needs a condition with a human judge",
+        message: human.length
+          ? "qualification needs a live (not recorded) condition with a human judge"
+          : "qualification needs a condition with a human judge",
       });
     return;
   }
@@ -215,14 +342,17 @@ function checkQualification(
   if (!named) ctx.addIssue({ code: "custom", path: at("condition"), message: "name one of the study's conditions" });
   else if (named.judge !== "human")
     ctx.addIssue({ code: "custom", path: at("condition"), message: "the qualification condition needs a human judge" });
+  else if (isRecordedCondition(named))
+    ctx.addIssue({ code: "custom", path: at("condition"), message: "the qualification condition cannot be recorded" });
 }
 
 /** The condition the qualification matches run in (null when the design has no qualification block). */
-export function qualificationCondition(config: StudyConfig): StudyCondition | null {
+export function qualificationCondition(config: StudyConfig): LiveCondition | null {
   const { qualification } = config;
   if (qualification.matches === 0) return null;
   const wanted = qualification.condition?.toLowerCase();
-  return config.conditions.find((c) => (wanted ? c.name.toLowerCase() === wanted : c.judge === "human")) ?? null;
+  const live = config.conditions.filter((c): c is LiveCondition => !isRecordedCondition(c));
+  return live.find((c) => (wanted ? c.name.toLowerCase() === wanted : c.judge === "human")) ?? null;
 }
 
 /** One model spec of a design and where it sits (`conditions.0.debaters`, `.1` for seat B of a pair). */
@@ -236,8 +366,9 @@ export interface DesignSpec {
 export function designSpecs(conditions: readonly z.output<typeof conditionSchema>[]): DesignSpec[] {
   return conditions.flatMap((condition, index) => {
     const at = (...rest: (string | number)[]) => ["conditions", index, ...rest];
-    const debaters: DesignSpec[] =
-      typeof condition.debaters === "string"
+    const debaters: DesignSpec[] = isRecordedCondition(condition)
+      ? []
+      : typeof condition.debaters === "string"
         ? [{ path: at("debaters"), spec: condition.debaters, kind: "debater" }]
         : condition.debaters.map((spec, seat) => ({ path: at("debaters", seat), spec, kind: "debater" as const }));
     const judge: DesignSpec[] =
@@ -254,7 +385,7 @@ export function designSpecs(conditions: readonly z.output<typeof conditionSchema
  */
 export const studyDesignSchema = studyConfigSchema.superRefine((config, ctx) => {
   config.conditions.forEach((condition, i) => {
-    if (condition.rounds > MAX_LIVE_ROUNDS)
+    if (!isRecordedCondition(condition) && condition.rounds > MAX_LIVE_ROUNDS)
       ctx.addIssue({
         code: "custom",
         path: ["conditions", i, "rounds"],
@@ -274,14 +405,19 @@ export function parseStudyDesign(input: unknown) {
 
 export type StudyConfig = z.output<typeof studyConfigSchema>;
 export type StudyConfigInput = z.input<typeof studyConfigSchema>;
-export type StudyCondition = z.output<typeof conditionSchema>;
+export type StudyCondition = LiveCondition | RecordedCondition;
 export type SurveyQuestion = z.output<typeof surveyQuestionSchema>;
 
 /** A launched version: the design plus the questions it resolved to (ids in the database), frozen and hashed. */
 export const frozenStudySchema = z.strictObject({
   config: studyConfigSchema,
-  /** Question ids in pool order. */
-  questionIds: z.array(z.string()).min(1),
+  /** Question ids in pool order (none when every condition is recorded). */
+  questionIds: z.array(z.string()),
+  /**
+   * Recorded conditions: the source debates drawn for each (by condition name), match ids in draw order. Absent when
+   * the design has no recorded condition (so versions launched before recorded conditions keep their hash).
+   */
+  recordedSources: z.record(z.string(), z.array(z.string()).min(1)).optional(),
   /** The practice match's question (outside the pool), when the design asks for practice. */
   practiceQuestionId: z.string().nullable().default(null),
   /** The qualification matches' questions (outside the pool and apart from the practice one), in order. */
@@ -328,7 +464,7 @@ export function qualificationRequirement(config: StudyConfig): string {
 }
 
 /** Debater specs for seats A and B. */
-export function conditionDebaters(condition: StudyCondition): [string, string] {
+export function conditionDebaters(condition: LiveCondition): [string, string] {
   return typeof condition.debaters === "string" ? [condition.debaters, condition.debaters] : condition.debaters;
 }
 

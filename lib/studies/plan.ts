@@ -21,12 +21,20 @@ export interface Balance {
 }
 
 export interface PlanItem {
-  /** Stable key of the item within its version: `<questionIndex>:<condition>:<replicate>`. */
+  /**
+   * Stable key of the item within its version: `<questionIndex>:<condition>:<replicate>`, or for a recorded condition
+   * `s<sourceIndex>:<condition>:<replicate>`.
+   */
   key: string;
   questionId: string;
   storyKey: string;
   condition: string;
   replicate: number;
+  /**
+   * Recorded conditions: the source debate replayed (its question and story are the item's). Its seats, options and
+   * speaking order are the source's, so of the balance only the screen order (`goldFirst`) applies.
+   */
+  sourceMatchId?: string;
   balance: Balance;
   /** Seeded position among items, used to spread concurrent arrivals over different questions. */
   rank: number;
@@ -35,6 +43,13 @@ export interface PlanItem {
 export interface PlanQuestion {
   id: string;
   /** Passage id, or the question id when the question has no passage. */
+  storyKey: string;
+}
+
+/** A recorded condition's source debate, with its question and story. */
+export interface PlanSource {
+  matchId: string;
+  questionId: string;
   storyKey: string;
 }
 
@@ -49,12 +64,47 @@ export function balanceFor(index: number): Balance {
   return { honestSeat: k % 2 === 0 ? "A" : "B", goldFirst: k < 2, honestFirst: Math.floor(index / 4) % 2 === 0 };
 }
 
-/** Every planned judgment of a frozen study, in a stable order (question, then condition, then replicate). */
-export function planStudy(frozen: FrozenStudy, questions: readonly PlanQuestion[]): PlanItem[] {
+/**
+ * A recorded item's balance: only the screen order applies (seats and speaking order are the source's), so it
+ * alternates item by item — a debate's replicates get both orders, and the condition is balanced to within one.
+ */
+function recordedBalance(index: number): Balance {
+  return { ...balanceFor(index), goldFirst: index % 2 === 0 };
+}
+
+/**
+ * Every planned judgment of a frozen study, in a stable order (question, then condition, then replicate): each pool
+ * question under each live condition, each drawn source debate under its recorded condition (`sources`: the frozen
+ * source debates' questions and stories), `judgmentsPerQuestion` times.
+ */
+export function planStudy(
+  frozen: FrozenStudy,
+  questions: readonly PlanQuestion[],
+  sources: readonly PlanSource[] = [],
+): PlanItem[] {
   const { conditions, judgmentsPerQuestion } = frozen.config;
   const byId = new Map(questions.map((q) => [q.id, q]));
+  const sourceById = new Map(sources.map((s) => [s.matchId, s]));
   const items: PlanItem[] = [];
   conditions.forEach((condition, c) => {
+    if (condition.protocol === "recorded") {
+      (frozen.recordedSources?.[condition.name] ?? []).forEach((matchId, s) => {
+        const source = sourceById.get(matchId);
+        if (!source) throw new Error(`planned source debate ${matchId} is not in the database`);
+        for (let r = 0; r < judgmentsPerQuestion; r++)
+          items.push({
+            key: `s${s}:${condition.name}:${r}`,
+            questionId: source.questionId,
+            storyKey: source.storyKey,
+            condition: condition.name,
+            replicate: r,
+            sourceMatchId: matchId,
+            balance: recordedBalance(s * judgmentsPerQuestion + r + c),
+            rank: 0,
+          });
+      });
+      return;
+    }
     frozen.questionIds.forEach((questionId, q) => {
       const question = byId.get(questionId);
       if (!question) throw new Error(`planned question ${questionId} is not in the database`);

@@ -12,12 +12,14 @@ import {
   designSpecs,
   type FrozenStudy,
   frozenStudySchema,
+  isRecordedCondition,
   parseStudyDesign,
   type StudyConfig,
   studyConfigSchema,
 } from "./config";
 import { describeStudyIssue, questionCountProblem } from "./config-messages";
 import { configHash, planStudy } from "./plan";
+import { drawRecordedSources, loadPlanSources } from "./recorded-sources";
 import { type SettableStudyStatus, type StudyStatus, studyStatusSchema } from "./vocabulary";
 
 /**
@@ -75,7 +77,7 @@ export class StudyDesignError extends CruxError {
  */
 async function checkQuestionCount(db: Db, config: StudyConfig): Promise<void> {
   const pool = config.questions;
-  if (pool.ids) return;
+  if (pool.ids || !usesQuestionPool(config)) return;
   const rows = await db.question.findMany({ where: { source: pool.source }, select: { tags: true } });
   if (rows.length === 0) return;
   const available = rows.filter((row) => {
@@ -214,8 +216,17 @@ export async function launchStudy(
   if (study.status === "imported") throw new CruxError("CONFLICT", "An imported dataset cannot be launched.");
   const config = studyConfigSchema.parse(study.config);
   assertModelsCallable(config, options.providers ?? serverProviders());
-  const { questionIds, practiceQuestionId, qualificationQuestionIds, stories } = await resolveQuestions(db, config);
-  const frozen = frozenStudySchema.parse({ config, questionIds, practiceQuestionId, qualificationQuestionIds });
+  const { questionIds, practiceQuestionId, qualificationQuestionIds, stories } = usesQuestionPool(config)
+    ? await resolveQuestions(db, config)
+    : { questionIds: [], practiceQuestionId: null, qualificationQuestionIds: [], stories: [] };
+  const recordedSources = await drawRecordedSources(db, studyId, config);
+  const frozen = frozenStudySchema.parse({
+    config,
+    questionIds,
+    practiceQuestionId,
+    qualificationQuestionIds,
+    recordedSources,
+  });
   const hash = configHash(frozen);
   if (study.currentVersionId) {
     const current = await getStudyVersion(db, study.currentVersionId);
@@ -225,7 +236,7 @@ export async function launchStudy(
       return { ...current, slots, unchanged: true };
     }
   }
-  const plan = planStudy(frozen, stories);
+  const plan = planStudy(frozen, stories, await loadPlanSources(db, frozen));
   return db.$transaction(async (tx) => {
     const last = await tx.studyVersion.findFirst({ where: { studyId }, orderBy: { version: "desc" } });
     const version = await tx.studyVersion.create({
@@ -245,6 +256,11 @@ export async function launchStudy(
     await tx.study.update({ where: { id: studyId }, data: { status: "live", currentVersionId: version.id } });
     return { ...version, frozen, slots: plan.length, unchanged: false };
   });
+}
+
+/** Whether the design draws questions from its pool: only live conditions do (recorded ones replay their sources). */
+function usesQuestionPool(config: StudyConfig): boolean {
+  return config.conditions.some((c) => !isRecordedCondition(c));
 }
 
 /**

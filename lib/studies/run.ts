@@ -7,6 +7,7 @@ import { serverProviders } from "../models/runtime";
 import { createConditionMatch } from "./assignment";
 import { type StudyConfig, studyConfigSchema } from "./config";
 import { type PlanItem, planStudy } from "./plan";
+import { loadPlanSources } from "./recorded-sources";
 import { assertModelsCallable, getStudyVersion, launchStudy, type StudyVersionRecord } from "./repository";
 import type { RunJobData, RunJobResult, RunQueue } from "./run-queue";
 import { getRunQueue } from "./run-queue-registry";
@@ -374,6 +375,7 @@ async function planOf(db: Db, version: StudyVersionRecord): Promise<PlanItem[]> 
   return planStudy(
     version.frozen,
     rows.map((r) => ({ id: r.id, storyKey: r.passageId ?? r.id })),
+    await loadPlanSources(db, version.frozen),
   );
 }
 

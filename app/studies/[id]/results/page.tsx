@@ -9,6 +9,7 @@ import {
   ConsultancyTable,
   JudgeLeaderboard,
   QuestionsTable,
+  RecordedTable,
   RoundsTable,
 } from "@/components/results/results-tables";
 import { ScoresTable } from "@/components/results/scores-table";
@@ -100,6 +101,7 @@ export default async function StudyResultsPage({
           <AccuracyChart conditions={results.conditions} />
           <ConditionsTable conditions={results.conditions} />
           {results.consultancy.length > 0 && <ConsultancyTable rows={results.consultancy} />}
+          {results.recorded.length > 0 && <RecordedTable rows={results.recorded} />}
           <h2>Scores</h2>
           <ScoresTable conditions={scores} />
           <h2>Calibration</h2>
