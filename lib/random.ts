@@ -32,3 +32,16 @@ export function hashSeed(...parts: Array<string | number>): number {
 export function pick<T>(rng: Rng, items: readonly [T, ...T[]]): T {
   return items[Math.floor(rng() * items.length)] ?? items[0];
 }
+
+/** Shuffles `items` in place (Fisher–Yates) with `random`, and returns them. */
+export function shuffle<T>(items: T[], random: Rng): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const a = items[i];
+    const b = items[j];
+    if (a === undefined || b === undefined) continue;
+    items[i] = b;
+    items[j] = a;
+  }
+  return items;
+}

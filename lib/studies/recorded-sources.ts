@@ -4,7 +4,7 @@ import { RECORDED_SOURCE_PROTOCOLS, recordedSourceProtocolSchema, seatSchema } f
 import { CruxError } from "../errors";
 import { replayableRounds } from "../matches/recorded";
 import { storedStringsSchema } from "../questions/schema";
-import { hashSeed, mulberry32 } from "../random";
+import { hashSeed, mulberry32, shuffle } from "../random";
 import {
   describeRecordedSource,
   type FrozenStudy,
@@ -154,16 +154,4 @@ export async function findRecordedSource(
 /** The questions of the frozen source debates (free play must not serve them while the study runs). */
 export async function listRecordedSourceQuestions(db: Db, frozen: FrozenStudy): Promise<string[]> {
   return (await loadPlanSources(db, frozen)).map((s) => s.questionId);
-}
-
-function shuffle<T>(items: T[], random: () => number): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const a = items[i];
-    const b = items[j];
-    if (a === undefined || b === undefined) continue;
-    items[i] = b;
-    items[j] = a;
-  }
-  return items;
 }

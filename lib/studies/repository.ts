@@ -6,7 +6,7 @@ import { checkModelSpec } from "../models/check-spec";
 import type { ProvidersConfig } from "../models/providers/config";
 import { serverProviders } from "../models/runtime";
 import { storedStringsSchema } from "../questions/schema";
-import { hashSeed, mulberry32 } from "../random";
+import { hashSeed, mulberry32, shuffle } from "../random";
 import {
   describeIssues,
   designSpecs,
@@ -380,16 +380,4 @@ function pickOutside<Row extends { id: string; passageId: string | null }>(
       `The qualification needs ${count} questions outside the study's pool: the set has ${picked.length} left.`,
     );
   return picked.map((r) => r.id);
-}
-
-function shuffle<T>(items: T[], random: () => number): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const a = items[i];
-    const b = items[j];
-    if (a === undefined || b === undefined) continue;
-    items[i] = b;
-    items[j] = a;
-  }
-  return items;
 }
