@@ -41,6 +41,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Two files at a time on CI's two cores: most integration files wait on their server, their sockets or their
+    // database more than they compute, and every file has a server, database and Redis of its own. (Vitest's
+    // default on two cores is one.)
+    maxWorkers: 2,
     // Each file stops what its tests started and left running; the run fails if a server or CLI process started
     // by a test outlives it anyway (tests/support/processes.ts).
     setupFiles: ["tests/setup-file.ts"],

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useId, useState } from "react";
-import { ActionForm, type StudyActionState } from "@/components/studies/action-form";
+import { ActionForm, type FormAction } from "@/components/action-form";
 import { COMMENT_MAX, TAG_MAX } from "@/lib/matches/annotation-vocabulary";
 import type { AnnotationView } from "@/lib/transcripts/annotations";
 
@@ -12,11 +12,9 @@ import type { AnnotationView } from "@/lib/transcripts/annotations";
  * time; the viewer's own (any, for an admin) have a Delete button. Forms post to the page's server actions.
  */
 
-type Action = (previous: StudyActionState, formData: FormData) => Promise<StudyActionState>;
-
 export interface AnnotationActions {
-  add: Action;
-  remove: Action;
+  add: FormAction;
+  remove: FormAction;
 }
 
 const when = (date: Date) => date.toISOString().slice(0, 16).replace("T", " ");

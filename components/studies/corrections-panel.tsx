@@ -1,7 +1,5 @@
+import { ActionForm, type FormAction } from "@/components/action-form";
 import type { ListedCorrection } from "@/lib/studies/corrections";
-import { ActionForm, type StudyActionState } from "./action-form";
-
-type CorrectAction = (previous: StudyActionState, formData: FormData) => Promise<StudyActionState>;
 
 /**
  * The study page's "Corrections" section: every correction, newest first, and (for the owner or an admin) a form
@@ -15,7 +13,7 @@ export function CorrectionsPanel({
   studyId: string;
   corrections: ListedCorrection[];
   /** Absent when the viewer may not correct (a researcher added to the study). */
-  action?: CorrectAction;
+  action?: FormAction;
 }) {
   return (
     <>

@@ -1,12 +1,11 @@
 "use client";
 
 import { useEffect, useId, useState } from "react";
+import { ActionForm, type FormAction } from "@/components/action-form";
 import type { RunListing } from "@/lib/studies/run";
-import { ActionForm, type StudyActionState } from "./action-form";
 
 /** A run as the runs API sends it (dates as ISO strings). */
 export type RunView = Omit<RunListing, "startedAt"> & { startedAt: string };
-type StudyAction = (previous: StudyActionState, formData: FormData) => Promise<StudyActionState>;
 
 const POLL_MS = 2000;
 /** After "Start", poll this long even before the run's row appears. */
@@ -44,8 +43,8 @@ export function RunsPanel({
   studyId: string;
   initialRuns: RunView[];
   specs: readonly string[];
-  startAction: StudyAction;
-  stopAction: StudyAction;
+  startAction: FormAction;
+  stopAction: FormAction;
 }) {
   const [runs, setRuns] = useState(initialRuns);
   const [wakeUntil, setWakeUntil] = useState(0);

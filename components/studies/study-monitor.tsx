@@ -1,11 +1,9 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
+import { ActionForm, type ActionState, type FormAction } from "@/components/action-form";
 import type { MonitorParticipant, ProblemMatch, StudyMonitor } from "@/lib/studies/monitor";
-import { ActionForm, type StudyActionState } from "./action-form";
 import { SlotFillTable } from "./slot-fill";
-
-type StudyAction = (previous: StudyActionState, formData: FormData) => Promise<StudyActionState>;
 
 const POLL_MS = 3000;
 
@@ -47,9 +45,9 @@ export function StudyMonitorView({
 }: {
   studyId: string;
   initial: StudyMonitor;
-  endMatch: StudyAction;
-  reassignSlot: StudyAction;
-  removeParticipant: StudyAction;
+  endMatch: FormAction;
+  reassignSlot: FormAction;
+  removeParticipant: FormAction;
 }) {
   const [monitor, setMonitor] = useState(initial);
   // The first render reckons from the server's clock, as the server's render did, so the two agree (React #418
@@ -58,7 +56,7 @@ export function StudyMonitorView({
   const [now, setNow] = useState(() => Date.parse(initial.generatedAt));
   const [error, setError] = useState<string | null>(null);
   // The last action's answer, shown above the table: the form that sent it may vanish with the next refresh.
-  const [notice, setNotice] = useState<StudyActionState | null>(null);
+  const [notice, setNotice] = useState<ActionState | null>(null);
 
   const refresh = useCallback(async () => {
     try {
@@ -88,7 +86,7 @@ export function StudyMonitorView({
   const stuck = new Set(monitor.stuck.map((m) => m.id));
   const errored = new Set(monitor.errored.map((m) => m.id));
   const actionProps = {
-    onDone: (state: StudyActionState) => {
+    onDone: (state: ActionState) => {
       setNotice(state);
       void refresh();
     },
@@ -192,8 +190,8 @@ function ParticipantRow({
   now: number;
   sinceFetch: number;
   studyId: string;
-  actions: { endMatch: StudyAction; reassignSlot: StudyAction; removeParticipant: StudyAction };
-  actionProps: { onDone: (state: StudyActionState) => void; small: boolean; showStatus: boolean };
+  actions: { endMatch: FormAction; reassignSlot: FormAction; removeParticipant: FormAction };
+  actionProps: { onDone: (state: ActionState) => void; small: boolean; showStatus: boolean };
 }) {
   const name = who(p);
   const current = p.current;
@@ -273,8 +271,8 @@ function ProblemItem({
   match: ProblemMatch;
   kind: "stuck" | "errored";
   studyId: string;
-  endMatch: StudyAction;
-  onDone: (state: StudyActionState) => void;
+  endMatch: FormAction;
+  onDone: (state: ActionState) => void;
   small: boolean;
   showStatus: boolean;
 }) {

@@ -2,12 +2,12 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import type { ActionState } from "@/components/action-form";
 import { type AuditAction, recordAudit } from "@/lib/auth/audit";
 import type { SessionUser } from "@/lib/auth/roles";
 import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
-import { CruxError, zodErrorMessage } from "@/lib/errors";
-import { formFields } from "@/lib/form-data";
+import { CruxError } from "@/lib/errors";
 import { getRunner } from "@/lib/matches/runner-registry";
 import { checkModelSpec } from "@/lib/models/check-spec";
 import { serverProviders } from "@/lib/models/runtime";
@@ -16,6 +16,7 @@ import { endStudyMatch, reassignSlot, removeParticipant } from "@/lib/studies/mo
 import { addStudyMember, getStudyFor, launchStudy, type StudyDetail, setStudyStatus } from "@/lib/studies/repository";
 import { assertStudyRunnable, startBackgroundRun, stopBackgroundRun } from "@/lib/studies/run";
 import { correctionKindSchema, correctionReasonSchema, settableStudyStatusSchema } from "@/lib/studies/vocabulary";
+import { formAction, rawText } from "../../form-action";
 import { studyEndMatch } from "../access";
 
 /**
@@ -23,11 +24,6 @@ import { studyEndMatch } from "../access";
  * (getStudyFor: owner, added researcher or admin), its form data parsed with zod, one lib call, revalidatePath.
  * They answer with a short message for the form's live region.
  */
-
-export interface StudyActionState {
-  ok?: boolean;
-  message?: string;
-}
 
 const id = z.string().trim().min(1).max(64);
 const studyOnly = z.object({ studyId: id });
@@ -45,43 +41,33 @@ type Handler<T> = (input: T & { studyId: string }, context: ActionContext) => Pr
 type Audit<T> = (input: T & { studyId: string }) => { action: AuditAction; target?: string; details?: object } | null;
 
 /**
- * The shared frame: authorize, parse, run, audit, revalidate; CruxErrors become messages, anything else propagates.
- * The audit entry is written once the action has succeeded (a refused action leaves none).
+ * A researcher with access to this study (getStudyFor: owner, added researcher or admin) runs `handler`; the audit
+ * entry is written once the action has succeeded (a refused action leaves none).
  */
-function studyAction<S extends z.ZodType<{ studyId: string }>>(
+const studyAction = <S extends z.ZodType<{ studyId: string }>>(
   schema: S,
   handler: Handler<z.output<S>>,
   audit: Audit<z.output<S>>,
-) {
-  return async (_previous: StudyActionState, input: unknown): Promise<StudyActionState> => {
-    const raw = Object.fromEntries([...formFields(input).entries()].filter(([key]) => !key.startsWith("$")));
-    const studyId = typeof raw.studyId === "string" ? raw.studyId : "";
-    const user = await requireRole("researcher", { callbackUrl: `/studies/${encodeURIComponent(studyId)}` });
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success)
-      return {
-        ok: false,
-        message: zodErrorMessage(parsed.error, { first: true, path: false, fallback: "Invalid request." }),
-      };
-    try {
-      const study = await getStudyFor(getDb(), user, parsed.data.studyId);
-      const message = await handler(parsed.data, { user, study });
-      const entry = audit(parsed.data);
+) =>
+  formAction({
+    schema,
+    authorize: (raw) =>
+      requireRole("researcher", { callbackUrl: `/studies/${encodeURIComponent(rawText(raw, "studyId"))}` }),
+    act: async (user, data) => {
+      const study = await getStudyFor(getDb(), user, data.studyId);
+      const message = await handler(data, { user, study });
+      const entry = audit(data);
       if (entry)
         await recordAudit(getDb(), {
           actor: user,
           action: entry.action,
-          target: entry.target ?? `study:${parsed.data.studyId}`,
-          details: { studyId: parsed.data.studyId, ...entry.details },
+          target: entry.target ?? `study:${data.studyId}`,
+          details: { studyId: data.studyId, ...entry.details },
         });
-      revalidatePath(`/studies/${parsed.data.studyId}`, "layout");
-      return { ok: true, message };
-    } catch (error) {
-      if (error instanceof CruxError) return { ok: false, message: error.message };
-      throw error;
-    }
-  };
-}
+      return message;
+    },
+    revalidate: (data) => revalidatePath(`/studies/${data.studyId}`, "layout"),
+  });
 
 const launch = studyAction(
   studyOnly,
@@ -183,30 +169,30 @@ const correctMatch = studyAction(
 );
 
 // A "use server" module may export only async functions: each action is one.
-export async function launchStudyAction(previous: StudyActionState, input: unknown) {
+export async function launchStudyAction(previous: ActionState, input: unknown) {
   return launch(previous, input);
 }
-export async function setStudyStatusAction(previous: StudyActionState, input: unknown) {
+export async function setStudyStatusAction(previous: ActionState, input: unknown) {
   return setStatus(previous, input);
 }
-export async function addStudyMemberAction(previous: StudyActionState, input: unknown) {
+export async function addStudyMemberAction(previous: ActionState, input: unknown) {
   return addMember(previous, input);
 }
-export async function startRunAction(previous: StudyActionState, input: unknown) {
+export async function startRunAction(previous: ActionState, input: unknown) {
   return startRun(previous, input);
 }
-export async function stopRunAction(previous: StudyActionState, input: unknown) {
+export async function stopRunAction(previous: ActionState, input: unknown) {
   return stopRun(previous, input);
 }
-export async function endMatchAction(previous: StudyActionState, input: unknown) {
+export async function endMatchAction(previous: ActionState, input: unknown) {
   return endMatch(previous, input);
 }
-export async function reassignSlotAction(previous: StudyActionState, input: unknown) {
+export async function reassignSlotAction(previous: ActionState, input: unknown) {
   return reassign(previous, input);
 }
-export async function removeParticipantAction(previous: StudyActionState, input: unknown) {
+export async function removeParticipantAction(previous: ActionState, input: unknown) {
   return remove(previous, input);
 }
-export async function correctMatchAction(previous: StudyActionState, input: unknown) {
+export async function correctMatchAction(previous: ActionState, input: unknown) {
   return correctMatch(previous, input);
 }

@@ -1,6 +1,6 @@
 import { headers } from "next/headers";
 import Link from "next/link";
-import { ActionForm } from "@/components/studies/action-form";
+import { ActionForm } from "@/components/action-form";
 import { CopyField } from "@/components/studies/copy-field";
 import { CorrectionsPanel } from "@/components/studies/corrections-panel";
 import { ExportPanel } from "@/components/studies/export-panel";

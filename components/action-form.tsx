@@ -2,14 +2,16 @@
 
 import { type FormEvent, type ReactNode, useActionState } from "react";
 
-export interface StudyActionState {
+/** What a form's server action answers: success or not, and a short message for the form's live region. */
+export interface ActionState {
   ok?: boolean;
   message?: string;
 }
-type StudyAction = (previous: StudyActionState, formData: FormData) => Promise<StudyActionState>;
+/** A server action as a form posts to it (app/form-action.ts makes them). */
+export type FormAction = (previous: ActionState, formData: FormData) => Promise<ActionState>;
 
 /**
- * A small form posting to one of the study's server actions: hidden fields say what it acts on, `children` add
+ * A small form posting to a server action (a study's, a transcript's annotations): hidden fields say what it acts on, `children` add
  * inputs, `confirm` asks before anything irreversible, and the action's answer is announced in a live region.
  */
 export function ActionForm({
@@ -25,7 +27,7 @@ export function ActionForm({
   onDone,
   showStatus = true,
 }: {
-  action: StudyAction;
+  action: FormAction;
   fields: Record<string, string>;
   label: string;
   pendingLabel?: string;
@@ -36,11 +38,11 @@ export function ActionForm({
   accessibleName?: string;
   children?: ReactNode;
   /** Called with each answer (e.g. to start polling after a run is started). */
-  onDone?: (state: StudyActionState) => void;
+  onDone?: (state: ActionState) => void;
   /** False when the caller shows the answer itself (via `onDone`). */
   showStatus?: boolean;
 }) {
-  const [state, formAction, pending] = useActionState(async (previous: StudyActionState, formData: FormData) => {
+  const [state, formAction, pending] = useActionState(async (previous: ActionState, formData: FormData) => {
     const next = await action(previous, formData);
     onDone?.(next);
     return next;
