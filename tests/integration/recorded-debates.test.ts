@@ -137,29 +137,40 @@ describe("recorded debates, re-judged over the socket layer", () => {
     });
     const cut = await partWay;
     first.judge.socket.disconnect();
-    const second = await join(cookie, matchId);
-    let view = second.view;
-    const live = view.live.find((l) => l.round === 2 && l.speaker === cut.speaker);
+    // As the judge's page does: the view the join answers with is held from the moment the answer arrives (chunks
+    // may follow it in the same read, before any awaiting code runs); a fresh view replaces the one held (it may
+    // overtake chunks, or start the next turn), and each chunk must extend what is held — a gap would make the page
+    // resync. Chunks before the answer are in the view it carries.
+    const second = { judge: await connectJudge(server.url, cookie) };
+    let held: MatchView | null = null;
+    let gap = false;
+    second.judge.socket.on("match:view", (fresh) => {
+      if (held) held = fresh;
+    });
+    second.judge.socket.on("turn:delta", (delta) => {
+      if (!held) return;
+      const applied = applyDelta(held, delta);
+      if (applied) held = applied;
+      else gap = true;
+    });
+    const rejoined = await new Promise<MatchView>((resolve, reject) => {
+      second.judge.socket.emit("match:join", { matchId }, (ack) => {
+        second.judge.received.push(`ack:match:join ${JSON.stringify(ack)}`);
+        if (!ack.ok) return reject(new Error(ack.error.message));
+        held = ack.data;
+        resolve(ack.data);
+      });
+    });
+    const live = rejoined.live.find((l) => l.round === 2 && l.speaker === cut.speaker);
     const full = source.turns.get(`2${cut.speaker}`) ?? "";
     // Mid-turn: the rejoined view carries the text so far, which the chunks that follow complete exactly.
     expect(live).toBeDefined();
     if (live) {
       expect(live.seq).toBeGreaterThanOrEqual(cut.seq);
       expect(full.startsWith(live.text)).toBe(true);
-      let gap = false;
-      // As the judge's page does: a fresh view replaces the one held (it may overtake chunks, or start the next
-      // turn), and each chunk must extend what is held — a gap would make the page resync.
-      second.judge.socket.on("match:view", (fresh) => {
-        view = fresh;
-      });
-      second.judge.socket.on("turn:delta", (delta) => {
-        const applied = applyDelta(view, delta);
-        if (applied) view = applied;
-        else gap = true;
-      });
       await waitForView(second.judge, (v) => v.turns.some((t) => t.round === 2 && t.speaker === cut.speaker));
       expect(gap).toBe(false);
-      const streamed = view.live.find((l) => l.round === 2 && l.speaker === cut.speaker);
+      const streamed = (held as MatchView | null)?.live.find((l) => l.round === 2 && l.speaker === cut.speaker);
       if (streamed) expect(streamed.text).toBe(full);
     }
     const two = await waitForView(second.judge, (v) => v.phase.kind === "judge" && v.phase.round === 2);
