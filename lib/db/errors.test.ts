@@ -61,6 +61,8 @@ describe("isTransientDbError", () => {
 
   it("knows PostgreSQL's serialization failure and Prisma's write-conflict code", () => {
     expect(isTransientDbError({ code: "P2034" })).toBe(true);
+    // A transaction that could not get a connection of the pool in time never ran.
+    expect(isTransientDbError({ code: "P2028" })).toBe(true);
     expect(isTransientDbError(new Error("wrapped", { cause: { code: "40001" } }))).toBe(true);
     expect(isUniqueViolation({ code: "P2002" })).toBe(true);
   });

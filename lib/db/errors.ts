@@ -22,8 +22,11 @@ export function immutableRecordViolation(error: unknown): string | null {
 
 /** Driver codes of a write that lost a race for a lock and may succeed when tried again. */
 const TRANSIENT_DRIVER_CODES = new Set(["SQLITE_BUSY", "SQLITE_BUSY_SNAPSHOT", "SQLITE_LOCKED", "40001", "40P01"]);
-/** Prisma's own codes for the same: operation timed out, transaction write conflict or deadlock. */
-const TRANSIENT_PRISMA_CODES = new Set(["P1008", "P2034"]);
+/**
+ * Prisma's own codes for the same: operation timed out, transaction write conflict or deadlock, and a transaction
+ * that could not start in time (P2028: every connection of the pool busy — it did nothing yet).
+ */
+const TRANSIENT_PRISMA_CODES = new Set(["P1008", "P2028", "P2034"]);
 
 /**
  * Whether a database error is transient: another connection held the lock (SQLite `SQLITE_BUSY`, typically a CLI

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { tempDatabase } from "../../tests/support/temp-db";
 import { seedQuestionBank } from "../questions/seed";
 import { createDebateMatch } from "./create";
-import { parsePromptRefs, promptPartId, withFullPrompts } from "./prompt-parts";
+import { parsePromptRefs, promptPartId, savePromptParts, withFullPrompts } from "./prompt-parts";
 
 // PostgreSQL only (the PostgreSQL pass of vitest.config.ts): the hand-written backfill of `…_prompt_refs_short`
 // turns references stored in the earlier form ({ part, at, passage? } objects) into [at, part(, passage)] lists, in
@@ -66,5 +66,50 @@ describe("prompt references on PostgreSQL", () => {
     expect(parsePromptRefs(row.promptParts)).toEqual(refs);
     expect((await withFullPrompts(db, [row]))[0]?.promptText).toBe(json);
     expect(promptPartId(rule)).not.toBe("old-rule");
+  });
+
+  it("saves a part another call's transaction is saving at the same moment, and both transactions commit", async () => {
+    // Two debaters of different matches send the same new paragraph at once: on PostgreSQL the second transaction
+    // does not see the first's uncommitted part, tries to insert it too and waits on its row lock. It must then
+    // go on (the part is there), not fail with a unique violation that aborts its model call's transaction.
+    const db = temp.db();
+    const text = `A paragraph both calls send for the first time. ${"Quote the story. ".repeat(5)}`;
+    const id = promptPartId(text);
+    const parts = new Map([[id, text]]);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let saved = () => {};
+    const firstSaved = new Promise<void>((resolve) => {
+      saved = resolve;
+    });
+    const first = db.$transaction(
+      async (tx) => {
+        await savePromptParts(tx, parts);
+        saved();
+        await held;
+      },
+      { timeout: 60_000 },
+    );
+    await firstSaved;
+    const second = db.$transaction((tx) => savePromptParts(tx, parts), { timeout: 60_000 });
+    // The second insert is waiting on the first's row: only then does the first commit.
+    const probe = new pg.Client({ connectionString: temp.url });
+    await probe.connect();
+    try {
+      for (;;) {
+        const { rows } = await probe.query<{ waiting: number }>(
+          "SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        );
+        if ((rows[0]?.waiting ?? 0) > 0) break;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      await probe.end();
+    }
+    release();
+    await Promise.all([first, second]);
+    expect(await db.promptPart.count({ where: { id } })).toBe(1);
   });
 });

@@ -197,12 +197,15 @@ type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 export async function savePromptParts(db: Db | Tx, parts: ReadonlyMap<string, string>): Promise<void> {
   if (parts.size === 0) return;
   // Most parts of a call (the templates' paragraphs, the match's repeated ones) are there already: one read finds
-  // them, and only the new ones are written (an upsert each, since another call may be writing the same part).
+  // them, and only the new ones are written. Another call may be writing the same new part in a transaction of its
+  // own (on PostgreSQL, side by side): ON CONFLICT DO NOTHING then waits for it and keeps its row, where an insert
+  // (or Prisma's upsert, which reads then inserts) would fail with a unique violation and abort this call's
+  // transaction. SQLite (3.24+) reads the same statement; the column default gives `createdAt`.
   const stored = await db.promptPart.findMany({ where: { id: { in: [...parts.keys()] } }, select: { id: true } });
   const present = new Set(stored.map((row) => row.id));
   for (const [id, text] of parts) {
     if (present.has(id)) continue;
-    await db.promptPart.upsert({ where: { id }, create: { id, text }, update: {}, select: { id: true } });
+    await db.$executeRaw`INSERT INTO "PromptPart" ("id", "text") VALUES (${id}, ${text}) ON CONFLICT ("id") DO NOTHING`;
   }
 }
 
