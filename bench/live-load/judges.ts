@@ -8,8 +8,9 @@ import { nowUs, type PhaseResult, parseTokens, summarize } from "./shared";
  * The simulated judges of bench/live-load.ts, in a process of their own (so their work is not the server's): JUDGES
  * socket.io clients, each playing on its own, started over STAGGER_MS. Against Crux each plays guest matches back
  * to back (continue after every round, end after the last); against the bare relay each asks for the rounds of a
- * debate in the same order (both seats at once in round 1, one after the other later). Every token received between WARMUP_MS and WARMUP_MS + MEASURE_MS after the start is measured; the result
- * goes back to the parent over IPC.
+ * debate in the same order (both seats at once in round 1, one after the other later). Every token received
+ * between WARMUP_MS and WARMUP_MS + MEASURE_MS after the start is measured; the result goes back to the parent over
+ * IPC.
  *
  *   node --import tsx bench/live-load/judges.ts '<json options>'   (forked by bench/live-load.ts)
  */
