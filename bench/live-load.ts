@@ -1,7 +1,8 @@
 /**
  * Live latency under load: `npm run bench:live-load` (`npx tsx bench/live-load.ts [--levels 50,100,200,400]
  * [--words 50] [--token-ms 40] [--warmup-ms 8000] [--measure-ms 20000] [--target-at 200] [--modes relay,crux]
- * [--server-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"]`). Needs a production build (`npm run build`).
+ * [--server-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"] [--instances 2] [--database-url URL]`). Needs a
+ * production build (`npm run build`); `--instances 2` needs `redis-server` (scripts/services.sh installs it).
  * Method and figures: docs/performance.md.
  *
  * Four kinds of process, so that no one's work is counted as another's:
@@ -27,6 +28,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { type RunningRedis, startRedis } from "../tests/support/redis";
 import { type RunningServer, startServer } from "../tests/support/server";
 import type { JudgesOptions } from "./live-load/judges";
 import { type PhaseResult, processCpuMs, processRssBytes } from "./live-load/shared";
@@ -51,6 +53,13 @@ const { values } = parseArgs({
     "server-node-args": { type: "string" },
     /** Write the server's output (at log level `info`) to this file, to see what it did under load. */
     "server-log": { type: "string" },
+    /**
+     * Crux instances: 2 runs two servers on one database and one throwaway Redis (socket.io's Redis adapter, match
+     * leases), half the judges on each; their CPU is summed, and Redis's is reported on its own.
+     */
+    instances: { type: "string", default: "1" },
+    /** The servers' DATABASE_URL (e.g. an empty PostgreSQL database); default a fresh SQLite file, shared in WAL. */
+    "database-url": { type: "string" },
   },
 });
 
@@ -67,6 +76,8 @@ const WARMUP_MS = int("warmup-ms", values["warmup-ms"], 0);
 const MEASURE_MS = int("measure-ms", values["measure-ms"], 1000);
 const TARGET_AT = int("target-at", values["target-at"], 1);
 const MODES = (values.modes ?? "").split(",") as Array<"relay" | "crux">;
+const INSTANCES = int("instances", values.instances, 1);
+if (INSTANCES > 2) throw new Error("--instances: 1 or 2");
 if (MODES.some((mode) => mode !== "relay" && mode !== "crux")) throw new Error("--modes: relay, crux or both");
 
 /** Forks a helper under tsx and resolves with the port it prints (`<word> <port>`). */
@@ -98,13 +109,28 @@ interface Phase {
   /** Resident memory growth from before the phase to the window's peak, per match (bytes). */
   rssPerMatch: number | null;
   rssPeak: number | null;
+  /** Redis's CPU ms per second of the window (two instances), or null. */
+  redisCpu: number | null;
 }
 
-/** Runs one phase: N judges against `url`; reads `pid`'s CPU over the measured window and its memory. */
-async function phase(mode: "relay" | "crux", url: string, judges: number, pid: number): Promise<Phase> {
+/** What a phase measures: the servers (their CPU and memory summed) and, with two instances, Redis. */
+interface Target {
+  urls: string[];
+  pids: number[];
+  redisPid?: number;
+}
+
+const sum = (values: Array<number | null>): number | null =>
+  values.some((value) => value === null) ? null : values.reduce<number>((total, value) => total + (value ?? 0), 0);
+
+/** Runs one phase: N judges spread over the target's servers; reads their CPU over the measured window and memory. */
+async function phase(mode: "relay" | "crux", target: Target, judges: number): Promise<Phase> {
+  const { urls, pids, redisPid } = target;
+  const cpuOf = () => sum(pids.map(processCpuMs));
+  const rssOf = () => sum(pids.map(processRssBytes));
   const options: JudgesOptions = {
     mode,
-    url,
+    urls,
     judges,
     words: WORDS,
     spec: SPEC,
@@ -112,12 +138,14 @@ async function phase(mode: "relay" | "crux", url: string, judges: number, pid: n
     warmupMs: WARMUP_MS,
     measureMs: MEASURE_MS,
   };
-  const rssBefore = processRssBytes(pid);
+  const rssBefore = rssOf();
   let cpuStart: number | null = null;
   let cpuEnd: number | null = null;
+  let redisStart: number | null = null;
+  let redisEnd: number | null = null;
   let rssPeak = rssBefore ?? 0;
   const sampler = setInterval(() => {
-    rssPeak = Math.max(rssPeak, processRssBytes(pid) ?? 0);
+    rssPeak = Math.max(rssPeak, rssOf() ?? 0);
   }, 250);
   const child = fork(path.join(here, "judges.ts"), [JSON.stringify(options)], {
     execArgv: ["--import", "tsx"],
@@ -126,8 +154,14 @@ async function phase(mode: "relay" | "crux", url: string, judges: number, pid: n
   try {
     const result = await new Promise<PhaseResult>((resolve, reject) => {
       child.on("message", (message: { window?: "start" | "end"; result?: PhaseResult }) => {
-        if (message.window === "start") cpuStart = processCpuMs(pid);
-        if (message.window === "end") cpuEnd = processCpuMs(pid);
+        if (message.window === "start") {
+          cpuStart = cpuOf();
+          redisStart = redisPid ? processCpuMs(redisPid) : null;
+        }
+        if (message.window === "end") {
+          cpuEnd = cpuOf();
+          redisEnd = redisPid ? processCpuMs(redisPid) : null;
+        }
         if (message.result) resolve(message.result);
       });
       child.once("exit", (code) => reject(new Error(`the judges exited with code ${code} before reporting`)));
@@ -142,6 +176,7 @@ async function phase(mode: "relay" | "crux", url: string, judges: number, pid: n
       cpuPerToken: cpuMs === null || result.latency.n === 0 ? null : (cpuMs * 1000) / result.latency.n,
       rssPerMatch: rssBefore === null ? null : (rssPeak - rssBefore) / judges,
       rssPeak,
+      redisCpu: redisStart === null || redisEnd === null ? null : (redisEnd - redisStart) / (MEASURE_MS / 1000),
     };
   } finally {
     clearInterval(sampler);
@@ -214,54 +249,70 @@ async function main(): Promise<void> {
   const model = await helper("model-server.ts", [String(WORDS), String(TOKEN_MS)], "model");
   const modelUrl = `http://127.0.0.1:${model.port}/v1`;
   let relay: { child: ChildProcess; port: number } | null = null;
-  let server: RunningServer | null = null;
+  let redis: RunningRedis | null = null;
+  const servers: RunningServer[] = [];
   const phases: Phase[] = [];
   try {
     relay = await helper("relay.ts", [modelUrl], "relay");
-    server = await startServer({
-      env: {
-        [`CRUX_PROVIDER_${PROVIDER.toUpperCase()}_BASE_URL`]: modelUrl,
-        CRUX_PLAY_MODELS: SPEC,
-        CRUX_MODEL_CACHE: "0",
-        ...(values["server-log"] ? { CRUX_LOG: "info" } : {}),
-        CRUX_MODEL_MAX_ATTEMPTS: "1",
-        // Every stream at once (the default, 4 calls in flight per provider, would queue all but two matches).
-        [`CRUX_PROVIDER_${PROVIDER.toUpperCase()}_CONCURRENCY`]: "10000",
-        // Every judge connects from this one address: the per-address limits are not what is measured.
-        CRUX_MATCH_STARTS_PER_IP: "1000000",
-        CRUX_MATCH_STARTS_PER_USER: "100000",
-        CRUX_SOCKETS_PER_IP: "1000000",
-        CRUX_SOCKET_EVENTS_PER_IP: "1000000",
-      },
-      nodeArgs: values["server-node-args"]?.split(" ").filter(Boolean) ?? [],
-    });
-    // The first request to a route loads its code: not what is measured.
-    const warm = await fetch(`${server.url}/api/matches`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ debaters: SPEC }),
-    });
-    if (warm.status !== 201) throw new Error(`warm-up match: HTTP ${warm.status} ${await warm.text()}`);
-    const serverPid = server.child.pid ?? 0;
-    const relayPid = relay.child.pid ?? 0;
+    const env: Record<string, string> = {
+      [`CRUX_PROVIDER_${PROVIDER.toUpperCase()}_BASE_URL`]: modelUrl,
+      CRUX_PLAY_MODELS: SPEC,
+      CRUX_MODEL_CACHE: "0",
+      ...(values["server-log"] ? { CRUX_LOG: "info" } : {}),
+      CRUX_MODEL_MAX_ATTEMPTS: "1",
+      // Every stream at once (the default, 4 calls in flight per provider, would queue all but two matches).
+      [`CRUX_PROVIDER_${PROVIDER.toUpperCase()}_CONCURRENCY`]: "10000",
+      // Every judge connects from this one address: the per-address limits are not what is measured.
+      CRUX_MATCH_STARTS_PER_IP: "1000000",
+      CRUX_MATCH_STARTS_PER_USER: "100000",
+      CRUX_SOCKETS_PER_IP: "1000000",
+      CRUX_SOCKET_EVENTS_PER_IP: "1000000",
+      ...(values["database-url"] ? { DATABASE_URL: values["database-url"] } : {}),
+    };
+    if (INSTANCES > 1) {
+      redis = await startRedis();
+      env.REDIS_URL = redis.url;
+    }
+    const nodeArgs = values["server-node-args"]?.split(" ").filter(Boolean) ?? [];
+    for (let i = 0; i < INSTANCES; i++) {
+      // The second instance on the first one's data directory: the same SQLite file (or DATABASE_URL).
+      servers.push(await startServer({ env, nodeArgs, ...(servers[0] ? { dir: servers[0].dir } : {}) }));
+    }
+    for (const server of servers) {
+      // The first request to a route loads its code: not what is measured.
+      const warm = await fetch(`${server.url}/api/matches`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ debaters: SPEC }),
+      });
+      if (warm.status !== 201) throw new Error(`warm-up match: HTTP ${warm.status} ${await warm.text()}`);
+    }
+    const relayTarget: Target = { urls: [`http://127.0.0.1:${relay.port}`], pids: [relay.child.pid ?? 0] };
+    const cruxTarget: Target = {
+      urls: servers.map((server) => server.url),
+      pids: servers.map((server) => server.child.pid ?? 0),
+      ...(redis ? { redisPid: redis.pid } : {}),
+    };
+    if (INSTANCES > 1) console.log(`Crux: ${INSTANCES} instances on one database and one Redis, judges spread evenly.`);
     console.log(`\n${HEADER}`);
     for (const judges of LEVELS) {
       let relayPhase: Phase | undefined;
       for (const mode of MODES) {
-        const result =
-          mode === "relay"
-            ? await phase("relay", `http://127.0.0.1:${relay.port}`, judges, relayPid)
-            : await phase("crux", server.url, judges, serverPid);
+        const result = await phase(mode, mode === "relay" ? relayTarget : cruxTarget, judges);
         if (mode === "relay") relayPhase = result;
         phases.push(result);
         console.log(row(result, relayPhase));
+        if (result.redisCpu !== null) console.log(`      redis: ${result.redisCpu.toFixed(0)} ms of CPU per second`);
         for (const error of result.result.errors) console.log(`      ${mode} error: ${error}`);
         await settle();
       }
     }
   } finally {
-    await server?.stop();
-    if (server && values["server-log"]) fs.writeFileSync(values["server-log"], server.output());
+    for (const server of servers) await server.stop();
+    if (servers.length && values["server-log"]) {
+      fs.writeFileSync(values["server-log"], servers.map((server) => server.output()).join("\n"));
+    }
+    await redis?.stop();
     relay?.child.kill("SIGTERM");
     model.child.kill("SIGTERM");
   }

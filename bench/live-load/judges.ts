@@ -7,16 +7,18 @@ import { nowUs, type PhaseResult, parseTokens, summarize } from "./shared";
 /**
  * The simulated judges of bench/live-load.ts, in a process of their own (so their work is not the server's): JUDGES
  * socket.io clients, each playing on its own, started over STAGGER_MS. Against Crux each plays guest matches back
- * to back (continue after every round, end after the last); against the bare relay each asks for round after
- * round. Every token received between WARMUP_MS and WARMUP_MS + MEASURE_MS after the start is measured; the result
- * goes back to the parent over IPC.
+ * to back (continue after every round, end after the last); against the bare relay each asks for the rounds of a
+ * debate in the same order (both seats at once in round 1, one after the other later). Every token received
+ * between WARMUP_MS and WARMUP_MS + MEASURE_MS after the start is measured; the result goes back to the parent over
+ * IPC.
  *
  *   node --import tsx bench/live-load/judges.ts '<json options>'   (forked by bench/live-load.ts)
  */
 
 export interface JudgesOptions {
   mode: "crux" | "relay";
-  url: string;
+  /** The server(s): judge i plays on `urls[i % urls.length]` (several Crux instances: an even share on each). */
+  urls: string[];
   judges: number;
   /** Tokens per turn (what the model streams). */
   words: number;
@@ -102,10 +104,13 @@ function emit<T>(socket: Socket, event: string, payload: unknown): Promise<Ack<T
   return new Promise((resolve) => socket.emit(event, payload, resolve));
 }
 
-/** One Crux judge: guest matches back to back on one connection. */
-async function cruxJudge(): Promise<void> {
-  let created = await createGuestMatch(options.url, undefined, { body: { debaters: options.spec } });
-  const socket = await connect(options.url, created.cookie);
+/**
+ * One Crux judge: guest matches back to back on one connection to `url`. Each match is created and joined there,
+ * so the instance the judge is connected to drives it (it takes the match's lease at the first join).
+ */
+async function cruxJudge(url: string): Promise<void> {
+  let created = await createGuestMatch(url, undefined, { body: { debaters: options.spec } });
+  const socket = await connect(url, created.cookie);
   try {
     while (!stopping()) {
       const { matchId } = created;
@@ -144,31 +149,44 @@ async function cruxJudge(): Promise<void> {
       if (!joined.ok) throw new Error(`match:join: ${joined.error.message}`);
       await over;
       if (stopping()) break;
-      created = await createGuestMatch(options.url, created.cookie, { body: { debaters: options.spec } });
+      created = await createGuestMatch(url, created.cookie, { body: { debaters: options.spec } });
     }
   } finally {
     socket.disconnect();
   }
 }
 
-/** One relay judge: round after round of both seats. */
-async function relayJudge(index: number): Promise<void> {
-  const socket = await connect(options.url);
-  const matchId = `relay-${index}`;
+/**
+ * One relay judge: debates of ROUNDS rounds back to back, the turns ordered as in a Crux debate (the defaults: the
+ * first round's two seats at once, later rounds' one after the other), so both paths stream as many tokens.
+ */
+async function relayJudge(url: string, index: number): Promise<void> {
+  const socket = await connect(url);
   try {
-    for (let round = 1; !stopping(); round++) {
+    for (let debate = 0; !stopping(); debate++) {
       begun += 1;
-      await new Promise<void>((resolve, reject) => {
-        socket.once("relay:done", () => resolve());
-        socket.once("relay:error", (message: string) => reject(new Error(message)));
-        socket.emit("relay:turn", { matchId, round });
-      });
-      turnDone(matchId, round, "A");
-      turnDone(matchId, round, "B");
+      const matchId = `relay-${index}-${debate}`;
+      for (let round = 1; round <= RELAY_ROUNDS && !stopping(); round++) {
+        await relayRound(socket, matchId, round);
+      }
     }
   } finally {
     socket.disconnect();
   }
+}
+
+/** The rounds of a Crux debate by default (lib/debate/config.ts). */
+const RELAY_ROUNDS = 3;
+
+/** One round on the relay: both seats' turns, then `relay:done`. */
+async function relayRound(socket: Socket, matchId: string, round: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    socket.once("relay:done", () => resolve());
+    socket.once("relay:error", (message: string) => reject(new Error(message)));
+    socket.emit("relay:turn", { matchId, round, sequential: round > 1 });
+  });
+  turnDone(matchId, round, "A");
+  turnDone(matchId, round, "B");
 }
 
 async function main(): Promise<void> {
@@ -178,7 +196,8 @@ async function main(): Promise<void> {
   const judges = Array.from({ length: options.judges }, async (_, i) => {
     await new Promise((resolve) => setTimeout(resolve, (i * options.staggerMs) / options.judges));
     try {
-      await (options.mode === "crux" ? cruxJudge() : relayJudge(i));
+      const url = options.urls[i % options.urls.length] ?? "";
+      await (options.mode === "crux" ? cruxJudge(url) : relayJudge(url, i));
     } catch (error) {
       errors.push(error instanceof Error ? error.message : String(error));
     }

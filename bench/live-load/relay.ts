@@ -4,7 +4,8 @@ import { Server } from "socket.io";
 /**
  * The floor of bench/live-load.ts: a bare socket.io relay, in its own process, that streams the same loopback model
  * to the same judges and does nothing else — no database, no rules, no sessions. A judge asks for a round
- * (`relay:turn`); the relay opens one streaming request per seat, parses each SSE event and emits its text as a
+ * (`relay:turn`); the relay opens one streaming request per seat (both at once, or one after the other when the
+ * round is `sequential`, as in a Crux debate's later rounds), parses each SSE event and emits its text as a
  * `turn:delta` shaped like Crux's, then `relay:done` once both seats are through.
  *
  *   node --import tsx bench/live-load/relay.ts <model base url>
@@ -44,16 +45,21 @@ async function stream(onText: (text: string) => void): Promise<void> {
 }
 
 io.on("connection", (socket) => {
-  socket.on("relay:turn", ({ matchId, round }: { matchId: string; round: number }) => {
-    const seats = ["A", "B"].map(async (speaker) => {
-      let seq = 0;
-      await stream((text) => socket.emit("turn:delta", { matchId, round, speaker, seq: seq++, text }));
-    });
-    Promise.all(seats).then(
-      () => socket.emit("relay:done", { matchId, round }),
-      (error: unknown) => socket.emit("relay:error", String(error)),
-    );
-  });
+  socket.on(
+    "relay:turn",
+    ({ matchId, round, sequential }: { matchId: string; round: number; sequential?: boolean }) => {
+      const seat = async (speaker: string) => {
+        let seq = 0;
+        await stream((text) => socket.emit("turn:delta", { matchId, round, speaker, seq: seq++, text }));
+      };
+      // As a Crux debate orders turns: both seats at once, or one after the other (`laterRounds: "sequential"`).
+      const seats = sequential ? seat("A").then(() => seat("B")) : Promise.all([seat("A"), seat("B")]);
+      seats.then(
+        () => socket.emit("relay:done", { matchId, round }),
+        (error: unknown) => socket.emit("relay:error", String(error)),
+      );
+    },
+  );
 });
 
 httpServer.listen(0, "127.0.0.1", () => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { countWords, createLimitedStream, enforceWordLimit } from "./limits";
+import { countWords, createLimitedStream, createSettledTracker, enforceWordLimit, settledPrefix } from "./limits";
 import { extractQuotes } from "./quotes";
 
 describe("countWords", () => {
@@ -136,5 +136,55 @@ describe("createLimitedStream", () => {
       ),
       { seed: 14, numRuns: 500 },
     );
+  });
+});
+
+describe("createSettledTracker", () => {
+  const piece = fc.constantFrom(
+    "word",
+    "x",
+    " ",
+    "  ",
+    "\n",
+    "<quote>",
+    "</quote>",
+    "<QUOTE>",
+    "<quo",
+    "te>",
+    "</",
+    "—",
+    ".",
+    "é",
+  );
+
+  it("gives settledPrefix of the whole text after every delta, however the stream is cut (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 80 }).map((parts) => parts.join("")),
+        fc.integer({ min: 0, max: 12 }),
+        fc.array(fc.nat({ max: 500 }), { maxLength: 30 }),
+        (text, limit, cuts) => {
+          const pushed = createSettledTracker(limit);
+          let at = 0;
+          for (const cut of [...cuts.filter((c) => c > 0 && c < text.length)]
+            .sort((a, b) => a - b)
+            .concat(text.length)) {
+            const expected = settledPrefix(text.slice(0, cut), limit);
+            expect(pushed.push(text.slice(at, cut))).toEqual(expected);
+            expect(pushed.over).toBe(expected.over);
+            at = cut;
+          }
+        },
+      ),
+      { seed: 16, numRuns: 2000 },
+    );
+  });
+
+  it("starts over after a reset (a retried stream)", () => {
+    const tracker = createSettledTracker(3);
+    expect(tracker.push("a b c d e ").over).toBe(true);
+    tracker.reset();
+    expect(tracker.push("a ")).toEqual(settledPrefix("a ", 3));
+    expect(tracker.push("z <quote>b c</quote> d ")).toEqual(settledPrefix("a z <quote>b c</quote> d ", 3));
   });
 });

@@ -119,14 +119,87 @@ export function settledPrefix(partial: string, limit: number): SettledPrefix {
 }
 
 /**
+ * {@link settledPrefix} of a text that grows by appended deltas (a turn being streamed), without going over the whole
+ * text again for every delta: the units before the settled prefix's end never change as text is appended (no quote
+ * can open before it and close after it: an open quote holds the prefix back at its tag), so each delta is measured
+ * with the text from there on only — usually the last word, or an open quote. Same results as `settledPrefix` of the
+ * whole text (limits.test.ts checks it on random streams).
+ *
+ * Only that unsettled end is kept, not the whole text: measuring a string built by appending makes V8 copy it flat,
+ * and a turn's growing copies, each kept alive by the next, would be garbage the collector has to move (promoted to
+ * the old generation, since a turn outlives several young-generation collections).
+ */
+export function createSettledTracker(limit: number) {
+  /** The text after the settled prefix. */
+  let rest = "";
+  /** The settled prefix's length, and the words in it. */
+  let length = 0;
+  let words = 0;
+  let over = false;
+  const reset = () => {
+    rest = "";
+    length = 0;
+    words = 0;
+    over = false;
+  };
+  const measure = (): SettledPrefix => {
+    const tail: Unit[] = [];
+    let cursor = 0;
+    for (const span of findQuoteSpans(rest)) {
+      wordUnits(rest, cursor, span.outerStart, tail);
+      const inner: Unit[] = [];
+      wordUnits(rest, span.start, span.end, inner);
+      tail.push({ end: span.outerEnd, words: inner.length });
+      cursor = span.outerEnd;
+    }
+    wordUnits(rest, cursor, rest.length, tail);
+    const openAt = rest.slice(cursor).search(/<quote>/i);
+    const pending = openAt < 0 ? rest.length : cursor + openAt;
+    let total = words;
+    for (const unit of tail) total += unit.words;
+    let settled = 0;
+    let limited = false;
+    for (const unit of tail) {
+      if (unit.end > pending || unit.end >= rest.length) break;
+      if (words + unit.words > limit) {
+        limited = true;
+        break;
+      }
+      words += unit.words;
+      settled = unit.end;
+    }
+    length += settled;
+    rest = rest.slice(settled);
+    over = limited || total > limit + 1;
+    return { length, over };
+  };
+  return {
+    /** Appends a delta; returns the settled prefix of the text so far. */
+    push(delta: string): SettledPrefix {
+      rest += delta;
+      return measure();
+    },
+    /** Whether the text so far is sure to be cut (as last returned). */
+    get over(): boolean {
+      return over;
+    },
+    /** The text starts over (a retried stream). */
+    reset,
+  };
+}
+
+/**
  * Forwards a streamed turn chunk by chunk, holding back what is not settled ({@link settledPrefix}), so the text
  * forwarded is always a prefix of the turn as it will be stored. `finish` returns the last chunk that makes the
  * forwarded text equal to the stored one (the rest of the last word, the truncation mark), or null when what was
  * forwarded is not a prefix of it (the caller must then start the live text over).
  */
 export function createLimitedStream(limit: number) {
-  let written = "";
+  const settle = createSettledTracker(limit);
+  // The written text is kept as what was forwarded and what is held back (each only appended to or cut from the
+  // front), never as one string measured again on every delta (see createSettledTracker).
   let forwarded = "";
+  let held = "";
   let over = false;
   return {
     /** The forwarded text so far. */
@@ -139,18 +212,20 @@ export function createLimitedStream(limit: number) {
     },
     /** Takes the next streamed delta; returns what may be forwarded now ("" for nothing). */
     push(delta: string): string {
-      written += delta;
-      const settled = settledPrefix(written, limit);
+      held += delta;
+      const settled = settle.push(delta);
       over = settled.over;
       if (settled.length <= forwarded.length) return "";
-      const chunk = written.slice(forwarded.length, settled.length);
-      forwarded = written.slice(0, settled.length);
+      const chunk = held.slice(0, settled.length - forwarded.length);
+      held = held.slice(chunk.length);
+      forwarded += chunk;
       return chunk;
     },
     /** The stream starts over (a retried call). */
     reset(): void {
-      written = "";
+      settle.reset();
       forwarded = "";
+      held = "";
       over = false;
     },
     /** The last chunk for the stored turn `stored`, or null when the forwarded text is not a prefix of it. */
@@ -158,6 +233,7 @@ export function createLimitedStream(limit: number) {
       if (!stored.startsWith(forwarded)) return null;
       const chunk = stored.slice(forwarded.length);
       forwarded = stored;
+      held = "";
       return chunk;
     },
   };

@@ -5,6 +5,8 @@ import { markTestProcess, onLeftover } from "./processes";
 export interface RunningRedis {
   url: string;
   port: number;
+  /** The redis-server process (the live-load benchmark reads its CPU time). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -67,5 +69,5 @@ export async function startRedis(): Promise<RunningRedis> {
       reject(new Error(`redis-server exited with code ${code}:\n${output}`));
     });
   });
-  return { url: `redis://127.0.0.1:${port}`, port, stop };
+  return { url: `redis://127.0.0.1:${port}`, port, pid: child.pid ?? 0, stop };
 }

@@ -61,10 +61,12 @@ export interface LlmCallRequest extends CompletionRequest {
 
 /**
  * Options of one call: the adapter's, plus `stopWhen` for a stream: given the text streamed so far (of the current
- * attempt), true ends the call there — the request is aborted (no more tokens are paid for) and the text so far is
- * the answer, recorded and cached like a finished one.
+ * attempt) and the delta that just ended it, true ends the call there — the request is aborted (no more tokens are
+ * paid for) and the text so far is the answer, recorded and cached like a finished one. (An attempt's first delta
+ * is the whole text: `text.length === delta.length`. A check that only looks at the delta spares copying the
+ * growing text on every delta.)
  */
-export type LlmCallOptions = CallOptions & { stopWhen?: (text: string) => boolean };
+export type LlmCallOptions = CallOptions & { stopWhen?: (text: string, delta: string) => boolean };
 
 export interface LlmCallResult {
   text: string;
@@ -262,7 +264,7 @@ async function completeUntil(
         if (stop.signal.aborted) return;
         text += delta;
         onDelta?.(delta);
-        if (stopWhen(text)) stop.abort();
+        if (stopWhen(text, delta)) stop.abort();
       },
     });
   } catch (error) {

@@ -1,4 +1,4 @@
-import { countWords, settledPrefix } from "../../debate/limits";
+import { countWords, createSettledTracker } from "../../debate/limits";
 import { createQuoteVerifier } from "../../debate/quotes";
 import { hashSeed } from "../../random";
 import { parsePickerOutput, reaskMessage } from "../judge-output";
@@ -52,14 +52,15 @@ export function createLlmDebater(spec: string, runtime: LlmRuntime): DebaterMode
       });
       const first: Message[] = [{ role: "user", content: prompt.user }];
       // Streams with the model stopped once the turn is sure to be cut (nothing past the limit is worth paying for).
-      const streamed = async (messages: Message[]) =>
-        (
-          await callLlm(runtime, request(0, messages, true), {
-            ...options,
-            onCall,
-            stopWhen: (partial) => settledPrefix(partial, input.wordLimit).over,
-          })
-        ).text;
+      const streamed = async (messages: Message[]) => {
+        // Measures each delta once, not the whole turn again; a retried attempt's first delta starts it over.
+        const settled = createSettledTracker(input.wordLimit);
+        const stopWhen = (text: string, delta: string) => {
+          if (text.length === delta.length) settled.reset();
+          return settled.push(delta).over;
+        };
+        return (await callLlm(runtime, request(0, messages, true), { ...options, onCall, stopWhen })).text;
+      };
 
       let text: string;
       if (sampling.bestOf > 1) {
