@@ -25,7 +25,7 @@ const envSchema = z
       )
       .default("file:./.data/crux.db"),
     /** PostgreSQL only: connections each process keeps in its pool. */
-    CRUX_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    CRUX_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(25),
     /**
      * How long one SQLite statement waits for another process's lock before failing with SQLITE_BUSY.
      * better-sqlite3 waits synchronously, stalling every live stream meanwhile, so the wait is short: the match

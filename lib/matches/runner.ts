@@ -114,6 +114,8 @@ export class MatchRunner {
   private stopped = false;
   private reaper: NodeJS.Timeout | null = null;
   private leaseBeat: NodeJS.Timeout | null = null;
+  /** The take-over round under way, if any (see scheduleLeaseBeat). */
+  private takingOver: Promise<string[]> | null = null;
   private remoteAbandon: ((matchId: string, reason: string) => Promise<MatchSnapshot>) | null = null;
   /** When this runner started: no judge could act before, so the reaper counts no idleness before it. */
   private readonly startedAt = Date.now();
@@ -303,6 +305,8 @@ export class MatchRunner {
       match.abort.abort();
       this.clearTimer(match);
     }
+    // A take-over under way ends at its next match (it checks `stopped`); what it took is handed over below too.
+    await this.takingOver;
     await Promise.allSettled([...this.active.values()].map((m) => m.driving));
     // Handed over at once: another instance resumes these matches on its next beat instead of after the TTL.
     const held = [...this.active.values()].filter((m) => m.leased && !m.lost).map((m) => m.stored.id);
@@ -394,23 +398,35 @@ export class MatchRunner {
   }
 
   /**
-   * The lease beat: renews this instance's leases, drops the matches another instance has taken over, and takes
-   * over running matches nobody holds (their instance died, or let go on shutdown).
+   * The lease beat: renews this instance's leases and drops the matches another instance has taken over; beside it,
+   * at most one round at a time takes over running matches nobody holds (their instance died, or let go on
+   * shutdown). The two are apart because taking over loads each match: a round that takes over many (a stopped
+   * instance's) must not hold back this instance's own renewals, or its leases would lapse in turn and the matches
+   * would pass back and forth between busy instances.
    */
   private scheduleLeaseBeat(leases: MatchLeases): void {
     const every = this.options.leaseRenewMs ?? Math.max(100, Math.floor(leases.ttlMs / 3));
     this.leaseBeat = setTimeout(() => {
-      this.leaseRound(leases)
+      this.renewLeases(leases)
         .catch((error: unknown) => this.options.log?.(`match leases: ${errorText(error)}`))
         .finally(() => {
-          if (!this.stopped) this.scheduleLeaseBeat(leases);
+          if (this.stopped) return;
+          this.takingOver ??= this.takeOverOrphans(leases)
+            .catch((error: unknown) => {
+              this.options.log?.(`match leases: ${errorText(error)}`);
+              return [];
+            })
+            .finally(() => {
+              this.takingOver = null;
+            });
+          this.scheduleLeaseBeat(leases);
         });
     }, every);
     this.leaseBeat.unref?.();
   }
 
-  /** One lease beat (see scheduleLeaseBeat); returns the matches taken over. */
-  async leaseRound(leases: MatchLeases): Promise<string[]> {
+  /** Renews this instance's leases; lets go of the matches another instance has taken meanwhile. */
+  private async renewLeases(leases: MatchLeases): Promise<void> {
     const held = [...this.active.values()].filter((m) => m.leased && !m.lost);
     const lost = new Set(await this.persist(() => leases.renew(held.map((m) => m.stored.id))));
     for (const match of held) {
@@ -422,9 +438,14 @@ export class MatchRunner {
       if (this.active.get(match.stored.id) === match) this.active.delete(match.stored.id);
       this.verifiers.delete(match.stored.id);
     }
+  }
+
+  /** Takes over the running matches nobody holds; returns them. */
+  private async takeOverOrphans(leases: MatchLeases): Promise<string[]> {
     const taken: string[] = [];
     if (this.stopped || this.options.takeOver === false) return taken;
     for (const id of await this.persist(() => leases.listOrphaned())) {
+      if (this.stopped) break;
       if (this.active.get(id)?.leased) continue;
       try {
         await this.claim(id);
