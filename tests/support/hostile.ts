@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { expect } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../../lib/db/client";
 import { callAction, listServerActions, type ServerAction } from "./actions";
 import { authCallback, CookieJar } from "./auth";
@@ -185,4 +185,25 @@ export async function fuzzActions(target: FuzzTarget, actions: Array<{ action: S
     expect(sent, `${action.name}: payloads sent`).toBeGreaterThanOrEqual(RUNS * 0.9);
     await target.expectAlive();
   }
+}
+
+/**
+ * The suite of one file of server-action fuzzing: `part` of `parts` of the actions (every `parts`-th in a fixed
+ * order) on a server of its own, so that the files run side by side.
+ */
+export function describeActionFuzzing(part: number, parts: number): void {
+  describe(`hostile input: server actions, part ${part + 1} of ${parts}`, () => {
+    let target: FuzzTarget;
+    beforeAll(async () => {
+      target = await startFuzzTarget();
+    });
+    afterAll(async () => {
+      await target?.stop();
+    });
+
+    // About ten actions × 1,000 calls: 1½ minutes alone on two cores.
+    it("answers malformed arguments with a refusal, never an error", { timeout: 600_000 }, async () => {
+      await fuzzActions(target, actionsToFuzz(part, parts));
+    });
+  });
 }
