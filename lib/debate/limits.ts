@@ -95,16 +95,19 @@ export interface SettledPrefix {
   over: boolean;
 }
 
+/** Where the unsettled end of a partial turn starts: an opening tag after the last closed quote may still be closed. */
+function pendingFrom(partial: string): number {
+  const afterSpans = findQuoteSpans(partial).at(-1)?.outerEnd ?? 0;
+  const openAt = partial.slice(afterSpans).search(/<quote>/i);
+  return openAt < 0 ? partial.length : afterSpans + openAt;
+}
+
 /**
  * The settled prefix of `partial`, a prefix of a turn being streamed. What is forwarded to a judge live is cut
  * here, so the judge never reads a word the stored turn (`enforceWordLimit` of the whole turn) will not have.
  */
 export function settledPrefix(partial: string, limit: number): SettledPrefix {
-  const spans = findQuoteSpans(partial);
-  const afterSpans = spans.at(-1)?.outerEnd ?? 0;
-  // An opening tag after the last closed quote may still be closed: nothing from it on is settled yet.
-  const openAt = partial.slice(afterSpans).search(/<quote>/i);
-  const pending = openAt < 0 ? partial.length : afterSpans + openAt;
+  const pending = pendingFrom(partial);
   let words = 0;
   let length = 0;
   for (const unit of units(partial)) {
@@ -143,18 +146,8 @@ export function createSettledTracker(limit: number) {
     over = false;
   };
   const measure = (): SettledPrefix => {
-    const tail: Unit[] = [];
-    let cursor = 0;
-    for (const span of findQuoteSpans(rest)) {
-      wordUnits(rest, cursor, span.outerStart, tail);
-      const inner: Unit[] = [];
-      wordUnits(rest, span.start, span.end, inner);
-      tail.push({ end: span.outerEnd, words: inner.length });
-      cursor = span.outerEnd;
-    }
-    wordUnits(rest, cursor, rest.length, tail);
-    const openAt = rest.slice(cursor).search(/<quote>/i);
-    const pending = openAt < 0 ? rest.length : cursor + openAt;
+    const tail = units(rest);
+    const pending = pendingFrom(rest);
     let total = words;
     for (const unit of tail) total += unit.words;
     let settled = 0;
