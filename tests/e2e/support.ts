@@ -105,6 +105,24 @@ export async function submitVerdict(page: Page, traffic: Traffic, explanation: s
   await expect(page.getByRole("article", { name: "The story" })).toBeVisible();
 }
 
+/**
+ * Starts a match of `protocol` on one QuALITY question of the shipped bank (by its QuALITY id), through the API the
+ * Play form also posts to, and opens it: for a test whose checks depend on the story (a random pick could be one
+ * where the offline debaters quote nothing, or quote the same sentences).
+ */
+export async function startMatchOn(page: Page, protocol: string, qualityId: string): Promise<void> {
+  const db = createDb(process.env.E2E_DATABASE_URL);
+  const question = await db.question
+    .findFirstOrThrow({ where: { source: "quality", externalId: qualityId }, select: { id: true } })
+    .finally(() => db.$disconnect());
+  await page.goto("/");
+  const response = await page.request.post("/api/matches", { data: { protocol, questionId: question.id } });
+  expect(response.status(), await response.text()).toBe(201);
+  const { url } = z.object({ url: z.string() }).parse(await response.json());
+  await page.goto(url);
+  await expect(page.getByTestId("question")).toBeVisible();
+}
+
 /** Opens the home page, chooses a format (by its label in the "Format" select) and starts a match. */
 export async function startMatch(page: Page, format?: string): Promise<void> {
   await page.goto("/");
