@@ -1,6 +1,6 @@
 /**
  * Live latency under load: `npm run bench:live-load` (`npx tsx bench/live-load.ts [--levels 50,100,200,400]
- * [--words 50] [--token-ms 40] [--warmup-ms 8000] [--measure-ms 20000] [--target-at 200] [--modes relay,crux]
+ * [--words 50] [--token-ms 40] [--warmup-ms 8000] [--measure-ms 20000] [--target-at 200] [--modes relay,sdk,crux]
  * [--server-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"] [--instances 2] [--database-url URL]`). Needs a
  * production build (`npm run build`); `--instances 2` needs `redis-server` (scripts/services.sh installs it).
  * Method and figures: docs/performance.md.
@@ -11,14 +11,17 @@
  * - the Crux server (server.ts, production build), whose guest matches' two debaters use that model;
  * - the bare relay (bench/live-load/relay.ts): socket.io relaying the same model streams to the same clients, and
  *   nothing else — the floor for this stack;
+ * - the SDK relay (the same, `sdk`): the same relay reading each stream through Crux's model adapter call (the AI
+ *   SDK's provider and `doStream`) and nothing else of Crux — the floor for any server that streams through the
+ *   AI SDK, as the stack requires;
  * - the judges (bench/live-load/judges.ts), N socket.io clients forked anew for each phase.
  *
- * For each level N, the relay and then Crux get N judges each (N matches, two streams each); after a warm-up, every
+ * For each level N, the relay, the SDK relay and then Crux get N judges each (N matches, two streams each); after a warm-up, every
  * token received in the measured window gives one latency (model's send → judge's receipt, on the machine's
  * monotonic clock). Lost tokens (in turns completed in the window but never received), reordered tokens, and the
  * server's CPU (ms per second per match) and resident memory (growth per match) are reported per phase.
  *
- * Target (issue 16) at --target-at matches: Crux p99 ≤ 1.5 × the relay's p99 in the same run, 0 lost, 0 reordered
+ * Target (issue 16) at --target-at matches: Crux p99 ≤ 1.5 × the bare relay's p99 in the same run, 0 lost, 0 reordered
  * — and at least 90 % of the relay's tokens delivered, since a server that falls behind leaves judges waiting for
  * matches that never start, whose tokens no latency counts.
  * Exits 1 when it is missed (or a phase had errors). On a shared machine, compare the ratio, not the milliseconds.
@@ -48,7 +51,7 @@ const { values } = parseArgs({
     "warmup-ms": { type: "string", default: "8000" },
     "measure-ms": { type: "string", default: "20000" },
     "target-at": { type: "string", default: "200" },
-    modes: { type: "string", default: "relay,crux" },
+    modes: { type: "string", default: "relay,sdk,crux" },
     /** Node flags for the Crux server (space-separated), e.g. a CPU profile: `--cpu-prof --cpu-prof-dir=DIR`. */
     "server-node-args": { type: "string" },
     /** Write the server's output (at log level `info`) to this file, to see what it did under load. */
@@ -75,10 +78,11 @@ const TOKEN_MS = int("token-ms", values["token-ms"], 1);
 const WARMUP_MS = int("warmup-ms", values["warmup-ms"], 0);
 const MEASURE_MS = int("measure-ms", values["measure-ms"], 1000);
 const TARGET_AT = int("target-at", values["target-at"], 1);
-const MODES = (values.modes ?? "").split(",") as Array<"relay" | "crux">;
+type Mode = "relay" | "sdk" | "crux";
+const MODES = (values.modes ?? "").split(",") as Mode[];
 const INSTANCES = int("instances", values.instances, 1);
 if (INSTANCES > 2) throw new Error("--instances: 1 or 2");
-if (MODES.some((mode) => mode !== "relay" && mode !== "crux")) throw new Error("--modes: relay, crux or both");
+if (MODES.some((mode) => !["relay", "sdk", "crux"].includes(mode))) throw new Error("--modes: relay, sdk or crux");
 
 /** Forks a helper under tsx and resolves with the port it prints (`<word> <port>`). */
 async function helper(file: string, args: string[], word: string): Promise<{ child: ChildProcess; port: number }> {
@@ -99,7 +103,7 @@ async function helper(file: string, args: string[], word: string): Promise<{ chi
 }
 
 interface Phase {
-  mode: "relay" | "crux";
+  mode: Mode;
   judges: number;
   result: PhaseResult;
   /** Server CPU ms per second of the window, per match. */
@@ -124,7 +128,7 @@ const sum = (values: Array<number | null>): number | null =>
   values.some((value) => value === null) ? null : values.reduce<number>((total, value) => total + (value ?? 0), 0);
 
 /** Runs one phase: N judges spread over the target's servers; reads their CPU over the measured window and memory. */
-async function phase(mode: "relay" | "crux", target: Target, judges: number): Promise<Phase> {
+async function phase(mode: Mode, target: Target, judges: number): Promise<Phase> {
   const { urls, pids, redisPid } = target;
   const cpuOf = () => sum(pids.map(processCpuMs));
   const rssOf = () => sum(pids.map(processRssBytes));
@@ -192,9 +196,9 @@ function settle(): Promise<void> {
 const ms = (value: number | null, digits: number) =>
   value === null || Number.isNaN(value) ? "-" : value.toFixed(digits);
 
-function row(p: Phase, relay?: Phase): string {
+function row(p: Phase, relay?: Phase, sdk?: Phase): string {
   const l = p.result.latency;
-  const ratio = relay && p.mode === "crux" ? (l.p99 / relay.result.latency.p99).toFixed(2) : "";
+  const over = (base?: Phase) => (base && p.mode !== base.mode ? (l.p99 / base.result.latency.p99).toFixed(2) : "");
   const cells = [
     String(p.judges).padStart(5),
     p.mode.padEnd(5),
@@ -203,7 +207,8 @@ function row(p: Phase, relay?: Phase): string {
     ms(l.p90, 1).padStart(7),
     ms(l.p99, 1).padStart(7),
     ms(l.max, 0).padStart(6),
-    ratio.padStart(6),
+    over(relay).padStart(6),
+    over(sdk).padStart(6),
     String(p.result.lost).padStart(5),
     String(p.result.reordered).padStart(5),
     String(p.result.chunkGaps).padStart(5),
@@ -225,6 +230,7 @@ const HEADER = [
   "p99 ms ",
   "max ms",
   " ×bare",
+  "  ×sdk",
   " lost",
   "reord",
   " gaps",
@@ -249,11 +255,13 @@ async function main(): Promise<void> {
   const model = await helper("model-server.ts", [String(WORDS), String(TOKEN_MS)], "model");
   const modelUrl = `http://127.0.0.1:${model.port}/v1`;
   let relay: { child: ChildProcess; port: number } | null = null;
+  let sdkRelay: { child: ChildProcess; port: number } | null = null;
   let redis: RunningRedis | null = null;
   const servers: RunningServer[] = [];
   const phases: Phase[] = [];
   try {
     relay = await helper("relay.ts", [modelUrl], "relay");
+    if (MODES.includes("sdk")) sdkRelay = await helper("relay.ts", [modelUrl, "sdk"], "relay");
     const env: Record<string, string> = {
       [`CRUX_PROVIDER_${PROVIDER.toUpperCase()}_BASE_URL`]: modelUrl,
       CRUX_PLAY_MODELS: SPEC,
@@ -288,6 +296,9 @@ async function main(): Promise<void> {
       if (warm.status !== 201) throw new Error(`warm-up match: HTTP ${warm.status} ${await warm.text()}`);
     }
     const relayTarget: Target = { urls: [`http://127.0.0.1:${relay.port}`], pids: [relay.child.pid ?? 0] };
+    const sdkTarget: Target | null = sdkRelay
+      ? { urls: [`http://127.0.0.1:${sdkRelay.port}`], pids: [sdkRelay.child.pid ?? 0] }
+      : null;
     const cruxTarget: Target = {
       urls: servers.map((server) => server.url),
       pids: servers.map((server) => server.child.pid ?? 0),
@@ -297,11 +308,14 @@ async function main(): Promise<void> {
     console.log(`\n${HEADER}`);
     for (const judges of LEVELS) {
       let relayPhase: Phase | undefined;
+      let sdkPhase: Phase | undefined;
       for (const mode of MODES) {
-        const result = await phase(mode, mode === "relay" ? relayTarget : cruxTarget, judges);
+        const target = mode === "relay" ? relayTarget : mode === "sdk" && sdkTarget ? sdkTarget : cruxTarget;
+        const result = await phase(mode, target, judges);
         if (mode === "relay") relayPhase = result;
+        if (mode === "sdk") sdkPhase = result;
         phases.push(result);
-        console.log(row(result, relayPhase));
+        console.log(row(result, relayPhase, sdkPhase));
         if (result.redisCpu !== null) console.log(`      redis: ${result.redisCpu.toFixed(0)} ms of CPU per second`);
         for (const error of result.result.errors) console.log(`      ${mode} error: ${error}`);
         await settle();
@@ -314,6 +328,7 @@ async function main(): Promise<void> {
     }
     await redis?.stop();
     relay?.child.kill("SIGTERM");
+    sdkRelay?.child.kill("SIGTERM");
     model.child.kill("SIGTERM");
   }
   console.log(`\nLoad average at the end: ${load()}`);
@@ -341,6 +356,14 @@ async function main(): Promise<void> {
     `Target at ${TARGET_AT} matches: p99 ${crux.result.latency.p99.toFixed(1)} ms vs bare ${bare.result.latency.p99.toFixed(1)} ms ` +
       `(${ratio.toFixed(2)}×), ${crux.result.lost} lost, ${crux.result.reordered} reordered: ${failures.length ? `FAIL — ${failures.join("; ")}` : "PASS"}`,
   );
+  const sdk = phases.find((p) => p.mode === "sdk" && p.judges === TARGET_AT);
+  if (sdk) {
+    const floor = sdk.result.latency.p99;
+    console.log(
+      `The AI SDK floor at ${TARGET_AT} matches: the SDK relay's p99 ${floor.toFixed(1)} ms is ` +
+        `${(floor / bare.result.latency.p99).toFixed(2)}× the bare relay's; Crux's is ${(crux.result.latency.p99 / floor).toFixed(2)}× the SDK relay's.`,
+    );
+  }
   if (failures.length) process.exitCode = 1;
 }
 

@@ -16,7 +16,8 @@ import { nowUs, type PhaseResult, parseTokens, summarize } from "./shared";
  */
 
 export interface JudgesOptions {
-  mode: "crux" | "relay";
+  /** `relay` and `sdk` are both relays (bench/live-load/relay.ts), bare or through the AI SDK. */
+  mode: "crux" | "relay" | "sdk";
   /** The server(s): judge i plays on `urls[i % urls.length]` (several Crux instances: an even share on each). */
   urls: string[];
   judges: number;

@@ -1,5 +1,7 @@
 import http from "node:http";
 import { Server } from "socket.io";
+import { complete, resolveLanguageModel } from "../../lib/models/providers/ai-sdk";
+import { providersFromEnv } from "../../lib/models/providers/config";
 
 /**
  * The floor of bench/live-load.ts: a bare socket.io relay, in its own process, that streams the same loopback model
@@ -8,16 +10,40 @@ import { Server } from "socket.io";
  * round is `sequential`, as in a Crux debate's later rounds), parses each SSE event and emits its text as a
  * `turn:delta` shaped like Crux's, then `relay:done` once both seats are through.
  *
- *   node --import tsx bench/live-load/relay.ts <model base url>
+ * With `sdk`, each stream is read through Crux's own model adapter call instead (`complete` of
+ * lib/models/providers/ai-sdk.ts: the AI SDK's OpenAI-compatible provider, its `doStream`), and nothing else of
+ * Crux: the floor for any server that streams through the AI SDK, as Crux must (the stack's rule).
+ *
+ *   node --import tsx bench/live-load/relay.ts <model base url> [sdk]
  *
  * Prints `relay <port>` once listening.
  */
 
 const model = process.argv[2] ?? "";
+const viaSdk = process.argv[3] === "sdk";
 const httpServer = http.createServer((_req, res) => res.writeHead(404).end());
 const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
 
-async function stream(onText: (text: string) => void): Promise<void> {
+const sdkModel = viaSdk
+  ? resolveLanguageModel(
+      "openai-compatible",
+      "liveload/live-load",
+      providersFromEnv({ CRUX_PROVIDER_LIVELOAD_BASE_URL: model, CRUX_PROVIDER_LIVELOAD_STRUCTURED_OUTPUT: "off" }),
+    )
+  : null;
+
+/** One model stream through the AI SDK, as a Crux debater's turn reads it. */
+async function streamSdk(onText: (text: string) => void): Promise<void> {
+  if (!sdkModel) throw new Error("no SDK model");
+  await complete(
+    sdkModel,
+    { system: "relay", messages: [{ role: "user", content: "relay" }] },
+    { signal: AbortSignal.timeout(600_000), onDelta: onText },
+  );
+}
+
+/** One model stream, read by hand: fetch, SSE framing, JSON.parse. */
+async function streamBare(onText: (text: string) => void): Promise<void> {
   const response = await fetch(`${model}/chat/completions`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -43,6 +69,8 @@ async function stream(onText: (text: string) => void): Promise<void> {
     }
   }
 }
+
+const stream = viaSdk ? streamSdk : streamBare;
 
 io.on("connection", (socket) => {
   socket.on(
