@@ -16,8 +16,8 @@
  *   AI SDK, as the stack requires;
  * - the judges (bench/live-load/judges.ts), N socket.io clients forked anew for each phase.
  *
- * For each level N, the relay, the SDK relay and then Crux get N judges each (N matches, two streams each); after a warm-up, every
- * token received in the measured window gives one latency (model's send → judge's receipt, on the machine's
+ * For each level N, the relay, the SDK relay and then Crux get N judges each (N matches, two streams each); after a
+ * warm-up, every token received in the measured window gives one latency (model's send → judge's receipt, on the machine's
  * monotonic clock). Lost tokens (in turns completed in the window but never received), reordered tokens, and the
  * server's CPU (ms per second per match) and resident memory (growth per match) are reported per phase.
  *
@@ -34,7 +34,7 @@ import { parseArgs } from "node:util";
 import { type RunningRedis, startRedis } from "../tests/support/redis";
 import { type RunningServer, startServer } from "../tests/support/server";
 import type { JudgesOptions } from "./live-load/judges";
-import { type PhaseResult, processCpuMs, processRssBytes } from "./live-load/shared";
+import { MODES as MODE_NAMES, type Mode, type PhaseResult, processCpuMs, processRssBytes } from "./live-load/shared";
 
 const here = path.join(import.meta.dirname, "live-load");
 const PROVIDER = "liveload";
@@ -78,11 +78,10 @@ const TOKEN_MS = int("token-ms", values["token-ms"], 1);
 const WARMUP_MS = int("warmup-ms", values["warmup-ms"], 0);
 const MEASURE_MS = int("measure-ms", values["measure-ms"], 1000);
 const TARGET_AT = int("target-at", values["target-at"], 1);
-type Mode = "relay" | "sdk" | "crux";
 const MODES = (values.modes ?? "").split(",") as Mode[];
 const INSTANCES = int("instances", values.instances, 1);
 if (INSTANCES > 2) throw new Error("--instances: 1 or 2");
-if (MODES.some((mode) => !["relay", "sdk", "crux"].includes(mode))) throw new Error("--modes: relay, sdk or crux");
+if (MODES.some((mode) => !MODE_NAMES.includes(mode))) throw new Error(`--modes: any of ${MODE_NAMES.join(", ")}`);
 
 /** Forks a helper under tsx and resolves with the port it prints (`<word> <port>`). */
 async function helper(file: string, args: string[], word: string): Promise<{ child: ChildProcess; port: number }> {
@@ -261,7 +260,7 @@ async function main(): Promise<void> {
   const phases: Phase[] = [];
   try {
     relay = await helper("relay.ts", [modelUrl], "relay");
-    if (MODES.includes("sdk")) sdkRelay = await helper("relay.ts", [modelUrl, "sdk"], "relay");
+    sdkRelay = await helper("relay.ts", [modelUrl, "sdk"], "relay");
     const env: Record<string, string> = {
       [`CRUX_PROVIDER_${PROVIDER.toUpperCase()}_BASE_URL`]: modelUrl,
       CRUX_PLAY_MODELS: SPEC,
@@ -295,27 +294,28 @@ async function main(): Promise<void> {
       });
       if (warm.status !== 201) throw new Error(`warm-up match: HTTP ${warm.status} ${await warm.text()}`);
     }
-    const relayTarget: Target = { urls: [`http://127.0.0.1:${relay.port}`], pids: [relay.child.pid ?? 0] };
-    const sdkTarget: Target | null = sdkRelay
-      ? { urls: [`http://127.0.0.1:${sdkRelay.port}`], pids: [sdkRelay.child.pid ?? 0] }
-      : null;
-    const cruxTarget: Target = {
-      urls: servers.map((server) => server.url),
-      pids: servers.map((server) => server.child.pid ?? 0),
-      ...(redis ? { redisPid: redis.pid } : {}),
+    const relayTarget = (relayProcess: { child: ChildProcess; port: number }): Target => ({
+      urls: [`http://127.0.0.1:${relayProcess.port}`],
+      pids: [relayProcess.child.pid ?? 0],
+    });
+    const targets: Record<Mode, Target> = {
+      relay: relayTarget(relay),
+      sdk: relayTarget(sdkRelay),
+      crux: {
+        urls: servers.map((server) => server.url),
+        pids: servers.map((server) => server.child.pid ?? 0),
+        ...(redis ? { redisPid: redis.pid } : {}),
+      },
     };
     if (INSTANCES > 1) console.log(`Crux: ${INSTANCES} instances on one database and one Redis, judges spread evenly.`);
     console.log(`\n${HEADER}`);
     for (const judges of LEVELS) {
-      let relayPhase: Phase | undefined;
-      let sdkPhase: Phase | undefined;
+      const level: Partial<Record<Mode, Phase>> = {};
       for (const mode of MODES) {
-        const target = mode === "relay" ? relayTarget : mode === "sdk" && sdkTarget ? sdkTarget : cruxTarget;
-        const result = await phase(mode, target, judges);
-        if (mode === "relay") relayPhase = result;
-        if (mode === "sdk") sdkPhase = result;
+        const result = await phase(mode, targets[mode], judges);
+        level[mode] = result;
         phases.push(result);
-        console.log(row(result, relayPhase, sdkPhase));
+        console.log(row(result, level.relay, level.sdk));
         if (result.redisCpu !== null) console.log(`      redis: ${result.redisCpu.toFixed(0)} ms of CPU per second`);
         for (const error of result.result.errors) console.log(`      ${mode} error: ${error}`);
         await settle();

@@ -2,7 +2,7 @@ import { io, type Socket } from "socket.io-client";
 import type { MatchView } from "../../lib/debate/view";
 import { type Ack, PROTOCOL_VERSION, type TurnDelta } from "../../lib/realtime/protocol";
 import { createGuestMatch } from "../../tests/support/client";
-import { nowUs, type PhaseResult, parseTokens, summarize } from "./shared";
+import { type Mode, nowUs, type PhaseResult, parseTokens, summarize } from "./shared";
 
 /**
  * The simulated judges of bench/live-load.ts, in a process of their own (so their work is not the server's): JUDGES
@@ -17,7 +17,7 @@ import { nowUs, type PhaseResult, parseTokens, summarize } from "./shared";
 
 export interface JudgesOptions {
   /** `relay` and `sdk` are both relays (bench/live-load/relay.ts), bare or through the AI SDK. */
-  mode: "crux" | "relay" | "sdk";
+  mode: Mode;
   /** The server(s): judge i plays on `urls[i % urls.length]` (several Crux instances: an even share on each). */
   urls: string[];
   judges: number;

@@ -24,22 +24,20 @@ const viaSdk = process.argv[3] === "sdk";
 const httpServer = http.createServer((_req, res) => res.writeHead(404).end());
 const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
 
-const sdkModel = viaSdk
-  ? resolveLanguageModel(
-      "openai-compatible",
-      "liveload/live-load",
-      providersFromEnv({ CRUX_PROVIDER_LIVELOAD_BASE_URL: model, CRUX_PROVIDER_LIVELOAD_STRUCTURED_OUTPUT: "off" }),
-    )
-  : null;
-
-/** One model stream through the AI SDK, as a Crux debater's turn reads it. */
-async function streamSdk(onText: (text: string) => void): Promise<void> {
-  if (!sdkModel) throw new Error("no SDK model");
-  await complete(
-    sdkModel,
-    { system: "relay", messages: [{ role: "user", content: "relay" }] },
-    { signal: AbortSignal.timeout(600_000), onDelta: onText },
+/** Streams through the AI SDK, as a Crux debater's turn reads its model. */
+function sdkStreamer(): (onText: (text: string) => void) => Promise<void> {
+  const sdkModel = resolveLanguageModel(
+    "openai-compatible",
+    "liveload/live-load",
+    providersFromEnv({ CRUX_PROVIDER_LIVELOAD_BASE_URL: model, CRUX_PROVIDER_LIVELOAD_STRUCTURED_OUTPUT: "off" }),
   );
+  return async (onText) => {
+    await complete(
+      sdkModel,
+      { system: "relay", messages: [{ role: "user", content: "relay" }] },
+      { signal: AbortSignal.timeout(600_000), onDelta: onText },
+    );
+  };
 }
 
 /** One model stream, read by hand: fetch, SSE framing, JSON.parse. */
@@ -70,7 +68,7 @@ async function streamBare(onText: (text: string) => void): Promise<void> {
   }
 }
 
-const stream = viaSdk ? streamSdk : streamBare;
+const stream = viaSdk ? sdkStreamer() : streamBare;
 
 io.on("connection", (socket) => {
   socket.on(

@@ -10,6 +10,10 @@ import fs from "node:fs";
  * the text on the way (the server coalesces chunks in bursts), each token still says when it was sent.
  */
 
+/** The paths under load: the bare relay, the relay through the AI SDK (both bench/live-load/relay.ts), and Crux. */
+export const MODES = ["relay", "sdk", "crux"] as const;
+export type Mode = (typeof MODES)[number];
+
 /** Microseconds on the machine's monotonic clock. */
 export function nowUs(): number {
   return Number(process.hrtime.bigint() / 1000n);
